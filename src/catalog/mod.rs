@@ -1,0 +1,185 @@
+//! The operation catalog: every Pinterest operation pinbox serves, with the scopes, rate-limit
+//! category and Sandbox availability the spec gives it. Routing, authentication and scope checks
+//! are driven from here, never repeated in handlers; `tests/catalog.rs` checks it against the spec.
+
+mod spec_index;
+
+pub use spec_index::SPEC_OPERATIONS;
+
+use crate::domain::scope::{Scope, Scope::*, Scopes};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    Get,
+    Post,
+    Patch,
+    Put,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Patch => "PATCH",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// The spec's `x-ratelimit-category`: operations in one category share one quota.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RateCategory {
+    OrgRead,
+    OrgWrite,
+    OrgAnalytics,
+    AdsRead,
+    AdsWrite,
+    AdsAnalytics,
+    AdsConversions,
+    CatalogsRead,
+    CatalogsWrite,
+    TrendsRead,
+    MsotWrite,
+    AdvancedAuctionRead,
+    AdvancedAuctionWrite,
+}
+
+impl RateCategory {
+    pub const ALL: &'static [RateCategory] = &[
+        RateCategory::OrgRead,
+        RateCategory::OrgWrite,
+        RateCategory::OrgAnalytics,
+        RateCategory::AdsRead,
+        RateCategory::AdsWrite,
+        RateCategory::AdsAnalytics,
+        RateCategory::AdsConversions,
+        RateCategory::CatalogsRead,
+        RateCategory::CatalogsWrite,
+        RateCategory::TrendsRead,
+        RateCategory::MsotWrite,
+        RateCategory::AdvancedAuctionRead,
+        RateCategory::AdvancedAuctionWrite,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RateCategory::OrgRead => "org_read",
+            RateCategory::OrgWrite => "org_write",
+            RateCategory::OrgAnalytics => "org_analytics",
+            RateCategory::AdsRead => "ads_read",
+            RateCategory::AdsWrite => "ads_write",
+            RateCategory::AdsAnalytics => "ads_analytics",
+            RateCategory::AdsConversions => "ads_conversions",
+            RateCategory::CatalogsRead => "catalogs_read",
+            RateCategory::CatalogsWrite => "catalogs_write",
+            RateCategory::TrendsRead => "trends_read",
+            RateCategory::MsotWrite => "msot_write",
+            RateCategory::AdvancedAuctionRead => "advanced_auction_read",
+            RateCategory::AdvancedAuctionWrite => "advanced_auction_write",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RateCategory> {
+        RateCategory::ALL.iter().copied().find(|c| c.as_str() == s)
+    }
+}
+
+/// The spec's `x-sandbox`: whether Pinterest's API Sandbox serves the operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sandbox {
+    Enabled,
+    Disabled,
+}
+
+impl Sandbox {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sandbox::Enabled => "enabled",
+            Sandbox::Disabled => "disabled",
+        }
+    }
+}
+
+/// How a caller proves who it is for an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// `Authorization: Bearer <access token>` carrying the operation's scopes.
+    Bearer,
+    /// HTTP Basic with the app id and secret (the OAuth token endpoints).
+    ClientBasic,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Operation {
+    /// The spec's operationId, e.g. `boards/create`.
+    pub id: &'static str,
+    pub method: Method,
+    /// The spec's path, without the `/v5` server prefix.
+    pub path: &'static str,
+    pub auth: Auth,
+    /// Every scope the operation requires (the spec's `pinterest_oauth2` requirement).
+    pub scopes: Scopes,
+    /// Whether the spec also accepts an app-context (client credentials) token.
+    pub client_credentials: bool,
+    pub category: RateCategory,
+    pub sandbox: Sandbox,
+}
+
+const fn op(
+    id: &'static str,
+    method: Method,
+    path: &'static str,
+    scopes: &[Scope],
+    client_credentials: bool,
+    category: RateCategory,
+    sandbox: Sandbox,
+) -> Operation {
+    Operation {
+        id,
+        method,
+        path,
+        auth: Auth::Bearer,
+        scopes: Scopes::of(scopes),
+        client_credentials,
+        category,
+        sandbox,
+    }
+}
+
+use Method::{Delete, Get, Patch, Post};
+use RateCategory::{OrgRead, OrgWrite};
+use Sandbox::Enabled;
+
+/// Every operation pinbox serves. Adding one here without a handler (or the reverse) fails at start-up.
+#[rustfmt::skip]
+pub static OPERATIONS: &[Operation] = &[
+    // user account
+    op("user_account/get", Get, "/user_account", &[UserAccountsRead], true, OrgRead, Enabled),
+    // boards
+    op("boards/list", Get, "/boards", &[BoardsRead], true, OrgRead, Enabled),
+    op("boards/create", Post, "/boards", &[BoardsRead, BoardsWrite], true, OrgWrite, Enabled),
+    op("boards/get", Get, "/boards/{board_id}", &[BoardsRead], true, OrgRead, Enabled),
+    op("boards/update", Patch, "/boards/{board_id}", &[BoardsRead, BoardsWrite], true, OrgWrite, Enabled),
+    op("boards/delete", Delete, "/boards/{board_id}", &[BoardsRead, BoardsWrite], false, OrgWrite, Enabled),
+    op("boards/list_pins", Get, "/boards/{board_id}/pins", &[BoardsRead, PinsRead], true, OrgRead, Enabled),
+    // board sections
+    op("board_sections/list", Get, "/boards/{board_id}/sections", &[BoardsRead], true, OrgRead, Enabled),
+    op("board_sections/create", Post, "/boards/{board_id}/sections", &[BoardsRead, BoardsWrite], false, OrgWrite, Enabled),
+    op("board_sections/update", Patch, "/boards/{board_id}/sections/{section_id}", &[BoardsRead, BoardsWrite], false, OrgWrite, Enabled),
+    op("board_sections/delete", Delete, "/boards/{board_id}/sections/{section_id}", &[BoardsRead, BoardsWrite], false, OrgWrite, Enabled),
+    op("board_sections/list_pins", Get, "/boards/{board_id}/sections/{section_id}/pins", &[BoardsRead, PinsRead], true, OrgRead, Enabled),
+];
+
+pub fn by_id(id: &str) -> Option<&'static Operation> {
+    OPERATIONS.iter().find(|o| o.id == id)
+}
+
+/// Spec operations pinbox does not serve yet, for the "not implemented" answers and the compatibility report.
+pub fn unserved() -> impl Iterator<Item = &'static (Method, &'static str, &'static str)> {
+    SPEC_OPERATIONS
+        .iter()
+        .filter(|(_, _, id)| by_id(id).is_none())
+}

@@ -1,0 +1,158 @@
+//! Admin commands: create users, apps and tokens in a data dir, printing only what scripts need.
+
+use clap::{Args, Subcommand};
+
+use crate::cli::DataDirArg;
+use crate::clock::Clock;
+use crate::config::{Config, Storage};
+use crate::domain::Pinbox;
+use crate::domain::app::Tier;
+use crate::domain::env::Env;
+use crate::domain::ids::{AppId, parse_digits};
+use crate::domain::scope::Scopes;
+use crate::domain::user::AccountType;
+use crate::server::open_pinbox;
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create a user; prints the user id.
+    Create(UserCreate),
+}
+
+#[derive(Args)]
+pub struct UserCreate {
+    username: String,
+    /// Password for signing in (OAuth consent); at least 8 characters.
+    #[arg(long)]
+    password: Option<String>,
+    /// Make it a BUSINESS account instead of PINNER.
+    #[arg(long)]
+    business: bool,
+    #[command(flatten)]
+    data: DataDirArg,
+}
+
+#[derive(Subcommand)]
+pub enum AppCommand {
+    /// Create a developer app; prints its id, then its secret (shown only now).
+    Create(AppCreate),
+}
+
+#[derive(Args)]
+pub struct AppCreate {
+    /// Username of the developer who owns the app.
+    #[arg(long)]
+    owner: String,
+    #[arg(long)]
+    name: String,
+    /// A redirect URI for the OAuth flow; repeat for several.
+    #[arg(long = "redirect-uri")]
+    redirect_uris: Vec<String>,
+    #[arg(long, default_value = "trial", value_parser = ["trial", "standard"])]
+    tier: String,
+    #[command(flatten)]
+    data: DataDirArg,
+}
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Issue an access token; prints only the token.
+    Issue(TokenIssue),
+}
+
+#[derive(Args)]
+pub struct TokenIssue {
+    /// Username the token acts for.
+    #[arg(long)]
+    user: String,
+    /// Id of the app the token is issued to.
+    #[arg(long)]
+    app: String,
+    /// Comma-separated Pinterest scopes, e.g. boards:read,pins:read.
+    #[arg(long)]
+    scopes: String,
+    #[arg(long, default_value = "production", value_parser = ["production", "sandbox"])]
+    env: String,
+    #[command(flatten)]
+    data: DataDirArg,
+}
+
+async fn open(data: &DataDirArg) -> anyhow::Result<Pinbox> {
+    let config = Config {
+        storage: Storage::DataDir(data.data_dir.clone()),
+        ..Config::default()
+    };
+    open_pinbox(&config, Clock::system()).await
+}
+
+pub async fn user(cmd: UserCommand) -> anyhow::Result<()> {
+    match cmd {
+        UserCommand::Create(args) => {
+            let pinbox = open(&args.data).await?;
+            let account_type = if args.business {
+                AccountType::Business
+            } else {
+                AccountType::Pinner
+            };
+            let result = pinbox
+                .create_user(&args.username, args.password.as_deref(), account_type)
+                .await;
+            pinbox.store.close().await?;
+            println!("{}", result?.id);
+            Ok(())
+        }
+    }
+}
+
+pub async fn app(cmd: AppCommand) -> anyhow::Result<()> {
+    match cmd {
+        AppCommand::Create(args) => {
+            let pinbox = open(&args.data).await?;
+            let tier = Tier::parse(&args.tier).unwrap_or(Tier::Trial);
+            let result = async {
+                let owner = pinbox.user_named(&args.owner).await?;
+                pinbox
+                    .create_app(&owner, &args.name, args.redirect_uris.clone(), tier)
+                    .await
+            }
+            .await;
+            pinbox.store.close().await?;
+            let created = result?;
+            println!("{}", created.app.id);
+            println!("{}", created.secret);
+            Ok(())
+        }
+    }
+}
+
+pub async fn token(cmd: TokenCommand) -> anyhow::Result<()> {
+    match cmd {
+        TokenCommand::Issue(args) => {
+            let scopes = Scopes::parse_list(&args.scopes).map_err(|bad| {
+                anyhow::anyhow!(
+                    "unknown scope '{bad}'; Pinterest's scopes are: {}",
+                    Scopes::all()
+                )
+            })?;
+            if scopes.is_empty() {
+                anyhow::bail!("--scopes needs at least one scope, e.g. boards:read,pins:read");
+            }
+            let app_id = parse_digits(&args.app)
+                .map(AppId)
+                .ok_or_else(|| anyhow::anyhow!("--app must be a numeric app id (was '{}')", args.app))?;
+            let env = Env::parse(&args.env).unwrap_or_default();
+            let pinbox = open(&args.data).await?;
+            let result = async {
+                let user = pinbox.user_named(&args.user).await?;
+                let app = pinbox.app(app_id).await?;
+                pinbox
+                    .issue_access_token(Some(user.id), app.id, scopes, env)
+                    .await
+            }
+            .await;
+            pinbox.store.close().await?;
+            println!("{}", result?.secret);
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! The `pinbox` command line: `serve`, and the admin commands that scripts rely on
+//! (`user create`, `app create`, `token issue`). Every command takes `--data-dir` and works while a
+//! server runs on the same data dir.
+
+mod admin;
+mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "pinbox",
+    version,
+    about = "A self-hosted server that speaks the Pinterest REST API v5"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DataDirArg {
+    /// Directory holding pinbox's data.
+    #[arg(long, env = "PINBOX_DATA_DIR", default_value = "pinbox-data", global = true)]
+    data_dir: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API.
+    Serve(serve::ServeArgs),
+    /// Manage users.
+    #[command(subcommand)]
+    User(admin::UserCommand),
+    /// Manage developer apps.
+    #[command(subcommand)]
+    App(admin::AppCommand),
+    /// Manage access tokens.
+    #[command(subcommand)]
+    Token(admin::TokenCommand),
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Serve(args) => serve::run(args).await,
+            Command::User(cmd) => admin::user(cmd).await,
+            Command::App(cmd) => admin::app(cmd).await,
+            Command::Token(cmd) => admin::token(cmd).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

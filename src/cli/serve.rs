@@ -1,0 +1,126 @@
+//! `pinbox serve`: open the store, make a demo account on first start, listen, and shut down
+//! gracefully on SIGINT or SIGTERM.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use tokio::net::TcpListener;
+
+use crate::clock::Clock;
+use crate::config::{Config, Storage};
+use crate::domain::Pinbox;
+use crate::domain::app::Tier;
+use crate::domain::env::Env;
+use crate::domain::scope::Scopes;
+use crate::domain::user::AccountType;
+use crate::server::{open_pinbox, public_url_for, serve};
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "PINBOX_ADDR", default_value = "127.0.0.1:8080")]
+    addr: String,
+    /// Directory holding pinbox's data.
+    #[arg(long, env = "PINBOX_DATA_DIR", default_value = "pinbox-data", conflicts_with = "ephemeral")]
+    data_dir: PathBuf,
+    /// Keep everything in a throwaway store, removed at exit.
+    #[arg(long)]
+    ephemeral: bool,
+    /// Base URL clients reach this server at, when not http://<addr>.
+    #[arg(long, env = "PINBOX_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Do not create the demo user, app and token on an empty store.
+    #[arg(long)]
+    no_demo: bool,
+}
+
+pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    init_logging();
+    let config = Config {
+        storage: if args.ephemeral {
+            Storage::Ephemeral
+        } else {
+            Storage::DataDir(args.data_dir.clone())
+        },
+        public_url: args.public_url.clone(),
+        demo_on_first_start: !args.no_demo,
+        ..Config::default()
+    };
+    let listener = TcpListener::bind(&args.addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.addr))?;
+    let addr = listener.local_addr()?;
+    let public_url = public_url_for(config.public_url.as_deref(), addr);
+    let pinbox = open_pinbox(&config, Clock::system()).await?;
+    if config.demo_on_first_start && pinbox.store.user_count().await? == 0 {
+        create_demo(&pinbox, &public_url).await?;
+    }
+    println!("pinbox listening on http://{addr}");
+    serve(listener, pinbox, public_url, shutdown_signal()).await?;
+    tracing::info!("pinbox stopped");
+    Ok(())
+}
+
+/// The demo account a newcomer's first request uses: a Standard app and a token with every content scope.
+async fn create_demo(pinbox: &Pinbox, public_url: &str) -> anyhow::Result<()> {
+    let password = "pinbox-demo";
+    let user = pinbox
+        .create_user("demo", Some(password), AccountType::Pinner)
+        .await?;
+    let app = pinbox
+        .create_app(
+            &user,
+            "pinbox demo app",
+            vec!["http://localhost:8085/callback".to_string()],
+            Tier::Standard,
+        )
+        .await?;
+    let token = pinbox
+        .issue_access_token(Some(user.id), app.app.id, Scopes::CONTENT, Env::Production)
+        .await?;
+    println!("pinbox: empty data dir, so here is a demo account (shown once; secrets are stored only as hashes):");
+    println!("  user   demo (password: {password})");
+    println!("  app    {} (secret: {})", app.app.id, app.secret);
+    println!(
+        "  token  {} (scopes: {}; expires {})",
+        token.secret,
+        token.token.scopes,
+        token.token.expires_at.to_rfc3339()
+    );
+    println!(
+        "  try    curl -H 'Authorization: Bearer {}' {public_url}/v5/user_account",
+        token.secret
+    );
+    Ok(())
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PINBOX_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

@@ -1,0 +1,36 @@
+//! How a pinbox is set up: where it listens, where it keeps data, and its limits.
+
+use std::path::PathBuf;
+
+use crate::domain::Limits;
+
+/// Where the store lives.
+#[derive(Debug, Clone)]
+pub enum Storage {
+    /// A data dir holding the SQLite file (and later media files); kept across restarts.
+    DataDir(PathBuf),
+    /// A throwaway store for tests and CI, removed at exit.
+    Ephemeral,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub storage: Storage,
+    /// Base URL clients use to reach this server, if not `http://<listen address>`
+    /// (behind a proxy, or when listening on 0.0.0.0).
+    pub public_url: Option<String>,
+    pub limits: Limits,
+    /// Create a demo user, app and token when the store is empty.
+    pub demo_on_first_start: bool,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            storage: Storage::DataDir(PathBuf::from("pinbox-data")),
+            public_url: None,
+            limits: Limits::default(),
+            demo_on_first_start: true,
+        }
+    }
+}

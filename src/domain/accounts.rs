@@ -1,0 +1,241 @@
+//! Users, developer apps and access tokens: creating them, and authenticating a bearer token.
+
+use argon2::password_hash::SaltString;
+use argon2::{Argon2, PasswordHasher};
+
+use crate::domain::app::{App, NewApp, Tier};
+use crate::domain::caller::Caller;
+use crate::domain::env::Env;
+use crate::domain::ids::{AppId, TokenId, UserId};
+use crate::domain::scope::Scopes;
+use crate::domain::token::{self, NewToken, Token, TokenKind, TokenStatus};
+use crate::domain::user::{AccountType, NewUser, User, validate_username};
+use crate::domain::Pinbox;
+use crate::error::{Error, Result};
+use crate::store::{Conflict, StoreError};
+
+/// An app as created: the record, and its secret in clear text, shown once.
+pub struct CreatedApp {
+    pub app: App,
+    pub secret: String,
+}
+
+/// A token as issued: the record, and its secret in clear text, shown once.
+pub struct IssuedToken {
+    pub token: Token,
+    pub secret: String,
+}
+
+/// The user account as `GET /v5/user_account` shows it to one caller.
+#[derive(Debug, Clone)]
+pub struct AccountView {
+    pub user: User,
+    pub board_count: i64,
+    pub pin_count: i64,
+    pub follower_count: i64,
+    pub following_count: i64,
+    pub monthly_views: i64,
+}
+
+/// Argon2id with the crate's defaults (19 MiB, 2 passes): slow enough for passwords.
+pub fn hash_password(password: &str) -> Result<String> {
+    let salt_bytes: [u8; 16] = rand::random();
+    let salt = SaltString::encode_b64(&salt_bytes)
+        .map_err(|e| Error::internal(anyhow::anyhow!("encoding a salt: {e}")))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| Error::internal(anyhow::anyhow!("hashing a password: {e}")))
+}
+
+impl Pinbox {
+    pub async fn create_user(
+        &self,
+        username: &str,
+        password: Option<&str>,
+        account_type: AccountType,
+    ) -> Result<User> {
+        validate_username(username)?;
+        let password_hash = match password {
+            Some(p) if p.len() < 8 => {
+                return Err(Error::invalid(
+                    "The password must be at least 8 characters long.",
+                ));
+            }
+            Some(p) => Some(hash_password(p)?),
+            None => None,
+        };
+        let user = NewUser {
+            id: UserId::random(),
+            username: username.to_string(),
+            account_type,
+            business_name: (account_type == AccountType::Business).then(|| username.to_string()),
+            password_hash,
+            created_at: self.clock.now(),
+        };
+        self.store.create_user(user).await.map_err(|e| match e {
+            StoreError::Conflict(Conflict::Username) => Error::conflict(
+                409,
+                format!("The username '{username}' is taken. Choose another."),
+            ),
+            other => other.into(),
+        })
+    }
+
+    pub async fn user_named(&self, username: &str) -> Result<User> {
+        self.store
+            .user_by_username(username)
+            .await?
+            .ok_or_else(|| Error::not_found(30, format!("User not found: no user is named '{username}'.")))
+    }
+
+    pub async fn create_app(
+        &self,
+        owner: &User,
+        name: &str,
+        redirect_uris: Vec<String>,
+        tier: Tier,
+    ) -> Result<CreatedApp> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(Error::invalid("The app name must be 1 to 100 characters long."));
+        }
+        for uri in &redirect_uris {
+            validate_redirect_uri(uri)?;
+        }
+        let secret = token::mint_app_secret();
+        let app = self
+            .store
+            .create_app(NewApp {
+                id: AppId::random(),
+                owner_id: owner.id,
+                name: name.to_string(),
+                secret_hash: secret.hash,
+                redirect_uris,
+                tier,
+                created_at: self.clock.now(),
+            })
+            .await?;
+        Ok(CreatedApp {
+            app,
+            secret: secret.text,
+        })
+    }
+
+    pub async fn app(&self, id: AppId) -> Result<App> {
+        self.store
+            .app(id)
+            .await?
+            .ok_or_else(|| Error::not_found(404, format!("App not found: no app has the id {id}.")))
+    }
+
+    /// Issues an access token for a user of an app, valid for the configured lifetime.
+    pub async fn issue_access_token(
+        &self,
+        user: Option<UserId>,
+        app: AppId,
+        scopes: Scopes,
+        env: Env,
+    ) -> Result<IssuedToken> {
+        let secret = token::mint(TokenKind::Access);
+        let now = self.clock.now();
+        let token = self
+            .store
+            .create_token(NewToken {
+                id: TokenId::random(),
+                hash: secret.hash,
+                kind: TokenKind::Access,
+                user_id: user,
+                app_id: app,
+                scopes,
+                env,
+                created_at: now,
+                expires_at: now.plus(self.limits.access_token_ttl),
+            })
+            .await?;
+        Ok(IssuedToken {
+            token,
+            secret: secret.text,
+        })
+    }
+
+    /// Resolves a bearer token into a caller for one environment, or Pinterest's 401.
+    pub async fn authenticate(&self, bearer: &str, env: Env) -> Result<Caller> {
+        if !bearer.starts_with("pina_") {
+            return Err(Error::unauthenticated());
+        }
+        let hash = token::hash_secret(bearer);
+        let token = self
+            .store
+            .token_by_hash(&hash)
+            .await?
+            .filter(|t| token::secret_matches(bearer, &t.hash) && t.kind == TokenKind::Access)
+            .ok_or_else(Error::unauthenticated)?;
+        match token.status(self.clock.now()) {
+            TokenStatus::Valid => {}
+            TokenStatus::Expired => {
+                return Err(Error::unauthenticated_because(
+                    "Authentication failed: the access token has expired. Refresh it or \
+                     request a new one.",
+                ));
+            }
+            TokenStatus::Revoked => {
+                return Err(Error::unauthenticated_because(
+                    "Authentication failed: the access token has been revoked. Request a new one.",
+                ));
+            }
+        }
+        if token.env != env {
+            return Err(Error::unauthenticated_because(format!(
+                "Authentication failed: this is a {} token and cannot be used in {}. Use a token \
+                 issued for this environment.",
+                token.env, env
+            )));
+        }
+        Ok(Caller {
+            token_id: token.id,
+            user_id: token.user_id,
+            app_id: token.app_id,
+            scopes: token.scopes,
+            env: token.env,
+        })
+    }
+
+    pub async fn account_view(&self, caller: &Caller) -> Result<AccountView> {
+        let id = caller.user()?;
+        let user = self.store.user(id).await?.ok_or_else(Error::user_not_found)?;
+        let counts = self.store.content_counts(id, caller.env).await?;
+        let mut board_count = counts.public_boards + counts.protected_boards;
+        if caller.reads_secret_boards() {
+            board_count += counts.secret_boards;
+        }
+        let mut pin_count = counts.pins_on_public + counts.pins_on_protected;
+        if caller.reads_secret_pins() {
+            pin_count += counts.pins_on_secret;
+        }
+        Ok(AccountView {
+            user,
+            board_count,
+            pin_count,
+            follower_count: 0,
+            following_count: 0,
+            monthly_views: 0,
+        })
+    }
+}
+
+/// Redirect URIs are absolute http(s) URLs without fragments, matched exactly later.
+pub fn validate_redirect_uri(uri: &str) -> Result<()> {
+    let ok = (uri.starts_with("https://") || uri.starts_with("http://"))
+        && !uri.contains('#')
+        && !uri.chars().any(char::is_whitespace)
+        && uri.len() <= 2048
+        && uri.splitn(2, "://").nth(1).is_some_and(|rest| !rest.is_empty());
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(format!(
+            "Invalid redirect URI '{uri}': use an absolute http:// or https:// URL without a fragment."
+        )))
+    }
+}

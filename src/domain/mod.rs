@@ -1,0 +1,114 @@
+//! Domain rules: what a caller may see and do, validated inputs, volume limits and pagination.
+//! Handlers call into [`Pinbox`]; it calls the store. Nothing here knows HTTP or SQL.
+
+pub mod accounts;
+pub mod app;
+pub mod board;
+pub mod boards;
+pub mod caller;
+pub mod env;
+pub mod ids;
+pub mod page;
+pub mod pins;
+pub mod scope;
+pub mod section;
+pub mod token;
+pub mod user;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::clock::Clock;
+use crate::domain::page::BookmarkKey;
+use crate::store::Store;
+
+/// Volume limits and lifetimes, all configurable; defaults are Pinterest's.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Seed 004: up to 2,000 boards per account.
+    pub max_boards_per_user: u32,
+    /// Seed 004: up to 200,000 Pins per account.
+    pub max_pins_per_user: u32,
+    /// Access tokens live 30 days (`expires_in: 2592000`).
+    pub access_token_ttl: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_boards_per_user: 2_000,
+            max_pins_per_user: 200_000,
+            access_token_ttl: Duration::from_secs(30 * 24 * 3600),
+        }
+    }
+}
+
+/// The service every entry point (HTTP, CLI) goes through: the store, the clock and the rules.
+#[derive(Clone)]
+pub struct Pinbox {
+    pub store: Arc<dyn Store>,
+    pub clock: Clock,
+    pub limits: Limits,
+    pub bookmarks: BookmarkKey,
+}
+
+impl Pinbox {
+    /// Wires the service to a store, loading the shared bookmark key from it.
+    pub async fn new(
+        store: Arc<dyn Store>,
+        clock: Clock,
+        limits: Limits,
+    ) -> crate::error::Result<Pinbox> {
+        let key = store.shared_secret("bookmark_key").await?;
+        Ok(Pinbox {
+            store,
+            clock,
+            limits,
+            bookmarks: BookmarkKey::new(key),
+        })
+    }
+}
+
+/// A page of results as the API returns it: items and the bookmark of the next page, if any.
+#[derive(Debug, Clone)]
+pub struct Listing<T> {
+    pub items: Vec<T>,
+    pub bookmark: Option<String>,
+}
+
+/// What a client asked for: a page size already checked and the raw bookmark, if any.
+#[derive(Debug, Clone, Default)]
+pub struct PageRequest {
+    pub page_size: u32,
+    pub bookmark: Option<String>,
+}
+
+impl Pinbox {
+    /// Where a list resumes: nowhere for the first page, else the position a valid bookmark names.
+    pub(crate) fn resume_after(
+        &self,
+        page: &PageRequest,
+        kind: page::ListKind,
+        context: i64,
+    ) -> crate::error::Result<Option<i64>> {
+        match page.bookmark.as_deref() {
+            None | Some("") => Ok(None),
+            Some(b) => self.bookmarks.decode(b, kind, context).map(Some),
+        }
+    }
+
+    /// Turns a store page into what the API returns, signing the next bookmark.
+    pub(crate) fn listing<T>(
+        &self,
+        page: page::Page<T>,
+        kind: page::ListKind,
+        context: i64,
+    ) -> Listing<T> {
+        Listing {
+            bookmark: page
+                .next_after
+                .map(|after| self.bookmarks.encode(kind, context, after)),
+            items: page.items,
+        }
+    }
+}

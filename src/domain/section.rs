@@ -1,0 +1,132 @@
+//! Board sections: the rules for creating, renaming, listing and deleting them.
+
+use crate::clock::Timestamp;
+use crate::domain::caller::Caller;
+use crate::domain::ids::{BoardId, SectionId};
+use crate::domain::page::{Cursor, ListKind, Page};
+use crate::domain::{Listing, PageRequest, Pinbox};
+use crate::error::{Error, ErrorKind, Result};
+use crate::store::{Conflict, StoreError};
+
+/// The spec's `BoardSection.name` bounds.
+pub const SECTION_NAME_MAX: usize = 180;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub id: SectionId,
+    /// Position within its board; bookmarks carry it. Ignored on insert.
+    pub seq: i64,
+    pub board_id: BoardId,
+    pub name: String,
+    pub created_at: Timestamp,
+}
+
+pub fn parse_section_name(raw: &str) -> Result<String> {
+    let name = raw.trim();
+    let len = name.chars().count();
+    if len == 0 || len > SECTION_NAME_MAX || name.chars().any(char::is_control) {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            400,
+            format!(
+                "Invalid board section parameters: 'name' must be 1 to {SECTION_NAME_MAX} \
+                 characters without control characters."
+            ),
+        ));
+    }
+    Ok(name.to_string())
+}
+
+fn section_conflict(e: StoreError) -> Error {
+    match e {
+        StoreError::Conflict(Conflict::SectionName) => Error::conflict(409, "Board section conflict."),
+        StoreError::NotFound("board") => Error::board_not_found(),
+        StoreError::NotFound(_) => Error::not_found(404, "Board section not found."),
+        other => other.into(),
+    }
+}
+
+impl Pinbox {
+    pub async fn list_sections(
+        &self,
+        caller: &Caller,
+        board_id: BoardId,
+        page: PageRequest,
+    ) -> Result<Listing<Section>> {
+        let board = self.readable_board(caller, board_id).await?;
+        let after = self.resume_after(&page, ListKind::Sections, board.id.0)?;
+        let rows = self
+            .store
+            .list_sections(
+                board.id,
+                Cursor {
+                    after,
+                    limit: page.page_size,
+                },
+            )
+            .await?;
+        let page_of = Page::from_rows(rows, page.page_size, |s| s.seq);
+        Ok(self.listing(page_of, ListKind::Sections, board.id.0))
+    }
+
+    pub async fn create_section(
+        &self,
+        caller: &Caller,
+        board_id: BoardId,
+        name: &str,
+    ) -> Result<Section> {
+        let board = self.writable_board(caller, board_id).await?;
+        let name = parse_section_name(name)?;
+        let section = Section {
+            id: SectionId::random(),
+            seq: 0,
+            board_id: board.id,
+            name,
+            created_at: self.clock.now(),
+        };
+        self.store
+            .create_section(section)
+            .await
+            .map_err(section_conflict)
+    }
+
+    pub async fn rename_section(
+        &self,
+        caller: &Caller,
+        board_id: BoardId,
+        section_id: SectionId,
+        name: &str,
+    ) -> Result<Section> {
+        let board = self.writable_board(caller, board_id).await?;
+        let name = parse_section_name(name)?;
+        self.existing_section(board.id, section_id).await?;
+        self.store
+            .rename_section(board.id, section_id, name)
+            .await
+            .map_err(section_conflict)
+    }
+
+    pub async fn delete_section(
+        &self,
+        caller: &Caller,
+        board_id: BoardId,
+        section_id: SectionId,
+    ) -> Result<()> {
+        let board = self.writable_board(caller, board_id).await?;
+        self.existing_section(board.id, section_id)
+            .await
+            .map_err(|_| Error::not_found(404, "Board section not found."))?;
+        self.store
+            .delete_section(board.id, section_id)
+            .await
+            .map_err(section_conflict)
+    }
+
+    /// A section of a board the caller already proved it may reach.
+    pub async fn existing_section(&self, board_id: BoardId, id: SectionId) -> Result<Section> {
+        self.store
+            .section(board_id, id)
+            .await?
+            .ok_or_else(Error::section_not_found)
+    }
+}

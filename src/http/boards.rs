@@ -1,0 +1,227 @@
+//! Boards: `/v5/boards` and `/v5/boards/{board_id}`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::board::{Board, BoardChanges, Privacy, PrivacySet};
+use crate::domain::boards::BoardInput;
+use crate::domain::caller::Caller;
+use crate::domain::ids::BoardId;
+use crate::error::Result;
+use crate::http::Endpoint;
+use crate::http::endpoint;
+use crate::http::extract::{JsonBody, PathParams, QueryParams, nullable};
+use crate::http::respond::{created, no_content};
+use crate::http::state::AppState;
+use crate::http::wire::{Owner, Paginated};
+
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        endpoint("boards/list", boards_list),
+        endpoint("boards/create", boards_create),
+        endpoint("boards/get", boards_get),
+        endpoint("boards/update", boards_update),
+        endpoint("boards/delete", boards_delete),
+    ]
+}
+
+/// The spec's `Board`.
+#[derive(Serialize)]
+pub struct BoardJson {
+    id: String,
+    created_at: String,
+    board_pins_modified_at: String,
+    name: String,
+    description: Option<String>,
+    collaborator_count: i64,
+    pin_count: i64,
+    follower_count: i64,
+    media: BoardMediaJson,
+    owner: Owner,
+    privacy: &'static str,
+    is_ads_only: bool,
+}
+
+#[derive(Serialize)]
+struct BoardMediaJson {
+    image_cover_url: Option<String>,
+    pin_thumbnail_urls: Vec<String>,
+}
+
+impl BoardJson {
+    pub fn from_board(b: Board) -> BoardJson {
+        BoardJson {
+            id: b.id.to_string(),
+            created_at: b.created_at.to_rfc3339(),
+            board_pins_modified_at: b.pins_modified_at.to_rfc3339(),
+            name: b.name,
+            description: b.description,
+            collaborator_count: b.collaborator_count,
+            pin_count: b.pin_count,
+            follower_count: b.follower_count,
+            media: BoardMediaJson {
+                image_cover_url: b.cover_image_url,
+                pin_thumbnail_urls: b.pin_thumbnail_urls,
+            },
+            owner: Owner {
+                username: b.owner_username,
+            },
+            privacy: b.privacy.as_str(),
+            is_ads_only: b.is_ads_only,
+        }
+    }
+}
+
+/// The spec's `BoardPrivacy`.
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "UPPERCASE")]
+enum PrivacyJson {
+    Public,
+    Protected,
+    Secret,
+}
+
+impl From<PrivacyJson> for Privacy {
+    fn from(p: PrivacyJson) -> Privacy {
+        match p {
+            PrivacyJson::Public => Privacy::Public,
+            PrivacyJson::Protected => Privacy::Protected,
+            PrivacyJson::Secret => Privacy::Secret,
+        }
+    }
+}
+
+/// The spec's `BoardUpdatePrivacy`: a board cannot be made PROTECTED by an update.
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "UPPERCASE")]
+enum UpdatePrivacyJson {
+    Public,
+    Secret,
+}
+
+/// The spec's `BoardCreate`.
+#[derive(Deserialize)]
+struct BoardCreateJson {
+    name: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    privacy: Option<PrivacyJson>,
+    #[serde(default)]
+    is_ads_only: Option<bool>,
+}
+
+/// The spec's `BoardWithUpdatePrivacyUpdate`.
+#[derive(Deserialize)]
+struct BoardUpdateJson {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    description: Option<Option<String>>,
+    #[serde(default)]
+    privacy: Option<UpdatePrivacyJson>,
+}
+
+const PRIVACY_FILTERS: &[&str] = &["ALL", "PUBLIC", "PROTECTED", "SECRET", "PUBLIC_AND_SECRET"];
+
+fn privacy_filter(v: &str) -> Option<PrivacySet> {
+    match v {
+        "ALL" => Some(PrivacySet::ALL),
+        "PUBLIC" => Some(PrivacySet::only(Privacy::Public)),
+        "PROTECTED" => Some(PrivacySet::only(Privacy::Protected)),
+        "SECRET" => Some(PrivacySet::only(Privacy::Secret)),
+        "PUBLIC_AND_SECRET" => Some(PrivacySet {
+            protected: false,
+            ..PrivacySet::ALL
+        }),
+        _ => None,
+    }
+}
+
+/// <https://developers.pinterest.com/docs/api/v5/boards-list>
+async fn boards_list(
+    State(app): State<AppState>,
+    caller: Caller,
+    query: QueryParams,
+) -> Result<Json<Paginated<BoardJson>>> {
+    query.ad_account_id()?;
+    let privacy = query
+        .enumerated("privacy", PRIVACY_FILTERS, privacy_filter)?
+        .unwrap_or(PrivacySet::ALL);
+    let page = query.page()?;
+    let listing = app.pinbox.list_boards(&caller, privacy, page).await?;
+    Ok(Json(Paginated::from_listing(listing, BoardJson::from_board)))
+}
+
+/// <https://developers.pinterest.com/docs/api/v5/boards-create>
+async fn boards_create(
+    State(app): State<AppState>,
+    caller: Caller,
+    query: QueryParams,
+    JsonBody(body): JsonBody<BoardCreateJson>,
+) -> Result<Response> {
+    query.ad_account_id()?;
+    let board = app
+        .pinbox
+        .create_board(
+            &caller,
+            BoardInput {
+                name: body.name,
+                description: body.description,
+                privacy: body.privacy.map(Privacy::from),
+                is_ads_only: body.is_ads_only.unwrap_or(false),
+            },
+        )
+        .await?;
+    Ok(created(BoardJson::from_board(board)))
+}
+
+/// <https://developers.pinterest.com/docs/api/v5/boards-get>
+async fn boards_get(
+    State(app): State<AppState>,
+    caller: Caller,
+    path: PathParams,
+    query: QueryParams,
+) -> Result<Json<BoardJson>> {
+    let id = BoardId(path.id("board_id")?);
+    query.ad_account_id()?;
+    let board = app.pinbox.get_board(&caller, id).await?;
+    Ok(Json(BoardJson::from_board(board)))
+}
+
+/// <https://developers.pinterest.com/docs/api/v5/boards-update>
+async fn boards_update(
+    State(app): State<AppState>,
+    caller: Caller,
+    path: PathParams,
+    query: QueryParams,
+    JsonBody(body): JsonBody<BoardUpdateJson>,
+) -> Result<Json<BoardJson>> {
+    let id = BoardId(path.id("board_id")?);
+    query.ad_account_id()?;
+    let changes = BoardChanges {
+        name: body.name,
+        description: body.description,
+        privacy: body.privacy.map(|p| match p {
+            UpdatePrivacyJson::Public => Privacy::Public,
+            UpdatePrivacyJson::Secret => Privacy::Secret,
+        }),
+    };
+    let board = app.pinbox.update_board(&caller, id, changes).await?;
+    Ok(Json(BoardJson::from_board(board)))
+}
+
+/// <https://developers.pinterest.com/docs/api/v5/boards-delete>
+async fn boards_delete(
+    State(app): State<AppState>,
+    caller: Caller,
+    path: PathParams,
+    query: QueryParams,
+) -> Result<Response> {
+    let id = BoardId(path.id("board_id")?);
+    query.ad_account_id()?;
+    app.pinbox.delete_board(&caller, id).await?;
+    Ok(no_content())
+}

@@ -1,0 +1,298 @@
+//! Request extractors that answer bad input the way Pinterest does: a 400 (or 413/415) with
+//! `{code, message}` naming the parameter or field that was wrong, never a panic or a plain-text error.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use crate::domain::PageRequest;
+use crate::domain::caller::Caller;
+use crate::domain::ids::parse_digits;
+use crate::domain::page::parse_page_size;
+use crate::error::{Error, ErrorKind, Result};
+
+/// Largest JSON body accepted by default; Pin creation with images raises its own limit.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// The authenticated caller, put in place by the auth middleware from the operation catalog.
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Caller> {
+        parts.extensions.get::<Caller>().cloned().ok_or_else(|| {
+            Error::internal(anyhow::anyhow!(
+                "a handler asked for the caller but no auth ran"
+            ))
+        })
+    }
+}
+
+/// Path parameters, kept as text so each can be checked and named in the error.
+pub struct PathParams(Vec<(String, String)>);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathParams {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<PathParams> {
+        let raw = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|e| Error::invalid(format!("Invalid path parameter: {e}")))?;
+        Ok(PathParams(
+            raw.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        ))
+    }
+}
+
+impl PathParams {
+    /// A numeric id parameter. Digits that cannot be an id give 0, which matches nothing,
+    /// so the caller answers "not found" as Pinterest would.
+    pub fn id(&self, name: &str) -> Result<i64> {
+        let raw = self
+            .0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("");
+        if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::invalid(format!(
+                "'{name}' value '{}' must match the pattern: ^\\d+$",
+                truncate(raw, 64)
+            )));
+        }
+        Ok(parse_digits(raw).unwrap_or(0))
+    }
+}
+
+/// Query parameters, decoded once; each accessor checks and names its parameter.
+pub struct QueryParams(Vec<(String, String)>);
+
+impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<QueryParams> {
+        let query = parts.uri.query().unwrap_or("");
+        Ok(QueryParams(
+            form_urlencoded::parse(query.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        ))
+    }
+}
+
+impl QueryParams {
+    /// A parameter that may appear at most once.
+    pub fn single(&self, name: &str) -> Result<Option<&str>> {
+        let mut values = self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str());
+        let first = values.next();
+        if values.next().is_some() {
+            return Err(Error::invalid(format!(
+                "Parameter '{name}' was given more than once; give it once."
+            )));
+        }
+        Ok(first)
+    }
+
+    /// Every value of a parameter that may repeat (`?creative_types=A&creative_types=B`) or be
+    /// comma-separated (`?creative_types=A,B`).
+    pub fn list(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .flat_map(|(_, v)| v.split(','))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
+
+    pub fn page(&self) -> Result<PageRequest> {
+        Ok(PageRequest {
+            page_size: parse_page_size(self.single("page_size")?)?,
+            bookmark: self.single("bookmark")?.map(str::to_string),
+        })
+    }
+
+    /// An enum parameter, parsed by `parse`, naming the allowed values when wrong.
+    pub fn enumerated<T>(
+        &self,
+        name: &str,
+        allowed: &[&str],
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Result<Option<T>> {
+        match self.single(name)? {
+            None => Ok(None),
+            Some(v) => parse(v).map(Some).ok_or_else(|| {
+                Error::invalid(format!(
+                    "Parameter '{name}' has an unknown value '{}'; use one of: {}.",
+                    truncate(v, 64),
+                    allowed.join(", ")
+                ))
+            }),
+        }
+    }
+
+    pub fn boolean(&self, name: &str) -> Result<Option<bool>> {
+        match self.single(name)? {
+            None => Ok(None),
+            Some("true") | Some("True") | Some("1") => Ok(Some(true)),
+            Some("false") | Some("False") | Some("0") => Ok(Some(false)),
+            Some(v) => Err(Error::invalid(format!(
+                "Parameter '{name}' must be true or false (was {}).",
+                truncate(v, 64)
+            ))),
+        }
+    }
+
+    /// The spec's `ad_account_id`: digits, at most 18 of them.
+    pub fn ad_account_id(&self) -> Result<Option<i64>> {
+        match self.single("ad_account_id")? {
+            None => Ok(None),
+            Some(v) if !v.is_empty() && v.len() <= 18 && v.bytes().all(|b| b.is_ascii_digit()) => {
+                Ok(Some(parse_digits(v).unwrap_or(0)))
+            }
+            Some(v) => Err(Error::invalid(format!(
+                "'ad_account_id' value '{}' must match the pattern: ^\\d+$ (at most 18 digits)",
+                truncate(v, 64)
+            ))),
+        }
+    }
+}
+
+/// A JSON request body deserialized into `T`, with errors that name the offending field.
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<JsonBody<T>> {
+        check_json_content_type(&req)?;
+        let bytes = read_body(req, state, DEFAULT_BODY_LIMIT).await?;
+        parse_json(&bytes).map(JsonBody)
+    }
+}
+
+pub fn check_json_content_type(req: &Request) -> Result<()> {
+    let Some(ct) = req.headers().get(CONTENT_TYPE) else {
+        return Ok(());
+    };
+    let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
+    let essence = ct.split(';').next().unwrap_or("").trim();
+    if essence == "application/json" || essence.ends_with("+json") {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorKind::UnsupportedMediaType,
+            1,
+            format!(
+                "Unsupported Content-Type '{}': send the body as JSON with 'Content-Type: application/json'.",
+                truncate(&ct, 64)
+            ),
+        ))
+    }
+}
+
+pub async fn read_body<S: Send + Sync>(req: Request, _: &S, limit: usize) -> Result<Bytes> {
+    axum::body::to_bytes(req.into_body(), limit)
+        .await
+        .map_err(|e| {
+            let too_large = std::error::Error::source(&e)
+                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+            if too_large {
+                Error::new(
+                    ErrorKind::PayloadTooLarge,
+                    1,
+                    format!("The request body is larger than the {limit} bytes this operation accepts."),
+                )
+            } else {
+                Error::invalid(format!("The request body could not be read: {e}"))
+            }
+        })
+}
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::invalid(
+            "Invalid request: the request body is empty; send a JSON object.",
+        ));
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = strip_position(&e.inner().to_string());
+        if path == "." {
+            Error::invalid(format!("Invalid request body: {inner}"))
+        } else {
+            Error::invalid(format!("Invalid request: '{path}': {inner}"))
+        }
+    })?;
+    de.end().map_err(|_| {
+        Error::invalid("Invalid request body: unexpected data after the JSON object.")
+    })?;
+    Ok(value)
+}
+
+/// serde_json appends " at line 1 column 17"; the field path says more.
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// Deserializes a field that may be absent (outer `None`), null (`Some(None)`) or a value.
+pub fn nullable<'de, D, T>(d: D) -> std::result::Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    serde::Deserialize::deserialize(d).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    struct Body {
+        #[allow(dead_code)]
+        name: String,
+        #[serde(default, deserialize_with = "nullable")]
+        description: Option<Option<String>>,
+    }
+
+    #[test]
+    fn json_errors_name_the_field() {
+        let e = parse_json::<Body>(br#"{"name": 5}"#).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
+        assert!(e.message.contains("'name'"), "{}", e.message);
+        assert!(!e.message.contains("line 1"), "{}", e.message);
+        let e = parse_json::<Body>(b"{\"description\": \"x\"}").unwrap_err();
+        assert!(e.message.contains("name"), "{}", e.message);
+        assert!(parse_json::<Body>(b"  ").is_err());
+        assert!(parse_json::<Body>(b"[1]").is_err());
+        assert!(parse_json::<Body>(br#"{"name":"a"} x"#).is_err());
+    }
+
+    #[test]
+    fn absent_null_and_present_are_told_apart() {
+        let absent: Body = parse_json(br#"{"name":"a"}"#).unwrap();
+        assert_eq!(absent.description, None);
+        let null: Body = parse_json(br#"{"name":"a","description":null}"#).unwrap();
+        assert_eq!(null.description, Some(None));
+        let set: Body = parse_json(br#"{"name":"a","description":"d"}"#).unwrap();
+        assert_eq!(set.description, Some(Some("d".into())));
+    }
+}

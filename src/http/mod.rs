@@ -1,0 +1,149 @@
+//! The HTTP layer: one module per Pinterest resource, each listing its endpoints by the spec's
+//! operationId. Routes, methods, authentication and scope checks all come from the operation
+//! catalog; handlers only parse the wire format, call the domain and shape the answer.
+
+pub mod auth;
+pub mod board_sections;
+pub mod boards;
+pub mod extract;
+pub mod pins;
+pub mod respond;
+pub mod state;
+pub mod user_account;
+pub mod wire;
+
+use std::collections::HashSet;
+
+use axum::Router;
+use axum::extract::{OriginalUri, Request};
+use axum::handler::Handler;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodFilter, MethodRouter, get, on};
+use axum::{Extension, middleware};
+
+use crate::catalog::{self, Method, Operation};
+use crate::domain::env::Env;
+use crate::error::{Error, ErrorKind};
+use crate::http::state::AppState;
+
+/// One served operation: its catalog entry and the handler for it.
+pub struct Endpoint {
+    pub op: &'static Operation,
+    route: MethodRouter<AppState>,
+}
+
+/// Binds a handler to the catalog operation `id`; the method and path come from the catalog.
+pub fn endpoint<H, T>(id: &'static str, handler: H) -> Endpoint
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    let op = catalog::by_id(id)
+        .unwrap_or_else(|| panic!("operation '{id}' has a handler but is not in the catalog"));
+    Endpoint {
+        op,
+        route: on(method_filter(op.method), handler),
+    }
+}
+
+fn method_filter(m: Method) -> MethodFilter {
+    match m {
+        Method::Get => MethodFilter::GET,
+        Method::Post => MethodFilter::POST,
+        Method::Patch => MethodFilter::PATCH,
+        Method::Put => MethodFilter::PUT,
+        Method::Delete => MethodFilter::DELETE,
+    }
+}
+
+/// Every endpoint of every resource module.
+pub fn endpoints() -> Vec<Endpoint> {
+    let mut all = Vec::new();
+    all.extend(user_account::endpoints());
+    all.extend(boards::endpoints());
+    all.extend(board_sections::endpoints());
+    all.extend(pins::endpoints());
+    all
+}
+
+/// The Pinterest API (`/v5` for production, `/sandbox/v5` for Sandbox) and pinbox's own routes.
+pub fn router(state: AppState) -> Router {
+    let endpoints = endpoints();
+    check_catalog_coverage(&endpoints);
+
+    let mut api: Router<AppState> = Router::new();
+    for e in endpoints {
+        let auth = middleware::from_fn_with_state((state.clone(), e.op), auth::authorize);
+        api = api.route(e.op.path, e.route.layer(auth));
+    }
+    // Spec operations pinbox does not serve yet answer "not implemented" by name, not a bare 404.
+    for &(method, path, id) in catalog::unserved() {
+        api = api.route(
+            path,
+            on(method_filter(method), move || async move {
+                Error::not_implemented(id)
+            }),
+        );
+    }
+    let api = api.method_not_allowed_fallback(method_not_allowed);
+
+    Router::new()
+        .nest("/v5", api.clone().layer(Extension(Env::Production)))
+        .nest("/sandbox/v5", api.layer(Extension(Env::Sandbox)))
+        .route("/media/avatars/default.png", get(default_avatar))
+        .fallback(not_found)
+        .with_state(state)
+}
+
+/// Panics unless the handlers cover the catalog exactly: a served operation without a handler
+/// (or two handlers for one) is a bug caught at start-up and by the tests.
+fn check_catalog_coverage(endpoints: &[Endpoint]) {
+    let mut seen = HashSet::new();
+    for e in endpoints {
+        assert!(seen.insert(e.op.id), "operation '{}' has two handlers", e.op.id);
+    }
+    for op in catalog::OPERATIONS {
+        assert!(
+            seen.contains(op.id),
+            "operation '{}' is in the catalog but has no handler",
+            op.id
+        );
+    }
+}
+
+async fn not_found(req: Request) -> Error {
+    Error::new(
+        ErrorKind::NotFound,
+        404,
+        format!(
+            "No such endpoint: {} {}. Pinterest's API lives under /v5 (or /sandbox/v5 for Sandbox).",
+            req.method(),
+            extract::truncate(req.uri().path(), 200)
+        ),
+    )
+}
+
+async fn method_not_allowed(OriginalUri(uri): OriginalUri, method: axum::http::Method) -> Error {
+    Error::new(
+        ErrorKind::MethodNotAllowed,
+        5,
+        format!(
+            "Method not allowed: {method} is not supported on {}.",
+            extract::truncate(uri.path(), 200)
+        ),
+    )
+}
+
+static DEFAULT_AVATAR: &[u8] = include_bytes!("../../assets/default-avatar.png");
+
+async fn default_avatar() -> Response {
+    (
+        [
+            (CONTENT_TYPE, "image/png"),
+            (CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        DEFAULT_AVATAR,
+    )
+        .into_response()
+}

@@ -1,0 +1,64 @@
+//! Turns pinbox's one error type into Pinterest's error response, and builds JSON answers.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::error::{Error, ErrorKind};
+
+pub fn status_of(kind: ErrorKind) -> StatusCode {
+    match kind {
+        ErrorKind::InvalidInput => StatusCode::BAD_REQUEST,
+        ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+        ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        ErrorKind::Conflict => StatusCode::CONFLICT,
+        ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ErrorKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorKind::NotImplemented => StatusCode::NOT_IMPLEMENTED,
+        ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    code: u32,
+    message: &'a str,
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        if self.kind == ErrorKind::Internal {
+            tracing::error!(error = %self, "internal error");
+        }
+        let status = status_of(self.kind);
+        let mut response = (
+            status,
+            Json(ErrorBody {
+                code: self.code,
+                message: &self.message,
+            }),
+        )
+            .into_response();
+        if let Some(missing) = self.missing_scopes
+            && let Ok(v) = HeaderValue::from_str(&missing.to_string())
+        {
+            response.headers_mut().insert("x-pinbox-missing-scopes", v);
+        }
+        response
+    }
+}
+
+/// 201 Created with a JSON body.
+pub fn created<T: Serialize>(body: T) -> Response {
+    (StatusCode::CREATED, Json(body)).into_response()
+}
+
+/// 204 No Content.
+pub fn no_content() -> Response {
+    StatusCode::NO_CONTENT.into_response()
+}

@@ -1,0 +1,32 @@
+//! What every handler can reach: the domain service and how this server is addressed.
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use crate::domain::Pinbox;
+
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub pinbox: Pinbox,
+    /// Base URL clients reach this server at (no trailing slash), for URLs pinbox hands out.
+    pub public_url: String,
+}
+
+impl AppState {
+    pub fn new(pinbox: Pinbox, public_url: String) -> AppState {
+        AppState(Arc::new(Inner {
+            pinbox,
+            public_url: public_url.trim_end_matches('/').to_string(),
+        }))
+    }
+}
+
+impl Deref for AppState {
+    type Target = Inner;
+
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}

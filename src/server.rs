@@ -1,0 +1,97 @@
+//! Building a running pinbox from its configuration: open the store, wire the service and the
+//! router, serve on a listener the caller bound, and shut down cleanly. `main` stays thin and tests
+//! start the same server on port 0.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::clock::Clock;
+use crate::config::{Config, Storage};
+use crate::domain::Pinbox;
+use crate::http::state::AppState;
+use crate::store::Store;
+use crate::store::sqlite::SqliteStore;
+
+/// Opens the store the configuration names, migrated and ready.
+pub async fn open_store(storage: &Storage, clock: &Clock) -> anyhow::Result<Arc<dyn Store>> {
+    let now = clock.now();
+    let storage = storage.clone();
+    let store = tokio::task::spawn_blocking(move || match storage {
+        Storage::DataDir(dir) => SqliteStore::open(&dir, now),
+        Storage::Ephemeral => SqliteStore::ephemeral(now),
+    })
+    .await??;
+    Ok(Arc::new(store))
+}
+
+/// Opens the store and wires the domain service to it.
+pub async fn open_pinbox(config: &Config, clock: Clock) -> anyhow::Result<Pinbox> {
+    let store = open_store(&config.storage, &clock).await?;
+    Ok(Pinbox::new(store, clock, config.limits.clone()).await?)
+}
+
+/// The public base URL for a server listening on `addr`.
+pub fn public_url_for(config_url: Option<&str>, addr: SocketAddr) -> String {
+    match config_url {
+        Some(url) => url.trim_end_matches('/').to_string(),
+        None => format!("http://{addr}"),
+    }
+}
+
+/// Serves until `shutdown` resolves, lets in-flight requests finish, then closes the store.
+pub async fn serve(
+    listener: TcpListener,
+    pinbox: Pinbox,
+    public_url: String,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let store = Arc::clone(&pinbox.store);
+    let router = crate::http::router(AppState::new(pinbox, public_url));
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    store.close().await?;
+    Ok(())
+}
+
+/// A server running in this process, for tests and embedding: stop it with [`RunningServer::stop`].
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    pub base_url: String,
+    pub pinbox: Pinbox,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+impl RunningServer {
+    /// Binds `addr` (use port 0 for a free port) and serves `pinbox` on it.
+    pub async fn start(pinbox: Pinbox, addr: &str) -> anyhow::Result<RunningServer> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let base_url = format!("http://{addr}");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(serve(listener, pinbox.clone(), base_url.clone(), async {
+            let _ = stopped.await;
+        }));
+        Ok(RunningServer {
+            addr,
+            base_url,
+            pinbox,
+            stop: Some(stop),
+            task,
+        })
+    }
+
+    /// Stops accepting, waits for in-flight requests, and closes the store.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        (&mut self.task).await?
+    }
+}

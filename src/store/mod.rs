@@ -1,0 +1,120 @@
+//! The storage interface every engine implements (SQLite now, PostgreSQL later). It speaks in
+//! domain entities and never knows HTTP; each engine maps its own constraint violations to
+//! [`StoreError`] so the domain sees the same answers whatever the engine.
+
+pub mod contract;
+pub mod sqlite;
+
+use async_trait::async_trait;
+
+use crate::clock::Timestamp;
+use crate::domain::app::{App, NewApp};
+use crate::domain::board::{Board, BoardChanges, NewBoard, PrivacySet};
+use crate::domain::section::Section;
+use crate::domain::env::Env;
+use crate::domain::ids::{AppId, BoardId, SectionId, TokenId, UserId};
+use crate::domain::page::Cursor;
+use crate::domain::token::{NewToken, Token, TokenHash};
+use crate::domain::user::{ContentCounts, NewUser, User};
+
+/// Which uniqueness rule a write broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    Username,
+    BoardName,
+    SectionName,
+}
+
+/// Which volume limit a write would pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    Boards,
+    Pins,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the {0} does not exist")]
+    NotFound(&'static str),
+    #[error("uniqueness conflict: {0:?}")]
+    Conflict(Conflict),
+    #[error("volume limit reached: {0:?}")]
+    LimitReached(Limit),
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Backend(#[from] anyhow::Error),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Board lists: one owner's boards in one environment, newest first.
+#[derive(Debug, Clone, Copy)]
+pub struct BoardQuery {
+    pub owner_id: UserId,
+    pub env: Env,
+    pub privacies: PrivacySet,
+    pub cursor: Cursor,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Short engine name for logs and errors ("sqlite", "postgres").
+    fn engine(&self) -> &'static str;
+
+    /// A named random secret shared by everything using this store, created on first use
+    /// (the bookmark signing key lives here so that every replica accepts every bookmark).
+    async fn shared_secret(&self, name: &str) -> StoreResult<[u8; 32]>;
+
+    /// Flushes and closes; later calls fail with `Unavailable`.
+    async fn close(&self) -> StoreResult<()>;
+
+    // users
+
+    async fn create_user(&self, user: NewUser) -> StoreResult<User>;
+    async fn user(&self, id: UserId) -> StoreResult<Option<User>>;
+    async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>>;
+    async fn user_count(&self) -> StoreResult<i64>;
+    /// Boards and Pins a user owns in one environment, by board privacy.
+    async fn content_counts(&self, user: UserId, env: Env) -> StoreResult<ContentCounts>;
+
+    // apps
+
+    async fn create_app(&self, app: NewApp) -> StoreResult<App>;
+    async fn app(&self, id: AppId) -> StoreResult<Option<App>>;
+
+    // tokens
+
+    async fn create_token(&self, token: NewToken) -> StoreResult<Token>;
+    async fn token_by_hash(&self, hash: &TokenHash) -> StoreResult<Option<Token>>;
+    async fn revoke_token(&self, id: TokenId, at: Timestamp) -> StoreResult<()>;
+
+    // boards
+
+    /// Inserts a board unless its owner already has `max_boards` boards in that environment
+    /// (`LimitReached(Boards)`) or one with the same name (`Conflict(BoardName)`).
+    async fn create_board(&self, board: NewBoard, max_boards: u32) -> StoreResult<Board>;
+    async fn board(&self, env: Env, id: BoardId) -> StoreResult<Option<Board>>;
+    /// Up to `cursor.limit + 1` boards after the cursor, newest first.
+    async fn list_boards(&self, query: BoardQuery) -> StoreResult<Vec<Board>>;
+    async fn update_board(
+        &self,
+        env: Env,
+        id: BoardId,
+        changes: BoardChanges,
+    ) -> StoreResult<Board>;
+    /// Deletes the board with its sections and Pins.
+    async fn delete_board(&self, env: Env, id: BoardId) -> StoreResult<()>;
+
+    // board sections
+
+    /// Inserts a section (its `seq` is assigned here) unless the board has one of that name.
+    async fn create_section(&self, section: Section) -> StoreResult<Section>;
+    async fn section(&self, board: BoardId, id: SectionId) -> StoreResult<Option<Section>>;
+    /// Up to `cursor.limit + 1` sections after the cursor, oldest first (the order a board shows them).
+    async fn list_sections(&self, board: BoardId, cursor: Cursor) -> StoreResult<Vec<Section>>;
+    async fn rename_section(&self, board: BoardId, id: SectionId, name: String)
+    -> StoreResult<Section>;
+    /// Deletes the section and the Pins in it.
+    async fn delete_section(&self, board: BoardId, id: SectionId) -> StoreResult<()>;
+}

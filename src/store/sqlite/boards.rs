@@ -1,0 +1,293 @@
+//! Boards, board sections and per-user content counts in SQLite.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use crate::clock::Timestamp;
+use crate::domain::board::{Board, BoardChanges, NewBoard, Privacy, name_key};
+use crate::domain::env::Env;
+use crate::domain::ids::{BoardId, SectionId, UserId, random_id};
+use crate::domain::page::Cursor;
+use crate::domain::section::Section;
+use crate::domain::user::ContentCounts;
+use crate::store::sqlite::engine::backend;
+use crate::store::sqlite::is_unique_violation;
+use crate::store::{BoardQuery, Conflict, Limit, StoreError, StoreResult};
+
+const BOARD_SELECT: &str = "SELECT b.seq, b.id, b.owner_id, u.username, b.env, b.name, b.description,
+        b.privacy, b.is_ads_only, b.created_at, b.pins_modified_at, b.pin_count
+     FROM boards b JOIN users u ON u.id = b.owner_id";
+
+fn board_from_row(r: &Row<'_>) -> rusqlite::Result<Board> {
+    let privacy: String = r.get(7)?;
+    Ok(Board {
+        seq: r.get(0)?,
+        id: BoardId(r.get(1)?),
+        owner_id: UserId(r.get(2)?),
+        owner_username: r.get(3)?,
+        env: Env::from_code(r.get(4)?),
+        name: r.get(5)?,
+        description: r.get(6)?,
+        privacy: Privacy::parse(&privacy).unwrap_or(Privacy::Secret),
+        is_ads_only: r.get(8)?,
+        created_at: Timestamp(r.get(9)?),
+        pins_modified_at: Timestamp(r.get(10)?),
+        pin_count: r.get(11)?,
+        follower_count: 0,
+        collaborator_count: 0,
+        cover_image_url: None,
+        pin_thumbnail_urls: Vec::new(),
+    })
+}
+
+pub fn create_board(conn: &Connection, board: NewBoard, max_boards: u32) -> StoreResult<Board> {
+    let existing: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM boards WHERE owner_id = ?1 AND env = ?2")
+        .and_then(|mut s| s.query_row(params![board.owner_id.0, board.env.code()], |r| r.get(0)))
+        .map_err(backend)?;
+    if existing >= max_boards as i64 {
+        return Err(StoreError::LimitReached(Limit::Boards));
+    }
+    let mut id = board.id;
+    for _ in 0..5 {
+        let inserted = conn
+            .prepare_cached(
+                "INSERT INTO boards (id, owner_id, env, name, name_key, description, privacy,
+                     is_ads_only, created_at, pins_modified_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    id.0,
+                    board.owner_id.0,
+                    board.env.code(),
+                    board.name,
+                    name_key(&board.name),
+                    board.description,
+                    board.privacy.as_str(),
+                    board.is_ads_only,
+                    board.created_at.0
+                ])
+            });
+        match inserted {
+            Ok(_) => return board_by_id(conn, board.env, id)?.ok_or(StoreError::NotFound("board")),
+            Err(e) if is_unique_violation(&e, "boards.name_key") => {
+                return Err(StoreError::Conflict(Conflict::BoardName));
+            }
+            Err(e) if is_unique_violation(&e, "boards.id") => id = BoardId(random_id()),
+            Err(e) => return Err(backend(e)),
+        }
+    }
+    Err(StoreError::Backend(anyhow::anyhow!("could not find a free board id")))
+}
+
+pub fn board_by_id(conn: &Connection, env: Env, id: BoardId) -> StoreResult<Option<Board>> {
+    conn.prepare_cached(&format!("{BOARD_SELECT} WHERE b.id = ?1 AND b.env = ?2"))
+        .and_then(|mut s| s.query_row(params![id.0, env.code()], board_from_row).optional())
+        .map_err(backend)
+}
+
+pub fn list_boards(conn: &Connection, q: BoardQuery) -> StoreResult<Vec<Board>> {
+    let sql = format!(
+        "{BOARD_SELECT}
+         WHERE b.owner_id = ?1 AND b.env = ?2
+           AND ((?3 AND b.privacy = 'PUBLIC') OR (?4 AND b.privacy = 'PROTECTED') OR (?5 AND b.privacy = 'SECRET'))
+           AND (?6 IS NULL OR b.seq < ?6)
+         ORDER BY b.seq DESC
+         LIMIT ?7"
+    );
+    conn.prepare_cached(&sql)
+        .and_then(|mut s| {
+            s.query_map(
+                params![
+                    q.owner_id.0,
+                    q.env.code(),
+                    q.privacies.public,
+                    q.privacies.protected,
+                    q.privacies.secret,
+                    q.cursor.after,
+                    q.cursor.limit as i64 + 1
+                ],
+                board_from_row,
+            )?
+            .collect()
+        })
+        .map_err(backend)
+}
+
+pub fn update_board(
+    conn: &Connection,
+    env: Env,
+    id: BoardId,
+    changes: BoardChanges,
+) -> StoreResult<Board> {
+    let current = board_by_id(conn, env, id)?.ok_or(StoreError::NotFound("board"))?;
+    let name = changes.name.unwrap_or(current.name);
+    let description = changes.description.unwrap_or(current.description);
+    let privacy = changes.privacy.unwrap_or(current.privacy);
+    let updated = conn.execute(
+        "UPDATE boards SET name = ?3, name_key = ?4, description = ?5, privacy = ?6
+         WHERE id = ?1 AND env = ?2",
+        params![
+            id.0,
+            env.code(),
+            name,
+            name_key(&name),
+            description,
+            privacy.as_str()
+        ],
+    );
+    match updated {
+        Ok(_) => board_by_id(conn, env, id)?.ok_or(StoreError::NotFound("board")),
+        Err(e) if is_unique_violation(&e, "boards.name_key") => {
+            Err(StoreError::Conflict(Conflict::BoardName))
+        }
+        Err(e) => Err(backend(e)),
+    }
+}
+
+pub fn delete_board(conn: &Connection, env: Env, id: BoardId) -> StoreResult<()> {
+    // Sections go with the board through ON DELETE CASCADE.
+    let n = conn
+        .execute("DELETE FROM boards WHERE id = ?1 AND env = ?2", params![id.0, env.code()])
+        .map_err(backend)?;
+    if n == 0 {
+        return Err(StoreError::NotFound("board"));
+    }
+    Ok(())
+}
+
+pub fn content_counts(conn: &Connection, user: UserId, env: Env) -> StoreResult<ContentCounts> {
+    let mut counts = ContentCounts::default();
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT privacy, COUNT(*), COALESCE(SUM(pin_count), 0) FROM boards
+             WHERE owner_id = ?1 AND env = ?2 GROUP BY privacy",
+        )
+        .map_err(backend)?;
+    let rows = stmt
+        .query_map(params![user.0, env.code()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+        })
+        .map_err(backend)?;
+    for row in rows {
+        let (privacy, boards, pins) = row.map_err(backend)?;
+        match Privacy::parse(&privacy) {
+            Some(Privacy::Public) => {
+                counts.public_boards = boards;
+                counts.pins_on_public = pins;
+            }
+            Some(Privacy::Protected) => {
+                counts.protected_boards = boards;
+                counts.pins_on_protected = pins;
+            }
+            _ => {
+                counts.secret_boards = boards;
+                counts.pins_on_secret = pins;
+            }
+        }
+    }
+    Ok(counts)
+}
+
+const SECTION_SELECT: &str = "SELECT seq, id, board_id, name, created_at FROM board_sections";
+
+fn section_from_row(r: &Row<'_>) -> rusqlite::Result<Section> {
+    Ok(Section {
+        seq: r.get(0)?,
+        id: SectionId(r.get(1)?),
+        board_id: BoardId(r.get(2)?),
+        name: r.get(3)?,
+        created_at: Timestamp(r.get(4)?),
+    })
+}
+
+pub fn create_section(conn: &Connection, section: Section) -> StoreResult<Section> {
+    let board_exists: bool = conn
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM boards WHERE id = ?1)",
+            [section.board_id.0],
+            |r| r.get(0),
+        )
+        .map_err(backend)?;
+    if !board_exists {
+        return Err(StoreError::NotFound("board"));
+    }
+    let mut id = section.id;
+    for _ in 0..5 {
+        let inserted = conn.execute(
+            "INSERT INTO board_sections (id, board_id, name, name_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id.0, section.board_id.0, section.name, name_key(&section.name), section.created_at.0],
+        );
+        match inserted {
+            Ok(_) => {
+                return section_by_id(conn, section.board_id, id)?
+                    .ok_or(StoreError::NotFound("section"));
+            }
+            Err(e) if is_unique_violation(&e, "board_sections.name_key") => {
+                return Err(StoreError::Conflict(Conflict::SectionName));
+            }
+            Err(e) if is_unique_violation(&e, "board_sections.id") => {
+                id = SectionId(random_id())
+            }
+            Err(e) => return Err(backend(e)),
+        }
+    }
+    Err(StoreError::Backend(anyhow::anyhow!("could not find a free section id")))
+}
+
+pub fn section_by_id(
+    conn: &Connection,
+    board: BoardId,
+    id: SectionId,
+) -> StoreResult<Option<Section>> {
+    conn.prepare_cached(&format!("{SECTION_SELECT} WHERE id = ?1 AND board_id = ?2"))
+        .and_then(|mut s| s.query_row(params![id.0, board.0], section_from_row).optional())
+        .map_err(backend)
+}
+
+pub fn list_sections(conn: &Connection, board: BoardId, cursor: Cursor) -> StoreResult<Vec<Section>> {
+    conn.prepare_cached(&format!(
+        "{SECTION_SELECT} WHERE board_id = ?1 AND (?2 IS NULL OR seq > ?2) ORDER BY seq LIMIT ?3"
+    ))
+    .and_then(|mut s| {
+        s.query_map(
+            params![board.0, cursor.after, cursor.limit as i64 + 1],
+            section_from_row,
+        )?
+        .collect()
+    })
+    .map_err(backend)
+}
+
+pub fn rename_section(
+    conn: &Connection,
+    board: BoardId,
+    id: SectionId,
+    name: String,
+) -> StoreResult<Section> {
+    let updated = conn.execute(
+        "UPDATE board_sections SET name = ?3, name_key = ?4 WHERE id = ?1 AND board_id = ?2",
+        params![id.0, board.0, name, name_key(&name)],
+    );
+    match updated {
+        Ok(0) => Err(StoreError::NotFound("section")),
+        Ok(_) => section_by_id(conn, board, id)?.ok_or(StoreError::NotFound("section")),
+        Err(e) if is_unique_violation(&e, "board_sections.name_key") => {
+            Err(StoreError::Conflict(Conflict::SectionName))
+        }
+        Err(e) => Err(backend(e)),
+    }
+}
+
+pub fn delete_section(conn: &Connection, board: BoardId, id: SectionId) -> StoreResult<()> {
+    let n = conn
+        .execute(
+            "DELETE FROM board_sections WHERE id = ?1 AND board_id = ?2",
+            params![id.0, board.0],
+        )
+        .map_err(backend)?;
+    if n == 0 {
+        return Err(StoreError::NotFound("section"));
+    }
+    Ok(())
+}

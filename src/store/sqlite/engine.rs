@@ -1,0 +1,260 @@
+//! How pinbox drives SQLite: one writer thread that commits queued writes in groups (one fsync
+//! for many acknowledged writes), and a pool of reader connections used from blocking threads.
+//! WAL mode lets readers, the writer and a `pinbox` CLI process on the same file work at once.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+use tokio::sync::oneshot;
+
+use crate::store::{StoreError, StoreResult};
+
+/// Most writes one commit may carry; bounds the latency a queued write can wait behind others.
+const MAX_BATCH: usize = 256;
+/// Reader connections kept open when idle.
+const MAX_IDLE_READERS: usize = 16;
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How hard a commit tries to reach the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// `synchronous=FULL`: an acknowledged write survives a crash of the process or the machine.
+    Full,
+    /// `synchronous=OFF`: for throwaway (ephemeral) stores only.
+    None,
+}
+
+trait WriteJob: Send {
+    /// Runs inside the batch's transaction; `false` means the job failed and its savepoint is rolled back.
+    fn run(&mut self, conn: &Connection) -> bool;
+    /// Reports the outcome once the batch is committed (or failed to commit).
+    fn finish(self: Box<Self>, commit: Result<(), String>);
+}
+
+struct Job<T, F> {
+    work: Option<F>,
+    outcome: Option<StoreResult<T>>,
+    reply: oneshot::Sender<StoreResult<T>>,
+}
+
+impl<T, F> WriteJob for Job<T, F>
+where
+    T: Send,
+    F: FnOnce(&Connection) -> StoreResult<T> + Send,
+{
+    fn run(&mut self, conn: &Connection) -> bool {
+        let work = self.work.take().expect("a job runs once");
+        let outcome = match catch_unwind(AssertUnwindSafe(|| work(conn))) {
+            Ok(r) => r,
+            Err(_) => Err(StoreError::Backend(anyhow::anyhow!(
+                "a store write panicked; it was rolled back"
+            ))),
+        };
+        let ok = outcome.is_ok();
+        self.outcome = Some(outcome);
+        ok
+    }
+
+    fn finish(self: Box<Self>, commit: Result<(), String>) {
+        let outcome = match (commit, self.outcome) {
+            (_, Some(Err(e))) => Err(e),
+            (Ok(()), Some(ok)) => ok,
+            (Err(msg), _) => Err(StoreError::Backend(anyhow::anyhow!(
+                "committing to SQLite failed: {msg}"
+            ))),
+            (Ok(()), None) => Err(StoreError::Backend(anyhow::anyhow!("a write never ran"))),
+        };
+        let _ = self.reply.send(outcome);
+    }
+}
+
+pub struct Engine {
+    path: PathBuf,
+    durability: Durability,
+    writer: Mutex<Option<mpsc::Sender<Box<dyn WriteJob>>>>,
+    writer_thread: Mutex<Option<JoinHandle<()>>>,
+    readers: Mutex<Vec<Connection>>,
+    closed: AtomicBool,
+}
+
+impl Engine {
+    /// Opens the database file, runs `init` (migrations) on the writer connection, and starts the writer.
+    pub fn open(
+        path: &Path,
+        durability: Durability,
+        init: impl FnOnce(&mut Connection) -> StoreResult<()>,
+    ) -> StoreResult<Arc<Engine>> {
+        let mut conn = open_connection(path, durability, false)?;
+        init(&mut conn)?;
+        let (tx, rx) = mpsc::channel::<Box<dyn WriteJob>>();
+        let thread = std::thread::Builder::new()
+            .name("pinbox-sqlite-writer".into())
+            .spawn(move || writer_loop(conn, rx))
+            .map_err(|e| StoreError::Backend(anyhow::anyhow!("starting the writer thread: {e}")))?;
+        Ok(Arc::new(Engine {
+            path: path.to_path_buf(),
+            durability,
+            writer: Mutex::new(Some(tx)),
+            writer_thread: Mutex::new(Some(thread)),
+            readers: Mutex::new(Vec::new()),
+            closed: AtomicBool::new(false),
+        }))
+    }
+
+    /// Runs `work` on a reader connection in a blocking thread.
+    pub async fn read<T, F>(self: &Arc<Self>, work: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    {
+        if self.closed.load(Ordering::Acquire) {
+            return Err(closed());
+        }
+        let engine = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            let conn = engine.take_reader()?;
+            let result = work(&conn);
+            engine.return_reader(conn);
+            result
+        })
+        .await
+        .map_err(|e| StoreError::Backend(anyhow::anyhow!("a store read panicked: {e}")))?
+    }
+
+    /// Queues `work` for the writer; resolves once its transaction is durably committed.
+    pub async fn write<T, F>(&self, work: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        let job: Box<dyn WriteJob> = Box::new(Job {
+            work: Some(work),
+            outcome: None,
+            reply,
+        });
+        {
+            let writer = self.writer.lock().expect("writer lock");
+            let Some(tx) = writer.as_ref() else {
+                return Err(closed());
+            };
+            tx.send(job).map_err(|_| closed())?;
+        }
+        answer.await.map_err(|_| closed())?
+    }
+
+    /// Stops the writer after the queued writes, checkpoints the WAL and closes every connection.
+    pub fn close(&self) -> StoreResult<()> {
+        self.closed.store(true, Ordering::Release);
+        drop(self.writer.lock().expect("writer lock").take());
+        if let Some(handle) = self.writer_thread.lock().expect("thread lock").take() {
+            let _ = handle.join();
+        }
+        self.readers.lock().expect("reader lock").clear();
+        Ok(())
+    }
+
+    fn take_reader(&self) -> StoreResult<Connection> {
+        if let Some(conn) = self.readers.lock().expect("reader lock").pop() {
+            return Ok(conn);
+        }
+        open_connection(&self.path, self.durability, true)
+    }
+
+    fn return_reader(&self, conn: Connection) {
+        let mut idle = self.readers.lock().expect("reader lock");
+        if idle.len() < MAX_IDLE_READERS && !self.closed.load(Ordering::Acquire) {
+            idle.push(conn);
+        }
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        let _ = self.close();
+    }
+}
+
+fn closed() -> StoreError {
+    StoreError::Unavailable("the SQLite store is closed".into())
+}
+
+pub fn open_connection(path: &Path, durability: Durability, reader: bool) -> StoreResult<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| {
+        StoreError::Unavailable(format!("cannot open {}: {e}", path.display()))
+    })?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(backend)?;
+    let synchronous = match durability {
+        Durability::Full => "FULL",
+        Durability::None => "OFF",
+    };
+    conn.execute_batch(&format!(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = {synchronous};
+         PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -16000;"
+    ))
+    .map_err(backend)?;
+    if reader {
+        conn.execute_batch("PRAGMA query_only = ON;").map_err(backend)?;
+    }
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
+pub fn backend(e: rusqlite::Error) -> StoreError {
+    StoreError::Backend(anyhow::Error::new(e))
+}
+
+fn writer_loop(conn: Connection, rx: mpsc::Receiver<Box<dyn WriteJob>>) {
+    while let Ok(first) = rx.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let commit = run_batch(&conn, &mut batch);
+        for job in batch {
+            job.finish(commit.clone());
+        }
+    }
+    // Leave a tidy file behind: fold the WAL back into the database.
+    let _ = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
+}
+
+fn run_batch(conn: &Connection, batch: &mut [Box<dyn WriteJob>]) -> Result<(), String> {
+    conn.execute_batch("BEGIN IMMEDIATE")
+        .map_err(|e| e.to_string())?;
+    for job in batch.iter_mut() {
+        if let Err(e) = conn.execute_batch("SAVEPOINT job") {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(e.to_string());
+        }
+        let ok = job.run(conn);
+        let end = if ok {
+            "RELEASE job"
+        } else {
+            "ROLLBACK TO job; RELEASE job"
+        };
+        if let Err(e) = conn.execute_batch(end) {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(e.to_string());
+        }
+    }
+    conn.execute_batch("COMMIT").map_err(|e| {
+        let _ = conn.execute_batch("ROLLBACK");
+        e.to_string()
+    })
+}

@@ -1,0 +1,232 @@
+//! The embedded SQLite store, pinbox's default: one file in the data dir, WAL, durable commits.
+
+mod accounts;
+mod boards;
+pub mod engine;
+pub mod migrate;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::clock::Timestamp;
+use crate::domain::app::{App, NewApp};
+use crate::domain::board::{Board, BoardChanges, NewBoard};
+use crate::domain::env::Env;
+use crate::domain::ids::{AppId, BoardId, SectionId, TokenId, UserId};
+use crate::domain::page::Cursor;
+use crate::domain::section::Section;
+use crate::domain::token::{NewToken, Token, TokenHash};
+use crate::domain::user::{ContentCounts, NewUser, User};
+use crate::store::sqlite::engine::{Durability, Engine};
+use crate::store::{BoardQuery, Store, StoreError, StoreResult};
+
+pub const DB_FILE: &str = "pinbox.sqlite3";
+
+pub struct SqliteStore {
+    engine: Arc<Engine>,
+    /// Keeps an ephemeral store's directory alive until the store is dropped.
+    _tempdir: Option<tempfile::TempDir>,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the store in `data_dir`, migrating it to this binary's schema.
+    pub fn open(data_dir: &Path, now: Timestamp) -> StoreResult<SqliteStore> {
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            StoreError::Unavailable(format!(
+                "cannot create the data dir {}: {e}",
+                data_dir.display()
+            ))
+        })?;
+        let path = data_dir.join(DB_FILE);
+        let engine = Engine::open(&path, Durability::Full, |conn| {
+            migrate::migrate(conn, now.0)
+        })?;
+        Ok(SqliteStore {
+            engine,
+            _tempdir: None,
+            path,
+        })
+    }
+
+    /// A throwaway store in a temporary directory, removed when the store is dropped.
+    pub fn ephemeral(now: Timestamp) -> StoreResult<SqliteStore> {
+        let dir = tempfile::Builder::new()
+            .prefix("pinbox-ephemeral-")
+            .tempdir()
+            .map_err(|e| StoreError::Unavailable(format!("cannot create a temporary dir: {e}")))?;
+        let path = dir.path().join(DB_FILE);
+        let engine = Engine::open(&path, Durability::None, |conn| {
+            migrate::migrate(conn, now.0)
+        })?;
+        Ok(SqliteStore {
+            engine,
+            _tempdir: Some(dir),
+            path,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// Whether `e` is a UNIQUE violation whose message names `column` (`table.column`).
+pub(crate) fn is_unique_violation(e: &rusqlite::Error, column: &str) -> bool {
+    match e {
+        rusqlite::Error::SqliteFailure(err, Some(msg)) => {
+            err.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || err.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+        }
+        .then_some(msg.contains(column))
+        .unwrap_or(false),
+        _ => false,
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn engine(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn shared_secret(&self, name: &str) -> StoreResult<[u8; 32]> {
+        let name = name.to_string();
+        self.engine
+            .write(move |c| accounts::shared_secret(c, &name))
+            .await
+    }
+
+    async fn close(&self) -> StoreResult<()> {
+        let engine = Arc::clone(&self.engine);
+        tokio::task::spawn_blocking(move || engine.close())
+            .await
+            .map_err(|e| StoreError::Backend(anyhow::anyhow!("closing the store: {e}")))?
+    }
+
+    async fn create_user(&self, user: NewUser) -> StoreResult<User> {
+        self.engine
+            .write(move |c| accounts::create_user(c, user))
+            .await
+    }
+
+    async fn user(&self, id: UserId) -> StoreResult<Option<User>> {
+        self.engine.read(move |c| accounts::user_by_id(c, id)).await
+    }
+
+    async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>> {
+        let username = username.to_string();
+        self.engine
+            .read(move |c| accounts::user_by_username(c, &username))
+            .await
+    }
+
+    async fn user_count(&self) -> StoreResult<i64> {
+        self.engine.read(accounts::user_count).await
+    }
+
+    async fn content_counts(&self, user: UserId, env: Env) -> StoreResult<ContentCounts> {
+        self.engine
+            .read(move |c| boards::content_counts(c, user, env))
+            .await
+    }
+
+    async fn create_app(&self, app: NewApp) -> StoreResult<App> {
+        self.engine.write(move |c| accounts::create_app(c, app)).await
+    }
+
+    async fn app(&self, id: AppId) -> StoreResult<Option<App>> {
+        self.engine.read(move |c| accounts::app_by_id(c, id)).await
+    }
+
+    async fn create_token(&self, token: NewToken) -> StoreResult<Token> {
+        self.engine
+            .write(move |c| accounts::create_token(c, token))
+            .await
+    }
+
+    async fn token_by_hash(&self, hash: &TokenHash) -> StoreResult<Option<Token>> {
+        let hash = *hash;
+        self.engine
+            .read(move |c| accounts::token_by_hash(c, &hash))
+            .await
+    }
+
+    async fn revoke_token(&self, id: TokenId, at: Timestamp) -> StoreResult<()> {
+        self.engine
+            .write(move |c| accounts::revoke_token(c, id, at))
+            .await
+    }
+
+    async fn create_board(&self, board: NewBoard, max_boards: u32) -> StoreResult<Board> {
+        self.engine
+            .write(move |c| boards::create_board(c, board, max_boards))
+            .await
+    }
+
+    async fn board(&self, env: Env, id: BoardId) -> StoreResult<Option<Board>> {
+        self.engine
+            .read(move |c| boards::board_by_id(c, env, id))
+            .await
+    }
+
+    async fn list_boards(&self, query: BoardQuery) -> StoreResult<Vec<Board>> {
+        self.engine
+            .read(move |c| boards::list_boards(c, query))
+            .await
+    }
+
+    async fn update_board(
+        &self,
+        env: Env,
+        id: BoardId,
+        changes: BoardChanges,
+    ) -> StoreResult<Board> {
+        self.engine
+            .write(move |c| boards::update_board(c, env, id, changes))
+            .await
+    }
+
+    async fn delete_board(&self, env: Env, id: BoardId) -> StoreResult<()> {
+        self.engine
+            .write(move |c| boards::delete_board(c, env, id))
+            .await
+    }
+
+    async fn create_section(&self, section: Section) -> StoreResult<Section> {
+        self.engine
+            .write(move |c| boards::create_section(c, section))
+            .await
+    }
+
+    async fn section(&self, board: BoardId, id: SectionId) -> StoreResult<Option<Section>> {
+        self.engine
+            .read(move |c| boards::section_by_id(c, board, id))
+            .await
+    }
+
+    async fn list_sections(&self, board: BoardId, cursor: Cursor) -> StoreResult<Vec<Section>> {
+        self.engine
+            .read(move |c| boards::list_sections(c, board, cursor))
+            .await
+    }
+
+    async fn rename_section(
+        &self,
+        board: BoardId,
+        id: SectionId,
+        name: String,
+    ) -> StoreResult<Section> {
+        self.engine
+            .write(move |c| boards::rename_section(c, board, id, name))
+            .await
+    }
+
+    async fn delete_section(&self, board: BoardId, id: SectionId) -> StoreResult<()> {
+        self.engine
+            .write(move |c| boards::delete_section(c, board, id))
+            .await
+    }
+}
