@@ -1,0 +1,175 @@
+//! The `pinbox` binary's command-line contract, which scripts outside this repo rely on.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_pinbox");
+
+fn pinbox(args: &[&str], data_dir: &Path) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("PINBOX_DATA_DIR")
+        .output()
+        .expect("run pinbox")
+}
+
+fn stdout(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "pinbox failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+struct Served {
+    child: Child,
+    base: String,
+    output: Vec<String>,
+}
+
+/// Starts `pinbox serve` on a free port and waits for its "listening" line.
+fn serve(data_dir: &Path) -> Served {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir)
+        .env("PINBOX_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn pinbox serve");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut output = Vec::new();
+    let base = loop {
+        let line = lines
+            .next()
+            .expect("pinbox serve exited before listening")
+            .unwrap();
+        output.push(line.clone());
+        if let Some(url) = line.strip_prefix("pinbox listening on ") {
+            break url.to_string();
+        }
+    };
+    Served {
+        child,
+        base,
+        output,
+    }
+}
+
+fn stop(mut s: Served) {
+    let pid = s.child.id().to_string();
+    let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = s.child.try_wait().unwrap() {
+            assert!(status.success(), "pinbox exited with {status} on SIGTERM");
+            return;
+        }
+        assert!(Instant::now() < deadline, "pinbox did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn get(url: &str, token: &str) -> (u16, serde_json::Value) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let r = reqwest::Client::new()
+            .get(url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(serde_json::Value::Null))
+    })
+}
+
+#[test]
+fn serve_admin_commands_and_restart_work_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+
+    // First start: a demo account and a ready curl line.
+    let server = serve(&data);
+    assert!(server.base.starts_with("http://127.0.0.1:"), "{}", server.base);
+    let all = server.output.join("\n");
+    let demo_token = all
+        .split_whitespace()
+        .find(|w| w.starts_with("pina_"))
+        .expect("the demo token is printed")
+        .to_string();
+    assert!(all.contains("curl -H 'Authorization: Bearer pina_"), "{all}");
+    let (status, me) = get(&format!("{}/v5/user_account", server.base), &demo_token);
+    assert_eq!(status, 200);
+    assert_eq!(me["username"], "demo");
+
+    // Admin commands work while the server runs on the same data dir.
+    let user_id = stdout(&pinbox(&["user", "create", "bob", "--password", "correct horse"], &data));
+    let user_id = user_id.trim();
+    assert!(user_id.len() >= 18 && user_id.bytes().all(|b| b.is_ascii_digit()), "{user_id:?}");
+    let app = stdout(&pinbox(
+        &["app", "create", "--owner", "bob", "--name", "Bob's app", "--redirect-uri", "http://localhost:8085/cb", "--tier", "standard"],
+        &data,
+    ));
+    let lines: Vec<_> = app.lines().collect();
+    assert_eq!(lines.len(), 2, "app id, then secret: {app:?}");
+    assert!(lines[0].bytes().all(|b| b.is_ascii_digit()));
+    assert_eq!(lines[1].len(), 40);
+    let token = stdout(&pinbox(
+        &["token", "issue", "--user", "bob", "--app", lines[0], "--scopes", "boards:read,user_accounts:read"],
+        &data,
+    ));
+    let token = token.trim_end_matches('\n');
+    assert!(token.starts_with("pina_") && !token.contains(char::is_whitespace));
+    let (status, me) = get(&format!("{}/v5/user_account", server.base), token);
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["id"], user_id);
+    let (status, _) = get(&format!("{}/v5/pins", server.base), token);
+    assert_ne!(status, 200);
+    stop(server);
+
+    // Restart: no second demo account, everything kept.
+    let server = serve(&data);
+    assert!(!server.output.join("\n").contains("pina_"), "demo only on an empty store");
+    let (status, me) = get(&format!("{}/v5/user_account", server.base), token);
+    assert_eq!(status, 200);
+    assert_eq!(me["username"], "bob");
+    stop(server);
+}
+
+#[test]
+fn admin_command_errors_say_what_was_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    stdout(&pinbox(&["user", "create", "carol"], data));
+    let dup = pinbox(&["user", "create", "CAROL"], data);
+    assert!(!dup.status.success());
+    assert!(String::from_utf8_lossy(&dup.stderr).contains("taken"));
+    let app = stdout(&pinbox(&["app", "create", "--owner", "carol", "--name", "a"], data));
+    let app_id = app.lines().next().unwrap();
+    let bad_scope = pinbox(&["token", "issue", "--user", "carol", "--app", app_id, "--scopes", "pins:fly"], data);
+    assert!(!bad_scope.status.success());
+    assert!(String::from_utf8_lossy(&bad_scope.stderr).contains("pins:fly"));
+    let no_user = pinbox(&["token", "issue", "--user", "nobody", "--app", app_id, "--scopes", "pins:read"], data);
+    assert!(!no_user.status.success());
+    assert!(String::from_utf8_lossy(&no_user.stderr).contains("nobody"));
+    let no_owner = pinbox(&["app", "create", "--owner", "ghost", "--name", "a"], data);
+    assert!(!no_owner.status.success());
+    let short = pinbox(&["user", "create", "dave", "--password", "short"], data);
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("8 characters"));
+    let both = Command::new(BIN)
+        .args(["serve", "--ephemeral", "--data-dir", "x"])
+        .output()
+        .unwrap();
+    assert!(!both.status.success(), "--ephemeral and --data-dir exclude each other");
+}
