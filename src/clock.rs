@@ -29,7 +29,8 @@ impl Timestamp {
     pub fn to_rfc3339(self) -> String {
         let dt = OffsetDateTime::from_unix_timestamp(self.seconds())
             .unwrap_or(OffsetDateTime::UNIX_EPOCH);
-        dt.format(&Rfc3339).unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_string())
+        dt.format(&Rfc3339)
+            .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_string())
     }
 
     pub fn parse_rfc3339(s: &str) -> Option<Timestamp> {

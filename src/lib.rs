@@ -11,5 +11,6 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod media;
 pub mod server;
 pub mod store;

@@ -100,24 +100,48 @@ fn serve_admin_commands_and_restart_work_together() {
 
     // First start: a demo account and a ready curl line.
     let server = serve(&data);
-    assert!(server.base.starts_with("http://127.0.0.1:"), "{}", server.base);
+    assert!(
+        server.base.starts_with("http://127.0.0.1:"),
+        "{}",
+        server.base
+    );
     let all = server.output.join("\n");
     let demo_token = all
         .split_whitespace()
         .find(|w| w.starts_with("pina_"))
         .expect("the demo token is printed")
         .to_string();
-    assert!(all.contains("curl -H 'Authorization: Bearer pina_"), "{all}");
+    assert!(
+        all.contains("curl -H 'Authorization: Bearer pina_"),
+        "{all}"
+    );
     let (status, me) = get(&format!("{}/v5/user_account", server.base), &demo_token);
     assert_eq!(status, 200);
     assert_eq!(me["username"], "demo");
 
     // Admin commands work while the server runs on the same data dir.
-    let user_id = stdout(&pinbox(&["user", "create", "bob", "--password", "correct horse"], &data));
+    let user_id = stdout(&pinbox(
+        &["user", "create", "bob", "--password", "correct horse"],
+        &data,
+    ));
     let user_id = user_id.trim();
-    assert!(user_id.len() >= 18 && user_id.bytes().all(|b| b.is_ascii_digit()), "{user_id:?}");
+    assert!(
+        user_id.len() >= 18 && user_id.bytes().all(|b| b.is_ascii_digit()),
+        "{user_id:?}"
+    );
     let app = stdout(&pinbox(
-        &["app", "create", "--owner", "bob", "--name", "Bob's app", "--redirect-uri", "http://localhost:8085/cb", "--tier", "standard"],
+        &[
+            "app",
+            "create",
+            "--owner",
+            "bob",
+            "--name",
+            "Bob's app",
+            "--redirect-uri",
+            "http://localhost:8085/cb",
+            "--tier",
+            "standard",
+        ],
         &data,
     ));
     let lines: Vec<_> = app.lines().collect();
@@ -125,7 +149,16 @@ fn serve_admin_commands_and_restart_work_together() {
     assert!(lines[0].bytes().all(|b| b.is_ascii_digit()));
     assert_eq!(lines[1].len(), 40);
     let token = stdout(&pinbox(
-        &["token", "issue", "--user", "bob", "--app", lines[0], "--scopes", "boards:read,user_accounts:read"],
+        &[
+            "token",
+            "issue",
+            "--user",
+            "bob",
+            "--app",
+            lines[0],
+            "--scopes",
+            "boards:read,user_accounts:read",
+        ],
         &data,
     ));
     let token = token.trim_end_matches('\n');
@@ -139,7 +172,10 @@ fn serve_admin_commands_and_restart_work_together() {
 
     // Restart: no second demo account, everything kept.
     let server = serve(&data);
-    assert!(!server.output.join("\n").contains("pina_"), "demo only on an empty store");
+    assert!(
+        !server.output.join("\n").contains("pina_"),
+        "demo only on an empty store"
+    );
     let (status, me) = get(&format!("{}/v5/user_account", server.base), token);
     assert_eq!(status, 200);
     assert_eq!(me["username"], "bob");
@@ -154,12 +190,32 @@ fn admin_command_errors_say_what_was_wrong() {
     let dup = pinbox(&["user", "create", "CAROL"], data);
     assert!(!dup.status.success());
     assert!(String::from_utf8_lossy(&dup.stderr).contains("taken"));
-    let app = stdout(&pinbox(&["app", "create", "--owner", "carol", "--name", "a"], data));
+    let app = stdout(&pinbox(
+        &["app", "create", "--owner", "carol", "--name", "a"],
+        data,
+    ));
     let app_id = app.lines().next().unwrap();
-    let bad_scope = pinbox(&["token", "issue", "--user", "carol", "--app", app_id, "--scopes", "pins:fly"], data);
+    let bad_scope = pinbox(
+        &[
+            "token", "issue", "--user", "carol", "--app", app_id, "--scopes", "pins:fly",
+        ],
+        data,
+    );
     assert!(!bad_scope.status.success());
     assert!(String::from_utf8_lossy(&bad_scope.stderr).contains("pins:fly"));
-    let no_user = pinbox(&["token", "issue", "--user", "nobody", "--app", app_id, "--scopes", "pins:read"], data);
+    let no_user = pinbox(
+        &[
+            "token",
+            "issue",
+            "--user",
+            "nobody",
+            "--app",
+            app_id,
+            "--scopes",
+            "pins:read",
+        ],
+        data,
+    );
     assert!(!no_user.status.success());
     assert!(String::from_utf8_lossy(&no_user.stderr).contains("nobody"));
     let no_owner = pinbox(&["app", "create", "--owner", "ghost", "--name", "a"], data);
@@ -171,5 +227,8 @@ fn admin_command_errors_say_what_was_wrong() {
         .args(["serve", "--ephemeral", "--data-dir", "x"])
         .output()
         .unwrap();
-    assert!(!both.status.success(), "--ephemeral and --data-dir exclude each other");
+    assert!(
+        !both.status.success(),
+        "--ephemeral and --data-dir exclude each other"
+    );
 }

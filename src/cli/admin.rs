@@ -137,9 +137,9 @@ pub async fn token(cmd: TokenCommand) -> anyhow::Result<()> {
             if scopes.is_empty() {
                 anyhow::bail!("--scopes needs at least one scope, e.g. boards:read,pins:read");
             }
-            let app_id = parse_digits(&args.app)
-                .map(AppId)
-                .ok_or_else(|| anyhow::anyhow!("--app must be a numeric app id (was '{}')", args.app))?;
+            let app_id = parse_digits(&args.app).map(AppId).ok_or_else(|| {
+                anyhow::anyhow!("--app must be a numeric app id (was '{}')", args.app)
+            })?;
             let env = Env::parse(&args.env).unwrap_or_default();
             let pinbox = open(&args.data).await?;
             let result = async {

@@ -24,7 +24,12 @@ struct Cli {
 #[derive(Args, Clone)]
 struct DataDirArg {
     /// Directory holding pinbox's data.
-    #[arg(long, env = "PINBOX_DATA_DIR", default_value = "pinbox-data", global = true)]
+    #[arg(
+        long,
+        env = "PINBOX_DATA_DIR",
+        default_value = "pinbox-data",
+        global = true
+    )]
     data_dir: PathBuf,
 }
 

@@ -21,7 +21,12 @@ pub struct ServeArgs {
     #[arg(long, env = "PINBOX_ADDR", default_value = "127.0.0.1:8080")]
     addr: String,
     /// Directory holding pinbox's data.
-    #[arg(long, env = "PINBOX_DATA_DIR", default_value = "pinbox-data", conflicts_with = "ephemeral")]
+    #[arg(
+        long,
+        env = "PINBOX_DATA_DIR",
+        default_value = "pinbox-data",
+        conflicts_with = "ephemeral"
+    )]
     data_dir: PathBuf,
     /// Keep everything in a throwaway store, removed at exit.
     #[arg(long)]
@@ -78,7 +83,9 @@ async fn create_demo(pinbox: &Pinbox, public_url: &str) -> anyhow::Result<()> {
     let token = pinbox
         .issue_access_token(Some(user.id), app.app.id, Scopes::CONTENT, Env::Production)
         .await?;
-    println!("pinbox: empty data dir, so here is a demo account (shown once; secrets are stored only as hashes):");
+    println!(
+        "pinbox: empty data dir, so here is a demo account (shown once; secrets are stored only as hashes):"
+    );
     println!("  user   demo (password: {password})");
     println!("  app    {} (secret: {})", app.app.id, app.secret);
     println!(

@@ -3,6 +3,7 @@
 use argon2::password_hash::SaltString;
 use argon2::{Argon2, PasswordHasher};
 
+use crate::domain::Pinbox;
 use crate::domain::app::{App, NewApp, Tier};
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
@@ -10,7 +11,6 @@ use crate::domain::ids::{AppId, TokenId, UserId};
 use crate::domain::scope::Scopes;
 use crate::domain::token::{self, NewToken, Token, TokenKind, TokenStatus};
 use crate::domain::user::{AccountType, NewUser, User, validate_username};
-use crate::domain::Pinbox;
 use crate::error::{Error, Result};
 use crate::store::{Conflict, StoreError};
 
@@ -83,10 +83,12 @@ impl Pinbox {
     }
 
     pub async fn user_named(&self, username: &str) -> Result<User> {
-        self.store
-            .user_by_username(username)
-            .await?
-            .ok_or_else(|| Error::not_found(30, format!("User not found: no user is named '{username}'.")))
+        self.store.user_by_username(username).await?.ok_or_else(|| {
+            Error::not_found(
+                30,
+                format!("User not found: no user is named '{username}'."),
+            )
+        })
     }
 
     pub async fn create_app(
@@ -98,7 +100,9 @@ impl Pinbox {
     ) -> Result<CreatedApp> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(Error::invalid("The app name must be 1 to 100 characters long."));
+            return Err(Error::invalid(
+                "The app name must be 1 to 100 characters long.",
+            ));
         }
         for uri in &redirect_uris {
             validate_redirect_uri(uri)?;
@@ -203,7 +207,11 @@ impl Pinbox {
 
     pub async fn account_view(&self, caller: &Caller) -> Result<AccountView> {
         let id = caller.user()?;
-        let user = self.store.user(id).await?.ok_or_else(Error::user_not_found)?;
+        let user = self
+            .store
+            .user(id)
+            .await?
+            .ok_or_else(Error::user_not_found)?;
         let counts = self.store.content_counts(id, caller.env).await?;
         let mut board_count = counts.public_boards + counts.protected_boards;
         if caller.reads_secret_boards() {
@@ -230,7 +238,9 @@ pub fn validate_redirect_uri(uri: &str) -> Result<()> {
         && !uri.contains('#')
         && !uri.chars().any(char::is_whitespace)
         && uri.len() <= 2048
-        && uri.splitn(2, "://").nth(1).is_some_and(|rest| !rest.is_empty());
+        && uri
+            .split_once("://")
+            .is_some_and(|(_, rest)| !rest.is_empty());
     if ok {
         Ok(())
     } else {

@@ -182,7 +182,10 @@ mod tests {
 
     #[test]
     fn board_names_are_trimmed_and_bounded() {
-        assert_eq!(parse_board_name("  Summer recipes ").unwrap(), "Summer recipes");
+        assert_eq!(
+            parse_board_name("  Summer recipes ").unwrap(),
+            "Summer recipes"
+        );
         assert!(parse_board_name("   ").is_err());
         assert!(parse_board_name(&"a".repeat(181)).is_err());
         assert!(parse_board_name("tab\tname").is_err());
@@ -199,7 +202,11 @@ mod tests {
             secret: false,
             ..PrivacySet::ALL
         };
-        assert!(visible.intersect(PrivacySet::only(Privacy::Secret)).is_empty());
+        assert!(
+            visible
+                .intersect(PrivacySet::only(Privacy::Secret))
+                .is_empty()
+        );
         assert!(
             visible
                 .intersect(PrivacySet::only(Privacy::Public))

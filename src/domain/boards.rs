@@ -1,8 +1,7 @@
 //! The rules for boards: ownership, secret visibility by scope, unique names, the volume limit.
 
 use crate::domain::board::{
-    Board, BoardChanges, NewBoard, Privacy, PrivacySet, parse_board_description,
-    parse_board_name,
+    Board, BoardChanges, NewBoard, Privacy, PrivacySet, parse_board_description, parse_board_name,
 };
 use crate::domain::caller::Caller;
 use crate::domain::ids::BoardId;

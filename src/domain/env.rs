@@ -34,7 +34,11 @@ impl Env {
     }
 
     pub fn from_code(code: i64) -> Env {
-        if code == 1 { Env::Sandbox } else { Env::Production }
+        if code == 1 {
+            Env::Sandbox
+        } else {
+            Env::Production
+        }
     }
 }
 

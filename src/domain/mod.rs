@@ -9,6 +9,7 @@ pub mod caller;
 pub mod env;
 pub mod ids;
 pub mod page;
+pub mod pin;
 pub mod pins;
 pub mod scope;
 pub mod section;

@@ -122,7 +122,9 @@ impl BookmarkKey {
         if body[1] != kind as u8 || ctx != context {
             return Err(bad());
         }
-        Ok(i64::from_be_bytes(body[10..18].try_into().expect("8 bytes")))
+        Ok(i64::from_be_bytes(
+            body[10..18].try_into().expect("8 bytes"),
+        ))
     }
 
     fn tag(&self, body: &[u8]) -> [u8; 32] {
@@ -169,8 +171,16 @@ mod tests {
         let b = key().encode(ListKind::Boards, 42, 1000);
         assert!(key().decode(&b, ListKind::Boards, 43).is_err());
         assert!(key().decode(&b, ListKind::Sections, 42).is_err());
-        assert!(BookmarkKey::new([8; 32]).decode(&b, ListKind::Boards, 42).is_err());
-        assert!(key().decode("not a bookmark", ListKind::Boards, 42).is_err());
+        assert!(
+            BookmarkKey::new([8; 32])
+                .decode(&b, ListKind::Boards, 42)
+                .is_err()
+        );
+        assert!(
+            key()
+                .decode("not a bookmark", ListKind::Boards, 42)
+                .is_err()
+        );
         let mut forged = b.into_bytes();
         forged[5] = if forged[5] == b'A' { b'B' } else { b'A' };
         assert!(

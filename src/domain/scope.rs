@@ -124,13 +124,20 @@ impl Scopes {
     }
 
     pub fn iter(self) -> impl Iterator<Item = Scope> {
-        Scope::ALL.iter().copied().filter(move |s| self.contains(*s))
+        Scope::ALL
+            .iter()
+            .copied()
+            .filter(move |s| self.contains(*s))
     }
 
     /// Parses Pinterest's comma-separated scope list (spaces tolerated, as some clients send them).
     pub fn parse_list(list: &str) -> Result<Scopes, String> {
         let mut scopes = Scopes::EMPTY;
-        for part in list.split([',', ' ']).map(str::trim).filter(|p| !p.is_empty()) {
+        for part in list
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
             match Scope::parse(part) {
                 Some(s) => scopes = scopes.with(s),
                 None => return Err(part.to_string()),

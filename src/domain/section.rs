@@ -39,7 +39,9 @@ pub fn parse_section_name(raw: &str) -> Result<String> {
 
 fn section_conflict(e: StoreError) -> Error {
     match e {
-        StoreError::Conflict(Conflict::SectionName) => Error::conflict(409, "Board section conflict."),
+        StoreError::Conflict(Conflict::SectionName) => {
+            Error::conflict(409, "Board section conflict.")
+        }
         StoreError::NotFound("board") => Error::board_not_found(),
         StoreError::NotFound(_) => Error::not_found(404, "Board section not found."),
         other => other.into(),

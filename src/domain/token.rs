@@ -150,7 +150,11 @@ mod tests {
         let t = mint(TokenKind::Access);
         assert!(t.text.starts_with("pina_"));
         assert_eq!(t.text.len(), 5 + 52);
-        assert!(t.text[5..].bytes().all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b)));
+        assert!(
+            t.text[5..]
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
+        );
         assert!(mint(TokenKind::Refresh).text.starts_with("pinr_"));
     }
 

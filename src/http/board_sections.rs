@@ -59,7 +59,10 @@ async fn board_sections_list(
         .pinbox
         .list_sections(&caller, board, query.page()?)
         .await?;
-    Ok(Json(Paginated::from_listing(listing, SectionJson::from_section)))
+    Ok(Json(Paginated::from_listing(
+        listing,
+        SectionJson::from_section,
+    )))
 }
 
 /// <https://developers.pinterest.com/docs/api/v5/board_sections-create>
@@ -72,7 +75,10 @@ async fn board_sections_create(
 ) -> Result<Response> {
     let board = BoardId(path.id("board_id")?);
     query.ad_account_id()?;
-    let section = app.pinbox.create_section(&caller, board, &body.name).await?;
+    let section = app
+        .pinbox
+        .create_section(&caller, board, &body.name)
+        .await?;
     Ok(created(SectionJson::from_section(section)))
 }
 

@@ -152,7 +152,10 @@ async fn boards_list(
         .unwrap_or(PrivacySet::ALL);
     let page = query.page()?;
     let listing = app.pinbox.list_boards(&caller, privacy, page).await?;
-    Ok(Json(Paginated::from_listing(listing, BoardJson::from_board)))
+    Ok(Json(Paginated::from_listing(
+        listing,
+        BoardJson::from_board,
+    )))
 }
 
 /// <https://developers.pinterest.com/docs/api/v5/boards-create>

@@ -86,7 +86,11 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
 impl QueryParams {
     /// A parameter that may appear at most once.
     pub fn single(&self, name: &str) -> Result<Option<&str>> {
-        let mut values = self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str());
+        let mut values = self
+            .0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str());
         let first = values.next();
         if values.next().is_some() {
             return Err(Error::invalid(format!(
@@ -204,7 +208,9 @@ pub async fn read_body<S: Send + Sync>(req: Request, _: &S, limit: usize) -> Res
                 Error::new(
                     ErrorKind::PayloadTooLarge,
                     1,
-                    format!("The request body is larger than the {limit} bytes this operation accepts."),
+                    format!(
+                        "The request body is larger than the {limit} bytes this operation accepts."
+                    ),
                 )
             } else {
                 Error::invalid(format!("The request body could not be read: {e}"))
@@ -222,7 +228,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = strip_position(&e.inner().to_string());
-        if path == "." {
+        if e.inner().is_syntax() || e.inner().is_eof() {
+            Error::invalid(format!(
+                "Invalid request body: it is not valid JSON ({inner})."
+            ))
+        } else if path == "." {
             Error::invalid(format!("Invalid request body: {inner}"))
         } else {
             Error::invalid(format!("Invalid request: '{path}': {inner}"))

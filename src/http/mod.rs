@@ -101,7 +101,11 @@ pub fn router(state: AppState) -> Router {
 fn check_catalog_coverage(endpoints: &[Endpoint]) {
     let mut seen = HashSet::new();
     for e in endpoints {
-        assert!(seen.insert(e.op.id), "operation '{}' has two handlers", e.op.id);
+        assert!(
+            seen.insert(e.op.id),
+            "operation '{}' has two handlers",
+            e.op.id
+        );
     }
     for op in catalog::OPERATIONS {
         assert!(

@@ -36,7 +36,10 @@ async fn boards_list_pins(
     query.ad_account_id()?;
     let page = query.page()?;
     query.boolean("pin_metrics")?;
-    let listing = app.pinbox.list_board_pins(&caller, board, None, page).await?;
+    let listing = app
+        .pinbox
+        .list_board_pins(&caller, board, None, page)
+        .await?;
     Ok(Json(Paginated::from_listing(listing, |p| PinJson {
         id: p.to_string(),
     })))

@@ -100,7 +100,10 @@ fn new_section(board: BoardId, name: &str) -> Section {
 
 pub async fn users_are_unique_by_username_regardless_of_case(store: S) {
     let alice = user(&store, "Alice").await;
-    assert_eq!(store.user(alice.id).await.unwrap().unwrap().username, "Alice");
+    assert_eq!(
+        store.user(alice.id).await.unwrap().unwrap().username,
+        "Alice"
+    );
     assert_eq!(
         store.user_by_username("alice").await.unwrap().unwrap().id,
         alice.id
@@ -205,7 +208,10 @@ pub async fn boards_are_listed_newest_first_by_keyset(store: S) {
     let mut ids = Vec::new();
     for i in 0..7 {
         let b = store
-            .create_board(new_board(&owner, &format!("b{i}"), Privacy::Public, Env::Production), 2000)
+            .create_board(
+                new_board(&owner, &format!("b{i}"), Privacy::Public, Env::Production),
+                2000,
+            )
             .await
             .unwrap();
         ids.push(b.id);
@@ -215,19 +221,32 @@ pub async fn boards_are_listed_newest_first_by_keyset(store: S) {
         .list_boards(all_boards(&owner, Env::Production, None, 3))
         .await
         .unwrap();
-    assert_eq!(first.len(), 4, "a page fetches one extra row to signal more");
-    assert_eq!(first.iter().take(3).map(|b| b.id).collect::<Vec<_>>(), ids[..3]);
+    assert_eq!(
+        first.len(),
+        4,
+        "a page fetches one extra row to signal more"
+    );
+    assert_eq!(
+        first.iter().take(3).map(|b| b.id).collect::<Vec<_>>(),
+        ids[..3]
+    );
     let after = first[2].seq;
     // A board created between pages lands before the cursor and never shows up on later pages.
     store
-        .create_board(new_board(&owner, "late", Privacy::Public, Env::Production), 2000)
+        .create_board(
+            new_board(&owner, "late", Privacy::Public, Env::Production),
+            2000,
+        )
         .await
         .unwrap();
     let second = store
         .list_boards(all_boards(&owner, Env::Production, Some(after), 3))
         .await
         .unwrap();
-    assert_eq!(second.iter().take(3).map(|b| b.id).collect::<Vec<_>>(), ids[3..6]);
+    assert_eq!(
+        second.iter().take(3).map(|b| b.id).collect::<Vec<_>>(),
+        ids[3..6]
+    );
     let last = store
         .list_boards(all_boards(&owner, Env::Production, Some(second[2].seq), 3))
         .await
@@ -271,20 +290,35 @@ pub async fn board_names_are_unique_per_owner_and_environment(store: S) {
     let a = user(&store, "aaa").await;
     let b = user(&store, "bbb").await;
     store
-        .create_board(new_board(&a, "Recipes", Privacy::Public, Env::Production), 2000)
+        .create_board(
+            new_board(&a, "Recipes", Privacy::Public, Env::Production),
+            2000,
+        )
         .await
         .unwrap();
     let dup = store
-        .create_board(new_board(&a, "recipes", Privacy::Secret, Env::Production), 2000)
+        .create_board(
+            new_board(&a, "recipes", Privacy::Secret, Env::Production),
+            2000,
+        )
         .await;
-    assert!(matches!(dup, Err(StoreError::Conflict(Conflict::BoardName))));
+    assert!(matches!(
+        dup,
+        Err(StoreError::Conflict(Conflict::BoardName))
+    ));
     // Another owner, or the other environment, may use the name.
     store
-        .create_board(new_board(&b, "Recipes", Privacy::Public, Env::Production), 2000)
+        .create_board(
+            new_board(&b, "Recipes", Privacy::Public, Env::Production),
+            2000,
+        )
         .await
         .unwrap();
     store
-        .create_board(new_board(&a, "Recipes", Privacy::Public, Env::Sandbox), 2000)
+        .create_board(
+            new_board(&a, "Recipes", Privacy::Public, Env::Sandbox),
+            2000,
+        )
         .await
         .unwrap();
 }
@@ -293,7 +327,10 @@ pub async fn the_board_limit_is_enforced_by_the_store(store: S) {
     let owner = user(&store, "owner").await;
     for i in 0..3 {
         store
-            .create_board(new_board(&owner, &format!("b{i}"), Privacy::Public, Env::Production), 3)
+            .create_board(
+                new_board(&owner, &format!("b{i}"), Privacy::Public, Env::Production),
+                3,
+            )
             .await
             .unwrap();
     }
@@ -301,7 +338,10 @@ pub async fn the_board_limit_is_enforced_by_the_store(store: S) {
         .create_board(new_board(&owner, "b3", Privacy::Public, Env::Production), 3)
         .await;
     assert!(matches!(over, Err(StoreError::LimitReached(Limit::Boards))));
-    let counts = store.content_counts(owner.id, Env::Production).await.unwrap();
+    let counts = store
+        .content_counts(owner.id, Env::Production)
+        .await
+        .unwrap();
     assert_eq!(counts.total_boards(), 3);
 }
 
@@ -350,11 +390,17 @@ pub async fn board_updates_change_only_what_is_given(store: S) {
 pub async fn renaming_a_board_onto_another_name_conflicts(store: S) {
     let owner = user(&store, "owner").await;
     store
-        .create_board(new_board(&owner, "One", Privacy::Public, Env::Production), 2000)
+        .create_board(
+            new_board(&owner, "One", Privacy::Public, Env::Production),
+            2000,
+        )
         .await
         .unwrap();
     let two = store
-        .create_board(new_board(&owner, "Two", Privacy::Public, Env::Production), 2000)
+        .create_board(
+            new_board(&owner, "Two", Privacy::Public, Env::Production),
+            2000,
+        )
         .await
         .unwrap();
     let clash = store
@@ -367,7 +413,10 @@ pub async fn renaming_a_board_onto_another_name_conflicts(store: S) {
             },
         )
         .await;
-    assert!(matches!(clash, Err(StoreError::Conflict(Conflict::BoardName))));
+    assert!(matches!(
+        clash,
+        Err(StoreError::Conflict(Conflict::BoardName))
+    ));
     let unchanged = store.board(Env::Production, two.id).await.unwrap().unwrap();
     assert_eq!(unchanged.name, "Two");
 }
@@ -375,7 +424,10 @@ pub async fn renaming_a_board_onto_another_name_conflicts(store: S) {
 pub async fn deleting_a_board_removes_its_sections(store: S) {
     let owner = user(&store, "owner").await;
     let b = store
-        .create_board(new_board(&owner, "b", Privacy::Public, Env::Production), 2000)
+        .create_board(
+            new_board(&owner, "b", Privacy::Public, Env::Production),
+            2000,
+        )
         .await
         .unwrap();
     let s = store.create_section(new_section(b.id, "s")).await.unwrap();
@@ -394,8 +446,20 @@ pub async fn environments_never_see_each_others_boards(store: S) {
         .create_board(new_board(&owner, "s", Privacy::Public, Env::Sandbox), 2000)
         .await
         .unwrap();
-    assert!(store.board(Env::Production, sandbox.id).await.unwrap().is_none());
-    assert!(store.board(Env::Sandbox, sandbox.id).await.unwrap().is_some());
+    assert!(
+        store
+            .board(Env::Production, sandbox.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .board(Env::Sandbox, sandbox.id)
+            .await
+            .unwrap()
+            .is_some()
+    );
     let prod = store
         .list_boards(all_boards(&owner, Env::Production, None, 25))
         .await
@@ -410,34 +474,64 @@ pub async fn environments_never_see_each_others_boards(store: S) {
 pub async fn sections_are_listed_oldest_first_and_unique_per_board(store: S) {
     let owner = user(&store, "owner").await;
     let b = store
-        .create_board(new_board(&owner, "b", Privacy::Public, Env::Production), 2000)
+        .create_board(
+            new_board(&owner, "b", Privacy::Public, Env::Production),
+            2000,
+        )
         .await
         .unwrap();
     let other = store
-        .create_board(new_board(&owner, "other", Privacy::Public, Env::Production), 2000)
+        .create_board(
+            new_board(&owner, "other", Privacy::Public, Env::Production),
+            2000,
+        )
         .await
         .unwrap();
     let mut ids = Vec::new();
     for name in ["Salads", "Soups", "Bread"] {
-        ids.push(store.create_section(new_section(b.id, name)).await.unwrap().id);
+        ids.push(
+            store
+                .create_section(new_section(b.id, name))
+                .await
+                .unwrap()
+                .id,
+        );
     }
     let dup = store.create_section(new_section(b.id, "SALADS")).await;
-    assert!(matches!(dup, Err(StoreError::Conflict(Conflict::SectionName))));
+    assert!(matches!(
+        dup,
+        Err(StoreError::Conflict(Conflict::SectionName))
+    ));
     store
         .create_section(new_section(other.id, "Salads"))
         .await
         .expect("another board may reuse the name");
     let page = store
-        .list_sections(b.id, Cursor { after: None, limit: 2 })
+        .list_sections(
+            b.id,
+            Cursor {
+                after: None,
+                limit: 2,
+            },
+        )
         .await
         .unwrap();
     assert_eq!(page.iter().map(|s| s.id).collect::<Vec<_>>(), ids);
     let rest = store
-        .list_sections(b.id, Cursor { after: Some(page[1].seq), limit: 2 })
+        .list_sections(
+            b.id,
+            Cursor {
+                after: Some(page[1].seq),
+                limit: 2,
+            },
+        )
         .await
         .unwrap();
     assert_eq!(rest.iter().map(|s| s.id).collect::<Vec<_>>(), ids[2..]);
-    let renamed = store.rename_section(b.id, ids[2], "Breads".into()).await.unwrap();
+    let renamed = store
+        .rename_section(b.id, ids[2], "Breads".into())
+        .await
+        .unwrap();
     assert_eq!(renamed.name, "Breads");
     assert!(matches!(
         store.rename_section(b.id, ids[2], "soups".into()).await,
@@ -469,7 +563,10 @@ pub async fn content_counts_split_by_privacy(store: S) {
         .create_board(new_board(&owner, "e", Privacy::Public, Env::Sandbox), 2000)
         .await
         .unwrap();
-    let c = store.content_counts(owner.id, Env::Production).await.unwrap();
+    let c = store
+        .content_counts(owner.id, Env::Production)
+        .await
+        .unwrap();
     assert_eq!(
         (c.public_boards, c.secret_boards, c.protected_boards),
         (2, 1, 1)

@@ -10,10 +10,10 @@ use async_trait::async_trait;
 use crate::clock::Timestamp;
 use crate::domain::app::{App, NewApp};
 use crate::domain::board::{Board, BoardChanges, NewBoard, PrivacySet};
-use crate::domain::section::Section;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, BoardId, SectionId, TokenId, UserId};
 use crate::domain::page::Cursor;
+use crate::domain::section::Section;
 use crate::domain::token::{NewToken, Token, TokenHash};
 use crate::domain::user::{ContentCounts, NewUser, User};
 
@@ -113,8 +113,12 @@ pub trait Store: Send + Sync + 'static {
     async fn section(&self, board: BoardId, id: SectionId) -> StoreResult<Option<Section>>;
     /// Up to `cursor.limit + 1` sections after the cursor, oldest first (the order a board shows them).
     async fn list_sections(&self, board: BoardId, cursor: Cursor) -> StoreResult<Vec<Section>>;
-    async fn rename_section(&self, board: BoardId, id: SectionId, name: String)
-    -> StoreResult<Section>;
+    async fn rename_section(
+        &self,
+        board: BoardId,
+        id: SectionId,
+        name: String,
+    ) -> StoreResult<Section>;
     /// Deletes the section and the Pins in it.
     async fn delete_section(&self, board: BoardId, id: SectionId) -> StoreResult<()>;
 }

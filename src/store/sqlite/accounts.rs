@@ -21,7 +21,9 @@ pub fn shared_secret(conn: &Connection, name: &str) -> StoreResult<[u8; 32]> {
     )
     .map_err(backend)?;
     let stored: Vec<u8> = conn
-        .query_row("SELECT value FROM meta WHERE key = ?1", [name], |r| r.get(0))
+        .query_row("SELECT value FROM meta WHERE key = ?1", [name], |r| {
+            r.get(0)
+        })
         .map_err(backend)?;
     stored
         .try_into()
@@ -70,7 +72,9 @@ pub fn create_user(conn: &Connection, user: NewUser) -> StoreResult<User> {
             Err(e) => return Err(backend(e)),
         }
     }
-    Err(StoreError::Backend(anyhow::anyhow!("could not find a free user id")))
+    Err(StoreError::Backend(anyhow::anyhow!(
+        "could not find a free user id"
+    )))
 }
 
 pub fn user_by_id(conn: &Connection, id: UserId) -> StoreResult<Option<User>> {
@@ -83,7 +87,10 @@ pub fn user_by_username(conn: &Connection, username: &str) -> StoreResult<Option
     conn.prepare_cached(&format!(
         "SELECT {USER_COLUMNS} FROM users WHERE username_key = ?1"
     ))
-    .and_then(|mut s| s.query_row([username.to_lowercase()], user_from_row).optional())
+    .and_then(|mut s| {
+        s.query_row([username.to_lowercase()], user_from_row)
+            .optional()
+    })
     .map_err(backend)
 }
 
@@ -109,7 +116,9 @@ pub fn create_app(conn: &Connection, app: NewApp) -> StoreResult<App> {
         }
     }
     if !inserted {
-        return Err(StoreError::Backend(anyhow::anyhow!("could not find a free app id")));
+        return Err(StoreError::Backend(anyhow::anyhow!(
+            "could not find a free app id"
+        )));
     }
     for (position, uri) in app.redirect_uris.iter().enumerate() {
         conn.execute(
@@ -221,12 +230,16 @@ pub fn create_token(conn: &Connection, token: NewToken) -> StoreResult<Token> {
             Err(e) => return Err(backend(e)),
         }
     }
-    Err(StoreError::Backend(anyhow::anyhow!("could not find a free token id")))
+    Err(StoreError::Backend(anyhow::anyhow!(
+        "could not find a free token id"
+    )))
 }
 
 pub fn token_by_hash(conn: &Connection, hash: &TokenHash) -> StoreResult<Option<Token>> {
     let row = conn
-        .prepare_cached(&format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE hash = ?1"))
+        .prepare_cached(&format!(
+            "SELECT {TOKEN_COLUMNS} FROM tokens WHERE hash = ?1"
+        ))
         .and_then(|mut s| s.query_row([&hash[..]], token_from_row).optional())
         .map_err(backend)?;
     row.map(with_hash).transpose()
@@ -241,9 +254,11 @@ pub fn revoke_token(conn: &Connection, id: TokenId, at: Timestamp) -> StoreResul
         .map_err(backend)?;
     if n == 0 {
         let exists: bool = conn
-            .query_row("SELECT EXISTS (SELECT 1 FROM tokens WHERE id = ?1)", [id.0], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM tokens WHERE id = ?1)",
+                [id.0],
+                |r| r.get(0),
+            )
             .map_err(backend)?;
         if !exists {
             return Err(StoreError::NotFound("token"));

@@ -13,7 +13,8 @@ use crate::store::sqlite::engine::backend;
 use crate::store::sqlite::is_unique_violation;
 use crate::store::{BoardQuery, Conflict, Limit, StoreError, StoreResult};
 
-const BOARD_SELECT: &str = "SELECT b.seq, b.id, b.owner_id, u.username, b.env, b.name, b.description,
+const BOARD_SELECT: &str =
+    "SELECT b.seq, b.id, b.owner_id, u.username, b.env, b.name, b.description,
         b.privacy, b.is_ads_only, b.created_at, b.pins_modified_at, b.pin_count
      FROM boards b JOIN users u ON u.id = b.owner_id";
 
@@ -77,12 +78,17 @@ pub fn create_board(conn: &Connection, board: NewBoard, max_boards: u32) -> Stor
             Err(e) => return Err(backend(e)),
         }
     }
-    Err(StoreError::Backend(anyhow::anyhow!("could not find a free board id")))
+    Err(StoreError::Backend(anyhow::anyhow!(
+        "could not find a free board id"
+    )))
 }
 
 pub fn board_by_id(conn: &Connection, env: Env, id: BoardId) -> StoreResult<Option<Board>> {
     conn.prepare_cached(&format!("{BOARD_SELECT} WHERE b.id = ?1 AND b.env = ?2"))
-        .and_then(|mut s| s.query_row(params![id.0, env.code()], board_from_row).optional())
+        .and_then(|mut s| {
+            s.query_row(params![id.0, env.code()], board_from_row)
+                .optional()
+        })
         .map_err(backend)
 }
 
@@ -148,7 +154,10 @@ pub fn update_board(
 pub fn delete_board(conn: &Connection, env: Env, id: BoardId) -> StoreResult<()> {
     // Sections go with the board through ON DELETE CASCADE.
     let n = conn
-        .execute("DELETE FROM boards WHERE id = ?1 AND env = ?2", params![id.0, env.code()])
+        .execute(
+            "DELETE FROM boards WHERE id = ?1 AND env = ?2",
+            params![id.0, env.code()],
+        )
         .map_err(backend)?;
     if n == 0 {
         return Err(StoreError::NotFound("board"));
@@ -166,7 +175,11 @@ pub fn content_counts(conn: &Connection, user: UserId, env: Env) -> StoreResult<
         .map_err(backend)?;
     let rows = stmt
         .query_map(params![user.0, env.code()], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
         })
         .map_err(backend)?;
     for row in rows {
@@ -226,13 +239,13 @@ pub fn create_section(conn: &Connection, section: Section) -> StoreResult<Sectio
             Err(e) if is_unique_violation(&e, "board_sections.name_key") => {
                 return Err(StoreError::Conflict(Conflict::SectionName));
             }
-            Err(e) if is_unique_violation(&e, "board_sections.id") => {
-                id = SectionId(random_id())
-            }
+            Err(e) if is_unique_violation(&e, "board_sections.id") => id = SectionId(random_id()),
             Err(e) => return Err(backend(e)),
         }
     }
-    Err(StoreError::Backend(anyhow::anyhow!("could not find a free section id")))
+    Err(StoreError::Backend(anyhow::anyhow!(
+        "could not find a free section id"
+    )))
 }
 
 pub fn section_by_id(
@@ -241,11 +254,18 @@ pub fn section_by_id(
     id: SectionId,
 ) -> StoreResult<Option<Section>> {
     conn.prepare_cached(&format!("{SECTION_SELECT} WHERE id = ?1 AND board_id = ?2"))
-        .and_then(|mut s| s.query_row(params![id.0, board.0], section_from_row).optional())
+        .and_then(|mut s| {
+            s.query_row(params![id.0, board.0], section_from_row)
+                .optional()
+        })
         .map_err(backend)
 }
 
-pub fn list_sections(conn: &Connection, board: BoardId, cursor: Cursor) -> StoreResult<Vec<Section>> {
+pub fn list_sections(
+    conn: &Connection,
+    board: BoardId,
+    cursor: Cursor,
+) -> StoreResult<Vec<Section>> {
     conn.prepare_cached(&format!(
         "{SECTION_SELECT} WHERE board_id = ?1 AND (?2 IS NULL OR seq > ?2) ORDER BY seq LIMIT ?3"
     ))

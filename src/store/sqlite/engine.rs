@@ -184,14 +184,17 @@ fn closed() -> StoreError {
     StoreError::Unavailable("the SQLite store is closed".into())
 }
 
-pub fn open_connection(path: &Path, durability: Durability, reader: bool) -> StoreResult<Connection> {
+pub fn open_connection(
+    path: &Path,
+    durability: Durability,
+    reader: bool,
+) -> StoreResult<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
         | OpenFlags::SQLITE_OPEN_URI;
-    let conn = Connection::open_with_flags(path, flags).map_err(|e| {
-        StoreError::Unavailable(format!("cannot open {}: {e}", path.display()))
-    })?;
+    let conn = Connection::open_with_flags(path, flags)
+        .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(backend)?;
     let synchronous = match durability {
         Durability::Full => "FULL",
@@ -206,7 +209,8 @@ pub fn open_connection(path: &Path, durability: Durability, reader: bool) -> Sto
     ))
     .map_err(backend)?;
     if reader {
-        conn.execute_batch("PRAGMA query_only = ON;").map_err(backend)?;
+        conn.execute_batch("PRAGMA query_only = ON;")
+            .map_err(backend)?;
     }
     conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)

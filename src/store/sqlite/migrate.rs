@@ -7,11 +7,18 @@ use crate::store::sqlite::engine::backend;
 use crate::store::{StoreError, StoreResult};
 
 /// Every migration, in order. Never edit a released one: add the next.
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "accounts_boards_sections",
-    include_str!("migrations/0001_accounts_boards_sections.sql"),
-)];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "accounts_boards_sections",
+        include_str!("migrations/0001_accounts_boards_sections.sql"),
+    ),
+    (
+        2,
+        "pins_images",
+        include_str!("migrations/0002_pins_images.sql"),
+    ),
+];
 
 pub fn migrate(conn: &mut Connection, now_ms: i64) -> StoreResult<()> {
     conn.execute_batch(
@@ -48,9 +55,11 @@ pub fn migrate(conn: &mut Connection, now_ms: i64) -> StoreResult<()> {
         tx.commit().map_err(backend)?;
     }
     let newest_applied: i64 = conn
-        .query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )
         .map_err(backend)?;
     if newest_applied > newest_known {
         return Err(StoreError::Unavailable(format!(

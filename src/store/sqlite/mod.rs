@@ -77,11 +77,10 @@ impl SqliteStore {
 pub(crate) fn is_unique_violation(e: &rusqlite::Error, column: &str) -> bool {
     match e {
         rusqlite::Error::SqliteFailure(err, Some(msg)) => {
-            err.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
-                || err.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+            (err.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || err.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
+                && msg.contains(column)
         }
-        .then_some(msg.contains(column))
-        .unwrap_or(false),
         _ => false,
     }
 }
@@ -134,7 +133,9 @@ impl Store for SqliteStore {
     }
 
     async fn create_app(&self, app: NewApp) -> StoreResult<App> {
-        self.engine.write(move |c| accounts::create_app(c, app)).await
+        self.engine
+            .write(move |c| accounts::create_app(c, app))
+            .await
     }
 
     async fn app(&self, id: AppId) -> StoreResult<Option<App>> {

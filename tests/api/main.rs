@@ -1,0 +1,12 @@
+//! HTTP integration tests: the real server on port 0, driven over HTTP, every JSON answer
+//! checked against Pinterest's OpenAPI description.
+
+mod support;
+
+mod auth;
+mod board_sections;
+mod boards;
+mod errors;
+mod pagination;
+mod scope_matrix;
+mod user_account;

@@ -1,0 +1,119 @@
+//! The operation catalog checked against Pinterest's spec, so the two cannot drift.
+
+#[path = "support/openapi.rs"]
+mod openapi;
+
+use std::collections::{BTreeSet, HashSet};
+
+use pinbox::catalog::{self, Auth, SPEC_OPERATIONS};
+use pinbox::domain::scope::Scope;
+
+fn spec() -> Option<&'static openapi::Spec> {
+    openapi::Spec::get()
+}
+
+#[test]
+fn every_served_operation_matches_the_spec() {
+    let Some(spec) = spec() else { return };
+    for op in catalog::OPERATIONS {
+        let s = spec
+            .operation(op.id)
+            .unwrap_or_else(|| panic!("{} is not an operation of the spec", op.id));
+        assert_eq!(
+            s.method,
+            op.method.as_str().to_lowercase(),
+            "{} method",
+            op.id
+        );
+        assert_eq!(s.path, op.path, "{} path", op.id);
+        assert_eq!(
+            s.ratelimit_category.as_deref(),
+            Some(op.category.as_str()),
+            "{} rate-limit category",
+            op.id
+        );
+        assert_eq!(
+            s.sandbox.as_deref(),
+            Some(op.sandbox.as_str()),
+            "{} x-sandbox",
+            op.id
+        );
+        match op.auth {
+            Auth::Bearer => {
+                let oauth: BTreeSet<String> = s
+                    .security
+                    .iter()
+                    .find(|(scheme, _)| scheme == "pinterest_oauth2")
+                    .map(|(_, scopes)| scopes.iter().cloned().collect())
+                    .unwrap_or_else(|| panic!("{} has no pinterest_oauth2 requirement", op.id));
+                let ours: BTreeSet<String> =
+                    op.scopes.iter().map(|s| s.as_str().to_string()).collect();
+                assert_eq!(ours, oauth, "{} scopes", op.id);
+                let cc = s
+                    .security
+                    .iter()
+                    .any(|(scheme, _)| scheme == "client_credentials");
+                assert_eq!(op.client_credentials, cc, "{} client_credentials", op.id);
+            }
+            Auth::ClientBasic => {
+                assert!(
+                    s.security.iter().any(|(scheme, _)| scheme == "basic"),
+                    "{}",
+                    op.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_catalog_has_no_duplicates() {
+    let mut ids = HashSet::new();
+    let mut routes = HashSet::new();
+    for op in catalog::OPERATIONS {
+        assert!(ids.insert(op.id), "{} listed twice", op.id);
+        assert!(
+            routes.insert((op.method, op.path)),
+            "{} {} listed twice",
+            op.method.as_str(),
+            op.path
+        );
+    }
+}
+
+#[test]
+fn the_spec_index_lists_exactly_the_specs_operations() {
+    let Some(spec) = spec() else { return };
+    let ours: BTreeSet<(String, String, String)> = SPEC_OPERATIONS
+        .iter()
+        .map(|(m, p, id)| (m.as_str().to_lowercase(), p.to_string(), id.to_string()))
+        .collect();
+    let theirs: BTreeSet<(String, String, String)> = spec
+        .operations()
+        .into_iter()
+        .map(|o| (o.method, o.path, o.operation_id))
+        .collect();
+    assert_eq!(
+        ours, theirs,
+        "src/catalog/spec_index.rs is stale: run scripts/gen-spec-index.py"
+    );
+}
+
+#[test]
+fn scope_names_and_descriptions_match_the_spec() {
+    let Some(spec) = spec() else { return };
+    let theirs = spec.oauth_scopes();
+    assert_eq!(theirs.len(), Scope::ALL.len());
+    for (name, description) in theirs {
+        let ours = Scope::parse(&name).unwrap_or_else(|| panic!("scope {name} unknown to pinbox"));
+        assert_eq!(ours.description(), description, "{name}");
+    }
+}
+
+#[test]
+fn the_router_covers_the_catalog_exactly() {
+    // Building the router panics if a served operation lacks a handler or has two.
+    let names: HashSet<_> = pinbox::http::endpoints().iter().map(|e| e.op.id).collect();
+    let catalog: HashSet<_> = catalog::OPERATIONS.iter().map(|o| o.id).collect();
+    assert_eq!(names, catalog);
+}
