@@ -21,6 +21,7 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter, get, on};
 use axum::{Extension, middleware};
+use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::catalog::{self, Method, Operation};
 use crate::domain::env::Env;
@@ -93,7 +94,13 @@ pub fn router(state: AppState) -> Router {
         .nest("/sandbox/v5", api.layer(Extension(Env::Sandbox)))
         .route("/media/avatars/default.png", get(default_avatar))
         .fallback(not_found)
+        .layer(CatchPanicLayer::custom(panic_response))
         .with_state(state)
+}
+
+/// A panic in a handler is a bug: log it and answer a plain 500 that leaks nothing.
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    Error::internal(anyhow::anyhow!("a request handler panicked")).into_response()
 }
 
 /// Panics unless the handlers cover the catalog exactly: a served operation without a handler
