@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 
 use crate::domain::Limits;
+use crate::media::fetch::FetchConfig;
+use crate::media::images::ImageLimits;
 
 /// Where the store lives.
 #[derive(Debug, Clone)]
@@ -22,6 +24,10 @@ pub struct Config {
     pub limits: Limits,
     /// Create a demo user, app and token when the store is empty.
     pub demo_on_first_start: bool,
+    /// Directory for image and video files; `<data dir>/media` when not set. Replicas share one.
+    pub media_dir: Option<PathBuf>,
+    pub fetch: FetchConfig,
+    pub image_limits: ImageLimits,
 }
 
 impl Default for Config {
@@ -31,6 +37,9 @@ impl Default for Config {
             public_url: None,
             limits: Limits::default(),
             demo_on_first_start: true,
+            media_dir: None,
+            fetch: FetchConfig::default(),
+            image_limits: ImageLimits::default(),
         }
     }
 }

@@ -14,6 +14,7 @@ use crate::clock::Clock;
 use crate::config::{Config, Storage};
 use crate::domain::Pinbox;
 use crate::http::state::AppState;
+use crate::media::Media;
 use crate::store::Store;
 use crate::store::sqlite::SqliteStore;
 
@@ -32,7 +33,21 @@ pub async fn open_store(storage: &Storage, clock: &Clock) -> anyhow::Result<Arc<
 /// Opens the store and wires the domain service to it.
 pub async fn open_pinbox(config: &Config, clock: Clock) -> anyhow::Result<Pinbox> {
     let store = open_store(&config.storage, &clock).await?;
-    Ok(Pinbox::new(store, clock, config.limits.clone()).await?)
+    let media = open_media(config)?;
+    Ok(Pinbox::new(store, clock, config.limits.clone(), media).await?)
+}
+
+/// The media directory the configuration names (or implies).
+pub fn open_media(config: &Config) -> anyhow::Result<Media> {
+    let dir = match (&config.media_dir, &config.storage) {
+        (Some(dir), _) => dir.clone(),
+        (None, Storage::DataDir(data)) => data.join("media"),
+        (None, Storage::Ephemeral) => {
+            return Ok(Media::ephemeral(config.fetch.clone(), config.image_limits)?);
+        }
+    };
+    Media::in_dir(&dir, config.fetch.clone(), config.image_limits)
+        .map_err(|e| anyhow::anyhow!("cannot use the media dir {}: {e}", dir.display()))
 }
 
 /// The public base URL for a server listening on `addr`.

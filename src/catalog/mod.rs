@@ -171,6 +171,13 @@ pub static OPERATIONS: &[Operation] = &[
     op("board_sections/update", Patch, "/boards/{board_id}/sections/{section_id}", &[BoardsRead, BoardsWrite], false, OrgWrite, Enabled),
     op("board_sections/delete", Delete, "/boards/{board_id}/sections/{section_id}", &[BoardsRead, BoardsWrite], false, OrgWrite, Enabled),
     op("board_sections/list_pins", Get, "/boards/{board_id}/sections/{section_id}/pins", &[BoardsRead, PinsRead], true, OrgRead, Enabled),
+    // Pins
+    op("pins/list", Get, "/pins", &[BoardsRead, PinsRead], true, OrgRead, Enabled),
+    op("pins/create", Post, "/pins", &[BoardsRead, BoardsWrite, PinsRead, PinsWrite], true, OrgWrite, Enabled),
+    op("pins/get", Get, "/pins/{pin_id}", &[BoardsRead, PinsRead], true, OrgRead, Enabled),
+    op("pins/update", Patch, "/pins/{pin_id}", &[BoardsRead, BoardsWrite, PinsRead, PinsWrite], true, OrgWrite, Enabled),
+    op("pins/delete", Delete, "/pins/{pin_id}", &[BoardsRead, BoardsWrite, PinsRead, PinsWrite], true, OrgWrite, Enabled),
+    op("pins/save", Post, "/pins/{pin_id}/save", &[BoardsRead, BoardsWrite, PinsRead, PinsWrite], false, OrgWrite, Enabled),
 ];
 
 pub fn by_id(id: &str) -> Option<&'static Operation> {

@@ -3,6 +3,7 @@
 use crate::clock::Timestamp;
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, UserId};
+use crate::domain::pin::PinImage;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -105,8 +106,10 @@ pub struct Board {
     pub pin_count: i64,
     pub follower_count: i64,
     pub collaborator_count: i64,
-    pub cover_image_url: Option<String>,
-    pub pin_thumbnail_urls: Vec<String>,
+    /// The newest Pin's image, shown as the board's cover.
+    pub cover: Option<PinImage>,
+    /// The images of the newest Pins (up to five), shown as thumbnails.
+    pub thumbnails: Vec<PinImage>,
 }
 
 #[derive(Debug, Clone)]

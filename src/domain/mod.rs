@@ -8,6 +8,7 @@ pub mod boards;
 pub mod caller;
 pub mod env;
 pub mod ids;
+pub mod images;
 pub mod page;
 pub mod pin;
 pub mod pins;
@@ -21,6 +22,7 @@ use std::time::Duration;
 
 use crate::clock::Clock;
 use crate::domain::page::BookmarkKey;
+use crate::media::Media;
 use crate::store::Store;
 
 /// Volume limits and lifetimes, all configurable; defaults are Pinterest's.
@@ -51,6 +53,7 @@ pub struct Pinbox {
     pub clock: Clock,
     pub limits: Limits,
     pub bookmarks: BookmarkKey,
+    pub media: Media,
 }
 
 impl Pinbox {
@@ -59,6 +62,7 @@ impl Pinbox {
         store: Arc<dyn Store>,
         clock: Clock,
         limits: Limits,
+        media: Media,
     ) -> crate::error::Result<Pinbox> {
         let key = store.shared_secret("bookmark_key").await?;
         Ok(Pinbox {
@@ -66,6 +70,7 @@ impl Pinbox {
             clock,
             limits,
             bookmarks: BookmarkKey::new(key),
+            media,
         })
     }
 }

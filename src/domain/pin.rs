@@ -60,6 +60,28 @@ pub struct ImageRef {
     pub height: u32,
 }
 
+/// An image as the store keeps it (the files themselves live in the media directory).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredImage {
+    pub key: String,
+    pub width: u32,
+    pub height: u32,
+    /// MIME type of the original.
+    pub format: String,
+    pub dominant_color: String,
+    pub created_at: Timestamp,
+}
+
+impl StoredImage {
+    pub fn as_ref(&self) -> ImageRef {
+        ImageRef {
+            key: self.key.clone(),
+            width: self.width,
+            height: self.height,
+        }
+    }
+}
+
 /// What a Pin shows in one slot: an image pinbox holds, or a URL it could not (or may not) fetch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

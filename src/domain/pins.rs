@@ -1,33 +1,639 @@
-//! The rules for Pins: where they live, who sees them, and their lists.
+//! The rules for Pins: where they may go, who may see and change them, what they are made from,
+//! saving, and their lists.
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+use crate::domain::board::{Board, Privacy};
+use crate::domain::boards::{AD_ONLY_BOARD_NAME, BoardInput};
 use crate::domain::caller::Caller;
 use crate::domain::ids::{BoardId, PinId, SectionId};
-use crate::domain::page::ListKind;
+use crate::domain::page::{Cursor, ListKind, Page};
+use crate::domain::pin::{
+    ALT_TEXT_MAX, CarouselItem, CreativeType, DESCRIPTION_MAX, NewPin, Pin, PinChanges, PinFilter,
+    PinImage, PinMedia, PinScope, TITLE_MAX, check_color, check_link, check_text,
+};
 use crate::domain::{Listing, PageRequest, Pinbox};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::store::{Limit, StoreError};
+
+/// One image of a carousel as sent: bytes or a URL, with its own text.
+#[derive(Debug, Clone)]
+pub struct CarouselInput {
+    pub source: ImageInput,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub link: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum ImageInput {
+    Base64 { content_type: String, data: String },
+    Url(String),
+}
+
+/// The spec's `PinMediaSource`, as sent.
+#[derive(Debug, Clone)]
+pub enum MediaSourceInput {
+    Image {
+        source: ImageInput,
+        is_standard: bool,
+    },
+    Carousel {
+        items: Vec<CarouselInput>,
+        index: Option<u32>,
+    },
+    PinUrl,
+    VideoId,
+}
+
+/// The spec's `PinCreate`, as sent.
+#[derive(Debug, Clone, Default)]
+pub struct PinInput {
+    pub board_id: Option<BoardId>,
+    pub board_section_id: Option<SectionId>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub link: Option<String>,
+    pub alt_text: Option<String>,
+    pub dominant_color: Option<String>,
+    pub parent_pin_id: Option<PinId>,
+    pub is_removable: bool,
+    pub media_source: Option<MediaSourceInput>,
+}
+
+/// The spec's `PinUpdate`, as sent; `Some(None)` clears a field.
+#[derive(Debug, Clone, Default)]
+pub struct PinUpdateInput {
+    pub title: Option<Option<String>>,
+    pub description: Option<Option<String>>,
+    pub link: Option<Option<String>>,
+    pub alt_text: Option<Option<String>>,
+    pub board_id: Option<BoardId>,
+    pub board_section_id: Option<Option<SectionId>>,
+    pub carousel_slots: Option<Vec<CarouselSlotInput>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CarouselSlotInput {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub link: Option<String>,
+}
+
+/// The filters of `GET /v5/pins`.
+#[derive(Debug, Clone, Default)]
+pub struct PinListInput {
+    pub exclude_native: bool,
+    pub exclude_repins: bool,
+    pub only_promoted: bool,
+    pub include_protected: bool,
+    pub only_private: bool,
+    pub creative_types: Vec<CreativeType>,
+    /// A creative type was asked for that pinbox never makes: the answer is empty.
+    pub impossible: bool,
+}
+
+/// Media carousel bounds from the spec's `PinMediaSourceImages*`.
+const CAROUSEL_MIN: usize = 2;
+const CAROUSEL_MAX: usize = 5;
+
+fn pin_write_error(e: StoreError, max_pins: u32) -> Error {
+    match e {
+        StoreError::LimitReached(Limit::Pins) => Error::forbidden(
+            2015,
+            format!(
+                "You have reached the limit of {max_pins} Pins for this account. Delete Pins before \
+                 creating or saving more."
+            ),
+        ),
+        StoreError::NotFound("board") => Error::board_not_found(),
+        StoreError::NotFound("section") => Error::section_not_found(),
+        StoreError::NotFound(_) => Error::pin_not_found(),
+        other => other.into(),
+    }
+}
+
+fn check_texts(
+    title: Option<&str>,
+    description: Option<&str>,
+    link: Option<&str>,
+    alt_text: Option<&str>,
+) -> Result<()> {
+    check_text("title", title, TITLE_MAX)?;
+    check_text("description", description, DESCRIPTION_MAX)?;
+    check_text("alt_text", alt_text, ALT_TEXT_MAX)?;
+    check_link(link)
+}
 
 impl Pinbox {
+    pub async fn create_pin(&self, caller: &Caller, input: PinInput) -> Result<Pin> {
+        let owner = caller.user()?;
+        check_texts(
+            input.title.as_deref(),
+            input.description.as_deref(),
+            input.link.as_deref(),
+            input.alt_text.as_deref(),
+        )?;
+        check_color(input.dominant_color.as_deref())?;
+        let source = input.media_source.clone().ok_or_else(|| {
+            Error::invalid(
+                "Invalid request: 'media_source' is required: give the Pin an image \
+                 (source_type image_url, image_base64, multiple_image_urls or multiple_image_base64).",
+            )
+        })?;
+        let board = if input.is_removable {
+            self.ad_only_board(caller).await?
+        } else {
+            let id = input.board_id.ok_or_else(|| {
+                Error::invalid(
+                    "Invalid request: 'board_id' is required (or set 'is_removable' to true for an \
+                     ad-only Pin).",
+                )
+            })?;
+            self.board_for_pins(caller, id).await?
+        };
+        if let Some(section) = input.board_section_id {
+            self.existing_section(board.id, section).await?;
+        }
+        if let Some(parent) = input.parent_pin_id {
+            self.readable_pin(caller, parent).await?;
+        }
+        let (media, computed_color, creative_type, is_standard) = self
+            .resolve_media(caller, &source, input.link.as_deref())
+            .await?;
+        let pin = NewPin {
+            id: PinId::random(),
+            owner_id: owner,
+            env: caller.env,
+            app_id: Some(caller.app_id),
+            board_id: board.id,
+            section_id: input.board_section_id,
+            title: input.title,
+            description: input.description,
+            link: input.link,
+            alt_text: input.alt_text,
+            dominant_color: computed_color.or(input.dominant_color),
+            creative_type,
+            is_standard,
+            is_removable: input.is_removable,
+            parent_pin_id: input.parent_pin_id,
+            media,
+            created_at: self.clock.now(),
+        };
+        let max = self.limits.max_pins_per_user;
+        self.store
+            .create_pin(pin, max)
+            .await
+            .map_err(|e| pin_write_error(e, max))
+    }
+
+    /// Resolves a media source into what the Pin shows, its colour, creative type and standardness.
+    async fn resolve_media(
+        &self,
+        caller: &Caller,
+        source: &MediaSourceInput,
+        link: Option<&str>,
+    ) -> Result<(PinMedia, Option<String>, CreativeType, bool)> {
+        match source {
+            MediaSourceInput::Image {
+                source,
+                is_standard,
+            } => {
+                let (image, color) = self.image_input(source, "media_source").await?;
+                Ok((
+                    PinMedia::Image { image },
+                    color,
+                    CreativeType::Regular,
+                    *is_standard,
+                ))
+            }
+            MediaSourceInput::Carousel { items, index } => {
+                if !(CAROUSEL_MIN..=CAROUSEL_MAX).contains(&items.len()) {
+                    return Err(Error::invalid(format!(
+                        "Invalid request: 'media_source.items' must hold {CAROUSEL_MIN} to \
+                         {CAROUSEL_MAX} images for a carousel Pin (got {}).",
+                        items.len()
+                    )));
+                }
+                let index = index.unwrap_or(0);
+                if index as usize >= items.len() {
+                    return Err(Error::invalid(format!(
+                        "Invalid request: 'media_source.index' {index} is past the last of {} images.",
+                        items.len()
+                    )));
+                }
+                let mut out = Vec::with_capacity(items.len());
+                let mut colors = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    check_text("media_source.items.title", item.title.as_deref(), TITLE_MAX)?;
+                    check_text(
+                        "media_source.items.description",
+                        item.description.as_deref(),
+                        DESCRIPTION_MAX,
+                    )?;
+                    check_link(item.link.as_deref())?;
+                    let field = format!("media_source.items[{i}]");
+                    let (image, color) = self.image_input(&item.source, &field).await?;
+                    colors.push(color);
+                    out.push(CarouselItem {
+                        image,
+                        title: item.title.clone(),
+                        description: item.description.clone(),
+                        link: item.link.clone(),
+                    });
+                }
+                let color = colors.get(index as usize).cloned().flatten();
+                Ok((
+                    PinMedia::Carousel { items: out, index },
+                    color,
+                    CreativeType::Carousel,
+                    true,
+                ))
+            }
+            MediaSourceInput::PinUrl => {
+                let source_pin = self.pin_from_url(caller, link).await?;
+                Ok((
+                    source_pin.media,
+                    source_pin.dominant_color,
+                    source_pin.creative_type,
+                    source_pin.is_standard,
+                ))
+            }
+            MediaSourceInput::VideoId => Err(Error::invalid(
+                "Invalid request: video Pins (source_type video_id) need a media upload, which this \
+                 pinbox does not serve yet. Create the Pin from an image instead.",
+            )),
+        }
+    }
+
+    async fn image_input(
+        &self,
+        input: &ImageInput,
+        field: &str,
+    ) -> Result<(PinImage, Option<String>)> {
+        match input {
+            ImageInput::Url(url) => self.image_from_url(url, &format!("{field}.url")).await,
+            ImageInput::Base64 { content_type, data } => {
+                let data_field = format!("{field}.data");
+                // Size is checked on the text first so that a huge body is refused before decoding.
+                let max = self.media.image_limits.max_bytes;
+                if data.len() / 4 * 3 > max + 3 {
+                    return Err(Error::invalid(format!(
+                        "Invalid '{data_field}': the image is larger than the {max}-byte limit."
+                    )));
+                }
+                let cleaned: String = data.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+                let bytes = STANDARD.decode(cleaned.as_bytes()).map_err(|e| {
+                    Error::invalid(format!(
+                        "Invalid '{data_field}': it is not valid base64 ({e})."
+                    ))
+                })?;
+                let img = self
+                    .ingest_image(bytes, Some(content_type), &data_field)
+                    .await?;
+                let color = Some(img.dominant_color.clone());
+                Ok((PinImage::Stored(img.as_ref()), color))
+            }
+        }
+    }
+
+    /// `pin_url`: the Pin's `link` names another Pin (`https://www.pinterest.com/pin/<id>/`,
+    /// or the same path on this pinbox) whose media the new Pin shows.
+    async fn pin_from_url(&self, caller: &Caller, link: Option<&str>) -> Result<Pin> {
+        let bad = || {
+            Error::invalid(
+                "Invalid request: source_type 'pin_url' makes a Pin from another Pin: set 'link' to \
+                 that Pin's URL, like https://www.pinterest.com/pin/<pin_id>/.",
+            )
+        };
+        let url = url::Url::parse(link.ok_or_else(bad)?).map_err(|_| bad())?;
+        let mut segments = url
+            .path_segments()
+            .ok_or_else(bad)?
+            .filter(|s| !s.is_empty());
+        let id = loop {
+            match segments.next() {
+                Some("pin") => break segments.next().ok_or_else(bad)?,
+                Some(_) => continue,
+                None => return Err(bad()),
+            }
+        };
+        let id = crate::domain::ids::parse_digits(id).ok_or_else(bad)?;
+        self.readable_pin(caller, PinId(id)).await
+    }
+
+    /// The caller's ad-only board, created on first use (seed 004).
+    async fn ad_only_board(&self, caller: &Caller) -> Result<Board> {
+        let owner = caller.user()?;
+        if let Some(b) = self.store.ad_only_board(owner, caller.env).await? {
+            return Ok(b);
+        }
+        let created = self
+            .create_board(
+                caller,
+                BoardInput {
+                    name: AD_ONLY_BOARD_NAME.to_string(),
+                    is_ads_only: true,
+                    ..BoardInput::default()
+                },
+            )
+            .await;
+        match created {
+            Ok(b) => Ok(b),
+            // Another request made it first.
+            Err(e) if e.kind == crate::error::ErrorKind::Conflict => {
+                self.store.ad_only_board(owner, caller.env).await?.ok_or(e)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A board of the caller's that Pins may be put on: secret boards need both secret scopes.
+    async fn board_for_pins(&self, caller: &Caller, id: BoardId) -> Result<Board> {
+        let board = self.readable_board(caller, id).await?;
+        if board.privacy == Privacy::Secret && !caller.writes_secret_pins() {
+            return Err(Error::board_not_found());
+        }
+        Ok(board)
+    }
+
+    /// Whether the caller may see a Pin: its owner (secret ones with `pins:read_secret`), or
+    /// anyone if the Pin is on a public board.
+    pub fn can_read_pin(&self, caller: &Caller, pin: &Pin) -> bool {
+        if caller.user_id == Some(pin.owner_id) {
+            pin.board_privacy != Privacy::Secret || caller.reads_secret_pins()
+        } else {
+            pin.board_privacy == Privacy::Public
+        }
+    }
+
+    pub async fn readable_pin(&self, caller: &Caller, id: PinId) -> Result<Pin> {
+        self.store
+            .pin(caller.env, id)
+            .await?
+            .filter(|p| self.can_read_pin(caller, p))
+            .ok_or_else(Error::pin_not_found)
+    }
+
+    /// A Pin the caller owns and may change; someone else's visible Pin is a 403, anything
+    /// else "not found".
+    async fn writable_pin(&self, caller: &Caller, id: PinId) -> Result<Pin> {
+        let pin = self.readable_pin(caller, id).await?;
+        if caller.user_id != Some(pin.owner_id) {
+            return Err(Error::forbidden(
+                29,
+                "You are not permitted to access that resource: only the Pin's owner may change it.",
+            ));
+        }
+        if pin.board_privacy == Privacy::Secret && !caller.writes_secret_pins() {
+            return Err(Error::pin_not_found());
+        }
+        Ok(pin)
+    }
+
+    pub async fn get_pin(&self, caller: &Caller, id: PinId) -> Result<Pin> {
+        self.readable_pin(caller, id).await
+    }
+
+    pub async fn update_pin(
+        &self,
+        caller: &Caller,
+        id: PinId,
+        input: PinUpdateInput,
+    ) -> Result<Pin> {
+        let pin = self.writable_pin(caller, id).await?;
+        check_texts(
+            input.title.as_ref().and_then(|t| t.as_deref()),
+            input.description.as_ref().and_then(|t| t.as_deref()),
+            input.link.as_ref().and_then(|t| t.as_deref()),
+            input.alt_text.as_ref().and_then(|t| t.as_deref()),
+        )?;
+        let target = match input.board_id {
+            Some(b) if b != pin.board_id => Some(self.board_for_pins(caller, b).await?.id),
+            _ => None,
+        };
+        let board_for_section = target.unwrap_or(pin.board_id);
+        if let Some(Some(section)) = input.board_section_id {
+            self.existing_section(board_for_section, section).await?;
+        }
+        let media = match input.carousel_slots {
+            None => None,
+            Some(slots) => Some(apply_carousel_slots(&pin.media, slots)?),
+        };
+        let changes = PinChanges {
+            title: input.title,
+            description: input.description,
+            link: input.link,
+            alt_text: input.alt_text,
+            board_id: target,
+            section_id: input.board_section_id,
+            media,
+        };
+        let max = self.limits.max_pins_per_user;
+        self.store
+            .update_pin(caller.env, pin.id, changes, self.clock.now())
+            .await
+            .map_err(|e| pin_write_error(e, max))
+    }
+
+    pub async fn delete_pin(&self, caller: &Caller, id: PinId) -> Result<()> {
+        let pin = self.writable_pin(caller, id).await?;
+        let max = self.limits.max_pins_per_user;
+        self.store
+            .delete_pin(caller.env, pin.id, self.clock.now())
+            .await
+            .map_err(|e| pin_write_error(e, max))
+    }
+
+    /// Saves a Pin to one of the caller's boards (or a section of it) as a new Pin whose parent is
+    /// the source, and counts a SAVE on the source.
+    pub async fn save_pin(
+        &self,
+        caller: &Caller,
+        id: PinId,
+        board_id: Option<BoardId>,
+        section_id: Option<SectionId>,
+    ) -> Result<Pin> {
+        let owner = caller.user()?;
+        let source = self.readable_pin(caller, id).await?;
+        let board_id = board_id.ok_or_else(|| {
+            Error::invalid(
+                "Invalid request: 'board_id' is required: name the board to save the Pin to.",
+            )
+        })?;
+        let board = self.board_for_pins(caller, board_id).await?;
+        if let Some(section) = section_id {
+            self.existing_section(board.id, section).await?;
+        }
+        let now = self.clock.now();
+        let pin = NewPin {
+            id: PinId::random(),
+            owner_id: owner,
+            env: caller.env,
+            app_id: Some(caller.app_id),
+            board_id: board.id,
+            section_id,
+            title: source.title.clone(),
+            description: source.description.clone(),
+            link: source.link.clone(),
+            alt_text: source.alt_text.clone(),
+            dominant_color: source.dominant_color.clone(),
+            creative_type: source.creative_type,
+            is_standard: source.is_standard,
+            is_removable: false,
+            parent_pin_id: Some(source.id),
+            media: source.media.clone(),
+            created_at: now,
+        };
+        let max = self.limits.max_pins_per_user;
+        let saved = self
+            .store
+            .create_pin(pin, max)
+            .await
+            .map_err(|e| pin_write_error(e, max))?;
+        self.store
+            .add_engagement(source.id, now.0.div_euclid(86_400_000), "WEB", "SAVE", 1)
+            .await?;
+        Ok(saved)
+    }
+
+    /// The caller's own Pins (`GET /v5/pins`), newest first, with the spec's filters.
+    pub async fn list_my_pins(
+        &self,
+        caller: &Caller,
+        input: PinListInput,
+        page: PageRequest,
+    ) -> Result<Listing<Pin>> {
+        let owner = caller.user()?;
+        let after = self.resume_after(&page, ListKind::UserPins, owner.0)?;
+        let filter = PinFilter {
+            include_secret: caller.reads_secret_pins(),
+            include_protected: input.include_protected,
+            only_secret: input.only_private,
+            repins: match (input.exclude_native, input.exclude_repins) {
+                (true, true) => {
+                    return Ok(Listing {
+                        items: Vec::new(),
+                        bookmark: None,
+                    });
+                }
+                (true, false) => Some(true),
+                (false, true) => Some(false),
+                (false, false) => None,
+            },
+            only_promoted: input.only_promoted,
+            creative_types: input.creative_types,
+        };
+        if (input.only_private && !caller.reads_secret_pins()) || input.impossible {
+            return Ok(Listing {
+                items: Vec::new(),
+                bookmark: None,
+            });
+        }
+        let rows = self
+            .store
+            .list_pins(
+                PinScope::Owner(owner, caller.env),
+                filter,
+                Cursor {
+                    after,
+                    limit: page.page_size,
+                },
+            )
+            .await?;
+        Ok(self.listing(
+            Page::from_rows(rows, page.page_size, |p| p.seq),
+            ListKind::UserPins,
+            owner.0,
+        ))
+    }
+
     /// The Pins on a board, or on one of its sections, newest first.
     pub async fn list_board_pins(
         &self,
         caller: &Caller,
         board_id: BoardId,
         section: Option<SectionId>,
+        creative_types: Vec<CreativeType>,
+        impossible: bool,
         page: PageRequest,
-    ) -> Result<Listing<PinId>> {
+    ) -> Result<Listing<Pin>> {
         let board = self.readable_board(caller, board_id).await?;
-        let (kind, context) = match section {
+        let (kind, context, scope) = match section {
             Some(s) => {
                 self.existing_section(board.id, s).await?;
-                (ListKind::SectionPins, s.0)
+                (ListKind::SectionPins, s.0, PinScope::Section(s))
             }
-            None => (ListKind::BoardPins, board.id.0),
+            None => (ListKind::BoardPins, board.id.0, PinScope::Board(board.id)),
         };
-        self.resume_after(&page, kind, context)?;
-        // No Pins exist until Pins can be created.
-        Ok(Listing {
-            items: Vec::new(),
-            bookmark: None,
-        })
+        let after = self.resume_after(&page, kind, context)?;
+        if impossible || (board.privacy == Privacy::Secret && !caller.reads_secret_pins()) {
+            return Ok(Listing {
+                items: Vec::new(),
+                bookmark: None,
+            });
+        }
+        let filter = PinFilter {
+            include_secret: true,
+            include_protected: true,
+            creative_types,
+            ..PinFilter::default()
+        };
+        let rows = self
+            .store
+            .list_pins(
+                scope,
+                filter,
+                Cursor {
+                    after,
+                    limit: page.page_size,
+                },
+            )
+            .await?;
+        Ok(self.listing(
+            Page::from_rows(rows, page.page_size, |p| p.seq),
+            kind,
+            context,
+        ))
     }
+}
+
+/// Applies `carousel_slots` edits to a carousel's items, slot by slot.
+fn apply_carousel_slots(media: &PinMedia, slots: Vec<CarouselSlotInput>) -> Result<PinMedia> {
+    let PinMedia::Carousel { items, index } = media else {
+        return Err(Error::invalid(
+            "Invalid request: 'carousel_slots' applies only to carousel Pins (creative_type CAROUSEL).",
+        ));
+    };
+    if slots.len() > items.len() {
+        return Err(Error::invalid(format!(
+            "Invalid request: 'carousel_slots' has {} slots but the carousel has {} images.",
+            slots.len(),
+            items.len()
+        )));
+    }
+    let mut items = items.clone();
+    for (item, slot) in items.iter_mut().zip(slots) {
+        check_text("carousel_slots.title", slot.title.as_deref(), TITLE_MAX)?;
+        check_text(
+            "carousel_slots.description",
+            slot.description.as_deref(),
+            DESCRIPTION_MAX,
+        )?;
+        check_link(slot.link.as_deref())?;
+        if slot.title.is_some() {
+            item.title = slot.title;
+        }
+        if slot.description.is_some() {
+            item.description = slot.description;
+        }
+        if slot.link.is_some() {
+            item.link = slot.link;
+        }
+    }
+    Ok(PinMedia::Carousel {
+        items,
+        index: *index,
+    })
 }

@@ -13,9 +13,11 @@ use crate::error::Result;
 use crate::http::Endpoint;
 use crate::http::endpoint;
 use crate::http::extract::{JsonBody, PathParams, QueryParams, nullable};
+use crate::http::images::rendition_url;
 use crate::http::respond::{created, no_content};
 use crate::http::state::AppState;
 use crate::http::wire::{Owner, Paginated};
+use crate::media::images::Rendition;
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
@@ -51,7 +53,7 @@ struct BoardMediaJson {
 }
 
 impl BoardJson {
-    pub fn from_board(b: Board) -> BoardJson {
+    pub fn from_board(public_url: &str, b: Board) -> BoardJson {
         BoardJson {
             id: b.id.to_string(),
             created_at: b.created_at.to_rfc3339(),
@@ -62,8 +64,15 @@ impl BoardJson {
             pin_count: b.pin_count,
             follower_count: b.follower_count,
             media: BoardMediaJson {
-                image_cover_url: b.cover_image_url,
-                pin_thumbnail_urls: b.pin_thumbnail_urls,
+                image_cover_url: b
+                    .cover
+                    .as_ref()
+                    .map(|c| rendition_url(public_url, c, Rendition::S400x300)),
+                pin_thumbnail_urls: b
+                    .thumbnails
+                    .iter()
+                    .map(|t| rendition_url(public_url, t, Rendition::S150x150))
+                    .collect(),
             },
             owner: Owner {
                 username: b.owner_username,
@@ -152,10 +161,9 @@ async fn boards_list(
         .unwrap_or(PrivacySet::ALL);
     let page = query.page()?;
     let listing = app.pinbox.list_boards(&caller, privacy, page).await?;
-    Ok(Json(Paginated::from_listing(
-        listing,
-        BoardJson::from_board,
-    )))
+    Ok(Json(Paginated::from_listing(listing, |b| {
+        BoardJson::from_board(&app.public_url, b)
+    })))
 }
 
 /// <https://developers.pinterest.com/docs/api/v5/boards-create>
@@ -178,7 +186,7 @@ async fn boards_create(
             },
         )
         .await?;
-    Ok(created(BoardJson::from_board(board)))
+    Ok(created(BoardJson::from_board(&app.public_url, board)))
 }
 
 /// <https://developers.pinterest.com/docs/api/v5/boards-get>
@@ -191,7 +199,7 @@ async fn boards_get(
     let id = BoardId(path.id("board_id")?);
     query.ad_account_id()?;
     let board = app.pinbox.get_board(&caller, id).await?;
-    Ok(Json(BoardJson::from_board(board)))
+    Ok(Json(BoardJson::from_board(&app.public_url, board)))
 }
 
 /// <https://developers.pinterest.com/docs/api/v5/boards-update>
@@ -213,7 +221,7 @@ async fn boards_update(
         }),
     };
     let board = app.pinbox.update_board(&caller, id, changes).await?;
-    Ok(Json(BoardJson::from_board(board)))
+    Ok(Json(BoardJson::from_board(&app.public_url, board)))
 }
 
 /// <https://developers.pinterest.com/docs/api/v5/boards-delete>

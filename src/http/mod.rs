@@ -6,6 +6,7 @@ pub mod auth;
 pub mod board_sections;
 pub mod boards;
 pub mod extract;
+pub mod images;
 pub mod pins;
 pub mod respond;
 pub mod state;
@@ -93,6 +94,10 @@ pub fn router(state: AppState) -> Router {
         .nest("/v5", api.clone().layer(Extension(Env::Production)))
         .nest("/sandbox/v5", api.layer(Extension(Env::Sandbox)))
         .route("/media/avatars/default.png", get(default_avatar))
+        .route(
+            "/media/{size}/{a}/{b}/{c}/{file}",
+            get(images::serve_rendition),
+        )
         .fallback(not_found)
         .layer(CatchPanicLayer::custom(panic_response))
         .with_state(state)

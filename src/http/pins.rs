@@ -1,28 +1,492 @@
-//! Pins: the Pin lists of boards and board sections.
+//! Pins: `/v5/pins`, `/v5/pins/{pin_id}`, `/v5/pins/{pin_id}/save`, and the Pin lists of
+//! boards and board sections.
 
 use axum::Json;
-use axum::extract::State;
-use serde::Serialize;
+use axum::extract::{Request, State};
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 
 use crate::domain::caller::Caller;
-use crate::domain::ids::{BoardId, SectionId};
-use crate::error::Result;
-use crate::http::extract::{PathParams, QueryParams};
+use crate::domain::ids::{BoardId, PinId, SectionId};
+use crate::domain::pin::{ALL_CREATIVE_TYPES, CreativeType, Pin, PinMedia};
+use crate::domain::pins::{
+    CarouselInput, CarouselSlotInput, ImageInput, MediaSourceInput, PinInput, PinListInput,
+    PinUpdateInput,
+};
+use crate::error::{Error, Result};
+use crate::http::extract::{
+    JsonBody, PathParams, QueryParams, check_json_content_type, nullable, parse_json, read_body,
+};
+use crate::http::images::{ImageSizeJson, image_sizes};
+use crate::http::respond::{created, no_content};
 use crate::http::state::AppState;
-use crate::http::wire::Paginated;
+use crate::http::wire::{Owner, Paginated};
 use crate::http::{Endpoint, endpoint};
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
+        endpoint("pins/list", pins_list),
+        endpoint("pins/create", pins_create),
+        endpoint("pins/get", pins_get),
+        endpoint("pins/update", pins_update),
+        endpoint("pins/delete", pins_delete),
+        endpoint("pins/save", pins_save),
         endpoint("boards/list_pins", boards_list_pins),
         endpoint("board_sections/list_pins", board_sections_list_pins),
     ]
 }
 
-/// The spec's `Pin`.
+/// The spec's `Pin`, plus the fields Pinterest's answers carry beyond it (seed 004's example).
 #[derive(Serialize)]
 pub struct PinJson {
     id: String,
+    created_at: String,
+    link: Option<String>,
+    title: Option<String>,
+    description: Option<String>,
+    dominant_color: Option<String>,
+    alt_text: Option<String>,
+    creative_type: &'static str,
+    board_id: String,
+    board_section_id: Option<String>,
+    board_owner: Owner,
+    is_owner: bool,
+    media: MediaJson,
+    parent_pin_id: Option<String>,
+    is_standard: bool,
+    has_been_promoted: bool,
+    is_removable: bool,
+    note: &'static str,
+    product_tags: Vec<Value>,
+    pin_metrics: Option<Value>,
+}
+
+/// The spec's `PinMedia`, discriminated by `media_type`.
+#[derive(Serialize)]
+#[serde(tag = "media_type", rename_all = "snake_case")]
+enum MediaJson {
+    Image { images: ImageSizeJson },
+    MultipleImages { items: Vec<ImageMetadataJson> },
+}
+
+/// The spec's `ImageMetadata`.
+#[derive(Serialize)]
+struct ImageMetadataJson {
+    item_type: &'static str,
+    title: Option<String>,
+    description: Option<String>,
+    link: Option<String>,
+    images: ImageSizeJson,
+}
+
+impl PinJson {
+    pub fn new(public_url: &str, caller: &Caller, pin: Pin, metrics: bool) -> PinJson {
+        let media = match &pin.media {
+            PinMedia::Image { image } => MediaJson::Image {
+                images: image_sizes(public_url, image),
+            },
+            PinMedia::Carousel { items, .. } => MediaJson::MultipleImages {
+                items: items
+                    .iter()
+                    .map(|i| ImageMetadataJson {
+                        item_type: "image",
+                        title: i.title.clone(),
+                        description: i.description.clone(),
+                        link: i.link.clone(),
+                        images: image_sizes(public_url, &i.image),
+                    })
+                    .collect(),
+            },
+        };
+        PinJson {
+            id: pin.id.to_string(),
+            created_at: pin.created_at.to_rfc3339(),
+            link: pin.link,
+            title: pin.title,
+            description: pin.description,
+            dominant_color: pin.dominant_color,
+            alt_text: pin.alt_text,
+            creative_type: pin.creative_type.as_str(),
+            board_id: pin.board_id.to_string(),
+            board_section_id: pin.section_id.map(|s| s.to_string()),
+            board_owner: Owner {
+                username: pin.owner_username,
+            },
+            is_owner: caller.user_id == Some(pin.owner_id),
+            media,
+            parent_pin_id: pin.parent_pin_id.map(|p| p.to_string()),
+            is_standard: pin.is_standard,
+            has_been_promoted: pin.has_been_promoted,
+            is_removable: pin.is_removable,
+            note: "",
+            product_tags: Vec::new(),
+            pin_metrics: metrics.then(zero_metrics),
+        }
+    }
+}
+
+/// The metrics object `pin_metrics=true` asks for; zeros until analytics exist.
+fn zero_metrics() -> Value {
+    json!({
+        "90d": {"pin_click": 0, "impression": 0, "clickthrough": 0},
+        "lifetime_metrics": {"pin_click": 0, "impression": 0, "clickthrough": 0, "reaction": 0, "comment": 0}
+    })
+}
+
+#[derive(Deserialize)]
+struct PinCreateJson {
+    #[serde(default)]
+    board_id: Option<String>,
+    #[serde(default)]
+    board_section_id: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    link: Option<String>,
+    #[serde(default)]
+    alt_text: Option<String>,
+    #[serde(default)]
+    dominant_color: Option<String>,
+    #[serde(default)]
+    parent_pin_id: Option<String>,
+    #[serde(default)]
+    sponsor_id: Option<String>,
+    #[serde(default)]
+    is_removable: Option<bool>,
+    #[serde(default)]
+    media_source: Option<MediaSourceJson>,
+}
+
+/// The spec's `PinMediaSource`, discriminated by `source_type`.
+#[derive(Deserialize)]
+#[serde(tag = "source_type", rename_all = "snake_case")]
+enum MediaSourceJson {
+    ImageBase64 {
+        content_type: String,
+        data: String,
+        #[serde(default)]
+        is_standard: Option<bool>,
+    },
+    ImageUrl {
+        url: String,
+        #[serde(default)]
+        is_standard: Option<bool>,
+    },
+    MultipleImageBase64 {
+        items: Vec<Base64ItemJson>,
+        #[serde(default)]
+        index: Option<u32>,
+    },
+    MultipleImageUrls {
+        items: Vec<UrlItemJson>,
+        #[serde(default)]
+        index: Option<u32>,
+    },
+    PinUrl {
+        #[serde(default)]
+        #[allow(dead_code)]
+        is_affiliate_link: Option<bool>,
+    },
+    VideoId {
+        #[allow(dead_code)]
+        media_id: String,
+    },
+}
+
+#[derive(Deserialize)]
+struct Base64ItemJson {
+    content_type: String,
+    data: String,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    link: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct UrlItemJson {
+    url: String,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    link: Option<String>,
+}
+
+impl MediaSourceJson {
+    fn into_input(self) -> MediaSourceInput {
+        match self {
+            MediaSourceJson::ImageBase64 {
+                content_type,
+                data,
+                is_standard,
+            } => MediaSourceInput::Image {
+                source: ImageInput::Base64 { content_type, data },
+                is_standard: is_standard.unwrap_or(true),
+            },
+            MediaSourceJson::ImageUrl { url, is_standard } => MediaSourceInput::Image {
+                source: ImageInput::Url(url),
+                is_standard: is_standard.unwrap_or(true),
+            },
+            MediaSourceJson::MultipleImageBase64 { items, index } => MediaSourceInput::Carousel {
+                items: items
+                    .into_iter()
+                    .map(|i| CarouselInput {
+                        source: ImageInput::Base64 {
+                            content_type: i.content_type,
+                            data: i.data,
+                        },
+                        title: i.title,
+                        description: i.description,
+                        link: i.link,
+                    })
+                    .collect(),
+                index,
+            },
+            MediaSourceJson::MultipleImageUrls { items, index } => MediaSourceInput::Carousel {
+                items: items
+                    .into_iter()
+                    .map(|i| CarouselInput {
+                        source: ImageInput::Url(i.url),
+                        title: i.title,
+                        description: i.description,
+                        link: i.link,
+                    })
+                    .collect(),
+                index,
+            },
+            MediaSourceJson::PinUrl { .. } => MediaSourceInput::PinUrl,
+            MediaSourceJson::VideoId { .. } => MediaSourceInput::VideoId,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct PinUpdateJson {
+    #[serde(default, deserialize_with = "nullable")]
+    title: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    link: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    alt_text: Option<Option<String>>,
+    #[serde(default)]
+    board_id: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    board_section_id: Option<Option<String>>,
+    #[serde(default)]
+    carousel_slots: Option<Vec<CarouselSlotJson>>,
+}
+
+#[derive(Deserialize)]
+struct CarouselSlotJson {
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    link: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct PinSaveJson {
+    #[serde(default)]
+    board_id: Option<String>,
+    #[serde(default)]
+    board_section_id: Option<String>,
+}
+
+/// An id given in a body field: digits only, as the spec's pattern says.
+fn body_id(field: &str, value: Option<&str>) -> Result<Option<i64>> {
+    match value {
+        None => Ok(None),
+        Some(v) if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) => {
+            Ok(Some(crate::domain::ids::parse_digits(v).unwrap_or(0)))
+        }
+        Some(v) => Err(Error::invalid(format!(
+            "Invalid request: '{field}' value '{}' must match the pattern: ^\\d+$",
+            crate::http::extract::truncate(v, 64)
+        ))),
+    }
+}
+
+/// Parses `creative_types`: every value must be one of the spec's; those pinbox never makes
+/// can only match nothing.
+fn creative_types(query: &QueryParams) -> Result<(Vec<CreativeType>, bool)> {
+    let requested = query.list("creative_types");
+    let mut types = Vec::new();
+    for v in &requested {
+        if !ALL_CREATIVE_TYPES.contains(v) {
+            return Err(Error::invalid(format!(
+                "Parameter 'creative_types' has an unknown value '{}'; use any of: {}.",
+                crate::http::extract::truncate(v, 64),
+                ALL_CREATIVE_TYPES.join(", ")
+            )));
+        }
+        if let Some(t) = CreativeType::parse(v) {
+            types.push(t);
+        }
+    }
+    let impossible = !requested.is_empty() && types.is_empty();
+    Ok((types, impossible))
+}
+
+/// <https://developers.pinterest.com/docs/api/v5/pins-list>
+async fn pins_list(
+    State(app): State<AppState>,
+    caller: Caller,
+    query: QueryParams,
+) -> Result<Json<Paginated<PinJson>>> {
+    query.ad_account_id()?;
+    let filter = query.enumerated(
+        "pin_filter",
+        &["exclude_native", "exclude_repins", "has_been_promoted"],
+        |v| match v {
+            "exclude_native" | "exclude_repins" | "has_been_promoted" => Some(v.to_string()),
+            _ => None,
+        },
+    )?;
+    let pin_type =
+        query.enumerated("pin_type", &["PRIVATE"], |v| (v == "PRIVATE").then_some(()))?;
+    let (types, impossible) = creative_types(&query)?;
+    let metrics = query.boolean("pin_metrics")?.unwrap_or(false);
+    let input = PinListInput {
+        exclude_native: filter.as_deref() == Some("exclude_native"),
+        exclude_repins: filter.as_deref() == Some("exclude_repins"),
+        only_promoted: filter.as_deref() == Some("has_been_promoted"),
+        include_protected: query.boolean("include_protected_pins")?.unwrap_or(false),
+        only_private: pin_type.is_some(),
+        creative_types: types,
+        impossible,
+    };
+    let page = query.page()?;
+    let listing = app.pinbox.list_my_pins(&caller, input, page).await?;
+    Ok(Json(Paginated::from_listing(listing, |p| {
+        PinJson::new(&app.public_url, &caller, p, metrics)
+    })))
+}
+
+/// Largest `POST /v5/pins` body: five base64 images at the size limit, plus text.
+fn create_body_limit(app: &AppState) -> usize {
+    let max = app.pinbox.media.image_limits.max_bytes;
+    (max / 3 * 4 + 4096) * 5 + 64 * 1024
+}
+
+/// <https://developers.pinterest.com/docs/api/v5/pins-create>
+async fn pins_create(
+    State(app): State<AppState>,
+    caller: Caller,
+    query: QueryParams,
+    req: Request,
+) -> Result<Response> {
+    query.ad_account_id()?;
+    check_json_content_type(&req)?;
+    let limit = create_body_limit(&app);
+    let bytes = read_body(req, &(), limit).await?;
+    let body: PinCreateJson = parse_json(&bytes)?;
+    body_id("sponsor_id", body.sponsor_id.as_deref())?;
+    let input = PinInput {
+        board_id: body_id("board_id", body.board_id.as_deref())?.map(BoardId),
+        board_section_id: body_id("board_section_id", body.board_section_id.as_deref())?
+            .map(SectionId),
+        title: body.title,
+        description: body.description,
+        link: body.link,
+        alt_text: body.alt_text,
+        dominant_color: body.dominant_color,
+        parent_pin_id: body_id("parent_pin_id", body.parent_pin_id.as_deref())?.map(PinId),
+        is_removable: body.is_removable.unwrap_or(false),
+        media_source: body.media_source.map(MediaSourceJson::into_input),
+    };
+    let pin = app.pinbox.create_pin(&caller, input).await?;
+    Ok(created(PinJson::new(&app.public_url, &caller, pin, false)))
+}
+
+/// <https://developers.pinterest.com/docs/api/v5/pins-get>
+async fn pins_get(
+    State(app): State<AppState>,
+    caller: Caller,
+    path: PathParams,
+    query: QueryParams,
+) -> Result<Json<PinJson>> {
+    let id = PinId(path.id("pin_id")?);
+    query.ad_account_id()?;
+    let metrics = query.boolean("pin_metrics")?.unwrap_or(false);
+    let pin = app.pinbox.get_pin(&caller, id).await?;
+    Ok(Json(PinJson::new(&app.public_url, &caller, pin, metrics)))
+}
+
+/// <https://developers.pinterest.com/docs/api/v5/pins-update>
+async fn pins_update(
+    State(app): State<AppState>,
+    caller: Caller,
+    path: PathParams,
+    query: QueryParams,
+    JsonBody(body): JsonBody<PinUpdateJson>,
+) -> Result<Json<PinJson>> {
+    let id = PinId(path.id("pin_id")?);
+    query.ad_account_id()?;
+    let section = match body.board_section_id {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(s)) => Some(body_id("board_section_id", Some(&s))?.map(SectionId)),
+    };
+    let input = PinUpdateInput {
+        title: body.title,
+        description: body.description,
+        link: body.link,
+        alt_text: body.alt_text,
+        board_id: body_id("board_id", body.board_id.as_deref())?.map(BoardId),
+        board_section_id: section,
+        carousel_slots: body.carousel_slots.map(|slots| {
+            slots
+                .into_iter()
+                .map(|s| CarouselSlotInput {
+                    title: s.title,
+                    description: s.description,
+                    link: s.link,
+                })
+                .collect()
+        }),
+    };
+    let pin = app.pinbox.update_pin(&caller, id, input).await?;
+    Ok(Json(PinJson::new(&app.public_url, &caller, pin, false)))
+}
+
+/// <https://developers.pinterest.com/docs/api/v5/pins-delete>
+async fn pins_delete(
+    State(app): State<AppState>,
+    caller: Caller,
+    path: PathParams,
+    query: QueryParams,
+) -> Result<Response> {
+    let id = PinId(path.id("pin_id")?);
+    query.ad_account_id()?;
+    app.pinbox.delete_pin(&caller, id).await?;
+    Ok(no_content())
+}
+
+/// <https://developers.pinterest.com/docs/api/v5/pins-save>
+async fn pins_save(
+    State(app): State<AppState>,
+    caller: Caller,
+    path: PathParams,
+    query: QueryParams,
+    JsonBody(body): JsonBody<PinSaveJson>,
+) -> Result<Response> {
+    let id = PinId(path.id("pin_id")?);
+    query.ad_account_id()?;
+    let board = body_id("board_id", body.board_id.as_deref())?.map(BoardId);
+    let section = body_id("board_section_id", body.board_section_id.as_deref())?.map(SectionId);
+    let pin = app.pinbox.save_pin(&caller, id, board, section).await?;
+    Ok(created(PinJson::new(&app.public_url, &caller, pin, false)))
 }
 
 /// <https://developers.pinterest.com/docs/api/v5/boards-list_pins>
@@ -35,13 +499,14 @@ async fn boards_list_pins(
     let board = BoardId(path.id("board_id")?);
     query.ad_account_id()?;
     let page = query.page()?;
-    query.boolean("pin_metrics")?;
+    let metrics = query.boolean("pin_metrics")?.unwrap_or(false);
+    let (types, impossible) = creative_types(&query)?;
     let listing = app
         .pinbox
-        .list_board_pins(&caller, board, None, page)
+        .list_board_pins(&caller, board, None, types, impossible, page)
         .await?;
-    Ok(Json(Paginated::from_listing(listing, |p| PinJson {
-        id: p.to_string(),
+    Ok(Json(Paginated::from_listing(listing, |p| {
+        PinJson::new(&app.public_url, &caller, p, metrics)
     })))
 }
 
@@ -58,9 +523,9 @@ async fn board_sections_list_pins(
     let page = query.page()?;
     let listing = app
         .pinbox
-        .list_board_pins(&caller, board, Some(section), page)
+        .list_board_pins(&caller, board, Some(section), Vec::new(), false, page)
         .await?;
-    Ok(Json(Paginated::from_listing(listing, |p| PinJson {
-        id: p.to_string(),
+    Ok(Json(Paginated::from_listing(listing, |p| {
+        PinJson::new(&app.public_url, &caller, p, false)
     })))
 }

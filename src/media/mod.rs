@@ -4,3 +4,43 @@
 pub mod fetch;
 pub mod files;
 pub mod images;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::media::fetch::{FetchConfig, Fetcher};
+use crate::media::files::FileStore;
+use crate::media::images::ImageLimits;
+
+/// Everything Pins need besides the store: where files go, how URLs are fetched, image limits.
+#[derive(Clone)]
+pub struct Media {
+    pub files: FileStore,
+    pub fetcher: Arc<Fetcher>,
+    pub image_limits: ImageLimits,
+    /// Keeps an ephemeral media directory alive as long as any clone of this.
+    _tempdir: Option<Arc<tempfile::TempDir>>,
+}
+
+impl Media {
+    pub fn in_dir(
+        dir: &Path,
+        fetch: FetchConfig,
+        image_limits: ImageLimits,
+    ) -> std::io::Result<Media> {
+        Ok(Media {
+            files: FileStore::new(dir)?,
+            fetcher: Arc::new(Fetcher::new(fetch)),
+            image_limits,
+            _tempdir: None,
+        })
+    }
+
+    /// Media in a temporary directory, removed when the last clone is dropped.
+    pub fn ephemeral(fetch: FetchConfig, image_limits: ImageLimits) -> std::io::Result<Media> {
+        let dir = tempfile::Builder::new().prefix("pinbox-media-").tempdir()?;
+        let mut media = Media::in_dir(dir.path(), fetch, image_limits)?;
+        media._tempdir = Some(Arc::new(dir));
+        Ok(media)
+    }
+}

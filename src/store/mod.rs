@@ -11,8 +11,9 @@ use crate::clock::Timestamp;
 use crate::domain::app::{App, NewApp};
 use crate::domain::board::{Board, BoardChanges, NewBoard, PrivacySet};
 use crate::domain::env::Env;
-use crate::domain::ids::{AppId, BoardId, SectionId, TokenId, UserId};
+use crate::domain::ids::{AppId, BoardId, PinId, SectionId, TokenId, UserId};
 use crate::domain::page::Cursor;
+use crate::domain::pin::{NewPin, Pin, PinChanges, PinFilter, PinScope, StoredImage};
 use crate::domain::section::Section;
 use crate::domain::token::{NewToken, Token, TokenHash};
 use crate::domain::user::{ContentCounts, NewUser, User};
@@ -121,4 +122,50 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Section>;
     /// Deletes the section and the Pins in it.
     async fn delete_section(&self, board: BoardId, id: SectionId) -> StoreResult<()>;
+
+    // images
+
+    async fn image(&self, key: &str) -> StoreResult<Option<StoredImage>>;
+    /// Records an image whose files are already written; a second record of one key is ignored.
+    async fn put_image(&self, image: StoredImage) -> StoreResult<()>;
+
+    // Pins
+
+    /// Inserts a Pin on a board of its owner (and a section of that board), unless the owner
+    /// already has `max_pins` Pins in that environment (`LimitReached(Pins)`). The board's
+    /// `pin_count` and `pins_modified_at` change in the same transaction.
+    async fn create_pin(&self, pin: NewPin, max_pins: u32) -> StoreResult<Pin>;
+    async fn pin(&self, env: Env, id: PinId) -> StoreResult<Option<Pin>>;
+    /// Changes a Pin; moving it between boards moves one count from one board to the other.
+    async fn update_pin(
+        &self,
+        env: Env,
+        id: PinId,
+        changes: PinChanges,
+        at: Timestamp,
+    ) -> StoreResult<Pin>;
+    async fn delete_pin(&self, env: Env, id: PinId, at: Timestamp) -> StoreResult<()>;
+    /// Up to `cursor.limit + 1` Pins after the cursor, newest first.
+    async fn list_pins(
+        &self,
+        scope: PinScope,
+        filter: PinFilter,
+        cursor: Cursor,
+    ) -> StoreResult<Vec<Pin>>;
+    /// The owner's ad-only board in that environment, if it exists.
+    async fn ad_only_board(&self, owner: UserId, env: Env) -> StoreResult<Option<Board>>;
+
+    // engagement
+
+    /// Adds `count` to a Pin's `metric` on `day` (days since the epoch) for `app_type`.
+    async fn add_engagement(
+        &self,
+        pin: PinId,
+        day: i64,
+        app_type: &str,
+        metric: &str,
+        count: i64,
+    ) -> StoreResult<()>;
+    /// A Pin's all-time total of one metric.
+    async fn engagement_total(&self, pin: PinId, metric: &str) -> StoreResult<i64>;
 }

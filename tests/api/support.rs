@@ -12,6 +12,9 @@ use pinbox::domain::env::Env;
 use pinbox::domain::scope::Scopes;
 use pinbox::domain::user::{AccountType, User};
 use pinbox::domain::{Limits, Pinbox};
+use pinbox::media::Media;
+use pinbox::media::fetch::FetchConfig;
+use pinbox::media::images::ImageLimits;
 use pinbox::server::RunningServer;
 use pinbox::store::Store;
 use pinbox::store::sqlite::SqliteStore;
@@ -44,10 +47,19 @@ impl TestApp {
     }
 
     pub async fn start_with(limits: Limits) -> TestApp {
+        TestApp::start_with_media(limits, FetchConfig::default(), ImageLimits::default()).await
+    }
+
+    pub async fn start_with_media(
+        limits: Limits,
+        fetch: FetchConfig,
+        image_limits: ImageLimits,
+    ) -> TestApp {
         let clock = Clock::frozen(START);
         let store: Arc<dyn Store> =
             Arc::new(SqliteStore::ephemeral(clock.now()).expect("ephemeral store"));
-        let pinbox = Pinbox::new(store, clock.clone(), limits)
+        let media = Media::ephemeral(fetch, image_limits).expect("media dir");
+        let pinbox = Pinbox::new(store, clock.clone(), limits, media)
             .await
             .expect("pinbox");
         let server = RunningServer::start(pinbox.clone(), "127.0.0.1:0")

@@ -10,7 +10,7 @@ use crate::domain::page::Cursor;
 use crate::domain::section::Section;
 use crate::domain::user::ContentCounts;
 use crate::store::sqlite::engine::backend;
-use crate::store::sqlite::is_unique_violation;
+use crate::store::sqlite::{is_unique_violation, pins};
 use crate::store::{BoardQuery, Conflict, Limit, StoreError, StoreResult};
 
 const BOARD_SELECT: &str =
@@ -35,8 +35,8 @@ fn board_from_row(r: &Row<'_>) -> rusqlite::Result<Board> {
         pin_count: r.get(11)?,
         follower_count: 0,
         collaborator_count: 0,
-        cover_image_url: None,
-        pin_thumbnail_urls: Vec::new(),
+        cover: None,
+        thumbnails: Vec::new(),
     })
 }
 
@@ -84,12 +84,16 @@ pub fn create_board(conn: &Connection, board: NewBoard, max_boards: u32) -> Stor
 }
 
 pub fn board_by_id(conn: &Connection, env: Env, id: BoardId) -> StoreResult<Option<Board>> {
-    conn.prepare_cached(&format!("{BOARD_SELECT} WHERE b.id = ?1 AND b.env = ?2"))
+    let board = conn
+        .prepare_cached(&format!("{BOARD_SELECT} WHERE b.id = ?1 AND b.env = ?2"))
         .and_then(|mut s| {
             s.query_row(params![id.0, env.code()], board_from_row)
                 .optional()
         })
-        .map_err(backend)
+        .map_err(backend)?;
+    board
+        .map(|mut b| pins::fill_board_media(conn, &mut b).map(|()| b))
+        .transpose()
 }
 
 pub fn list_boards(conn: &Connection, q: BoardQuery) -> StoreResult<Vec<Board>> {
@@ -101,7 +105,8 @@ pub fn list_boards(conn: &Connection, q: BoardQuery) -> StoreResult<Vec<Board>> 
          ORDER BY b.seq DESC
          LIMIT ?7"
     );
-    conn.prepare_cached(&sql)
+    let mut boards: Vec<Board> = conn
+        .prepare_cached(&sql)
         .and_then(|mut s| {
             s.query_map(
                 params![
@@ -117,7 +122,11 @@ pub fn list_boards(conn: &Connection, q: BoardQuery) -> StoreResult<Vec<Board>> 
             )?
             .collect()
         })
-        .map_err(backend)
+        .map_err(backend)?;
+    for b in &mut boards {
+        pins::fill_board_media(conn, b)?;
+    }
+    Ok(boards)
 }
 
 pub fn update_board(
@@ -300,6 +309,7 @@ pub fn rename_section(
 }
 
 pub fn delete_section(conn: &Connection, board: BoardId, id: SectionId) -> StoreResult<()> {
+    pins::delete_section_pins(conn, board, id)?;
     let n = conn
         .execute(
             "DELETE FROM board_sections WHERE id = ?1 AND board_id = ?2",

@@ -4,6 +4,7 @@ mod accounts;
 mod boards;
 pub mod engine;
 pub mod migrate;
+mod pins;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,8 +15,9 @@ use crate::clock::Timestamp;
 use crate::domain::app::{App, NewApp};
 use crate::domain::board::{Board, BoardChanges, NewBoard};
 use crate::domain::env::Env;
-use crate::domain::ids::{AppId, BoardId, SectionId, TokenId, UserId};
+use crate::domain::ids::{AppId, BoardId, PinId, SectionId, TokenId, UserId};
 use crate::domain::page::Cursor;
+use crate::domain::pin::{NewPin, Pin, PinChanges, PinFilter, PinScope, StoredImage};
 use crate::domain::section::Section;
 use crate::domain::token::{NewToken, Token, TokenHash};
 use crate::domain::user::{ContentCounts, NewUser, User};
@@ -228,6 +230,84 @@ impl Store for SqliteStore {
     async fn delete_section(&self, board: BoardId, id: SectionId) -> StoreResult<()> {
         self.engine
             .write(move |c| boards::delete_section(c, board, id))
+            .await
+    }
+
+    async fn image(&self, key: &str) -> StoreResult<Option<StoredImage>> {
+        let key = key.to_string();
+        self.engine.read(move |c| pins::image(c, &key)).await
+    }
+
+    async fn put_image(&self, image: StoredImage) -> StoreResult<()> {
+        self.engine.write(move |c| pins::put_image(c, &image)).await
+    }
+
+    async fn create_pin(&self, pin: NewPin, max_pins: u32) -> StoreResult<Pin> {
+        self.engine
+            .write(move |c| pins::create_pin(c, pin, max_pins))
+            .await
+    }
+
+    async fn pin(&self, env: Env, id: PinId) -> StoreResult<Option<Pin>> {
+        self.engine.read(move |c| pins::pin_by_id(c, env, id)).await
+    }
+
+    async fn update_pin(
+        &self,
+        env: Env,
+        id: PinId,
+        changes: PinChanges,
+        at: Timestamp,
+    ) -> StoreResult<Pin> {
+        self.engine
+            .write(move |c| pins::update_pin(c, env, id, changes, at))
+            .await
+    }
+
+    async fn delete_pin(&self, env: Env, id: PinId, at: Timestamp) -> StoreResult<()> {
+        self.engine
+            .write(move |c| pins::delete_pin(c, env, id, at))
+            .await
+    }
+
+    async fn list_pins(
+        &self,
+        scope: PinScope,
+        filter: PinFilter,
+        cursor: Cursor,
+    ) -> StoreResult<Vec<Pin>> {
+        self.engine
+            .read(move |c| pins::list_pins(c, scope, &filter, cursor))
+            .await
+    }
+
+    async fn ad_only_board(&self, owner: UserId, env: Env) -> StoreResult<Option<Board>> {
+        self.engine
+            .read(move |c| match pins::ad_only_board(c, owner, env)? {
+                Some(id) => boards::board_by_id(c, env, id),
+                None => Ok(None),
+            })
+            .await
+    }
+
+    async fn add_engagement(
+        &self,
+        pin: PinId,
+        day: i64,
+        app_type: &str,
+        metric: &str,
+        count: i64,
+    ) -> StoreResult<()> {
+        let (app_type, metric) = (app_type.to_string(), metric.to_string());
+        self.engine
+            .write(move |c| pins::add_engagement(c, pin, day, &app_type, &metric, count))
+            .await
+    }
+
+    async fn engagement_total(&self, pin: PinId, metric: &str) -> StoreResult<i64> {
+        let metric = metric.to_string();
+        self.engine
+            .read(move |c| pins::engagement_total(c, pin, &metric))
             .await
     }
 }

@@ -1,0 +1,120 @@
+//! Image renditions served by pinbox itself at stable URLs shaped like Pinterest's
+//! (`/media/150x150/ab/cd/ef/<key>.jpg`), with long cache lifetimes and ETags.
+
+use axum::extract::{Path, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::domain::images::{is_image_key, rendition_file};
+use crate::domain::pin::PinImage;
+use crate::error::{Error, Result};
+use crate::http::state::AppState;
+use crate::media::images::Rendition;
+
+/// The spec's `ImageDetails`.
+#[derive(Serialize)]
+pub struct ImageDetailsJson {
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub url: String,
+}
+
+/// The spec's `ImageSize`: every rendition of one image.
+#[derive(Serialize)]
+pub struct ImageSizeJson {
+    #[serde(rename = "150x150")]
+    s150x150: ImageDetailsJson,
+    #[serde(rename = "400x300")]
+    s400x300: ImageDetailsJson,
+    #[serde(rename = "600x")]
+    w600: ImageDetailsJson,
+    #[serde(rename = "1200x")]
+    w1200: ImageDetailsJson,
+}
+
+pub fn rendition_url(public_url: &str, image: &PinImage, r: Rendition) -> String {
+    match image {
+        PinImage::Stored(img) => {
+            let k = &img.key;
+            format!(
+                "{public_url}/media/{}/{}/{}/{}/{k}.jpg",
+                r.name(),
+                &k[0..2],
+                &k[2..4],
+                &k[4..6]
+            )
+        }
+        PinImage::Remote { url } => url.clone(),
+    }
+}
+
+pub fn image_details(public_url: &str, image: &PinImage, r: Rendition) -> ImageDetailsJson {
+    let (width, height) = match image {
+        PinImage::Stored(img) => {
+            let (w, h) = r.dimensions(img.width, img.height);
+            (Some(w), Some(h))
+        }
+        // Pinterest's answer when it could not read the image: the source URL, size unknown.
+        PinImage::Remote { .. } => (None, None),
+    };
+    ImageDetailsJson {
+        width,
+        height,
+        url: rendition_url(public_url, image, r),
+    }
+}
+
+pub fn image_sizes(public_url: &str, image: &PinImage) -> ImageSizeJson {
+    ImageSizeJson {
+        s150x150: image_details(public_url, image, Rendition::S150x150),
+        s400x300: image_details(public_url, image, Rendition::S400x300),
+        w600: image_details(public_url, image, Rendition::W600),
+        w1200: image_details(public_url, image, Rendition::W1200),
+    }
+}
+
+/// `GET /media/{size}/{a}/{b}/{c}/{key}.jpg`
+pub async fn serve_rendition(
+    State(app): State<AppState>,
+    Path((size, a, b, c, file)): Path<(String, String, String, String, String)>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let not_found = || Error::not_found(404, "No such image.");
+    let rendition = Rendition::parse(&size).ok_or_else(not_found)?;
+    let key = file.strip_suffix(".jpg").ok_or_else(not_found)?;
+    if !is_image_key(key) || a != key[0..2] || b != key[2..4] || c != key[4..6] {
+        return Err(not_found());
+    }
+    let etag = format!("\"{key}-{}\"", rendition.name());
+    let cache = "public, max-age=31536000, immutable";
+    if headers
+        .get(IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+    {
+        return Ok((
+            StatusCode::NOT_MODIFIED,
+            [(ETAG, etag), (CACHE_CONTROL, cache.to_string())],
+        )
+            .into_response());
+    }
+    let bytes = app
+        .pinbox
+        .media
+        .files
+        .get(&rendition_file(key, rendition))
+        .await
+        .map_err(Error::internal)?
+        .ok_or_else(not_found)?;
+    Ok((
+        [
+            (CONTENT_TYPE, "image/jpeg".to_string()),
+            (ETAG, etag),
+            (CACHE_CONTROL, cache.to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,417 @@
+//! Pins, their images and the engagement log in SQLite. Board counters (`pin_count`,
+//! `pins_modified_at`) change in the same transaction as the Pins they count.
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+
+use crate::clock::Timestamp;
+use crate::domain::board::{Board, Privacy};
+use crate::domain::env::Env;
+use crate::domain::ids::{AppId, BoardId, PinId, SectionId, UserId, random_id};
+use crate::domain::page::Cursor;
+use crate::domain::pin::{
+    CreativeType, NewPin, Pin, PinChanges, PinFilter, PinImage, PinMedia, PinScope, StoredImage,
+};
+use crate::store::sqlite::engine::backend;
+use crate::store::sqlite::is_unique_violation;
+use crate::store::{Limit, StoreError, StoreResult};
+
+/// How many Pins' images a board shows as thumbnails.
+const THUMBNAILS: i64 = 5;
+
+const PIN_SELECT: &str = "SELECT p.seq, p.id, p.owner_id, u.username, p.env, p.app_id, p.board_id,
+        b.privacy, p.section_id, p.title, p.description, p.link, p.alt_text, p.dominant_color,
+        p.creative_type, p.is_standard, p.has_been_promoted, p.is_removable, p.parent_pin_id,
+        p.media, p.created_at
+     FROM pins p JOIN boards b ON b.id = p.board_id JOIN users u ON u.id = p.owner_id";
+
+fn pin_from_row(r: &Row<'_>) -> rusqlite::Result<Pin> {
+    let privacy: String = r.get(7)?;
+    let creative: String = r.get(14)?;
+    let media: String = r.get(19)?;
+    let media = serde_json::from_str::<PinMedia>(&media).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(19, rusqlite::types::Type::Text, Box::new(e))
+    })?;
+    Ok(Pin {
+        seq: r.get(0)?,
+        id: PinId(r.get(1)?),
+        owner_id: UserId(r.get(2)?),
+        owner_username: r.get(3)?,
+        env: Env::from_code(r.get(4)?),
+        app_id: r.get::<_, Option<i64>>(5)?.map(AppId),
+        board_id: BoardId(r.get(6)?),
+        board_privacy: Privacy::parse(&privacy).unwrap_or(Privacy::Secret),
+        section_id: r.get::<_, Option<i64>>(8)?.map(SectionId),
+        title: r.get(9)?,
+        description: r.get(10)?,
+        link: r.get(11)?,
+        alt_text: r.get(12)?,
+        dominant_color: r.get(13)?,
+        creative_type: CreativeType::parse(&creative).unwrap_or(CreativeType::Regular),
+        is_standard: r.get(15)?,
+        has_been_promoted: r.get(16)?,
+        is_removable: r.get(17)?,
+        parent_pin_id: r.get::<_, Option<i64>>(18)?.map(PinId),
+        media,
+        created_at: Timestamp(r.get(20)?),
+    })
+}
+
+fn media_json(media: &PinMedia) -> StoreResult<String> {
+    serde_json::to_string(media).map_err(|e| StoreError::Backend(e.into()))
+}
+
+/// The cover and thumbnails of a board, from its newest Pins.
+pub fn fill_board_media(conn: &Connection, board: &mut Board) -> StoreResult<()> {
+    let mut stmt = conn
+        .prepare_cached("SELECT media FROM pins WHERE board_id = ?1 ORDER BY seq DESC LIMIT ?2")
+        .map_err(backend)?;
+    let rows = stmt
+        .query_map(params![board.id.0, THUMBNAILS], |r| r.get::<_, String>(0))
+        .map_err(backend)?;
+    let mut images: Vec<PinImage> = Vec::new();
+    for row in rows {
+        let text = row.map_err(backend)?;
+        if let Ok(media) = serde_json::from_str::<PinMedia>(&text)
+            && let Some(cover) = media.cover()
+        {
+            images.push(cover.clone());
+        }
+    }
+    board.cover = images.first().cloned();
+    board.thumbnails = images;
+    Ok(())
+}
+
+pub fn image(conn: &Connection, key: &str) -> StoreResult<Option<StoredImage>> {
+    conn.prepare_cached(
+        "SELECT key, width, height, format, dominant_color, created_at FROM images WHERE key = ?1",
+    )
+    .and_then(|mut s| {
+        s.query_row([key], |r| {
+            Ok(StoredImage {
+                key: r.get(0)?,
+                width: r.get(1)?,
+                height: r.get(2)?,
+                format: r.get(3)?,
+                dominant_color: r.get(4)?,
+                created_at: Timestamp(r.get(5)?),
+            })
+        })
+        .optional()
+    })
+    .map_err(backend)
+}
+
+pub fn put_image(conn: &Connection, img: &StoredImage) -> StoreResult<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO images (key, width, height, format, dominant_color, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            img.key,
+            img.width,
+            img.height,
+            img.format,
+            img.dominant_color,
+            img.created_at.0
+        ])
+    })
+    .map_err(backend)?;
+    Ok(())
+}
+
+/// Pins a user has in one environment: the sum of their boards' counters.
+fn pins_of(conn: &Connection, owner: UserId, env: Env) -> StoreResult<i64> {
+    conn.prepare_cached(
+        "SELECT COALESCE(SUM(pin_count), 0) FROM boards WHERE owner_id = ?1 AND env = ?2",
+    )
+    .and_then(|mut s| s.query_row(params![owner.0, env.code()], |r| r.get(0)))
+    .map_err(backend)
+}
+
+/// Checks that the board exists in `env` for `owner` and the section (if any) is on it.
+fn check_place(
+    conn: &Connection,
+    env: Env,
+    owner: UserId,
+    board: BoardId,
+    section: Option<SectionId>,
+) -> StoreResult<()> {
+    let board_owner: Option<i64> = conn
+        .prepare_cached("SELECT owner_id FROM boards WHERE id = ?1 AND env = ?2")
+        .and_then(|mut s| {
+            s.query_row(params![board.0, env.code()], |r| r.get(0))
+                .optional()
+        })
+        .map_err(backend)?;
+    if board_owner != Some(owner.0) {
+        return Err(StoreError::NotFound("board"));
+    }
+    if let Some(section) = section {
+        let on_board: bool = conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM board_sections WHERE id = ?1 AND board_id = ?2)",
+            )
+            .and_then(|mut s| s.query_row(params![section.0, board.0], |r| r.get(0)))
+            .map_err(backend)?;
+        if !on_board {
+            return Err(StoreError::NotFound("section"));
+        }
+    }
+    Ok(())
+}
+
+fn bump_board(conn: &Connection, board: BoardId, delta: i64, at: Timestamp) -> StoreResult<()> {
+    conn.prepare_cached(
+        "UPDATE boards SET pin_count = pin_count + ?2, pins_modified_at = MAX(pins_modified_at, ?3)
+         WHERE id = ?1",
+    )
+    .and_then(|mut s| s.execute(params![board.0, delta, at.0]))
+    .map_err(backend)?;
+    Ok(())
+}
+
+pub fn create_pin(conn: &Connection, pin: NewPin, max_pins: u32) -> StoreResult<Pin> {
+    check_place(conn, pin.env, pin.owner_id, pin.board_id, pin.section_id)?;
+    if pins_of(conn, pin.owner_id, pin.env)? >= max_pins as i64 {
+        return Err(StoreError::LimitReached(Limit::Pins));
+    }
+    let media = media_json(&pin.media)?;
+    let mut id = pin.id;
+    for _ in 0..5 {
+        let inserted = conn
+            .prepare_cached(
+                "INSERT INTO pins (id, owner_id, env, app_id, board_id, section_id, title,
+                     description, link, alt_text, dominant_color, creative_type, is_standard,
+                     is_removable, parent_pin_id, media, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    id.0,
+                    pin.owner_id.0,
+                    pin.env.code(),
+                    pin.app_id.map(|a| a.0),
+                    pin.board_id.0,
+                    pin.section_id.map(|s| s.0),
+                    pin.title,
+                    pin.description,
+                    pin.link,
+                    pin.alt_text,
+                    pin.dominant_color,
+                    pin.creative_type.as_str(),
+                    pin.is_standard,
+                    pin.is_removable,
+                    pin.parent_pin_id.map(|p| p.0),
+                    media,
+                    pin.created_at.0
+                ])
+            });
+        match inserted {
+            Ok(_) => {
+                bump_board(conn, pin.board_id, 1, pin.created_at)?;
+                return pin_by_id(conn, pin.env, id)?.ok_or(StoreError::NotFound("pin"));
+            }
+            Err(e) if is_unique_violation(&e, "pins.id") => id = PinId(random_id()),
+            Err(e) => return Err(backend(e)),
+        }
+    }
+    Err(StoreError::Backend(anyhow::anyhow!(
+        "could not find a free Pin id"
+    )))
+}
+
+pub fn pin_by_id(conn: &Connection, env: Env, id: PinId) -> StoreResult<Option<Pin>> {
+    conn.prepare_cached(&format!("{PIN_SELECT} WHERE p.id = ?1 AND p.env = ?2"))
+        .and_then(|mut s| {
+            s.query_row(params![id.0, env.code()], pin_from_row)
+                .optional()
+        })
+        .map_err(backend)
+}
+
+pub fn update_pin(
+    conn: &Connection,
+    env: Env,
+    id: PinId,
+    changes: PinChanges,
+    at: Timestamp,
+) -> StoreResult<Pin> {
+    let current = pin_by_id(conn, env, id)?.ok_or(StoreError::NotFound("pin"))?;
+    let board = changes.board_id.unwrap_or(current.board_id);
+    let section = match changes.section_id {
+        Some(s) => s,
+        // Moving to another board leaves the old board's section behind.
+        None if board != current.board_id => None,
+        None => current.section_id,
+    };
+    check_place(conn, env, current.owner_id, board, section)?;
+    let media = match &changes.media {
+        Some(m) => media_json(m)?,
+        None => media_json(&current.media)?,
+    };
+    conn.prepare_cached(
+        "UPDATE pins SET board_id = ?2, section_id = ?3, title = ?4, description = ?5, link = ?6,
+             alt_text = ?7, media = ?8
+         WHERE id = ?1",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            id.0,
+            board.0,
+            section.map(|s| s.0),
+            changes.title.unwrap_or(current.title),
+            changes.description.unwrap_or(current.description),
+            changes.link.unwrap_or(current.link),
+            changes.alt_text.unwrap_or(current.alt_text),
+            media
+        ])
+    })
+    .map_err(backend)?;
+    if board != current.board_id {
+        bump_board(conn, current.board_id, -1, at)?;
+        bump_board(conn, board, 1, at)?;
+    } else {
+        bump_board(conn, board, 0, at)?;
+    }
+    pin_by_id(conn, env, id)?.ok_or(StoreError::NotFound("pin"))
+}
+
+pub fn delete_pin(conn: &Connection, env: Env, id: PinId, at: Timestamp) -> StoreResult<()> {
+    let board: Option<i64> = conn
+        .prepare_cached("SELECT board_id FROM pins WHERE id = ?1 AND env = ?2")
+        .and_then(|mut s| {
+            s.query_row(params![id.0, env.code()], |r| r.get(0))
+                .optional()
+        })
+        .map_err(backend)?;
+    let Some(board) = board else {
+        return Err(StoreError::NotFound("pin"));
+    };
+    conn.execute("DELETE FROM pins WHERE id = ?1", [id.0])
+        .map_err(backend)?;
+    bump_board(conn, BoardId(board), -1, at)
+}
+
+/// Removes a section's Pins and keeps its board's counter right (the section row goes after).
+pub fn delete_section_pins(
+    conn: &Connection,
+    board: BoardId,
+    section: SectionId,
+) -> StoreResult<()> {
+    let n = conn
+        .execute(
+            "DELETE FROM pins WHERE section_id = ?1 AND board_id = ?2",
+            params![section.0, board.0],
+        )
+        .map_err(backend)?;
+    if n > 0 {
+        let now: i64 = conn
+            .query_row(
+                "SELECT pins_modified_at FROM boards WHERE id = ?1",
+                [board.0],
+                |r| r.get(0),
+            )
+            .map_err(backend)?;
+        bump_board(conn, board, -(n as i64), Timestamp(now))?;
+    }
+    Ok(())
+}
+
+pub fn list_pins(
+    conn: &Connection,
+    scope: PinScope,
+    filter: &PinFilter,
+    cursor: Cursor,
+) -> StoreResult<Vec<Pin>> {
+    let mut sql = String::from(PIN_SELECT);
+    let mut args: Vec<SqlValue> = Vec::new();
+    match scope {
+        PinScope::Board(b) => {
+            sql.push_str(" WHERE p.board_id = ?");
+            args.push(b.0.into());
+        }
+        PinScope::Section(s) => {
+            sql.push_str(" WHERE p.section_id = ?");
+            args.push(s.0.into());
+        }
+        PinScope::Owner(owner, env) => {
+            sql.push_str(" WHERE p.owner_id = ? AND p.env = ?");
+            args.push(owner.0.into());
+            args.push(env.code().into());
+        }
+    }
+    if filter.only_secret {
+        sql.push_str(" AND b.privacy = 'SECRET'");
+    } else {
+        sql.push_str(" AND (b.privacy = 'PUBLIC'");
+        if filter.include_protected {
+            sql.push_str(" OR b.privacy = 'PROTECTED'");
+        }
+        if filter.include_secret {
+            sql.push_str(" OR b.privacy = 'SECRET'");
+        }
+        sql.push(')');
+    }
+    match filter.repins {
+        Some(true) => sql.push_str(" AND p.parent_pin_id IS NOT NULL"),
+        Some(false) => sql.push_str(" AND p.parent_pin_id IS NULL"),
+        None => {}
+    }
+    if filter.only_promoted {
+        sql.push_str(" AND p.has_been_promoted = 1");
+    }
+    if !filter.creative_types.is_empty() {
+        sql.push_str(" AND p.creative_type IN (");
+        for (i, t) in filter.creative_types.iter().enumerate() {
+            sql.push_str(if i == 0 { "?" } else { ", ?" });
+            args.push(t.as_str().to_string().into());
+        }
+        sql.push(')');
+    }
+    if let Some(after) = cursor.after {
+        sql.push_str(" AND p.seq < ?");
+        args.push(after.into());
+    }
+    sql.push_str(" ORDER BY p.seq DESC LIMIT ?");
+    args.push((cursor.limit as i64 + 1).into());
+    conn.prepare_cached(&sql)
+        .and_then(|mut s| s.query_map(params_from_iter(args), pin_from_row)?.collect())
+        .map_err(backend)
+}
+
+pub fn ad_only_board(conn: &Connection, owner: UserId, env: Env) -> StoreResult<Option<BoardId>> {
+    conn.prepare_cached(
+        "SELECT id FROM boards WHERE owner_id = ?1 AND env = ?2 AND is_ads_only = 1 ORDER BY seq LIMIT 1",
+    )
+    .and_then(|mut s| s.query_row(params![owner.0, env.code()], |r| r.get(0)).optional())
+    .map(|id| id.map(BoardId))
+    .map_err(backend)
+}
+
+pub fn add_engagement(
+    conn: &Connection,
+    pin: PinId,
+    day: i64,
+    app_type: &str,
+    metric: &str,
+    count: i64,
+) -> StoreResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO engagement (pin_id, day, app_type, metric, count) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (pin_id, day, app_type, metric) DO UPDATE SET count = count + excluded.count",
+    )
+    .and_then(|mut s| s.execute(params![pin.0, day, app_type, metric, count]))
+    .map_err(backend)?;
+    Ok(())
+}
+
+pub fn engagement_total(conn: &Connection, pin: PinId, metric: &str) -> StoreResult<i64> {
+    conn.prepare_cached(
+        "SELECT COALESCE(SUM(count), 0) FROM engagement WHERE pin_id = ?1 AND metric = ?2",
+    )
+    .and_then(|mut s| s.query_row(params![pin.0, metric], |r| r.get(0)))
+    .map_err(backend)
+}
