@@ -8,11 +8,13 @@ use tokio::net::TcpListener;
 
 use crate::clock::Clock;
 use crate::config::{Config, Storage};
-use crate::domain::Pinbox;
 use crate::domain::app::Tier;
 use crate::domain::env::Env;
 use crate::domain::scope::Scopes;
 use crate::domain::user::AccountType;
+use crate::domain::{Limits, Pinbox};
+use crate::media::fetch::{AllowRule, FetchConfig, FetchPolicy};
+use crate::media::images::ImageLimits;
 use crate::server::{open_pinbox, public_url_for, serve};
 
 #[derive(Args)]
@@ -37,10 +39,38 @@ pub struct ServeArgs {
     /// Do not create the demo user, app and token on an empty store.
     #[arg(long)]
     no_demo: bool,
+    /// Directory for image and video files (default: <data dir>/media); replicas share one.
+    #[arg(long, env = "PINBOX_MEDIA_DIR")]
+    media_dir: Option<PathBuf>,
+    /// When fetching a Pin's image_url fails: create the Pin pointing at the URL (try), refuse
+    /// it (always), or never fetch at all (never, for fully offline use).
+    #[arg(long, env = "PINBOX_FETCH_IMAGES", default_value = "try", value_parser = ["try", "always", "never"])]
+    fetch_images: String,
+    /// A host, address or CIDR range pinbox may fetch images from although it is private
+    /// (loopback, private, link-local); repeat for several.
+    #[arg(
+        long = "fetch-allow",
+        env = "PINBOX_FETCH_ALLOW",
+        value_delimiter = ','
+    )]
+    fetch_allow: Vec<String>,
+    /// Largest image accepted, in bytes.
+    #[arg(long, env = "PINBOX_MAX_IMAGE_BYTES", default_value_t = 20 * 1024 * 1024)]
+    max_image_bytes: usize,
+    /// Boards one user may have in one environment (Pinterest: 2,000).
+    #[arg(long, env = "PINBOX_MAX_BOARDS", default_value_t = 2_000)]
+    max_boards_per_user: u32,
+    /// Pins one user may have in one environment (Pinterest: 200,000).
+    #[arg(long, env = "PINBOX_MAX_PINS", default_value_t = 200_000)]
+    max_pins_per_user: u32,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     init_logging();
+    let mut allow = Vec::new();
+    for rule in &args.fetch_allow {
+        allow.push(AllowRule::parse(rule).map_err(|e| anyhow::anyhow!("--fetch-allow: {e}"))?);
+    }
     let config = Config {
         storage: if args.ephemeral {
             Storage::Ephemeral
@@ -49,7 +79,22 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         },
         public_url: args.public_url.clone(),
         demo_on_first_start: !args.no_demo,
-        ..Config::default()
+        media_dir: args.media_dir.clone(),
+        fetch: FetchConfig {
+            policy: FetchPolicy::parse(&args.fetch_images).unwrap_or(FetchPolicy::Try),
+            max_bytes: args.max_image_bytes,
+            allow,
+            ..FetchConfig::default()
+        },
+        image_limits: ImageLimits {
+            max_bytes: args.max_image_bytes,
+            ..ImageLimits::default()
+        },
+        limits: Limits {
+            max_boards_per_user: args.max_boards_per_user,
+            max_pins_per_user: args.max_pins_per_user,
+            ..Limits::default()
+        },
     };
     let listener = TcpListener::bind(&args.addr)
         .await
