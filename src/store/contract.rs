@@ -8,8 +8,12 @@ use crate::clock::Timestamp;
 use crate::domain::app::{NewApp, Tier};
 use crate::domain::board::{BoardChanges, NewBoard, Privacy, PrivacySet};
 use crate::domain::env::Env;
-use crate::domain::ids::{AppId, BoardId, SectionId, TokenId, UserId};
+use crate::domain::ids::{AppId, BoardId, PinId, SectionId, TokenId, UserId};
 use crate::domain::page::Cursor;
+use crate::domain::pin::{
+    CreativeType, ImageRef, NewPin, PinChanges, PinFilter, PinImage, PinMedia, PinScope,
+    StoredImage,
+};
 use crate::domain::scope::{Scope, Scopes};
 use crate::domain::section::Section;
 use crate::domain::token::{self, NewToken, TokenKind};
@@ -37,6 +41,14 @@ macro_rules! store_contract_suite {
             environments_never_see_each_others_boards,
             sections_are_listed_oldest_first_and_unique_per_board,
             content_counts_split_by_privacy,
+            pins_keep_their_boards_counters_exact,
+            pins_move_between_boards_and_sections,
+            pin_lists_filter_and_page_newest_first,
+            the_pin_limit_is_enforced_by_the_store,
+            deleting_a_section_removes_its_pins_from_the_count,
+            images_are_recorded_once,
+            engagement_adds_up,
+            the_ad_only_board_is_found_by_its_flag,
         );
     };
     (@cases $make:path; $($case:ident,)*) => {
@@ -574,4 +586,399 @@ pub async fn content_counts_split_by_privacy(store: S) {
     assert_eq!(c.total_pins(), 0);
     let s = store.content_counts(owner.id, Env::Sandbox).await.unwrap();
     assert_eq!(s.total_boards(), 1);
+}
+
+fn new_pin(
+    owner: &User,
+    board: BoardId,
+    section: Option<SectionId>,
+    title: &str,
+    at: i64,
+) -> NewPin {
+    NewPin {
+        id: PinId::random(),
+        owner_id: owner.id,
+        env: Env::Production,
+        app_id: None,
+        board_id: board,
+        section_id: section,
+        title: Some(title.to_string()),
+        description: None,
+        link: None,
+        alt_text: None,
+        dominant_color: Some("#112233".into()),
+        creative_type: CreativeType::Regular,
+        is_standard: true,
+        is_removable: false,
+        parent_pin_id: None,
+        media: PinMedia::Image {
+            image: PinImage::Stored(ImageRef {
+                key: format!("{:032x}", at),
+                width: 10,
+                height: 20,
+            }),
+        },
+        created_at: Timestamp(T0.0 + at),
+    }
+}
+
+async fn public_board(store: &S, owner: &User, name: &str) -> BoardId {
+    store
+        .create_board(
+            new_board(owner, name, Privacy::Public, Env::Production),
+            2000,
+        )
+        .await
+        .unwrap()
+        .id
+}
+
+pub async fn pins_keep_their_boards_counters_exact(store: S) {
+    let owner = user(&store, "owner").await;
+    let b = public_board(&store, &owner, "b").await;
+    let p1 = store
+        .create_pin(new_pin(&owner, b, None, "one", 10), 100)
+        .await
+        .unwrap();
+    let p2 = store
+        .create_pin(new_pin(&owner, b, None, "two", 20), 100)
+        .await
+        .unwrap();
+    assert_eq!(p1.owner_username, "owner");
+    assert_eq!(p1.board_privacy, Privacy::Public);
+    assert_eq!(p2.title.as_deref(), Some("two"));
+    let board = store.board(Env::Production, b).await.unwrap().unwrap();
+    assert_eq!(board.pin_count, 2);
+    assert_eq!(board.pins_modified_at, Timestamp(T0.0 + 20));
+    assert_eq!(board.cover, Some(p2.media.cover().unwrap().clone()));
+    assert_eq!(board.thumbnails.len(), 2);
+    store
+        .delete_pin(Env::Production, p1.id, Timestamp(T0.0 + 30))
+        .await
+        .unwrap();
+    let board = store.board(Env::Production, b).await.unwrap().unwrap();
+    assert_eq!(board.pin_count, 1);
+    assert_eq!(board.pins_modified_at, Timestamp(T0.0 + 30));
+    assert!(store.pin(Env::Production, p1.id).await.unwrap().is_none());
+    assert!(store.pin(Env::Sandbox, p2.id).await.unwrap().is_none());
+    assert!(matches!(
+        store.delete_pin(Env::Production, p1.id, T0).await,
+        Err(StoreError::NotFound(_))
+    ));
+    let c = store
+        .content_counts(owner.id, Env::Production)
+        .await
+        .unwrap();
+    assert_eq!(c.total_pins(), 1);
+}
+
+pub async fn pins_move_between_boards_and_sections(store: S) {
+    let owner = user(&store, "owner").await;
+    let a = public_board(&store, &owner, "a").await;
+    let b = public_board(&store, &owner, "b").await;
+    let s = store.create_section(new_section(b, "s")).await.unwrap();
+    let p = store
+        .create_pin(new_pin(&owner, a, None, "p", 1), 100)
+        .await
+        .unwrap();
+    let moved = store
+        .update_pin(
+            Env::Production,
+            p.id,
+            PinChanges {
+                board_id: Some(b),
+                section_id: Some(Some(s.id)),
+                title: Some(None),
+                ..PinChanges::default()
+            },
+            Timestamp(T0.0 + 5),
+        )
+        .await
+        .unwrap();
+    assert_eq!((moved.board_id, moved.section_id), (b, Some(s.id)));
+    assert_eq!(moved.title, None);
+    assert_eq!(
+        store
+            .board(Env::Production, a)
+            .await
+            .unwrap()
+            .unwrap()
+            .pin_count,
+        0
+    );
+    assert_eq!(
+        store
+            .board(Env::Production, b)
+            .await
+            .unwrap()
+            .unwrap()
+            .pin_count,
+        1
+    );
+    // A section of another board is refused and nothing changes.
+    let other = store
+        .create_section(new_section(a, "elsewhere"))
+        .await
+        .unwrap();
+    let refused = store
+        .update_pin(
+            Env::Production,
+            p.id,
+            PinChanges {
+                section_id: Some(Some(other.id)),
+                ..PinChanges::default()
+            },
+            T0,
+        )
+        .await;
+    assert!(matches!(refused, Err(StoreError::NotFound("section"))));
+    let back = store
+        .update_pin(
+            Env::Production,
+            p.id,
+            PinChanges {
+                board_id: Some(a),
+                ..PinChanges::default()
+            },
+            T0,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        back.section_id, None,
+        "moving boards leaves the old section"
+    );
+}
+
+pub async fn pin_lists_filter_and_page_newest_first(store: S) {
+    let owner = user(&store, "owner").await;
+    let public = public_board(&store, &owner, "pub").await;
+    let secret = store
+        .create_board(
+            new_board(&owner, "sec", Privacy::Secret, Env::Production),
+            2000,
+        )
+        .await
+        .unwrap()
+        .id;
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        ids.push(
+            store
+                .create_pin(new_pin(&owner, public, None, "p", i), 100)
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    let mut saved = new_pin(&owner, secret, None, "saved", 9);
+    saved.parent_pin_id = Some(ids[0]);
+    saved.creative_type = CreativeType::Carousel;
+    let saved = store.create_pin(saved, 100).await.unwrap();
+    let cursor = |after, limit| Cursor { after, limit };
+    let first = store
+        .list_pins(
+            PinScope::Board(public),
+            PinFilter::default(),
+            cursor(None, 2),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        first.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![ids[4], ids[3], ids[2]]
+    );
+    let next = store
+        .list_pins(
+            PinScope::Board(public),
+            PinFilter::default(),
+            cursor(Some(first[1].seq), 2),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        next.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![ids[2], ids[1], ids[0]]
+    );
+    let mine = PinScope::Owner(owner.id, Env::Production);
+    let visible = store
+        .list_pins(mine, PinFilter::default(), cursor(None, 50))
+        .await
+        .unwrap();
+    assert_eq!(
+        visible.len(),
+        5,
+        "secret boards' Pins are left out by default"
+    );
+    let all = PinFilter {
+        include_secret: true,
+        ..PinFilter::default()
+    };
+    assert_eq!(
+        store
+            .list_pins(mine, all.clone(), cursor(None, 50))
+            .await
+            .unwrap()
+            .len(),
+        6
+    );
+    let repins = PinFilter {
+        repins: Some(true),
+        ..all.clone()
+    };
+    let r = store
+        .list_pins(mine, repins, cursor(None, 50))
+        .await
+        .unwrap();
+    assert_eq!(r.iter().map(|p| p.id).collect::<Vec<_>>(), vec![saved.id]);
+    let only_secret = PinFilter {
+        only_secret: true,
+        ..PinFilter::default()
+    };
+    assert_eq!(
+        store
+            .list_pins(mine, only_secret, cursor(None, 50))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let carousels = PinFilter {
+        creative_types: vec![CreativeType::Carousel],
+        ..all
+    };
+    assert_eq!(
+        store
+            .list_pins(mine, carousels, cursor(None, 50))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+pub async fn the_pin_limit_is_enforced_by_the_store(store: S) {
+    let owner = user(&store, "owner").await;
+    let a = public_board(&store, &owner, "a").await;
+    let b = public_board(&store, &owner, "b").await;
+    store
+        .create_pin(new_pin(&owner, a, None, "1", 1), 2)
+        .await
+        .unwrap();
+    store
+        .create_pin(new_pin(&owner, b, None, "2", 2), 2)
+        .await
+        .unwrap();
+    let over = store.create_pin(new_pin(&owner, b, None, "3", 3), 2).await;
+    assert!(matches!(over, Err(StoreError::LimitReached(Limit::Pins))));
+    let stranger = user(&store, "stranger").await;
+    let wrong = store
+        .create_pin(new_pin(&stranger, a, None, "x", 4), 100)
+        .await;
+    assert!(
+        matches!(wrong, Err(StoreError::NotFound("board"))),
+        "a Pin goes on its owner's board"
+    );
+}
+
+pub async fn deleting_a_section_removes_its_pins_from_the_count(store: S) {
+    let owner = user(&store, "owner").await;
+    let b = public_board(&store, &owner, "b").await;
+    let s = store.create_section(new_section(b, "s")).await.unwrap();
+    store
+        .create_pin(new_pin(&owner, b, Some(s.id), "in", 1), 100)
+        .await
+        .unwrap();
+    store
+        .create_pin(new_pin(&owner, b, Some(s.id), "in", 2), 100)
+        .await
+        .unwrap();
+    let kept = store
+        .create_pin(new_pin(&owner, b, None, "out", 3), 100)
+        .await
+        .unwrap();
+    store.delete_section(b, s.id).await.unwrap();
+    let board = store.board(Env::Production, b).await.unwrap().unwrap();
+    assert_eq!(board.pin_count, 1);
+    let left = store
+        .list_pins(
+            PinScope::Board(b),
+            PinFilter::default(),
+            Cursor {
+                after: None,
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(left.iter().map(|p| p.id).collect::<Vec<_>>(), vec![kept.id]);
+}
+
+pub async fn images_are_recorded_once(store: S) {
+    let img = StoredImage {
+        key: "0123456789abcdef0123456789abcdef".into(),
+        width: 402,
+        height: 536,
+        format: "image/png".into(),
+        dominant_color: "#6E7874".into(),
+        created_at: T0,
+    };
+    assert!(store.image(&img.key).await.unwrap().is_none());
+    store.put_image(img.clone()).await.unwrap();
+    let mut again = img.clone();
+    again.width = 1;
+    store.put_image(again).await.unwrap();
+    assert_eq!(store.image(&img.key).await.unwrap(), Some(img));
+}
+
+pub async fn engagement_adds_up(store: S) {
+    let pin = PinId(123);
+    store
+        .add_engagement(pin, 20_000, "WEB", "SAVE", 1)
+        .await
+        .unwrap();
+    store
+        .add_engagement(pin, 20_000, "WEB", "SAVE", 2)
+        .await
+        .unwrap();
+    store
+        .add_engagement(pin, 20_001, "MOBILE", "SAVE", 4)
+        .await
+        .unwrap();
+    store
+        .add_engagement(pin, 20_001, "MOBILE", "IMPRESSION", 100)
+        .await
+        .unwrap();
+    assert_eq!(store.engagement_total(pin, "SAVE").await.unwrap(), 7);
+    assert_eq!(store.engagement_total(PinId(7), "SAVE").await.unwrap(), 0);
+}
+
+pub async fn the_ad_only_board_is_found_by_its_flag(store: S) {
+    let owner = user(&store, "owner").await;
+    assert!(
+        store
+            .ad_only_board(owner.id, Env::Production)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let mut nb = new_board(&owner, "Ad-only Pins", Privacy::Protected, Env::Production);
+    nb.is_ads_only = true;
+    let b = store.create_board(nb, 2000).await.unwrap();
+    assert_eq!(
+        store
+            .ad_only_board(owner.id, Env::Production)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        b.id
+    );
+    assert!(
+        store
+            .ad_only_board(owner.id, Env::Sandbox)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
