@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::domain::Limits;
+use crate::store::postgres::PgOptions;
 use crate::media::fetch::FetchConfig;
 use crate::media::images::ImageLimits;
 
@@ -13,6 +14,8 @@ pub enum Storage {
     DataDir(PathBuf),
     /// A throwaway store for tests and CI, removed at exit.
     Ephemeral,
+    /// A PostgreSQL database shared by every replica.
+    Postgres(PgOptions),
 }
 
 #[derive(Debug, Clone)]

@@ -16,15 +16,19 @@ use crate::domain::Pinbox;
 use crate::http::state::AppState;
 use crate::media::Media;
 use crate::store::Store;
+use crate::store::postgres::PgStore;
 use crate::store::sqlite::SqliteStore;
 
 /// Opens the store the configuration names, migrated and ready.
 pub async fn open_store(storage: &Storage, clock: &Clock) -> anyhow::Result<Arc<dyn Store>> {
     let now = clock.now();
+    if let Storage::Postgres(options) = storage {
+        return Ok(Arc::new(PgStore::connect(options.clone(), now).await?));
+    }
     let storage = storage.clone();
     let store = tokio::task::spawn_blocking(move || match storage {
         Storage::DataDir(dir) => SqliteStore::open(&dir, now),
-        Storage::Ephemeral => SqliteStore::ephemeral(now),
+        _ => SqliteStore::ephemeral(now),
     })
     .await??;
     Ok(Arc::new(store))
@@ -44,6 +48,12 @@ pub fn open_media(config: &Config) -> anyhow::Result<Media> {
         (None, Storage::DataDir(data)) => data.join("media"),
         (None, Storage::Ephemeral) => {
             return Ok(Media::ephemeral(config.fetch.clone(), config.image_limits)?);
+        }
+        (None, Storage::Postgres(_)) => {
+            anyhow::bail!(
+                "with --database-url, set --media-dir to a directory every replica reaches \
+                 (image and video files live there, not in the database)"
+            )
         }
     };
     Media::in_dir(&dir, config.fetch.clone(), config.image_limits)

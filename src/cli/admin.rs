@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 
 use crate::cli::DataDirArg;
 use crate::clock::Clock;
-use crate::config::{Config, Storage};
+use crate::config::Config;
 use crate::domain::Pinbox;
 use crate::domain::app::Tier;
 use crate::domain::env::Env;
@@ -79,7 +79,8 @@ pub struct TokenIssue {
 
 async fn open(data: &DataDirArg) -> anyhow::Result<Pinbox> {
     let config = Config {
-        storage: Storage::DataDir(data.data_dir.clone()),
+        storage: data.storage(),
+        media_dir: Some(data.data_dir.join("media")),
         ..Config::default()
     };
     open_pinbox(&config, Clock::system()).await

@@ -24,13 +24,23 @@ struct Cli {
 #[derive(Args, Clone)]
 struct DataDirArg {
     /// Directory holding pinbox's data.
-    #[arg(
-        long,
-        env = "PINBOX_DATA_DIR",
-        default_value = "pinbox-data",
-        global = true
-    )]
+    #[arg(long, env = "PINBOX_DATA_DIR", default_value = "pinbox-data", global = true)]
     data_dir: PathBuf,
+    /// Use this PostgreSQL database instead of the SQLite file in the data dir.
+    #[arg(long, env = "PINBOX_DATABASE_URL", global = true)]
+    database_url: Option<String>,
+}
+
+impl DataDirArg {
+    fn storage(&self) -> crate::config::Storage {
+        match &self.database_url {
+            Some(url) => crate::config::Storage::Postgres(crate::store::postgres::PgOptions {
+                pool_size: 2,
+                ..crate::store::postgres::PgOptions::new(url)
+            }),
+            None => crate::config::Storage::DataDir(self.data_dir.clone()),
+        }
+    }
 }
 
 #[derive(Subcommand)]

@@ -15,6 +15,7 @@ use crate::domain::user::AccountType;
 use crate::domain::{Limits, Pinbox};
 use crate::media::fetch::{AllowRule, FetchConfig, FetchPolicy};
 use crate::media::images::ImageLimits;
+use crate::store::postgres::PgOptions;
 use crate::server::{open_pinbox, public_url_for, serve};
 
 #[derive(Args)]
@@ -31,8 +32,15 @@ pub struct ServeArgs {
     )]
     data_dir: PathBuf,
     /// Keep everything in a throwaway store, removed at exit.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "database_url")]
     ephemeral: bool,
+    /// Keep data in this PostgreSQL database (postgres://user:password@host:port/db) instead of
+    /// SQLite, so that several replicas can serve it; set --media-dir to a directory they share.
+    #[arg(long, env = "PINBOX_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Most connections this replica opens to PostgreSQL.
+    #[arg(long, env = "PINBOX_DATABASE_POOL_SIZE", default_value_t = 16)]
+    database_pool_size: usize,
     /// Base URL clients reach this server at, when not http://<addr>.
     #[arg(long, env = "PINBOX_PUBLIC_URL")]
     public_url: Option<String>,
@@ -72,14 +80,21 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         allow.push(AllowRule::parse(rule).map_err(|e| anyhow::anyhow!("--fetch-allow: {e}"))?);
     }
     let config = Config {
-        storage: if args.ephemeral {
-            Storage::Ephemeral
-        } else {
-            Storage::DataDir(args.data_dir.clone())
+        storage: match (&args.database_url, args.ephemeral) {
+            (Some(url), _) => Storage::Postgres(PgOptions {
+                pool_size: args.database_pool_size,
+                ..PgOptions::new(url)
+            }),
+            (None, true) => Storage::Ephemeral,
+            (None, false) => Storage::DataDir(args.data_dir.clone()),
         },
         public_url: args.public_url.clone(),
         demo_on_first_start: !args.no_demo,
-        media_dir: args.media_dir.clone(),
+        media_dir: args.media_dir.clone().or_else(|| {
+            args.database_url
+                .as_ref()
+                .map(|_| args.data_dir.join("media"))
+        }),
         fetch: FetchConfig {
             policy: FetchPolicy::parse(&args.fetch_images).unwrap_or(FetchPolicy::Try),
             max_bytes: args.max_image_bytes,

@@ -22,11 +22,19 @@ use crate::store::{BoardQuery, Conflict, Limit, Store, StoreError};
 
 const T0: Timestamp = Timestamp(1_767_225_600_000); // 2026-01-01T00:00:00Z
 
-/// Expands to one `#[tokio::test]` per contract case, each calling `$make().await` for a fresh store.
+/// Expands to one `#[tokio::test]` per contract case, each calling `$make().await` for a fresh
+/// store and a guard that lives as long as the case.
 #[macro_export]
 macro_rules! store_contract_suite {
     ($make:path) => {
-        $crate::store_contract_suite!(@cases $make;
+        // `cfg(all())` is always true: an attribute that changes nothing.
+        $crate::store_contract_suite!(@with $make, [cfg(all())]);
+    };
+    ($make:path, ignore = $why:literal) => {
+        $crate::store_contract_suite!(@with $make, [ignore = $why]);
+    };
+    (@with $make:path, $attr:tt) => {
+        $crate::store_contract_suite!(@cases $make, $attr;
             users_are_unique_by_username_regardless_of_case,
             apps_keep_their_redirect_uris_in_order,
             tokens_are_found_by_hash_and_can_be_revoked,
@@ -51,11 +59,13 @@ macro_rules! store_contract_suite {
             the_ad_only_board_is_found_by_its_flag,
         );
     };
-    (@cases $make:path; $($case:ident,)*) => {
+    (@cases $make:path, $attr:tt; $($case:ident,)*) => {
         $(
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #$attr
             async fn $case() {
-                let store = $make().await;
+                // The second value keeps what the engine needs alive, and cleans it up after.
+                let (store, _guard) = $make().await;
                 $crate::store::contract::$case(store).await;
             }
         )*

@@ -3,6 +3,7 @@
 //! [`StoreError`] so the domain sees the same answers whatever the engine.
 
 pub mod contract;
+pub mod postgres;
 pub mod sqlite;
 
 use async_trait::async_trait;

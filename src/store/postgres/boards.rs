@@ -1,0 +1,359 @@
+//! Boards, board sections and per-user content counts in PostgreSQL. A board's limit is checked
+//! while its owner's row is locked, so replicas creating boards at once cannot pass it.
+
+use deadpool_postgres::Client;
+use tokio_postgres::Row;
+
+use crate::clock::Timestamp;
+use crate::domain::board::{Board, BoardChanges, NewBoard, Privacy, name_key};
+use crate::domain::env::Env;
+use crate::domain::ids::{BoardId, SectionId, UserId, random_id};
+use crate::domain::page::Cursor;
+use crate::domain::pin::{PinImage, PinMedia};
+use crate::domain::section::Section;
+use crate::domain::user::ContentCounts;
+use crate::store::postgres::pg;
+use crate::store::{BoardQuery, Limit, StoreError, StoreResult};
+
+/// Boards with their owner's name and the media of their five newest Pins, in one query.
+const BOARD_SELECT: &str = "SELECT b.seq, b.id, b.owner_id, u.username, b.env, b.name, b.description,
+        b.privacy, b.is_ads_only, b.created_at, b.pins_modified_at, b.pin_count,
+        ARRAY(SELECT p.media FROM pins p WHERE p.board_id = b.id ORDER BY p.seq DESC LIMIT 5) AS medias
+     FROM boards b JOIN users u ON u.id = b.owner_id";
+
+fn board_from_row(r: &Row) -> Board {
+    let privacy: String = r.get(7);
+    let env: i16 = r.get(4);
+    let medias: Vec<String> = r.get(12);
+    let images: Vec<PinImage> = medias
+        .iter()
+        .filter_map(|m| serde_json::from_str::<PinMedia>(m).ok())
+        .filter_map(|m| m.cover().cloned())
+        .collect();
+    Board {
+        seq: r.get(0),
+        id: BoardId(r.get(1)),
+        owner_id: UserId(r.get(2)),
+        owner_username: r.get(3),
+        env: Env::from_code(env as i64),
+        name: r.get(5),
+        description: r.get(6),
+        privacy: Privacy::parse(&privacy).unwrap_or(Privacy::Secret),
+        is_ads_only: r.get(8),
+        created_at: Timestamp(r.get(9)),
+        pins_modified_at: Timestamp(r.get(10)),
+        pin_count: r.get(11),
+        follower_count: 0,
+        collaborator_count: 0,
+        cover: images.first().cloned(),
+        thumbnails: images,
+    }
+}
+
+fn env_code(env: Env) -> i16 {
+    env.code() as i16
+}
+
+pub async fn create_board(client: &mut Client, board: NewBoard, max_boards: u32) -> StoreResult<Board> {
+    let tx = client.transaction().await.map_err(pg)?;
+    // The owner's row is the lock that makes the count and the insert one step.
+    tx.query_opt("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", &[&board.owner_id.0])
+        .await
+        .map_err(pg)?
+        .ok_or(StoreError::NotFound("user"))?;
+    let existing: i64 = tx
+        .query_one(
+            "SELECT COUNT(*) FROM boards WHERE owner_id = $1 AND env = $2",
+            &[&board.owner_id.0, &env_code(board.env)],
+        )
+        .await
+        .map_err(pg)?
+        .get(0);
+    if existing >= max_boards as i64 {
+        return Err(StoreError::LimitReached(Limit::Boards));
+    }
+    let mut id = board.id;
+    let mut inserted = false;
+    for _ in 0..5 {
+        let row = tx
+            .query_opt(
+                "INSERT INTO boards (id, owner_id, env, name, name_key, description, privacy,
+                     is_ads_only, created_at, pins_modified_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+                 ON CONFLICT (id) DO NOTHING RETURNING seq",
+                &[
+                    &id.0,
+                    &board.owner_id.0,
+                    &env_code(board.env),
+                    &board.name,
+                    &name_key(&board.name),
+                    &board.description,
+                    &board.privacy.as_str(),
+                    &board.is_ads_only,
+                    &board.created_at.0,
+                ],
+            )
+            .await
+            .map_err(pg)?;
+        if row.is_some() {
+            inserted = true;
+            break;
+        }
+        id = BoardId(random_id());
+    }
+    if !inserted {
+        return Err(StoreError::Backend(anyhow::anyhow!("could not find a free board id")));
+    }
+    tx.commit().await.map_err(pg)?;
+    board_by_id(client, board.env, id)
+        .await?
+        .ok_or(StoreError::NotFound("board"))
+}
+
+pub async fn board_by_id(client: &Client, env: Env, id: BoardId) -> StoreResult<Option<Board>> {
+    let stmt = client
+        .prepare_cached(&format!("{BOARD_SELECT} WHERE b.id = $1 AND b.env = $2"))
+        .await
+        .map_err(pg)?;
+    Ok(client
+        .query_opt(&stmt, &[&id.0, &env_code(env)])
+        .await
+        .map_err(pg)?
+        .map(|r| board_from_row(&r)))
+}
+
+pub async fn list_boards(client: &Client, q: BoardQuery) -> StoreResult<Vec<Board>> {
+    let stmt = client
+        .prepare_cached(&format!(
+            "{BOARD_SELECT}
+             WHERE b.owner_id = $1 AND b.env = $2
+               AND (($3 AND b.privacy = 'PUBLIC') OR ($4 AND b.privacy = 'PROTECTED') OR ($5 AND b.privacy = 'SECRET'))
+               AND ($6::BIGINT IS NULL OR b.seq < $6)
+             ORDER BY b.seq DESC
+             LIMIT $7"
+        ))
+        .await
+        .map_err(pg)?;
+    let rows = client
+        .query(
+            &stmt,
+            &[
+                &q.owner_id.0,
+                &env_code(q.env),
+                &q.privacies.public,
+                &q.privacies.protected,
+                &q.privacies.secret,
+                &q.cursor.after,
+                &(q.cursor.limit as i64 + 1),
+            ],
+        )
+        .await
+        .map_err(pg)?;
+    Ok(rows.iter().map(board_from_row).collect())
+}
+
+pub async fn update_board(
+    client: &mut Client,
+    env: Env,
+    id: BoardId,
+    changes: BoardChanges,
+) -> StoreResult<Board> {
+    let tx = client.transaction().await.map_err(pg)?;
+    let row = tx
+        .query_opt(
+            "SELECT name, description, privacy FROM boards WHERE id = $1 AND env = $2 FOR UPDATE",
+            &[&id.0, &env_code(env)],
+        )
+        .await
+        .map_err(pg)?
+        .ok_or(StoreError::NotFound("board"))?;
+    let current_privacy: String = row.get(2);
+    let name = changes.name.unwrap_or_else(|| row.get(0));
+    let description = changes.description.unwrap_or_else(|| row.get(1));
+    let privacy = changes
+        .privacy
+        .map(|p| p.as_str().to_string())
+        .unwrap_or(current_privacy);
+    tx.execute(
+        "UPDATE boards SET name = $3, name_key = $4, description = $5, privacy = $6
+         WHERE id = $1 AND env = $2",
+        &[&id.0, &env_code(env), &name, &name_key(&name), &description, &privacy],
+    )
+    .await
+    .map_err(pg)?;
+    tx.commit().await.map_err(pg)?;
+    board_by_id(client, env, id)
+        .await?
+        .ok_or(StoreError::NotFound("board"))
+}
+
+pub async fn delete_board(client: &Client, env: Env, id: BoardId) -> StoreResult<()> {
+    // Sections and Pins go with the board through ON DELETE CASCADE.
+    let n = client
+        .execute("DELETE FROM boards WHERE id = $1 AND env = $2", &[&id.0, &env_code(env)])
+        .await
+        .map_err(pg)?;
+    if n == 0 {
+        return Err(StoreError::NotFound("board"));
+    }
+    Ok(())
+}
+
+pub async fn content_counts(client: &Client, user: UserId, env: Env) -> StoreResult<ContentCounts> {
+    let stmt = client
+        .prepare_cached(
+            "SELECT privacy, COUNT(*), COALESCE(SUM(pin_count), 0)::BIGINT FROM boards
+             WHERE owner_id = $1 AND env = $2 GROUP BY privacy",
+        )
+        .await
+        .map_err(pg)?;
+    let mut counts = ContentCounts::default();
+    for row in client.query(&stmt, &[&user.0, &env_code(env)]).await.map_err(pg)? {
+        let privacy: String = row.get(0);
+        let (boards, pins): (i64, i64) = (row.get(1), row.get(2));
+        match Privacy::parse(&privacy) {
+            Some(Privacy::Public) => {
+                counts.public_boards = boards;
+                counts.pins_on_public = pins;
+            }
+            Some(Privacy::Protected) => {
+                counts.protected_boards = boards;
+                counts.pins_on_protected = pins;
+            }
+            _ => {
+                counts.secret_boards = boards;
+                counts.pins_on_secret = pins;
+            }
+        }
+    }
+    Ok(counts)
+}
+
+const SECTION_SELECT: &str = "SELECT seq, id, board_id, name, created_at FROM board_sections";
+
+fn section_from_row(r: &Row) -> Section {
+    Section {
+        seq: r.get(0),
+        id: SectionId(r.get(1)),
+        board_id: BoardId(r.get(2)),
+        name: r.get(3),
+        created_at: Timestamp(r.get(4)),
+    }
+}
+
+pub async fn create_section(client: &Client, section: Section) -> StoreResult<Section> {
+    let mut id = section.id;
+    for _ in 0..5 {
+        // The board may vanish between the domain's check and here: the foreign key says so.
+        let row = client
+            .query_opt(
+                "INSERT INTO board_sections (id, board_id, name, name_key, created_at)
+                 SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM boards WHERE id = $2)
+                 ON CONFLICT (id) DO NOTHING RETURNING seq",
+                &[
+                    &id.0,
+                    &section.board_id.0,
+                    &section.name,
+                    &name_key(&section.name),
+                    &section.created_at.0,
+                ],
+            )
+            .await
+            .map_err(pg)?;
+        if row.is_some() {
+            return section_by_id(client, section.board_id, id)
+                .await?
+                .ok_or(StoreError::NotFound("section"));
+        }
+        let board_exists = client
+            .query_opt("SELECT 1 FROM boards WHERE id = $1", &[&section.board_id.0])
+            .await
+            .map_err(pg)?
+            .is_some();
+        if !board_exists {
+            return Err(StoreError::NotFound("board"));
+        }
+        id = SectionId(random_id());
+    }
+    Err(StoreError::Backend(anyhow::anyhow!("could not find a free section id")))
+}
+
+pub async fn section_by_id(client: &Client, board: BoardId, id: SectionId) -> StoreResult<Option<Section>> {
+    let stmt = client
+        .prepare_cached(&format!("{SECTION_SELECT} WHERE id = $1 AND board_id = $2"))
+        .await
+        .map_err(pg)?;
+    Ok(client
+        .query_opt(&stmt, &[&id.0, &board.0])
+        .await
+        .map_err(pg)?
+        .map(|r| section_from_row(&r)))
+}
+
+pub async fn list_sections(client: &Client, board: BoardId, cursor: Cursor) -> StoreResult<Vec<Section>> {
+    let stmt = client
+        .prepare_cached(&format!(
+            "{SECTION_SELECT} WHERE board_id = $1 AND ($2::BIGINT IS NULL OR seq > $2) ORDER BY seq LIMIT $3"
+        ))
+        .await
+        .map_err(pg)?;
+    let rows = client
+        .query(&stmt, &[&board.0, &cursor.after, &(cursor.limit as i64 + 1)])
+        .await
+        .map_err(pg)?;
+    Ok(rows.iter().map(section_from_row).collect())
+}
+
+pub async fn rename_section(
+    client: &Client,
+    board: BoardId,
+    id: SectionId,
+    name: String,
+) -> StoreResult<Section> {
+    let row = client
+        .query_opt(
+            "UPDATE board_sections SET name = $3, name_key = $4 WHERE id = $1 AND board_id = $2 RETURNING seq",
+            &[&id.0, &board.0, &name, &name_key(&name)],
+        )
+        .await
+        .map_err(pg)?;
+    if row.is_none() {
+        return Err(StoreError::NotFound("section"));
+    }
+    section_by_id(client, board, id)
+        .await?
+        .ok_or(StoreError::NotFound("section"))
+}
+
+pub async fn delete_section(client: &mut Client, board: BoardId, id: SectionId) -> StoreResult<()> {
+    let tx = client.transaction().await.map_err(pg)?;
+    tx.query_opt("SELECT 1 FROM boards WHERE id = $1 FOR UPDATE", &[&board.0])
+        .await
+        .map_err(pg)?;
+    let removed = tx
+        .execute(
+            "DELETE FROM pins WHERE section_id = $1 AND board_id = $2",
+            &[&id.0, &board.0],
+        )
+        .await
+        .map_err(pg)? as i64;
+    if removed > 0 {
+        tx.execute(
+            "UPDATE boards SET pin_count = pin_count - $2 WHERE id = $1",
+            &[&board.0, &removed],
+        )
+        .await
+        .map_err(pg)?;
+    }
+    let n = tx
+        .execute(
+            "DELETE FROM board_sections WHERE id = $1 AND board_id = $2",
+            &[&id.0, &board.0],
+        )
+        .await
+        .map_err(pg)?;
+    if n == 0 {
+        return Err(StoreError::NotFound("section"));
+    }
+    tx.commit().await.map_err(pg)
+}

@@ -1,0 +1,78 @@
+//! Versioned schema migrations for PostgreSQL, beside SQLite's with the same numbers. Replicas
+//! starting at once take turns on an advisory lock, so each migration runs exactly once.
+
+use deadpool_postgres::Client;
+
+use crate::store::postgres::pg;
+use crate::store::{StoreError, StoreResult};
+
+/// Every migration, in order. Never edit a released one: add the next.
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "accounts_boards_sections",
+        include_str!("migrations/0001_accounts_boards_sections.sql"),
+    ),
+    (2, "pins_images", include_str!("migrations/0002_pins_images.sql")),
+];
+
+/// An arbitrary constant naming pinbox's migration lock.
+const LOCK_KEY: i64 = 0x70_69_6e_62_6f_78; // "pinbox"
+
+pub async fn migrate(client: &mut Client, now_ms: i64) -> StoreResult<()> {
+    client
+        .query_one("SELECT pg_advisory_lock($1)", &[&LOCK_KEY])
+        .await
+        .map_err(pg)?;
+    let result = apply(client, now_ms).await;
+    let unlocked = client
+        .query_one("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY])
+        .await
+        .map_err(pg);
+    result.and(unlocked.map(|_| ()))
+}
+
+async fn apply(client: &mut Client, now_ms: i64) -> StoreResult<()> {
+    client
+        .batch_execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                 version    BIGINT PRIMARY KEY,
+                 name       TEXT NOT NULL,
+                 applied_at BIGINT NOT NULL
+             )",
+        )
+        .await
+        .map_err(pg)?;
+    let newest_known = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+    for (version, name, sql) in MIGRATIONS {
+        let tx = client.transaction().await.map_err(pg)?;
+        let applied = tx
+            .query_opt("SELECT 1 FROM schema_migrations WHERE version = $1", &[version])
+            .await
+            .map_err(pg)?;
+        if applied.is_none() {
+            tx.batch_execute(sql).await.map_err(|e| {
+                StoreError::Backend(anyhow::anyhow!("migration {version} ({name}) failed: {e}"))
+            })?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                &[version, name, &now_ms],
+            )
+            .await
+            .map_err(pg)?;
+        }
+        tx.commit().await.map_err(pg)?;
+    }
+    let newest_applied: i64 = client
+        .query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &[])
+        .await
+        .map_err(pg)?
+        .get(0);
+    if newest_applied > newest_known {
+        return Err(StoreError::Unavailable(format!(
+            "the database was migrated by a newer pinbox (schema version {newest_applied}, this \
+             binary knows up to {newest_known}); upgrade pinbox"
+        )));
+    }
+    Ok(())
+}

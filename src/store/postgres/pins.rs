@@ -1,0 +1,424 @@
+//! Pins, their images and the engagement log in PostgreSQL. A Pin and its board's counters change
+//! in one transaction that holds the board's row (and, for the volume limit, the owner's row).
+
+use deadpool_postgres::{Client, Transaction};
+use tokio_postgres::Row;
+use tokio_postgres::types::ToSql;
+
+use crate::clock::Timestamp;
+use crate::domain::board::Privacy;
+use crate::domain::env::Env;
+use crate::domain::ids::{AppId, BoardId, PinId, SectionId, UserId, random_id};
+use crate::domain::page::Cursor;
+use crate::domain::pin::{
+    CreativeType, NewPin, Pin, PinChanges, PinFilter, PinMedia, PinScope, StoredImage,
+};
+use crate::store::postgres::pg;
+use crate::store::{Limit, StoreError, StoreResult};
+
+const PIN_SELECT: &str = "SELECT p.seq, p.id, p.owner_id, u.username, p.env, p.app_id, p.board_id,
+        b.privacy, p.section_id, p.title, p.description, p.link, p.alt_text, p.dominant_color,
+        p.creative_type, p.is_standard, p.has_been_promoted, p.is_removable, p.parent_pin_id,
+        p.media, p.created_at
+     FROM pins p JOIN boards b ON b.id = p.board_id JOIN users u ON u.id = p.owner_id";
+
+fn pin_from_row(r: &Row) -> StoreResult<Pin> {
+    let privacy: String = r.get(7);
+    let creative: String = r.get(14);
+    let media: String = r.get(19);
+    let env: i16 = r.get(4);
+    Ok(Pin {
+        seq: r.get(0),
+        id: PinId(r.get(1)),
+        owner_id: UserId(r.get(2)),
+        owner_username: r.get(3),
+        env: Env::from_code(env as i64),
+        app_id: r.get::<_, Option<i64>>(5).map(AppId),
+        board_id: BoardId(r.get(6)),
+        board_privacy: Privacy::parse(&privacy).unwrap_or(Privacy::Secret),
+        section_id: r.get::<_, Option<i64>>(8).map(SectionId),
+        title: r.get(9),
+        description: r.get(10),
+        link: r.get(11),
+        alt_text: r.get(12),
+        dominant_color: r.get(13),
+        creative_type: CreativeType::parse(&creative).unwrap_or(CreativeType::Regular),
+        is_standard: r.get(15),
+        has_been_promoted: r.get(16),
+        is_removable: r.get(17),
+        parent_pin_id: r.get::<_, Option<i64>>(18).map(PinId),
+        media: serde_json::from_str(&media).map_err(|e| StoreError::Backend(e.into()))?,
+        created_at: Timestamp(r.get(20)),
+    })
+}
+
+fn media_json(media: &PinMedia) -> StoreResult<String> {
+    serde_json::to_string(media).map_err(|e| StoreError::Backend(e.into()))
+}
+
+fn env_code(env: Env) -> i16 {
+    env.code() as i16
+}
+
+pub async fn image(client: &Client, key: &str) -> StoreResult<Option<StoredImage>> {
+    let stmt = client
+        .prepare_cached(
+            "SELECT key, width, height, format, dominant_color, created_at FROM images WHERE key = $1",
+        )
+        .await
+        .map_err(pg)?;
+    Ok(client.query_opt(&stmt, &[&key]).await.map_err(pg)?.map(|r| StoredImage {
+        key: r.get(0),
+        width: r.get::<_, i32>(1) as u32,
+        height: r.get::<_, i32>(2) as u32,
+        format: r.get(3),
+        dominant_color: r.get(4),
+        created_at: Timestamp(r.get(5)),
+    }))
+}
+
+pub async fn put_image(client: &Client, img: &StoredImage) -> StoreResult<()> {
+    client
+        .execute(
+            "INSERT INTO images (key, width, height, format, dominant_color, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING",
+            &[
+                &img.key,
+                &(img.width as i32),
+                &(img.height as i32),
+                &img.format,
+                &img.dominant_color,
+                &img.created_at.0,
+            ],
+        )
+        .await
+        .map_err(pg)?;
+    Ok(())
+}
+
+/// Locks a board's row and returns its owner, if it exists in `env`.
+async fn lock_board(tx: &Transaction<'_>, env: Env, board: BoardId) -> StoreResult<Option<UserId>> {
+    Ok(tx
+        .query_opt(
+            "SELECT owner_id FROM boards WHERE id = $1 AND env = $2 FOR UPDATE",
+            &[&board.0, &env_code(env)],
+        )
+        .await
+        .map_err(pg)?
+        .map(|r| UserId(r.get(0))))
+}
+
+async fn check_section(tx: &Transaction<'_>, board: BoardId, section: Option<SectionId>) -> StoreResult<()> {
+    if let Some(section) = section {
+        let found = tx
+            .query_opt(
+                "SELECT 1 FROM board_sections WHERE id = $1 AND board_id = $2",
+                &[&section.0, &board.0],
+            )
+            .await
+            .map_err(pg)?;
+        if found.is_none() {
+            return Err(StoreError::NotFound("section"));
+        }
+    }
+    Ok(())
+}
+
+async fn bump_board(tx: &Transaction<'_>, board: BoardId, delta: i64, at: Timestamp) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE boards SET pin_count = pin_count + $2, pins_modified_at = GREATEST(pins_modified_at, $3)
+         WHERE id = $1",
+        &[&board.0, &delta, &at.0],
+    )
+    .await
+    .map_err(pg)?;
+    Ok(())
+}
+
+pub async fn create_pin(client: &mut Client, pin: NewPin, max_pins: u32) -> StoreResult<Pin> {
+    let media = media_json(&pin.media)?;
+    let tx = client.transaction().await.map_err(pg)?;
+    if lock_board(&tx, pin.env, pin.board_id).await? != Some(pin.owner_id) {
+        return Err(StoreError::NotFound("board"));
+    }
+    check_section(&tx, pin.board_id, pin.section_id).await?;
+    // The owner's row serializes creates so that the limit holds across replicas.
+    tx.query_opt("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", &[&pin.owner_id.0])
+        .await
+        .map_err(pg)?;
+    let total: i64 = tx
+        .query_one(
+            "SELECT COALESCE(SUM(pin_count), 0)::BIGINT FROM boards WHERE owner_id = $1 AND env = $2",
+            &[&pin.owner_id.0, &env_code(pin.env)],
+        )
+        .await
+        .map_err(pg)?
+        .get(0);
+    if total >= max_pins as i64 {
+        return Err(StoreError::LimitReached(Limit::Pins));
+    }
+    let mut id = pin.id;
+    let mut inserted = false;
+    for _ in 0..5 {
+        let row = tx
+            .query_opt(
+                "INSERT INTO pins (id, owner_id, env, app_id, board_id, section_id, title,
+                     description, link, alt_text, dominant_color, creative_type, is_standard,
+                     is_removable, parent_pin_id, media, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                 ON CONFLICT (id) DO NOTHING RETURNING seq",
+                &[
+                    &id.0,
+                    &pin.owner_id.0,
+                    &env_code(pin.env),
+                    &pin.app_id.map(|a| a.0),
+                    &pin.board_id.0,
+                    &pin.section_id.map(|s| s.0),
+                    &pin.title,
+                    &pin.description,
+                    &pin.link,
+                    &pin.alt_text,
+                    &pin.dominant_color,
+                    &pin.creative_type.as_str(),
+                    &pin.is_standard,
+                    &pin.is_removable,
+                    &pin.parent_pin_id.map(|p| p.0),
+                    &media,
+                    &pin.created_at.0,
+                ],
+            )
+            .await
+            .map_err(pg)?;
+        if row.is_some() {
+            inserted = true;
+            break;
+        }
+        id = PinId(random_id());
+    }
+    if !inserted {
+        return Err(StoreError::Backend(anyhow::anyhow!("could not find a free Pin id")));
+    }
+    bump_board(&tx, pin.board_id, 1, pin.created_at).await?;
+    tx.commit().await.map_err(pg)?;
+    pin_by_id(client, pin.env, id)
+        .await?
+        .ok_or(StoreError::NotFound("pin"))
+}
+
+pub async fn pin_by_id(client: &Client, env: Env, id: PinId) -> StoreResult<Option<Pin>> {
+    let stmt = client
+        .prepare_cached(&format!("{PIN_SELECT} WHERE p.id = $1 AND p.env = $2"))
+        .await
+        .map_err(pg)?;
+    client
+        .query_opt(&stmt, &[&id.0, &env_code(env)])
+        .await
+        .map_err(pg)?
+        .map(|r| pin_from_row(&r))
+        .transpose()
+}
+
+pub async fn update_pin(
+    client: &mut Client,
+    env: Env,
+    id: PinId,
+    changes: PinChanges,
+    at: Timestamp,
+) -> StoreResult<Pin> {
+    let current = pin_by_id(client, env, id)
+        .await?
+        .ok_or(StoreError::NotFound("pin"))?;
+    let board = changes.board_id.unwrap_or(current.board_id);
+    let section = match changes.section_id {
+        Some(s) => s,
+        None if board != current.board_id => None,
+        None => current.section_id,
+    };
+    let tx = client.transaction().await.map_err(pg)?;
+    // Lock both boards in id order, so two moves in opposite directions cannot deadlock.
+    let mut boards = vec![current.board_id, board];
+    boards.sort_by_key(|b| b.0);
+    boards.dedup();
+    for b in &boards {
+        let owner = lock_board(&tx, env, *b).await?;
+        if owner != Some(current.owner_id) {
+            return Err(StoreError::NotFound("board"));
+        }
+    }
+    check_section(&tx, board, section).await?;
+    // Re-read under the locks: another replica may have moved or deleted it meanwhile.
+    let row = tx
+        .query_opt("SELECT board_id FROM pins WHERE id = $1 FOR UPDATE", &[&id.0])
+        .await
+        .map_err(pg)?
+        .ok_or(StoreError::NotFound("pin"))?;
+    let locked_board = BoardId(row.get(0));
+    if !boards.contains(&locked_board) {
+        return Err(StoreError::Backend(anyhow::anyhow!(
+            "the Pin moved to another board meanwhile; retry"
+        )));
+    }
+    let media = match &changes.media {
+        Some(m) => media_json(m)?,
+        None => media_json(&current.media)?,
+    };
+    tx.execute(
+        "UPDATE pins SET board_id = $2, section_id = $3, title = $4, description = $5, link = $6,
+             alt_text = $7, media = $8
+         WHERE id = $1",
+        &[
+            &id.0,
+            &board.0,
+            &section.map(|s| s.0),
+            &changes.title.unwrap_or(current.title),
+            &changes.description.unwrap_or(current.description),
+            &changes.link.unwrap_or(current.link),
+            &changes.alt_text.unwrap_or(current.alt_text),
+            &media,
+        ],
+    )
+    .await
+    .map_err(pg)?;
+    if board != locked_board {
+        bump_board(&tx, locked_board, -1, at).await?;
+        bump_board(&tx, board, 1, at).await?;
+    } else {
+        bump_board(&tx, board, 0, at).await?;
+    }
+    tx.commit().await.map_err(pg)?;
+    pin_by_id(client, env, id)
+        .await?
+        .ok_or(StoreError::NotFound("pin"))
+}
+
+pub async fn delete_pin(client: &mut Client, env: Env, id: PinId, at: Timestamp) -> StoreResult<()> {
+    let tx = client.transaction().await.map_err(pg)?;
+    let row = tx
+        .query_opt(
+            "DELETE FROM pins WHERE id = $1 AND env = $2 RETURNING board_id",
+            &[&id.0, &env_code(env)],
+        )
+        .await
+        .map_err(pg)?
+        .ok_or(StoreError::NotFound("pin"))?;
+    bump_board(&tx, BoardId(row.get(0)), -1, at).await?;
+    tx.commit().await.map_err(pg)
+}
+
+type Args = Vec<Box<dyn ToSql + Sync + Send>>;
+
+/// Appends a query argument and names its placeholder.
+fn arg(v: Box<dyn ToSql + Sync + Send>, args: &mut Args) -> String {
+    args.push(v);
+    format!("${}", args.len())
+}
+
+pub async fn list_pins(
+    client: &Client,
+    scope: PinScope,
+    filter: &PinFilter,
+    cursor: Cursor,
+) -> StoreResult<Vec<Pin>> {
+    let mut sql = String::from(PIN_SELECT);
+    let mut args: Args = Vec::new();
+    match scope {
+        PinScope::Board(b) => {
+            let p = arg(Box::new(b.0), &mut args);
+            sql.push_str(&format!(" WHERE p.board_id = {p}"));
+        }
+        PinScope::Section(s) => {
+            let p = arg(Box::new(s.0), &mut args);
+            sql.push_str(&format!(" WHERE p.section_id = {p}"));
+        }
+        PinScope::Owner(owner, env) => {
+            let o = arg(Box::new(owner.0), &mut args);
+            let e = arg(Box::new(env_code(env)), &mut args);
+            sql.push_str(&format!(" WHERE p.owner_id = {o} AND p.env = {e}"));
+        }
+    }
+    if filter.only_secret {
+        sql.push_str(" AND b.privacy = 'SECRET'");
+    } else {
+        sql.push_str(" AND (b.privacy = 'PUBLIC'");
+        if filter.include_protected {
+            sql.push_str(" OR b.privacy = 'PROTECTED'");
+        }
+        if filter.include_secret {
+            sql.push_str(" OR b.privacy = 'SECRET'");
+        }
+        sql.push(')');
+    }
+    match filter.repins {
+        Some(true) => sql.push_str(" AND p.parent_pin_id IS NOT NULL"),
+        Some(false) => sql.push_str(" AND p.parent_pin_id IS NULL"),
+        None => {}
+    }
+    if filter.only_promoted {
+        sql.push_str(" AND p.has_been_promoted");
+    }
+    if !filter.creative_types.is_empty() {
+        let types: Vec<String> = filter
+            .creative_types
+            .iter()
+            .map(|t| t.as_str().to_string())
+            .collect();
+        let p = arg(Box::new(types), &mut args);
+        sql.push_str(&format!(" AND p.creative_type = ANY({p})"));
+    }
+    if let Some(after) = cursor.after {
+        let p = arg(Box::new(after), &mut args);
+        sql.push_str(&format!(" AND p.seq < {p}"));
+    }
+    let p = arg(Box::new(cursor.limit as i64 + 1), &mut args);
+    sql.push_str(&format!(" ORDER BY p.seq DESC LIMIT {p}"));
+    let stmt = client.prepare_cached(&sql).await.map_err(pg)?;
+    let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a.as_ref() as &(dyn ToSql + Sync)).collect();
+    client
+        .query(&stmt, &params)
+        .await
+        .map_err(pg)?
+        .iter()
+        .map(pin_from_row)
+        .collect()
+}
+
+pub async fn ad_only_board(client: &Client, owner: UserId, env: Env) -> StoreResult<Option<BoardId>> {
+    Ok(client
+        .query_opt(
+            "SELECT id FROM boards WHERE owner_id = $1 AND env = $2 AND is_ads_only ORDER BY seq LIMIT 1",
+            &[&owner.0, &env_code(env)],
+        )
+        .await
+        .map_err(pg)?
+        .map(|r| BoardId(r.get(0))))
+}
+
+pub async fn add_engagement(
+    client: &Client,
+    pin: PinId,
+    day: i64,
+    app_type: &str,
+    metric: &str,
+    count: i64,
+) -> StoreResult<()> {
+    client
+        .execute(
+            "INSERT INTO engagement (pin_id, day, app_type, metric, count) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (pin_id, day, app_type, metric) DO UPDATE SET count = engagement.count + EXCLUDED.count",
+            &[&pin.0, &day, &app_type, &metric, &count],
+        )
+        .await
+        .map_err(pg)?;
+    Ok(())
+}
+
+pub async fn engagement_total(client: &Client, pin: PinId, metric: &str) -> StoreResult<i64> {
+    Ok(client
+        .query_one(
+            "SELECT COALESCE(SUM(count), 0)::BIGINT FROM engagement WHERE pin_id = $1 AND metric = $2",
+            &[&pin.0, &metric],
+        )
+        .await
+        .map_err(pg)?
+        .get(0))
+}
