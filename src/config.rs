@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 
 use crate::domain::Limits;
-use crate::store::postgres::PgOptions;
 use crate::media::fetch::FetchConfig;
 use crate::media::images::ImageLimits;
+use crate::store::postgres::PgOptions;
 
 /// Where the store lives.
 #[derive(Debug, Clone)]

@@ -42,5 +42,8 @@ mod postgres {
         (Arc::new(store), schema)
     }
 
-    pinbox::store_contract_suite!(fresh, ignore = "needs PINBOX_TEST_DATABASE_URL (scripts/test runs it)");
+    pinbox::store_contract_suite!(
+        fresh,
+        ignore = "needs PINBOX_TEST_DATABASE_URL (scripts/test runs it)"
+    );
 }

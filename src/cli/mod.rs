@@ -24,7 +24,12 @@ struct Cli {
 #[derive(Args, Clone)]
 struct DataDirArg {
     /// Directory holding pinbox's data.
-    #[arg(long, env = "PINBOX_DATA_DIR", default_value = "pinbox-data", global = true)]
+    #[arg(
+        long,
+        env = "PINBOX_DATA_DIR",
+        default_value = "pinbox-data",
+        global = true
+    )]
     data_dir: PathBuf,
     /// Use this PostgreSQL database instead of the SQLite file in the data dir.
     #[arg(long, env = "PINBOX_DATABASE_URL", global = true)]

@@ -15,8 +15,8 @@ use crate::domain::user::AccountType;
 use crate::domain::{Limits, Pinbox};
 use crate::media::fetch::{AllowRule, FetchConfig, FetchPolicy};
 use crate::media::images::ImageLimits;
-use crate::store::postgres::PgOptions;
 use crate::server::{open_pinbox, public_url_for, serve};
+use crate::store::postgres::PgOptions;
 
 #[derive(Args)]
 pub struct ServeArgs {

@@ -17,17 +17,23 @@ use pinbox::media::fetch::FetchConfig;
 use pinbox::media::images::ImageLimits;
 use pinbox::server::RunningServer;
 use pinbox::store::Store;
+use pinbox::store::postgres::{PgOptions, PgStore};
 use pinbox::store::sqlite::SqliteStore;
 use serde_json::Value;
 
 #[path = "../support/openapi.rs"]
 pub mod openapi;
 
+#[path = "../support/pg.rs"]
+pub mod pg;
+
 /// 2026-11-01T00:00:00Z: tests start here and move the clock themselves.
 pub const START: Timestamp = Timestamp(1_793_491_200_000);
 
 pub struct TestApp {
     pub server: Option<RunningServer>,
+    /// The PostgreSQL schema this test's store lives in, dropped with the test.
+    _schema: Option<pg::Schema>,
     pub base: String,
     pub client: reqwest::Client,
     pub clock: Clock,
@@ -56,8 +62,7 @@ impl TestApp {
         image_limits: ImageLimits,
     ) -> TestApp {
         let clock = Clock::frozen(START);
-        let store: Arc<dyn Store> =
-            Arc::new(SqliteStore::ephemeral(clock.now()).expect("ephemeral store"));
+        let (store, schema) = test_store(&clock).await;
         let media = Media::ephemeral(fetch, image_limits).expect("media dir");
         let pinbox = Pinbox::new(store, clock.clone(), limits, media)
             .await
@@ -66,6 +71,7 @@ impl TestApp {
             .await
             .expect("server starts on port 0");
         TestApp {
+            _schema: schema,
             base: server.base_url.clone(),
             server: Some(server),
             client: reqwest::Client::new(),
@@ -148,6 +154,30 @@ impl TestApp {
             req = req.bearer_auth(t);
         }
         Reply::read(req.send().await.expect("request"), None).await
+    }
+}
+
+/// The store the suite runs on: SQLite, or PostgreSQL when `PINBOX_TEST_STORE=postgres`
+/// (with `PINBOX_TEST_DATABASE_URL`), so the whole suite holds both engines to one behaviour.
+async fn test_store(clock: &Clock) -> (Arc<dyn Store>, Option<pg::Schema>) {
+    match std::env::var("PINBOX_TEST_STORE").as_deref() {
+        Ok("postgres") => {
+            let schema = pg::Schema::new();
+            let options = PgOptions {
+                pool_size: 8,
+                schema: Some(schema.name.clone()),
+                ..PgOptions::new(&schema.url)
+            };
+            let store = PgStore::connect(options, clock.now())
+                .await
+                .expect("connect to the PostgreSQL test database");
+            (Arc::new(store), Some(schema))
+        }
+        Ok("sqlite") | Err(_) => (
+            Arc::new(SqliteStore::ephemeral(clock.now()).expect("ephemeral store")),
+            None,
+        ),
+        Ok(other) => panic!("PINBOX_TEST_STORE={other}: use sqlite or postgres"),
     }
 }
 

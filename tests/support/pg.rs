@@ -21,10 +21,13 @@ pub struct Schema {
 
 impl Schema {
     pub fn new() -> Schema {
-        Schema {
+        let schema = Schema {
             url: database_url(),
             name: format!("pinbox_test_{:016x}", rand::random::<u64>()),
-        }
+        };
+        run_sql(&schema.url, format!("CREATE SCHEMA {}", schema.name))
+            .unwrap_or_else(|e| panic!("cannot create a test schema: {e}"));
+        schema
     }
 
     /// The URL with `search_path` set to this schema, for processes started by a test.
@@ -36,18 +39,34 @@ impl Schema {
 
 impl Drop for Schema {
     fn drop(&mut self) {
-        let url = self.url.clone();
-        let name = self.name.clone();
-        // Drop runs inside the test's runtime, so the cleanup gets a thread and runtime of its own.
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-            rt.block_on(async move {
-                if let Ok((client, conn)) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await {
-                    tokio::spawn(conn);
-                    let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS {name} CASCADE")).await;
-                }
-            });
-        })
-        .join();
+        // Best effort: a test that failed must not turn into an abort here.
+        let _ = run_sql(
+            &self.url,
+            format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name),
+        );
     }
+}
+
+/// Runs one statement on a thread and runtime of its own, so it works from sync code, async
+/// code and `Drop` alike.
+fn run_sql(url: &str, sql: String) -> Result<(), String> {
+    let url = url.to_string();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        rt.block_on(async move {
+            let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                .await
+                .map_err(|e| format!("cannot reach the test database: {e}"))?;
+            tokio::spawn(conn);
+            client
+                .batch_execute(&sql)
+                .await
+                .map_err(|e| format!("{sql}: {e}"))
+        })
+    })
+    .join()
+    .map_err(|_| "the database thread panicked".to_string())?
 }

@@ -31,8 +31,9 @@ pub async fn shared_secret(client: &Client, name: &str) -> StoreResult<[u8; 32]>
 }
 
 fn hash_array(v: Vec<u8>) -> StoreResult<[u8; 32]> {
-    v.try_into()
-        .map_err(|_| StoreError::Backend(anyhow::anyhow!("a stored hash or secret is not 32 bytes")))
+    v.try_into().map_err(|_| {
+        StoreError::Backend(anyhow::anyhow!("a stored hash or secret is not 32 bytes"))
+    })
 }
 
 const USER_COLUMNS: &str =
@@ -72,11 +73,15 @@ pub async fn create_user(client: &Client, user: NewUser) -> StoreResult<User> {
             .await
             .map_err(pg)?;
         if inserted.is_some() {
-            return user_by_id(client, id).await?.ok_or(StoreError::NotFound("user"));
+            return user_by_id(client, id)
+                .await?
+                .ok_or(StoreError::NotFound("user"));
         }
         id = UserId(random_id());
     }
-    Err(StoreError::Backend(anyhow::anyhow!("could not find a free user id")))
+    Err(StoreError::Backend(anyhow::anyhow!(
+        "could not find a free user id"
+    )))
 }
 
 pub async fn user_by_id(client: &Client, id: UserId) -> StoreResult<Option<User>> {
@@ -93,7 +98,9 @@ pub async fn user_by_id(client: &Client, id: UserId) -> StoreResult<Option<User>
 
 pub async fn user_by_username(client: &Client, username: &str) -> StoreResult<Option<User>> {
     let stmt = client
-        .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE username_key = $1"))
+        .prepare_cached(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE username_key = $1"
+        ))
         .await
         .map_err(pg)?;
     Ok(client
@@ -138,7 +145,9 @@ pub async fn create_app(client: &mut Client, app: NewApp) -> StoreResult<App> {
         id = AppId(random_id());
     }
     if !inserted {
-        return Err(StoreError::Backend(anyhow::anyhow!("could not find a free app id")));
+        return Err(StoreError::Backend(anyhow::anyhow!(
+            "could not find a free app id"
+        )));
     }
     for (position, uri) in app.redirect_uris.iter().enumerate() {
         tx.execute(
@@ -150,7 +159,9 @@ pub async fn create_app(client: &mut Client, app: NewApp) -> StoreResult<App> {
         .map_err(pg)?;
     }
     tx.commit().await.map_err(pg)?;
-    app_by_id(client, id).await?.ok_or(StoreError::NotFound("app"))
+    app_by_id(client, id)
+        .await?
+        .ok_or(StoreError::NotFound("app"))
 }
 
 pub async fn app_by_id(client: &Client, id: AppId) -> StoreResult<Option<App>> {
@@ -234,12 +245,16 @@ pub async fn create_token(client: &Client, token: NewToken) -> StoreResult<Token
         }
         id = TokenId(random_id());
     }
-    Err(StoreError::Backend(anyhow::anyhow!("could not find a free token id")))
+    Err(StoreError::Backend(anyhow::anyhow!(
+        "could not find a free token id"
+    )))
 }
 
 pub async fn token_by_hash(client: &Client, hash: &TokenHash) -> StoreResult<Option<Token>> {
     let stmt = client
-        .prepare_cached(&format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE hash = $1"))
+        .prepare_cached(&format!(
+            "SELECT {TOKEN_COLUMNS} FROM tokens WHERE hash = $1"
+        ))
         .await
         .map_err(pg)?;
     client

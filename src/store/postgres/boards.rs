@@ -54,13 +54,20 @@ fn env_code(env: Env) -> i16 {
     env.code() as i16
 }
 
-pub async fn create_board(client: &mut Client, board: NewBoard, max_boards: u32) -> StoreResult<Board> {
+pub async fn create_board(
+    client: &mut Client,
+    board: NewBoard,
+    max_boards: u32,
+) -> StoreResult<Board> {
     let tx = client.transaction().await.map_err(pg)?;
     // The owner's row is the lock that makes the count and the insert one step.
-    tx.query_opt("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", &[&board.owner_id.0])
-        .await
-        .map_err(pg)?
-        .ok_or(StoreError::NotFound("user"))?;
+    tx.query_opt(
+        "SELECT 1 FROM users WHERE id = $1 FOR UPDATE",
+        &[&board.owner_id.0],
+    )
+    .await
+    .map_err(pg)?
+    .ok_or(StoreError::NotFound("user"))?;
     let existing: i64 = tx
         .query_one(
             "SELECT COUNT(*) FROM boards WHERE owner_id = $1 AND env = $2",
@@ -102,7 +109,9 @@ pub async fn create_board(client: &mut Client, board: NewBoard, max_boards: u32)
         id = BoardId(random_id());
     }
     if !inserted {
-        return Err(StoreError::Backend(anyhow::anyhow!("could not find a free board id")));
+        return Err(StoreError::Backend(anyhow::anyhow!(
+            "could not find a free board id"
+        )));
     }
     tx.commit().await.map_err(pg)?;
     board_by_id(client, board.env, id)
@@ -177,7 +186,14 @@ pub async fn update_board(
     tx.execute(
         "UPDATE boards SET name = $3, name_key = $4, description = $5, privacy = $6
          WHERE id = $1 AND env = $2",
-        &[&id.0, &env_code(env), &name, &name_key(&name), &description, &privacy],
+        &[
+            &id.0,
+            &env_code(env),
+            &name,
+            &name_key(&name),
+            &description,
+            &privacy,
+        ],
     )
     .await
     .map_err(pg)?;
@@ -190,7 +206,10 @@ pub async fn update_board(
 pub async fn delete_board(client: &Client, env: Env, id: BoardId) -> StoreResult<()> {
     // Sections and Pins go with the board through ON DELETE CASCADE.
     let n = client
-        .execute("DELETE FROM boards WHERE id = $1 AND env = $2", &[&id.0, &env_code(env)])
+        .execute(
+            "DELETE FROM boards WHERE id = $1 AND env = $2",
+            &[&id.0, &env_code(env)],
+        )
         .await
         .map_err(pg)?;
     if n == 0 {
@@ -208,7 +227,11 @@ pub async fn content_counts(client: &Client, user: UserId, env: Env) -> StoreRes
         .await
         .map_err(pg)?;
     let mut counts = ContentCounts::default();
-    for row in client.query(&stmt, &[&user.0, &env_code(env)]).await.map_err(pg)? {
+    for row in client
+        .query(&stmt, &[&user.0, &env_code(env)])
+        .await
+        .map_err(pg)?
+    {
         let privacy: String = row.get(0);
         let (boards, pins): (i64, i64) = (row.get(1), row.get(2));
         match Privacy::parse(&privacy) {
@@ -275,10 +298,16 @@ pub async fn create_section(client: &Client, section: Section) -> StoreResult<Se
         }
         id = SectionId(random_id());
     }
-    Err(StoreError::Backend(anyhow::anyhow!("could not find a free section id")))
+    Err(StoreError::Backend(anyhow::anyhow!(
+        "could not find a free section id"
+    )))
 }
 
-pub async fn section_by_id(client: &Client, board: BoardId, id: SectionId) -> StoreResult<Option<Section>> {
+pub async fn section_by_id(
+    client: &Client,
+    board: BoardId,
+    id: SectionId,
+) -> StoreResult<Option<Section>> {
     let stmt = client
         .prepare_cached(&format!("{SECTION_SELECT} WHERE id = $1 AND board_id = $2"))
         .await
@@ -290,7 +319,11 @@ pub async fn section_by_id(client: &Client, board: BoardId, id: SectionId) -> St
         .map(|r| section_from_row(&r)))
 }
 
-pub async fn list_sections(client: &Client, board: BoardId, cursor: Cursor) -> StoreResult<Vec<Section>> {
+pub async fn list_sections(
+    client: &Client,
+    board: BoardId,
+    cursor: Cursor,
+) -> StoreResult<Vec<Section>> {
     let stmt = client
         .prepare_cached(&format!(
             "{SECTION_SELECT} WHERE board_id = $1 AND ($2::BIGINT IS NULL OR seq > $2) ORDER BY seq LIMIT $3"
@@ -298,7 +331,10 @@ pub async fn list_sections(client: &Client, board: BoardId, cursor: Cursor) -> S
         .await
         .map_err(pg)?;
     let rows = client
-        .query(&stmt, &[&board.0, &cursor.after, &(cursor.limit as i64 + 1)])
+        .query(
+            &stmt,
+            &[&board.0, &cursor.after, &(cursor.limit as i64 + 1)],
+        )
         .await
         .map_err(pg)?;
     Ok(rows.iter().map(section_from_row).collect())

@@ -13,7 +13,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "accounts_boards_sections",
         include_str!("migrations/0001_accounts_boards_sections.sql"),
     ),
-    (2, "pins_images", include_str!("migrations/0002_pins_images.sql")),
+    (
+        2,
+        "pins_images",
+        include_str!("migrations/0002_pins_images.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming pinbox's migration lock.
@@ -47,7 +51,10 @@ async fn apply(client: &mut Client, now_ms: i64) -> StoreResult<()> {
     for (version, name, sql) in MIGRATIONS {
         let tx = client.transaction().await.map_err(pg)?;
         let applied = tx
-            .query_opt("SELECT 1 FROM schema_migrations WHERE version = $1", &[version])
+            .query_opt(
+                "SELECT 1 FROM schema_migrations WHERE version = $1",
+                &[version],
+            )
             .await
             .map_err(pg)?;
         if applied.is_none() {
@@ -64,7 +71,10 @@ async fn apply(client: &mut Client, now_ms: i64) -> StoreResult<()> {
         tx.commit().await.map_err(pg)?;
     }
     let newest_applied: i64 = client
-        .query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &[])
+        .query_one(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            &[],
+        )
         .await
         .map_err(pg)?
         .get(0);

@@ -80,8 +80,13 @@ impl PgStore {
             config.connect_timeout(Duration::from_secs(5));
         }
         if let Some(schema) = &options.schema {
-            if !schema.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-                return Err(StoreError::Unavailable(format!("bad schema name {schema:?}")));
+            if !schema
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            {
+                return Err(StoreError::Unavailable(format!(
+                    "bad schema name {schema:?}"
+                )));
             }
             config.options(format!("-c search_path={schema}"));
         }
@@ -338,7 +343,10 @@ mod tests {
             redact("postgres://app:s3cret@db:5432/pinbox"),
             "postgres://app:***@db:5432/pinbox"
         );
-        assert_eq!(redact("postgres://app@db/pinbox"), "postgres://app@db/pinbox");
+        assert_eq!(
+            redact("postgres://app@db/pinbox"),
+            "postgres://app@db/pinbox"
+        );
         assert!(!redact("host=db password=x").contains("x"));
     }
 }

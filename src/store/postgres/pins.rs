@@ -67,14 +67,18 @@ pub async fn image(client: &Client, key: &str) -> StoreResult<Option<StoredImage
         )
         .await
         .map_err(pg)?;
-    Ok(client.query_opt(&stmt, &[&key]).await.map_err(pg)?.map(|r| StoredImage {
-        key: r.get(0),
-        width: r.get::<_, i32>(1) as u32,
-        height: r.get::<_, i32>(2) as u32,
-        format: r.get(3),
-        dominant_color: r.get(4),
-        created_at: Timestamp(r.get(5)),
-    }))
+    Ok(client
+        .query_opt(&stmt, &[&key])
+        .await
+        .map_err(pg)?
+        .map(|r| StoredImage {
+            key: r.get(0),
+            width: r.get::<_, i32>(1) as u32,
+            height: r.get::<_, i32>(2) as u32,
+            format: r.get(3),
+            dominant_color: r.get(4),
+            created_at: Timestamp(r.get(5)),
+        }))
 }
 
 pub async fn put_image(client: &Client, img: &StoredImage) -> StoreResult<()> {
@@ -108,7 +112,11 @@ async fn lock_board(tx: &Transaction<'_>, env: Env, board: BoardId) -> StoreResu
         .map(|r| UserId(r.get(0))))
 }
 
-async fn check_section(tx: &Transaction<'_>, board: BoardId, section: Option<SectionId>) -> StoreResult<()> {
+async fn check_section(
+    tx: &Transaction<'_>,
+    board: BoardId,
+    section: Option<SectionId>,
+) -> StoreResult<()> {
     if let Some(section) = section {
         let found = tx
             .query_opt(
@@ -124,7 +132,12 @@ async fn check_section(tx: &Transaction<'_>, board: BoardId, section: Option<Sec
     Ok(())
 }
 
-async fn bump_board(tx: &Transaction<'_>, board: BoardId, delta: i64, at: Timestamp) -> StoreResult<()> {
+async fn bump_board(
+    tx: &Transaction<'_>,
+    board: BoardId,
+    delta: i64,
+    at: Timestamp,
+) -> StoreResult<()> {
     tx.execute(
         "UPDATE boards SET pin_count = pin_count + $2, pins_modified_at = GREATEST(pins_modified_at, $3)
          WHERE id = $1",
@@ -143,9 +156,12 @@ pub async fn create_pin(client: &mut Client, pin: NewPin, max_pins: u32) -> Stor
     }
     check_section(&tx, pin.board_id, pin.section_id).await?;
     // The owner's row serializes creates so that the limit holds across replicas.
-    tx.query_opt("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", &[&pin.owner_id.0])
-        .await
-        .map_err(pg)?;
+    tx.query_opt(
+        "SELECT 1 FROM users WHERE id = $1 FOR UPDATE",
+        &[&pin.owner_id.0],
+    )
+    .await
+    .map_err(pg)?;
     let total: i64 = tx
         .query_one(
             "SELECT COALESCE(SUM(pin_count), 0)::BIGINT FROM boards WHERE owner_id = $1 AND env = $2",
@@ -196,7 +212,9 @@ pub async fn create_pin(client: &mut Client, pin: NewPin, max_pins: u32) -> Stor
         id = PinId(random_id());
     }
     if !inserted {
-        return Err(StoreError::Backend(anyhow::anyhow!("could not find a free Pin id")));
+        return Err(StoreError::Backend(anyhow::anyhow!(
+            "could not find a free Pin id"
+        )));
     }
     bump_board(&tx, pin.board_id, 1, pin.created_at).await?;
     tx.commit().await.map_err(pg)?;
@@ -248,7 +266,10 @@ pub async fn update_pin(
     check_section(&tx, board, section).await?;
     // Re-read under the locks: another replica may have moved or deleted it meanwhile.
     let row = tx
-        .query_opt("SELECT board_id FROM pins WHERE id = $1 FOR UPDATE", &[&id.0])
+        .query_opt(
+            "SELECT board_id FROM pins WHERE id = $1 FOR UPDATE",
+            &[&id.0],
+        )
         .await
         .map_err(pg)?
         .ok_or(StoreError::NotFound("pin"))?;
@@ -291,7 +312,12 @@ pub async fn update_pin(
         .ok_or(StoreError::NotFound("pin"))
 }
 
-pub async fn delete_pin(client: &mut Client, env: Env, id: PinId, at: Timestamp) -> StoreResult<()> {
+pub async fn delete_pin(
+    client: &mut Client,
+    env: Env,
+    id: PinId,
+    at: Timestamp,
+) -> StoreResult<()> {
     let tx = client.transaction().await.map_err(pg)?;
     let row = tx
         .query_opt(
@@ -372,7 +398,10 @@ pub async fn list_pins(
     let p = arg(Box::new(cursor.limit as i64 + 1), &mut args);
     sql.push_str(&format!(" ORDER BY p.seq DESC LIMIT {p}"));
     let stmt = client.prepare_cached(&sql).await.map_err(pg)?;
-    let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a.as_ref() as &(dyn ToSql + Sync)).collect();
+    let params: Vec<&(dyn ToSql + Sync)> = args
+        .iter()
+        .map(|a| a.as_ref() as &(dyn ToSql + Sync))
+        .collect();
     client
         .query(&stmt, &params)
         .await
@@ -382,7 +411,11 @@ pub async fn list_pins(
         .collect()
 }
 
-pub async fn ad_only_board(client: &Client, owner: UserId, env: Env) -> StoreResult<Option<BoardId>> {
+pub async fn ad_only_board(
+    client: &Client,
+    owner: UserId,
+    env: Env,
+) -> StoreResult<Option<BoardId>> {
     Ok(client
         .query_opt(
             "SELECT id FROM boards WHERE owner_id = $1 AND env = $2 AND is_ads_only ORDER BY seq LIMIT 1",
