@@ -232,3 +232,36 @@ fn admin_command_errors_say_what_was_wrong() {
         "--ephemeral and --data-dir exclude each other"
     );
 }
+
+#[test]
+fn a_bad_database_url_stops_serve_with_a_clear_error_and_no_password() {
+    for (url, expected) in [
+        (
+            "postgres://app:hunter2@127.0.0.1:1/pinbox",
+            "cannot connect to PostgreSQL at postgres://app:***@127.0.0.1:1/pinbox",
+        ),
+        (
+            "postgres://app:hunter2@db:notaport/pinbox",
+            "not a valid PostgreSQL connection string",
+        ),
+    ] {
+        let out = Command::new(BIN)
+            .args(["serve", "--addr", "127.0.0.1:0", "--database-url", url])
+            .env("PINBOX_LOG", "error")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(!out.status.success(), "{url}");
+        assert!(stderr.contains(expected), "{url}: {stderr}");
+        assert!(
+            !stderr.contains("hunter2") && !stdout.contains("hunter2"),
+            "the password leaked: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(
+            !stdout.contains("listening"),
+            "it must not claim to listen: {stdout}"
+        );
+    }
+}
