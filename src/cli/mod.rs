@@ -3,6 +3,7 @@
 //! server runs on the same data dir.
 
 mod admin;
+pub mod compat;
 mod serve;
 
 use std::path::PathBuf;
@@ -61,6 +62,8 @@ enum Command {
     /// Manage access tokens.
     #[command(subcommand)]
     Token(admin::TokenCommand),
+    /// Report every operation of Pinterest's spec and whether pinbox serves it.
+    Compat(compat::CompatArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -82,6 +85,7 @@ pub fn main() -> ExitCode {
             Command::User(cmd) => admin::user(cmd).await,
             Command::App(cmd) => admin::app(cmd).await,
             Command::Token(cmd) => admin::token(cmd).await,
+            Command::Compat(args) => compat::run(args),
         }
     });
     match result {
