@@ -12,7 +12,11 @@ use crate::catalog;
 #[derive(Args)]
 pub struct CompatArgs {
     /// Pinterest's OpenAPI description.
-    #[arg(long, env = "PINBOX_SPEC", default_value = "../shared/pinterest-openapi/openapi.json")]
+    #[arg(
+        long,
+        env = "PINBOX_SPEC",
+        default_value = "../shared/pinterest-openapi/openapi.json"
+    )]
     spec: PathBuf,
     /// Print Markdown (the table in docs/operations.md) instead of plain text.
     #[arg(long, conflicts_with = "json")]
@@ -75,7 +79,10 @@ pub fn rows(spec: &Value) -> Vec<Row> {
                 path: path.clone(),
                 scopes,
                 client_credentials,
-                category: op["x-ratelimit-category"].as_str().unwrap_or("-").to_string(),
+                category: op["x-ratelimit-category"]
+                    .as_str()
+                    .unwrap_or("-")
+                    .to_string(),
                 sandbox: op["x-sandbox"].as_str().unwrap_or("-").to_string(),
             });
         }
@@ -106,13 +113,21 @@ pub fn markdown(rows: &[Row]) -> String {
             r.method,
             r.path,
             if r.served { "yes" } else { "no" },
-            if r.scopes.is_empty() { "-".to_string() } else { r.scopes.join(", ") },
+            if r.scopes.is_empty() {
+                "-".to_string()
+            } else {
+                r.scopes.join(", ")
+            },
             if r.client_credentials { "yes" } else { "no" },
             r.category,
             r.sandbox
         );
     }
-    let _ = writeln!(out, "\n**Served: {served} of {} operations in the spec.**", rows.len());
+    let _ = writeln!(
+        out,
+        "\n**Served: {served} of {} operations in the spec.**",
+        rows.len()
+    );
     out
 }
 
@@ -148,7 +163,11 @@ fn text(rows: &[Row]) -> String {
         );
     }
     let served = rows.iter().filter(|r| r.served).count();
-    let _ = writeln!(out, "\nserved {served} / {} operations in the spec", rows.len());
+    let _ = writeln!(
+        out,
+        "\nserved {served} / {} operations in the spec",
+        rows.len()
+    );
     out
 }
 

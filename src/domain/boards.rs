@@ -128,11 +128,6 @@ impl Pinbox {
                 Scope::BoardsWriteSecret,
             ])));
         }
-        if board.is_ads_only && (changes.name.is_some() || changes.privacy.is_some()) {
-            return Err(Error::invalid(
-                "Invalid request: the ad-only board's name and privacy cannot be changed.",
-            ));
-        }
         if changes.is_empty() {
             return Ok(board);
         }

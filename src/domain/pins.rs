@@ -417,9 +417,12 @@ impl Pinbox {
         if let Some(Some(section)) = input.board_section_id {
             self.existing_section(board_for_section, section).await?;
         }
+        // Slots only mean something on a carousel; elsewhere they are ignored, as an empty list is.
         let media = match input.carousel_slots {
-            None => None,
-            Some(slots) => Some(apply_carousel_slots(&pin.media, slots)?),
+            Some(slots) if !slots.is_empty() && matches!(pin.media, PinMedia::Carousel { .. }) => {
+                Some(apply_carousel_slots(&pin.media, slots)?)
+            }
+            _ => None,
         };
         let changes = PinChanges {
             title: input.title,
@@ -602,9 +605,7 @@ impl Pinbox {
 /// Applies `carousel_slots` edits to a carousel's items, slot by slot.
 fn apply_carousel_slots(media: &PinMedia, slots: Vec<CarouselSlotInput>) -> Result<PinMedia> {
     let PinMedia::Carousel { items, index } = media else {
-        return Err(Error::invalid(
-            "Invalid request: 'carousel_slots' applies only to carousel Pins (creative_type CAROUSEL).",
-        ));
+        return Ok(media.clone());
     };
     if slots.len() > items.len() {
         return Err(Error::invalid(format!(

@@ -24,13 +24,13 @@ pub struct Section {
 pub fn parse_section_name(raw: &str) -> Result<String> {
     let name = raw.trim();
     let len = name.chars().count();
-    if len == 0 || len > SECTION_NAME_MAX || name.chars().any(char::is_control) {
+    if len == 0 || len > SECTION_NAME_MAX {
         return Err(Error::new(
             ErrorKind::InvalidInput,
             400,
             format!(
                 "Invalid board section parameters: 'name' must be 1 to {SECTION_NAME_MAX} \
-                 characters without control characters."
+                 characters, not only spaces."
             ),
         ));
     }

@@ -10,6 +10,7 @@ use crate::catalog::Operation;
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
 use crate::error::{Error, Result};
+use crate::http::extract::QueryParams;
 use crate::http::state::AppState;
 
 /// Resolves the bearer token, checks it against the operation's scopes, and hands the
@@ -20,7 +21,7 @@ pub async fn authorize(
     next: Next,
 ) -> Response {
     let env = req.extensions().get::<Env>().copied().unwrap_or_default();
-    match caller_for(&state, op, env, req.headers()).await {
+    match caller_for(&state, op, env, req.headers(), req.uri().query()).await {
         Ok(caller) => {
             req.extensions_mut().insert(caller);
             next.run(req).await
@@ -34,6 +35,7 @@ async fn caller_for(
     op: &'static Operation,
     env: Env,
     headers: &HeaderMap,
+    query: Option<&str>,
 ) -> Result<Caller> {
     let token = bearer_token(headers)?;
     let caller = state.pinbox.authenticate(token, env).await?;
@@ -51,7 +53,11 @@ async fn caller_for(
     if !missing.is_empty() {
         return Err(Error::insufficient_scope(missing));
     }
-    Ok(caller)
+    // Business Access: `ad_account_id` makes the ad account's owner the "operation user_account".
+    match QueryParams::parse(query).ad_account_id()? {
+        Some(ad_account) => state.pinbox.act_for_ad_account(caller, ad_account).await,
+        None => Ok(caller),
+    }
 }
 
 fn bearer_token(headers: &HeaderMap) -> Result<&str> {

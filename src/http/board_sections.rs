@@ -54,7 +54,6 @@ async fn board_sections_list(
     query: QueryParams,
 ) -> Result<Json<Paginated<SectionJson>>> {
     let board = BoardId(path.id("board_id")?);
-    query.ad_account_id()?;
     let listing = app
         .pinbox
         .list_sections(&caller, board, query.page()?)
@@ -70,11 +69,9 @@ async fn board_sections_create(
     State(app): State<AppState>,
     caller: Caller,
     path: PathParams,
-    query: QueryParams,
     JsonBody(body): JsonBody<SectionBody>,
 ) -> Result<Response> {
     let board = BoardId(path.id("board_id")?);
-    query.ad_account_id()?;
     let section = app
         .pinbox
         .create_section(&caller, board, &body.name)
@@ -87,12 +84,10 @@ async fn board_sections_update(
     State(app): State<AppState>,
     caller: Caller,
     path: PathParams,
-    query: QueryParams,
     JsonBody(body): JsonBody<SectionBody>,
 ) -> Result<Json<SectionJson>> {
     let board = BoardId(path.id("board_id")?);
     let section = SectionId(path.id("section_id")?);
-    query.ad_account_id()?;
     let section = app
         .pinbox
         .rename_section(&caller, board, section, &body.name)
@@ -105,11 +100,9 @@ async fn board_sections_delete(
     State(app): State<AppState>,
     caller: Caller,
     path: PathParams,
-    query: QueryParams,
 ) -> Result<Response> {
     let board = BoardId(path.id("board_id")?);
     let section = SectionId(path.id("section_id")?);
-    query.ad_account_id()?;
     app.pinbox.delete_section(&caller, board, section).await?;
     Ok(no_content())
 }

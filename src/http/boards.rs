@@ -12,7 +12,7 @@ use crate::domain::ids::BoardId;
 use crate::error::Result;
 use crate::http::Endpoint;
 use crate::http::endpoint;
-use crate::http::extract::{JsonBody, PathParams, QueryParams, nullable};
+use crate::http::extract::{JsonBody, PathParams, QueryParams, nullable, present};
 use crate::http::images::rendition_url;
 use crate::http::respond::{created, no_content};
 use crate::http::state::AppState;
@@ -116,20 +116,20 @@ struct BoardCreateJson {
     name: String,
     #[serde(default)]
     description: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     privacy: Option<PrivacyJson>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     is_ads_only: Option<bool>,
 }
 
 /// The spec's `BoardWithUpdatePrivacyUpdate`.
 #[derive(Deserialize)]
 struct BoardUpdateJson {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     name: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     description: Option<Option<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     privacy: Option<UpdatePrivacyJson>,
 }
 
@@ -155,7 +155,6 @@ async fn boards_list(
     caller: Caller,
     query: QueryParams,
 ) -> Result<Json<Paginated<BoardJson>>> {
-    query.ad_account_id()?;
     let privacy = query
         .enumerated("privacy", PRIVACY_FILTERS, privacy_filter)?
         .unwrap_or(PrivacySet::ALL);
@@ -170,10 +169,8 @@ async fn boards_list(
 async fn boards_create(
     State(app): State<AppState>,
     caller: Caller,
-    query: QueryParams,
     JsonBody(body): JsonBody<BoardCreateJson>,
 ) -> Result<Response> {
-    query.ad_account_id()?;
     let board = app
         .pinbox
         .create_board(
@@ -194,10 +191,8 @@ async fn boards_get(
     State(app): State<AppState>,
     caller: Caller,
     path: PathParams,
-    query: QueryParams,
 ) -> Result<Json<BoardJson>> {
     let id = BoardId(path.id("board_id")?);
-    query.ad_account_id()?;
     let board = app.pinbox.get_board(&caller, id).await?;
     Ok(Json(BoardJson::from_board(&app.public_url, board)))
 }
@@ -207,11 +202,9 @@ async fn boards_update(
     State(app): State<AppState>,
     caller: Caller,
     path: PathParams,
-    query: QueryParams,
     JsonBody(body): JsonBody<BoardUpdateJson>,
 ) -> Result<Json<BoardJson>> {
     let id = BoardId(path.id("board_id")?);
-    query.ad_account_id()?;
     let changes = BoardChanges {
         name: body.name,
         description: body.description,
@@ -229,10 +222,8 @@ async fn boards_delete(
     State(app): State<AppState>,
     caller: Caller,
     path: PathParams,
-    query: QueryParams,
 ) -> Result<Response> {
     let id = BoardId(path.id("board_id")?);
-    query.ad_account_id()?;
     app.pinbox.delete_board(&caller, id).await?;
     Ok(no_content())
 }

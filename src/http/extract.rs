@@ -74,16 +74,19 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<QueryParams> {
-        let query = parts.uri.query().unwrap_or("");
-        Ok(QueryParams(
-            form_urlencoded::parse(query.as_bytes())
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
-        ))
+        Ok(QueryParams::parse(parts.uri.query()))
     }
 }
 
 impl QueryParams {
+    pub fn parse(query: Option<&str>) -> QueryParams {
+        QueryParams(
+            form_urlencoded::parse(query.unwrap_or("").as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
     /// A parameter that may appear at most once.
     pub fn single(&self, name: &str) -> Result<Option<&str>> {
         let mut values = self
@@ -101,14 +104,13 @@ impl QueryParams {
     }
 
     /// Every value of a parameter that may repeat (`?creative_types=A&creative_types=B`) or be
-    /// comma-separated (`?creative_types=A,B`).
+    /// comma-separated (`?creative_types=A,B`); empty values are kept for the caller to refuse.
     pub fn list(&self, name: &str) -> Vec<&str> {
         self.0
             .iter()
             .filter(|(k, _)| k == name)
             .flat_map(|(_, v)| v.split(','))
             .map(str::trim)
-            .filter(|v| !v.is_empty())
             .collect()
     }
 
@@ -150,15 +152,16 @@ impl QueryParams {
         }
     }
 
-    /// The spec's `ad_account_id`: digits, at most 18 of them.
+    /// The spec's `ad_account_id`: digits. Digits that cannot be an id give 0, which names no
+    /// ad account, so the caller answers "not found".
     pub fn ad_account_id(&self) -> Result<Option<i64>> {
         match self.single("ad_account_id")? {
             None => Ok(None),
-            Some(v) if !v.is_empty() && v.len() <= 18 && v.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(v) if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) => {
                 Ok(Some(parse_digits(v).unwrap_or(0)))
             }
             Some(v) => Err(Error::invalid(format!(
-                "'ad_account_id' value '{}' must match the pattern: ^\\d+$ (at most 18 digits)",
+                "'ad_account_id' value '{}' must match the pattern: ^\\d+$",
                 truncate(v, 64)
             ))),
         }
@@ -224,16 +227,30 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
             "Invalid request: the request body is empty; send a JSON object.",
         ));
     }
+    // Every request body of the API is an object; serde would also read a struct from an array.
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'{') && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
+        return Err(Error::invalid(
+            "Invalid request body: expected a JSON object ({...}).",
+        ));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = strip_position(&e.inner().to_string());
-        if e.inner().is_syntax() || e.inner().is_eof() {
+        let not_json = (e.inner().is_syntax() || e.inner().is_eof())
+            && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_err();
+        if not_json {
             Error::invalid(format!(
                 "Invalid request body: it is not valid JSON ({inner})."
             ))
         } else if path == "." {
             Error::invalid(format!("Invalid request body: {inner}"))
+        } else if inner == "expected value" {
+            // serde_json's word for a null (or other non-string) where an enum value belongs.
+            Error::invalid(format!(
+                "Invalid request: '{path}': expected one of its listed values, not null"
+            ))
         } else {
             Error::invalid(format!("Invalid request: '{path}': {inner}"))
         }
@@ -260,6 +277,16 @@ pub fn truncate(s: &str, max: usize) -> String {
         t.push('…');
         t
     }
+}
+
+/// Deserializes a field that may be absent but is not nullable in the spec: `null` is refused
+/// (plain `Option` would take it as absent and accept a request the spec calls invalid).
+pub fn present<'de, D, T>(d: D) -> std::result::Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
 }
 
 /// Deserializes a field that may be absent (outer `None`), null (`Some(None)`) or a value.

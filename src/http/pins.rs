@@ -16,7 +16,8 @@ use crate::domain::pins::{
 };
 use crate::error::{Error, Result};
 use crate::http::extract::{
-    JsonBody, PathParams, QueryParams, check_json_content_type, nullable, parse_json, read_body,
+    JsonBody, PathParams, QueryParams, check_json_content_type, nullable, parse_json, present,
+    read_body,
 };
 use crate::http::images::{ImageSizeJson, image_sizes};
 use crate::http::respond::{created, no_content};
@@ -136,7 +137,7 @@ fn zero_metrics() -> Value {
 
 #[derive(Deserialize)]
 struct PinCreateJson {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     board_id: Option<String>,
     #[serde(default)]
     board_section_id: Option<String>,
@@ -154,9 +155,9 @@ struct PinCreateJson {
     parent_pin_id: Option<String>,
     #[serde(default)]
     sponsor_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     is_removable: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     media_source: Option<MediaSourceJson>,
 }
 
@@ -167,26 +168,26 @@ enum MediaSourceJson {
     ImageBase64 {
         content_type: String,
         data: String,
-        #[serde(default)]
+        #[serde(default, deserialize_with = "present")]
         is_standard: Option<bool>,
     },
     ImageUrl {
         url: String,
-        #[serde(default)]
+        #[serde(default, deserialize_with = "present")]
         is_standard: Option<bool>,
     },
     MultipleImageBase64 {
         items: Vec<Base64ItemJson>,
-        #[serde(default)]
+        #[serde(default, deserialize_with = "present")]
         index: Option<u32>,
     },
     MultipleImageUrls {
         items: Vec<UrlItemJson>,
-        #[serde(default)]
+        #[serde(default, deserialize_with = "present")]
         index: Option<u32>,
     },
     PinUrl {
-        #[serde(default)]
+        #[serde(default, deserialize_with = "present")]
         #[allow(dead_code)]
         is_affiliate_link: Option<bool>,
     },
@@ -200,22 +201,22 @@ enum MediaSourceJson {
 struct Base64ItemJson {
     content_type: String,
     data: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     title: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     description: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     link: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct UrlItemJson {
     url: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     title: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     description: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     link: Option<String>,
 }
 
@@ -277,21 +278,21 @@ struct PinUpdateJson {
     link: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     alt_text: Option<Option<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     board_id: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     board_section_id: Option<Option<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     carousel_slots: Option<Vec<CarouselSlotJson>>,
 }
 
 #[derive(Deserialize)]
 struct CarouselSlotJson {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     title: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     description: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     link: Option<String>,
 }
 
@@ -344,7 +345,6 @@ async fn pins_list(
     caller: Caller,
     query: QueryParams,
 ) -> Result<Json<Paginated<PinJson>>> {
-    query.ad_account_id()?;
     let filter = query.enumerated(
         "pin_filter",
         &["exclude_native", "exclude_repins", "has_been_promoted"],
@@ -383,10 +383,8 @@ fn create_body_limit(app: &AppState) -> usize {
 async fn pins_create(
     State(app): State<AppState>,
     caller: Caller,
-    query: QueryParams,
     req: Request,
 ) -> Result<Response> {
-    query.ad_account_id()?;
     check_json_content_type(&req)?;
     let limit = create_body_limit(&app);
     let bytes = read_body(req, &(), limit).await?;
@@ -417,7 +415,6 @@ async fn pins_get(
     query: QueryParams,
 ) -> Result<Json<PinJson>> {
     let id = PinId(path.id("pin_id")?);
-    query.ad_account_id()?;
     let metrics = query.boolean("pin_metrics")?.unwrap_or(false);
     let pin = app.pinbox.get_pin(&caller, id).await?;
     Ok(Json(PinJson::new(&app.public_url, &caller, pin, metrics)))
@@ -428,11 +425,9 @@ async fn pins_update(
     State(app): State<AppState>,
     caller: Caller,
     path: PathParams,
-    query: QueryParams,
     JsonBody(body): JsonBody<PinUpdateJson>,
 ) -> Result<Json<PinJson>> {
     let id = PinId(path.id("pin_id")?);
-    query.ad_account_id()?;
     let section = match body.board_section_id {
         None => None,
         Some(None) => Some(None),
@@ -465,10 +460,8 @@ async fn pins_delete(
     State(app): State<AppState>,
     caller: Caller,
     path: PathParams,
-    query: QueryParams,
 ) -> Result<Response> {
     let id = PinId(path.id("pin_id")?);
-    query.ad_account_id()?;
     app.pinbox.delete_pin(&caller, id).await?;
     Ok(no_content())
 }
@@ -478,11 +471,9 @@ async fn pins_save(
     State(app): State<AppState>,
     caller: Caller,
     path: PathParams,
-    query: QueryParams,
     JsonBody(body): JsonBody<PinSaveJson>,
 ) -> Result<Response> {
     let id = PinId(path.id("pin_id")?);
-    query.ad_account_id()?;
     let board = body_id("board_id", body.board_id.as_deref())?.map(BoardId);
     let section = body_id("board_section_id", body.board_section_id.as_deref())?.map(SectionId);
     let pin = app.pinbox.save_pin(&caller, id, board, section).await?;
@@ -497,7 +488,6 @@ async fn boards_list_pins(
     query: QueryParams,
 ) -> Result<Json<Paginated<PinJson>>> {
     let board = BoardId(path.id("board_id")?);
-    query.ad_account_id()?;
     let page = query.page()?;
     let metrics = query.boolean("pin_metrics")?.unwrap_or(false);
     let (types, impossible) = creative_types(&query)?;
@@ -519,7 +509,6 @@ async fn board_sections_list_pins(
 ) -> Result<Json<Paginated<PinJson>>> {
     let board = BoardId(path.id("board_id")?);
     let section = SectionId(path.id("section_id")?);
-    query.ad_account_id()?;
     let page = query.page()?;
     let listing = app
         .pinbox

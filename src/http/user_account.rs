@@ -6,7 +6,6 @@ use serde::Serialize;
 
 use crate::domain::caller::Caller;
 use crate::error::Result;
-use crate::http::extract::QueryParams;
 use crate::http::state::AppState;
 use crate::http::{Endpoint, endpoint};
 
@@ -35,9 +34,7 @@ struct AccountJson {
 async fn user_account_get(
     State(app): State<AppState>,
     caller: Caller,
-    query: QueryParams,
 ) -> Result<Json<AccountJson>> {
-    query.ad_account_id()?;
     let view = app.pinbox.account_view(&caller).await?;
     let user = view.user;
     Ok(Json(AccountJson {

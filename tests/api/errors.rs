@@ -195,3 +195,106 @@ async fn duplicate_and_malformed_query_parameters_are_refused() {
         .await
         .expect_error(400, 1, "'pin_metrics'");
 }
+
+#[tokio::test]
+async fn null_is_refused_where_the_spec_does_not_allow_it() {
+    let app = TestApp::start().await;
+    let alice = app.user("alice").await;
+    for body in [
+        json!({"name": "x", "privacy": null}),
+        json!({"name": "x", "is_ads_only": null}),
+    ] {
+        app.call("boards/create")
+            .token(&alice.token)
+            .json(body)
+            .send()
+            .await
+            .expect_error(400, 1, "null");
+    }
+    let b = app
+        .call("boards/create")
+        .token(&alice.token)
+        .json(json!({"name": "kept", "description": "d"}))
+        .send()
+        .await
+        .expect(201)
+        .id();
+    app.call("boards/update")
+        .path("board_id", &b)
+        .token(&alice.token)
+        .json(json!({"name": null}))
+        .send()
+        .await
+        .expect_error(400, 1, "'name'");
+    // description is nullable: null clears it.
+    let r = app
+        .call("boards/update")
+        .path("board_id", &b)
+        .token(&alice.token)
+        .json(json!({"description": null}))
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(r.json["name"], "kept");
+    app.call("pins/create")
+        .token(&alice.token)
+        .json(
+            json!({"board_id": null, "media_source": crate::fixtures::png_source(4, 4, [0, 0, 0])}),
+        )
+        .send()
+        .await
+        .expect_error(400, 1, "'board_id'");
+}
+
+#[tokio::test]
+async fn an_unknown_ad_account_is_not_found_for_every_operation() {
+    let app = TestApp::start().await;
+    let alice = app.user("alice").await;
+    app.call("boards/list")
+        .query("ad_account_id", "549755885175")
+        .token(&alice.token)
+        .send()
+        .await
+        .expect_error(404, 2, "AdAccount not found.");
+    app.call("boards/create")
+        .query("ad_account_id", "12345678901234567890")
+        .token(&alice.token)
+        .json(json!({"name": "never made"}))
+        .send()
+        .await
+        .expect(404);
+    let list = app
+        .call("boards/list")
+        .token(&alice.token)
+        .send()
+        .await
+        .expect(200);
+    assert!(list.items().is_empty(), "the refused create wrote nothing");
+}
+
+#[tokio::test]
+async fn array_bodies_and_empty_enum_values_are_refused() {
+    let app = TestApp::start().await;
+    let alice = app.user("alice").await;
+    let b = app
+        .call("boards/create")
+        .token(&alice.token)
+        .json(json!({"name": "b"}))
+        .send()
+        .await
+        .expect(201)
+        .id();
+    app.call("boards/update")
+        .path("board_id", &b)
+        .token(&alice.token)
+        .raw_body(b"[]", Some("application/json"))
+        .send()
+        .await
+        .expect_error(400, 1, "JSON object");
+    app.call("pins/list")
+        .query("creative_types", "")
+        .token(&alice.token)
+        .send()
+        .await
+        .expect_error(400, 1, "'creative_types'");
+}
