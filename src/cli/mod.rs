@@ -4,6 +4,7 @@
 
 mod admin;
 pub mod compat;
+mod seed;
 mod serve;
 
 use std::path::PathBuf;
@@ -64,6 +65,8 @@ enum Command {
     Token(admin::TokenCommand),
     /// Report every operation of Pinterest's spec and whether pinbox serves it.
     Compat(compat::CompatArgs),
+    /// Fill the store with one account at Pinterest's volume limits (benchmarks, load tests).
+    Seed(seed::SeedArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -86,6 +89,7 @@ pub fn main() -> ExitCode {
             Command::App(cmd) => admin::app(cmd).await,
             Command::Token(cmd) => admin::token(cmd).await,
             Command::Compat(args) => compat::run(args),
+            Command::Seed(args) => seed::run(args).await,
         }
     });
     match result {

@@ -173,7 +173,7 @@ impl Pinbox {
             .store
             .token_by_hash(&hash)
             .await?
-            .filter(|t| token::secret_matches(bearer, &t.hash) && t.kind == TokenKind::Access)
+            .filter(|t| token::hashes_match(&hash, &t.hash) && t.kind == TokenKind::Access)
             .ok_or_else(Error::unauthenticated)?;
         match token.status(self.clock.now()) {
             TokenStatus::Valid => {}

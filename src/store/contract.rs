@@ -57,6 +57,7 @@ macro_rules! store_contract_suite {
             images_are_recorded_once,
             engagement_adds_up,
             the_ad_only_board_is_found_by_its_flag,
+            deletes_give_back_room_under_the_volume_limits,
         );
     };
     (@cases $make:path, $attr:tt; $($case:ident,)*) => {
@@ -991,4 +992,81 @@ pub async fn the_ad_only_board_is_found_by_its_flag(store: S) {
             .unwrap()
             .is_none()
     );
+}
+
+pub async fn deletes_give_back_room_under_the_volume_limits(store: S) {
+    let owner = user(&store, "owner").await;
+    let mut boards = Vec::new();
+    for i in 0..3 {
+        boards.push(
+            store
+                .create_board(
+                    new_board(&owner, &format!("b{i}"), Privacy::Public, Env::Production),
+                    3,
+                )
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    store
+        .delete_board(Env::Production, boards[2])
+        .await
+        .unwrap();
+    store
+        .create_board(
+            new_board(&owner, "again", Privacy::Public, Env::Production),
+            3,
+        )
+        .await
+        .expect("a deleted board frees its place");
+    let s = store
+        .create_section(new_section(boards[0], "s"))
+        .await
+        .unwrap();
+    let p1 = store
+        .create_pin(new_pin(&owner, boards[0], Some(s.id), "1", 1), 3)
+        .await
+        .unwrap();
+    store
+        .create_pin(new_pin(&owner, boards[0], Some(s.id), "2", 2), 3)
+        .await
+        .unwrap();
+    store
+        .create_pin(new_pin(&owner, boards[1], None, "3", 3), 3)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .create_pin(new_pin(&owner, boards[1], None, "4", 4), 3)
+            .await,
+        Err(StoreError::LimitReached(Limit::Pins))
+    ));
+    store.delete_pin(Env::Production, p1.id, T0).await.unwrap();
+    store
+        .create_pin(new_pin(&owner, boards[1], None, "5", 5), 3)
+        .await
+        .expect("a deleted Pin frees its place");
+    // Deleting the section removes one Pin; deleting the board the other two.
+    store.delete_section(boards[0], s.id).await.unwrap();
+    store
+        .create_pin(new_pin(&owner, boards[1], None, "6", 6), 3)
+        .await
+        .unwrap();
+    store
+        .delete_board(Env::Production, boards[1])
+        .await
+        .unwrap();
+    for i in 0..3 {
+        store
+            .create_pin(new_pin(&owner, boards[0], None, "again", 10 + i), 3)
+            .await
+            .expect("a deleted board frees its Pins' places");
+    }
+    let c = store
+        .content_counts(owner.id, Env::Production)
+        .await
+        .unwrap();
+    assert_eq!(c.total_pins(), 3);
+    assert_eq!(c.total_boards(), 2);
 }

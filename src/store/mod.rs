@@ -88,6 +88,9 @@ pub trait Store: Send + Sync + 'static {
     // tokens
 
     async fn create_token(&self, token: NewToken) -> StoreResult<Token>;
+    /// Engines may answer this from memory, so every method that revokes a token or changes what
+    /// one may do must make such answers stale at once for every process and replica using the
+    /// store (SQLite: the shared auth epoch; see `sqlite::auth_cache`).
     async fn token_by_hash(&self, hash: &TokenHash) -> StoreResult<Option<Token>>;
     async fn revoke_token(&self, id: TokenId, at: Timestamp) -> StoreResult<()>;
 
@@ -136,6 +139,9 @@ pub trait Store: Send + Sync + 'static {
     /// already has `max_pins` Pins in that environment (`LimitReached(Pins)`). The board's
     /// `pin_count` and `pins_modified_at` change in the same transaction.
     async fn create_pin(&self, pin: NewPin, max_pins: u32) -> StoreResult<Pin>;
+    /// Bulk-loads Pins (seeding and benchmarks): no volume limit is checked, and the boards'
+    /// counters are brought up to date at the end. All Pins must be on existing boards.
+    async fn import_pins(&self, pins: Vec<NewPin>) -> StoreResult<()>;
     async fn pin(&self, env: Env, id: PinId) -> StoreResult<Option<Pin>>;
     /// Changes a Pin; moving it between boards moves one count from one board to the other.
     async fn update_pin(

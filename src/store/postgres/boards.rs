@@ -1,7 +1,7 @@
 //! Boards, board sections and per-user content counts in PostgreSQL. A board's limit is checked
 //! while its owner's row is locked, so replicas creating boards at once cannot pass it.
 
-use deadpool_postgres::Client;
+use deadpool_postgres::{Client, Transaction};
 use tokio_postgres::Row;
 
 use crate::clock::Timestamp;
@@ -60,22 +60,8 @@ pub async fn create_board(
     max_boards: u32,
 ) -> StoreResult<Board> {
     let tx = client.transaction().await.map_err(pg)?;
-    // The owner's row is the lock that makes the count and the insert one step.
-    tx.query_opt(
-        "SELECT 1 FROM users WHERE id = $1 FOR UPDATE",
-        &[&board.owner_id.0],
-    )
-    .await
-    .map_err(pg)?
-    .ok_or(StoreError::NotFound("user"))?;
-    let existing: i64 = tx
-        .query_one(
-            "SELECT COUNT(*) FROM boards WHERE owner_id = $1 AND env = $2",
-            &[&board.owner_id.0, &env_code(board.env)],
-        )
-        .await
-        .map_err(pg)?
-        .get(0);
+    // The owner's counts row is the lock that makes the count and the insert one step.
+    let (existing, _) = lock_counts(&tx, board.owner_id, board.env).await?;
     if existing >= max_boards as i64 {
         return Err(StoreError::LimitReached(Limit::Boards));
     }
@@ -113,6 +99,7 @@ pub async fn create_board(
             "could not find a free board id"
         )));
     }
+    add_counts(&tx, board.owner_id, board.env, 1, 0).await?;
     tx.commit().await.map_err(pg)?;
     board_by_id(client, board.env, id)
         .await?
@@ -203,18 +190,55 @@ pub async fn update_board(
         .ok_or(StoreError::NotFound("board"))
 }
 
-pub async fn delete_board(client: &Client, env: Env, id: BoardId) -> StoreResult<()> {
+pub async fn delete_board(client: &mut Client, env: Env, id: BoardId) -> StoreResult<()> {
+    let tx = client.transaction().await.map_err(pg)?;
     // Sections and Pins go with the board through ON DELETE CASCADE.
-    let n = client
-        .execute(
-            "DELETE FROM boards WHERE id = $1 AND env = $2",
+    let row = tx
+        .query_opt(
+            "DELETE FROM boards WHERE id = $1 AND env = $2 RETURNING owner_id, pin_count",
             &[&id.0, &env_code(env)],
         )
         .await
+        .map_err(pg)?
+        .ok_or(StoreError::NotFound("board"))?;
+    let pins: i64 = row.get(1);
+    add_counts(&tx, UserId(row.get(0)), env, -1, -pins).await?;
+    tx.commit().await.map_err(pg)
+}
+
+/// Locks a user's counts row (creating it if needed) and returns (boards, Pins).
+pub async fn lock_counts(tx: &Transaction<'_>, user: UserId, env: Env) -> StoreResult<(i64, i64)> {
+    tx.execute(
+        "INSERT INTO user_counts (user_id, env) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        &[&user.0, &env_code(env)],
+    )
+    .await
+    .map_err(pg)?;
+    let row = tx
+        .query_one(
+            "SELECT boards, pins FROM user_counts WHERE user_id = $1 AND env = $2 FOR UPDATE",
+            &[&user.0, &env_code(env)],
+        )
+        .await
         .map_err(pg)?;
-    if n == 0 {
-        return Err(StoreError::NotFound("board"));
-    }
+    Ok((row.get(0), row.get(1)))
+}
+
+pub async fn add_counts(
+    tx: &Transaction<'_>,
+    user: UserId,
+    env: Env,
+    boards: i64,
+    pins: i64,
+) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO user_counts (user_id, env, boards, pins) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (user_id, env) DO UPDATE SET boards = user_counts.boards + EXCLUDED.boards,
+             pins = user_counts.pins + EXCLUDED.pins",
+        &[&user.0, &env_code(env), &boards, &pins],
+    )
+    .await
+    .map_err(pg)?;
     Ok(())
 }
 
@@ -363,9 +387,14 @@ pub async fn rename_section(
 
 pub async fn delete_section(client: &mut Client, board: BoardId, id: SectionId) -> StoreResult<()> {
     let tx = client.transaction().await.map_err(pg)?;
-    tx.query_opt("SELECT 1 FROM boards WHERE id = $1 FOR UPDATE", &[&board.0])
+    let owner = tx
+        .query_opt(
+            "SELECT owner_id, env FROM boards WHERE id = $1 FOR UPDATE",
+            &[&board.0],
+        )
         .await
-        .map_err(pg)?;
+        .map_err(pg)?
+        .map(|r| (UserId(r.get(0)), Env::from_code(r.get::<_, i16>(1) as i64)));
     let removed = tx
         .execute(
             "DELETE FROM pins WHERE section_id = $1 AND board_id = $2",
@@ -380,6 +409,9 @@ pub async fn delete_section(client: &mut Client, board: BoardId, id: SectionId) 
         )
         .await
         .map_err(pg)?;
+        if let Some((user, env)) = owner {
+            add_counts(&tx, user, env, 0, -removed).await?;
+        }
     }
     let n = tx
         .execute(

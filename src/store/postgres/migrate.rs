@@ -18,6 +18,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "pins_images",
         include_str!("migrations/0002_pins_images.sql"),
     ),
+    (
+        3,
+        "user_counts",
+        include_str!("migrations/0003_user_counts.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming pinbox's migration lock.

@@ -242,7 +242,7 @@ impl Store for PgStore {
     }
 
     async fn delete_board(&self, env: Env, id: BoardId) -> StoreResult<()> {
-        boards::delete_board(&self.client().await?, env, id).await
+        boards::delete_board(&mut self.client().await?, env, id).await
     }
 
     async fn create_section(&self, section: Section) -> StoreResult<Section> {
@@ -280,6 +280,10 @@ impl Store for PgStore {
 
     async fn create_pin(&self, pin: NewPin, max_pins: u32) -> StoreResult<Pin> {
         pins::create_pin(&mut self.client().await?, pin, max_pins).await
+    }
+
+    async fn import_pins(&self, pins: Vec<NewPin>) -> StoreResult<()> {
+        pins::import_pins(&mut self.client().await?, pins).await
     }
 
     async fn pin(&self, env: Env, id: PinId) -> StoreResult<Option<Pin>> {

@@ -13,7 +13,7 @@ use crate::domain::page::Cursor;
 use crate::domain::pin::{
     CreativeType, NewPin, Pin, PinChanges, PinFilter, PinMedia, PinScope, StoredImage,
 };
-use crate::store::postgres::pg;
+use crate::store::postgres::{boards, pg};
 use crate::store::{Limit, StoreError, StoreResult};
 
 const PIN_SELECT: &str = "SELECT p.seq, p.id, p.owner_id, u.username, p.env, p.app_id, p.board_id,
@@ -155,21 +155,8 @@ pub async fn create_pin(client: &mut Client, pin: NewPin, max_pins: u32) -> Stor
         return Err(StoreError::NotFound("board"));
     }
     check_section(&tx, pin.board_id, pin.section_id).await?;
-    // The owner's row serializes creates so that the limit holds across replicas.
-    tx.query_opt(
-        "SELECT 1 FROM users WHERE id = $1 FOR UPDATE",
-        &[&pin.owner_id.0],
-    )
-    .await
-    .map_err(pg)?;
-    let total: i64 = tx
-        .query_one(
-            "SELECT COALESCE(SUM(pin_count), 0)::BIGINT FROM boards WHERE owner_id = $1 AND env = $2",
-            &[&pin.owner_id.0, &env_code(pin.env)],
-        )
-        .await
-        .map_err(pg)?
-        .get(0);
+    // The owner's counts row serializes creates so that the limit holds across replicas.
+    let (_, total) = boards::lock_counts(&tx, pin.owner_id, pin.env).await?;
     if total >= max_pins as i64 {
         return Err(StoreError::LimitReached(Limit::Pins));
     }
@@ -217,10 +204,74 @@ pub async fn create_pin(client: &mut Client, pin: NewPin, max_pins: u32) -> Stor
         )));
     }
     bump_board(&tx, pin.board_id, 1, pin.created_at).await?;
+    boards::add_counts(&tx, pin.owner_id, pin.env, 0, 1).await?;
     tx.commit().await.map_err(pg)?;
     pin_by_id(client, pin.env, id)
         .await?
         .ok_or(StoreError::NotFound("pin"))
+}
+
+pub async fn import_pins(client: &mut Client, pins: Vec<NewPin>) -> StoreResult<()> {
+    let tx = client.transaction().await.map_err(pg)?;
+    // Column arrays unnested into rows: one statement per chunk instead of one per Pin.
+    for chunk in pins.chunks(5_000) {
+        let col = |f: &dyn Fn(&NewPin) -> Option<String>| chunk.iter().map(f).collect::<Vec<_>>();
+        let ids: Vec<i64> = chunk.iter().map(|p| p.id.0).collect();
+        let owners: Vec<i64> = chunk.iter().map(|p| p.owner_id.0).collect();
+        let envs: Vec<i16> = chunk.iter().map(|p| env_code(p.env)).collect();
+        let apps: Vec<Option<i64>> = chunk.iter().map(|p| p.app_id.map(|a| a.0)).collect();
+        let boards: Vec<i64> = chunk.iter().map(|p| p.board_id.0).collect();
+        let sections: Vec<Option<i64>> = chunk.iter().map(|p| p.section_id.map(|s| s.0)).collect();
+        let titles = col(&|p| p.title.clone());
+        let descriptions = col(&|p| p.description.clone());
+        let links = col(&|p| p.link.clone());
+        let alts = col(&|p| p.alt_text.clone());
+        let colors = col(&|p| p.dominant_color.clone());
+        let types: Vec<&str> = chunk.iter().map(|p| p.creative_type.as_str()).collect();
+        let standard: Vec<bool> = chunk.iter().map(|p| p.is_standard).collect();
+        let removable: Vec<bool> = chunk.iter().map(|p| p.is_removable).collect();
+        let parents: Vec<Option<i64>> =
+            chunk.iter().map(|p| p.parent_pin_id.map(|x| x.0)).collect();
+        let media = chunk
+            .iter()
+            .map(|p| media_json(&p.media))
+            .collect::<StoreResult<Vec<_>>>()?;
+        let created: Vec<i64> = chunk.iter().map(|p| p.created_at.0).collect();
+        tx.execute(
+            "INSERT INTO pins (id, owner_id, env, app_id, board_id, section_id, title, description,
+                 link, alt_text, dominant_color, creative_type, is_standard, is_removable,
+                 parent_pin_id, media, created_at)
+             SELECT * FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::SMALLINT[], $4::BIGINT[], $5::BIGINT[],
+                 $6::BIGINT[], $7::TEXT[], $8::TEXT[], $9::TEXT[], $10::TEXT[], $11::TEXT[], $12::TEXT[],
+                 $13::BOOLEAN[], $14::BOOLEAN[], $15::BIGINT[], $16::TEXT[], $17::BIGINT[])",
+            &[
+                &ids, &owners, &envs, &apps, &boards, &sections, &titles, &descriptions, &links,
+                &alts, &colors, &types, &standard, &removable, &parents, &media, &created,
+            ],
+        )
+        .await
+        .map_err(pg)?;
+    }
+    let mut boards: Vec<i64> = pins.iter().map(|p| p.board_id.0).collect();
+    boards.sort_unstable();
+    boards.dedup();
+    tx.execute(
+        "UPDATE boards b SET pin_count = c.n, pins_modified_at = GREATEST(b.pins_modified_at, c.last)
+         FROM (SELECT board_id, COUNT(*) AS n, MAX(created_at) AS last FROM pins
+               WHERE board_id = ANY($1) GROUP BY board_id) c
+         WHERE b.id = c.board_id",
+        &[&boards],
+    )
+    .await
+    .map_err(pg)?;
+    let mut per_owner = std::collections::BTreeMap::new();
+    for p in &pins {
+        *per_owner.entry((p.owner_id, p.env)).or_insert(0i64) += 1;
+    }
+    for ((owner, env), n) in per_owner {
+        boards::add_counts(&tx, owner, env, 0, n).await?;
+    }
+    tx.commit().await.map_err(pg)
 }
 
 pub async fn pin_by_id(client: &Client, env: Env, id: PinId) -> StoreResult<Option<Pin>> {
@@ -321,13 +372,14 @@ pub async fn delete_pin(
     let tx = client.transaction().await.map_err(pg)?;
     let row = tx
         .query_opt(
-            "DELETE FROM pins WHERE id = $1 AND env = $2 RETURNING board_id",
+            "DELETE FROM pins WHERE id = $1 AND env = $2 RETURNING board_id, owner_id",
             &[&id.0, &env_code(env)],
         )
         .await
         .map_err(pg)?
         .ok_or(StoreError::NotFound("pin"))?;
     bump_board(&tx, BoardId(row.get(0)), -1, at).await?;
+    boards::add_counts(&tx, UserId(row.get(1)), env, 0, -1).await?;
     tx.commit().await.map_err(pg)
 }
 

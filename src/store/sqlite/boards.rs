@@ -10,7 +10,7 @@ use crate::domain::page::Cursor;
 use crate::domain::section::Section;
 use crate::domain::user::ContentCounts;
 use crate::store::sqlite::engine::backend;
-use crate::store::sqlite::{is_unique_violation, pins};
+use crate::store::sqlite::{counts, is_unique_violation, pins};
 use crate::store::{BoardQuery, Conflict, Limit, StoreError, StoreResult};
 
 const BOARD_SELECT: &str =
@@ -41,10 +41,7 @@ fn board_from_row(r: &Row<'_>) -> rusqlite::Result<Board> {
 }
 
 pub fn create_board(conn: &Connection, board: NewBoard, max_boards: u32) -> StoreResult<Board> {
-    let existing: i64 = conn
-        .prepare_cached("SELECT COUNT(*) FROM boards WHERE owner_id = ?1 AND env = ?2")
-        .and_then(|mut s| s.query_row(params![board.owner_id.0, board.env.code()], |r| r.get(0)))
-        .map_err(backend)?;
+    let (existing, _) = counts::totals(conn, board.owner_id, board.env)?;
     if existing >= max_boards as i64 {
         return Err(StoreError::LimitReached(Limit::Boards));
     }
@@ -70,7 +67,10 @@ pub fn create_board(conn: &Connection, board: NewBoard, max_boards: u32) -> Stor
                 ])
             });
         match inserted {
-            Ok(_) => return board_by_id(conn, board.env, id)?.ok_or(StoreError::NotFound("board")),
+            Ok(_) => {
+                counts::add(conn, board.owner_id, board.env, 1, 0)?;
+                return board_by_id(conn, board.env, id)?.ok_or(StoreError::NotFound("board"));
+            }
             Err(e) if is_unique_violation(&e, "boards.name_key") => {
                 return Err(StoreError::Conflict(Conflict::BoardName));
             }
@@ -161,17 +161,22 @@ pub fn update_board(
 }
 
 pub fn delete_board(conn: &Connection, env: Env, id: BoardId) -> StoreResult<()> {
-    // Sections go with the board through ON DELETE CASCADE.
-    let n = conn
-        .execute(
-            "DELETE FROM boards WHERE id = ?1 AND env = ?2",
+    let (owner, pins): (i64, i64) = conn
+        .query_row(
+            "SELECT owner_id, pin_count FROM boards WHERE id = ?1 AND env = ?2",
             params![id.0, env.code()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
-        .map_err(backend)?;
-    if n == 0 {
-        return Err(StoreError::NotFound("board"));
-    }
-    Ok(())
+        .optional()
+        .map_err(backend)?
+        .ok_or(StoreError::NotFound("board"))?;
+    // Sections and Pins go with the board through ON DELETE CASCADE.
+    conn.execute(
+        "DELETE FROM boards WHERE id = ?1 AND env = ?2",
+        params![id.0, env.code()],
+    )
+    .map_err(backend)?;
+    counts::add(conn, UserId(owner), env, -1, -pins)
 }
 
 pub fn content_counts(conn: &Connection, user: UserId, env: Env) -> StoreResult<ContentCounts> {

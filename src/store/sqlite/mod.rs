@@ -1,7 +1,9 @@
 //! The embedded SQLite store, pinbox's default: one file in the data dir, WAL, durable commits.
 
 mod accounts;
+mod auth_cache;
 mod boards;
+mod counts;
 pub mod engine;
 pub mod migrate;
 mod pins;
@@ -28,6 +30,7 @@ pub const DB_FILE: &str = "pinbox.sqlite3";
 
 pub struct SqliteStore {
     engine: Arc<Engine>,
+    auth: auth_cache::AuthCache,
     /// Keeps an ephemeral store's directory alive until the store is dropped.
     _tempdir: Option<tempfile::TempDir>,
     path: PathBuf,
@@ -48,6 +51,7 @@ impl SqliteStore {
         })?;
         Ok(SqliteStore {
             engine,
+            auth: open_auth_cache(data_dir)?,
             _tempdir: None,
             path,
         })
@@ -65,6 +69,7 @@ impl SqliteStore {
         })?;
         Ok(SqliteStore {
             engine,
+            auth: open_auth_cache(dir.path())?,
             _tempdir: Some(dir),
             path,
         })
@@ -73,6 +78,12 @@ impl SqliteStore {
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+fn open_auth_cache(dir: &Path) -> StoreResult<auth_cache::AuthCache> {
+    let path = dir.join("pinbox.auth-epoch");
+    auth_cache::AuthCache::open(&path)
+        .map_err(|e| StoreError::Unavailable(format!("cannot map {}: {e}", path.display())))
 }
 
 /// Whether `e` is a UNIQUE violation whose message names `column` (`table.column`).
@@ -151,16 +162,28 @@ impl Store for SqliteStore {
     }
 
     async fn token_by_hash(&self, hash: &TokenHash) -> StoreResult<Option<Token>> {
-        let hash = *hash;
-        self.engine
-            .read(move |c| accounts::token_by_hash(c, &hash))
-            .await
+        if let Some(token) = self.auth.get(hash) {
+            return Ok(Some(token));
+        }
+        let epoch = self.auth.epoch();
+        let key = *hash;
+        let token = self
+            .engine
+            .read(move |c| accounts::token_by_hash(c, &key))
+            .await?;
+        if let Some(t) = &token {
+            self.auth.put(t.clone(), epoch);
+        }
+        Ok(token)
     }
 
     async fn revoke_token(&self, id: TokenId, at: Timestamp) -> StoreResult<()> {
-        self.engine
+        let result = self
+            .engine
             .write(move |c| accounts::revoke_token(c, id, at))
-            .await
+            .await;
+        self.auth.invalidate();
+        result
     }
 
     async fn create_board(&self, board: NewBoard, max_boards: u32) -> StoreResult<Board> {
@@ -245,6 +268,12 @@ impl Store for SqliteStore {
     async fn create_pin(&self, pin: NewPin, max_pins: u32) -> StoreResult<Pin> {
         self.engine
             .write(move |c| pins::create_pin(c, pin, max_pins))
+            .await
+    }
+
+    async fn import_pins(&self, pins: Vec<NewPin>) -> StoreResult<()> {
+        self.engine
+            .write(move |c| pins::import_pins(c, &pins))
             .await
     }
 

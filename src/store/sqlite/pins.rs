@@ -13,7 +13,7 @@ use crate::domain::pin::{
     CreativeType, NewPin, Pin, PinChanges, PinFilter, PinImage, PinMedia, PinScope, StoredImage,
 };
 use crate::store::sqlite::engine::backend;
-use crate::store::sqlite::is_unique_violation;
+use crate::store::sqlite::{counts, is_unique_violation};
 use crate::store::{Limit, StoreError, StoreResult};
 
 /// How many Pins' images a board shows as thumbnails.
@@ -122,15 +122,6 @@ pub fn put_image(conn: &Connection, img: &StoredImage) -> StoreResult<()> {
     Ok(())
 }
 
-/// Pins a user has in one environment: the sum of their boards' counters.
-fn pins_of(conn: &Connection, owner: UserId, env: Env) -> StoreResult<i64> {
-    conn.prepare_cached(
-        "SELECT COALESCE(SUM(pin_count), 0) FROM boards WHERE owner_id = ?1 AND env = ?2",
-    )
-    .and_then(|mut s| s.query_row(params![owner.0, env.code()], |r| r.get(0)))
-    .map_err(backend)
-}
-
 /// Checks that the board exists in `env` for `owner` and the section (if any) is on it.
 fn check_place(
     conn: &Connection,
@@ -175,7 +166,7 @@ fn bump_board(conn: &Connection, board: BoardId, delta: i64, at: Timestamp) -> S
 
 pub fn create_pin(conn: &Connection, pin: NewPin, max_pins: u32) -> StoreResult<Pin> {
     check_place(conn, pin.env, pin.owner_id, pin.board_id, pin.section_id)?;
-    if pins_of(conn, pin.owner_id, pin.env)? >= max_pins as i64 {
+    if counts::totals(conn, pin.owner_id, pin.env)?.1 >= max_pins as i64 {
         return Err(StoreError::LimitReached(Limit::Pins));
     }
     let media = media_json(&pin.media)?;
@@ -212,6 +203,7 @@ pub fn create_pin(conn: &Connection, pin: NewPin, max_pins: u32) -> StoreResult<
         match inserted {
             Ok(_) => {
                 bump_board(conn, pin.board_id, 1, pin.created_at)?;
+                counts::add(conn, pin.owner_id, pin.env, 0, 1)?;
                 return pin_by_id(conn, pin.env, id)?.ok_or(StoreError::NotFound("pin"));
             }
             Err(e) if is_unique_violation(&e, "pins.id") => id = PinId(random_id()),
@@ -221,6 +213,57 @@ pub fn create_pin(conn: &Connection, pin: NewPin, max_pins: u32) -> StoreResult<
     Err(StoreError::Backend(anyhow::anyhow!(
         "could not find a free Pin id"
     )))
+}
+
+pub fn import_pins(conn: &Connection, pins: &[NewPin]) -> StoreResult<()> {
+    let mut insert = conn
+        .prepare_cached(
+            "INSERT INTO pins (id, owner_id, env, app_id, board_id, section_id, title,
+                 description, link, alt_text, dominant_color, creative_type, is_standard,
+                 is_removable, parent_pin_id, media, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+        )
+        .map_err(backend)?;
+    let mut boards = std::collections::BTreeSet::new();
+    let mut per_owner = std::collections::BTreeMap::new();
+    for pin in pins {
+        *per_owner.entry((pin.owner_id, pin.env)).or_insert(0i64) += 1;
+        insert
+            .execute(params![
+                pin.id.0,
+                pin.owner_id.0,
+                pin.env.code(),
+                pin.app_id.map(|a| a.0),
+                pin.board_id.0,
+                pin.section_id.map(|s| s.0),
+                pin.title,
+                pin.description,
+                pin.link,
+                pin.alt_text,
+                pin.dominant_color,
+                pin.creative_type.as_str(),
+                pin.is_standard,
+                pin.is_removable,
+                pin.parent_pin_id.map(|p| p.0),
+                media_json(&pin.media)?,
+                pin.created_at.0
+            ])
+            .map_err(backend)?;
+        boards.insert(pin.board_id.0);
+    }
+    for board in boards {
+        conn.execute(
+            "UPDATE boards SET pin_count = (SELECT COUNT(*) FROM pins WHERE board_id = ?1),
+                 pins_modified_at = MAX(pins_modified_at, COALESCE((SELECT MAX(created_at) FROM pins WHERE board_id = ?1), 0))
+             WHERE id = ?1",
+            [board],
+        )
+        .map_err(backend)?;
+    }
+    for ((owner, env), n) in per_owner {
+        counts::add(conn, owner, env, 0, n)?;
+    }
+    Ok(())
 }
 
 pub fn pin_by_id(conn: &Connection, env: Env, id: PinId) -> StoreResult<Option<Pin>> {
@@ -280,19 +323,20 @@ pub fn update_pin(
 }
 
 pub fn delete_pin(conn: &Connection, env: Env, id: PinId, at: Timestamp) -> StoreResult<()> {
-    let board: Option<i64> = conn
-        .prepare_cached("SELECT board_id FROM pins WHERE id = ?1 AND env = ?2")
+    let row: Option<(i64, i64)> = conn
+        .prepare_cached("SELECT board_id, owner_id FROM pins WHERE id = ?1 AND env = ?2")
         .and_then(|mut s| {
-            s.query_row(params![id.0, env.code()], |r| r.get(0))
+            s.query_row(params![id.0, env.code()], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()
         })
         .map_err(backend)?;
-    let Some(board) = board else {
+    let Some((board, owner)) = row else {
         return Err(StoreError::NotFound("pin"));
     };
     conn.execute("DELETE FROM pins WHERE id = ?1", [id.0])
         .map_err(backend)?;
-    bump_board(conn, BoardId(board), -1, at)
+    bump_board(conn, BoardId(board), -1, at)?;
+    counts::add(conn, UserId(owner), env, 0, -1)
 }
 
 /// Removes a section's Pins and keeps its board's counter right (the section row goes after).
@@ -306,16 +350,17 @@ pub fn delete_section_pins(
             "DELETE FROM pins WHERE section_id = ?1 AND board_id = ?2",
             params![section.0, board.0],
         )
-        .map_err(backend)?;
+        .map_err(backend)? as i64;
     if n > 0 {
-        let now: i64 = conn
+        let (at, owner, env): (i64, i64, i64) = conn
             .query_row(
-                "SELECT pins_modified_at FROM boards WHERE id = ?1",
+                "SELECT pins_modified_at, owner_id, env FROM boards WHERE id = ?1",
                 [board.0],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .map_err(backend)?;
-        bump_board(conn, board, -(n as i64), Timestamp(now))?;
+        bump_board(conn, board, -n, Timestamp(at))?;
+        counts::add(conn, UserId(owner), Env::from_code(env), 0, -n)?;
     }
     Ok(())
 }

@@ -1,0 +1,333 @@
+"""The pinbox benchmark: pinbox against the practical limit of this machine (a minimal axum
+server) and against what users would run instead (Stoplight Prism serving Pinterest's spec),
+measured side by side in one run with wrk, reported as ratios. Run it with bench/run.
+
+Figures are never asserted in tests; the targets below are checked here and reported."""
+
+import base64
+import json
+import os
+import re
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import zlib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+WORK = ROOT / "target" / "bench"
+PINBOX = ROOT / "target" / "release" / "pinbox"
+AXUM = ROOT / "target" / "release" / "examples" / "axum_limit"
+SPEC = Path(os.environ.get("PINBOX_SPEC", ROOT.parent / "shared" / "pinterest-openapi" / "openapi.json"))
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "64"))
+THREADS = 2
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def png(w, h, rgb):
+    row = b"\x00" + bytes(rgb) * w
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(row * h)) + chunk(b"IEND", b"")
+
+
+def distinct_pngs(path, n):
+    """n different 16x16 PNGs, base64, one per line: every POST makes its own renditions."""
+    with open(path, "w") as f:
+        for i in range(n):
+            f.write(base64.b64encode(png(16, 16, (i % 256, (i // 256) % 256, (i // 65536) % 256))).decode())
+            f.write("\n")
+
+
+def rss_mb(pid):
+    try:
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except FileNotFoundError:
+        pass
+    return float("nan")
+
+
+def http(method, url, token=None, body=None):
+    req = urllib.request.Request(url, data=json.dumps(body).encode() if body is not None else None, method=method)
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    if body is not None:
+        req.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return resp.status, json.loads(resp.read() or b"null")
+
+
+def wait_first_answer(url, token, started, timeout=60):
+    """Milliseconds from `started` until `url` answers 200."""
+    while time.monotonic() - started < timeout:
+        try:
+            status, _ = http("GET", url, token)
+            if status == 200:
+                return (time.monotonic() - started) * 1000
+        except Exception:
+            time.sleep(0.002)
+    raise RuntimeError(f"{url} never answered")
+
+
+class Process:
+    def __init__(self, args, env=None, ready=None):
+        self.proc = subprocess.Popen(
+            args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env={**os.environ, **(env or {})}
+        )
+        self.base = None
+        if ready:
+            for line in self.proc.stdout:
+                m = re.search(ready, line)
+                if m:
+                    self.base = m.group(1)
+                    break
+            if not self.base:
+                raise RuntimeError(f"{args[0]} exited before it was ready")
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def wrk(url, script, env, connections=CONNECTIONS, duration=DURATION):
+    """Runs wrk and returns requests/s, p50 and p99 latency (ms) and the count of non-2xx answers."""
+    out = subprocess.run(
+        ["wrk", f"-t{THREADS}", f"-c{connections}", f"-d{duration}", "--latency", "-s", str(BENCH / "lua" / script), url],
+        capture_output=True, text=True, env={**os.environ, **env}, check=True,
+    ).stdout
+
+    def latency(pct):
+        m = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)", out, re.M)
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "p50": latency(50), "p99": latency(99), "non2xx": int(bad.group(1)) if bad else 0}
+
+
+def wrk_pair(urls, script, envs):
+    """Two wrk runs at once (one per replica), half the connections each; throughput summed."""
+    procs = [
+        subprocess.Popen(
+            ["wrk", f"-t1", f"-c{CONNECTIONS // 2}", f"-d{DURATION}", "--latency", "-s", str(BENCH / "lua" / script), url],
+            stdout=subprocess.PIPE, text=True, env={**os.environ, **env},
+        )
+        for url, env in zip(urls, envs)
+    ]
+    results = []
+    for p in procs:
+        out, _ = p.communicate()
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+        p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)", out, re.M)
+        v, u = float(p99.group(1)), p99.group(2)
+        bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        results.append({"rps": rps, "p99": v / 1000 if u == "us" else v * 1000 if u == "s" else v,
+                        "non2xx": int(bad.group(1)) if bad else 0})
+    return {"rps": sum(r["rps"] for r in results), "p50": float("nan"), "p99": max(r["p99"] for r in results),
+            "non2xx": sum(r["non2xx"] for r in results)}
+
+
+def seed(data_args, ids_file):
+    started = time.monotonic()
+    out = subprocess.run(
+        [str(PINBOX), "seed", "--ids-out", str(ids_file), *data_args], capture_output=True, text=True, check=True
+    )
+    info = json.loads(out.stdout)
+    info["wall_seconds"] = time.monotonic() - started
+    return info
+
+
+def serve_pinbox(data_args, extra=()):
+    started = time.monotonic()
+    p = Process(
+        [str(PINBOX), "serve", "--addr", "127.0.0.1:0", "--no-demo",
+         "--max-boards-per-user", "1000000000", "--max-pins-per-user", "1000000000", *data_args, *extra],
+        env={"PINBOX_LOG": "error"}, ready=r"pinbox listening on (\S+)",
+    )
+    return p, started
+
+
+def deep_bookmark(base, token, board, page):
+    """Walks a board's Pins 250 at a time to the bookmark of `page` (1-based)."""
+    bookmark = None
+    for _ in range(page - 1):
+        q = f"?page_size=250" + (f"&bookmark={bookmark}" if bookmark else "")
+        _, body = http("GET", f"{base}/v5/boards/{board}/pins{q}", token)
+        bookmark = body["bookmark"]
+    return bookmark
+
+
+def main():
+    WORK.mkdir(parents=True, exist_ok=True)
+    results = {}
+    notes = {}
+    ids_file = WORK / "pin-ids.txt"
+    images_file = WORK / "pngs.txt"
+    distinct_pngs(images_file, 40_000)
+
+    # --- pinbox on SQLite, seeded at Pinterest's volume limits -------------------------------
+    data = WORK / "sqlite-data"
+    shutil.rmtree(data, ignore_errors=True)
+    log("seeding 2,000 boards and 200,000 Pins (SQLite)")
+    info = seed(["--data-dir", str(data)], ids_file)
+    notes["seed_sqlite_s"] = info["wall_seconds"]
+    token, board = info["token"], info["big_board"]
+
+    server, started = serve_pinbox(["--data-dir", str(data)])
+    base = server.base
+    notes["pinbox_first_answer_ms"] = wait_first_answer(f"{base}/v5/user_account", token, started)
+    time.sleep(0.5)
+    notes["pinbox_idle_rss_mb"] = rss_mb(server.pid)
+    env = {"BENCH_TOKEN": token, "BENCH_IDS": str(ids_file), "BENCH_IMAGES": str(images_file), "BENCH_BOARD": board}
+
+    log("pinbox: GET one Pin")
+    results["GET /v5/pins/{id}"] = wrk(base, "get_pin.lua", env)
+    log("pinbox: board Pins, first page of 250")
+    results["GET /v5/boards/{id}/pins?page_size=250 (page 1)"] = wrk(
+        base, "get_path.lua", {**env, "BENCH_PATH": f"/v5/boards/{board}/pins?page_size=250"})
+    log("pinbox: board Pins, page 790 of 250")
+    bookmark = deep_bookmark(base, token, board, 790)
+    results["GET /v5/boards/{id}/pins?page_size=250 (page 790)"] = wrk(
+        base, "get_path.lua", {**env, "BENCH_PATH": f"/v5/boards/{board}/pins?page_size=250&bookmark={bookmark}"})
+    log("pinbox: list boards")
+    results["GET /v5/boards?page_size=25"] = wrk(base, "get_path.lua", {**env, "BENCH_PATH": "/v5/boards?page_size=25"})
+    notes["pinbox_loaded_rss_mb"] = rss_mb(server.pid)
+    log("pinbox: POST a Pin with a new PNG")
+    results["POST /v5/pins (new PNG, renditions)"] = wrk(base, "post_pin.lua", env)
+    log("pinbox: POST a board")
+    body_file = WORK / "board.json"
+    body_file.write_text('{"name": "bench board __N__", "description": "bench"}')
+    results["POST /v5/boards"] = wrk(base, "post_json.lua", {**env, "BENCH_PATH": "/v5/boards", "BENCH_BODY_FILE": str(body_file)})
+    notes["pinbox_after_load_rss_mb"] = rss_mb(server.pid)
+    server.stop()
+
+    # --- the references --------------------------------------------------------------------
+    log("axum limit: GET one Pin")
+    axum = Process([str(AXUM), "127.0.0.1:0"], ready=r"listening on (\S+)")
+    results["axum limit: GET /v5/pins/{id}"] = wrk(axum.base, "get_pin.lua", env)
+    axum.stop()
+
+    prism_bin = ROOT / "target" / "bench-node" / "node_modules" / ".bin" / "prism"
+    if prism_bin.exists():
+        log("prism: GET one Pin")
+        started = time.monotonic()
+        prism = Process([str(prism_bin), "mock", str(SPEC), "-h", "127.0.0.1", "-p", "4010"])
+        some_id = ids_file.read_text().split()[0]
+        notes["prism_first_answer_ms"] = wait_first_answer(f"http://127.0.0.1:4010/pins/{some_id}", "x", started)
+        notes["prism_rss_mb"] = rss_mb(prism.pid)
+        results["prism: GET /pins/{id}"] = wrk("http://127.0.0.1:4010", "get_pin.lua", {**env, "BENCH_PREFIX": ""})
+        notes["prism_loaded_rss_mb"] = rss_mb(prism.pid)
+        prism.stop()
+    else:
+        log("prism is not installed (bench/run installs it); skipping it")
+
+    # --- PostgreSQL: one replica and two ------------------------------------------------------
+    pg_url = os.environ.get("PINBOX_BENCH_DATABASE_URL") or os.environ.get("PINBOX_TEST_DATABASE_URL")
+    if pg_url:
+        schema = f"pinbox_bench_{os.getpid()}"
+        sep = "&" if "?" in pg_url else "?"
+        url = f"{pg_url}{sep}options=-c%20search_path%3D{schema}"
+        subprocess.run(["psql", pg_url, "-qc", f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"], check=True)
+        try:
+            pg_data = WORK / "pg-data"
+            shutil.rmtree(pg_data, ignore_errors=True)
+            pg_args = ["--database-url", url, "--data-dir", str(pg_data)]
+            log("seeding 2,000 boards and 200,000 Pins (PostgreSQL)")
+            pg_ids = WORK / "pg-pin-ids.txt"
+            pinfo = seed(pg_args, pg_ids)
+            notes["seed_postgres_s"] = pinfo["wall_seconds"]
+            penv = {**env, "BENCH_TOKEN": pinfo["token"], "BENCH_IDS": str(pg_ids), "BENCH_BOARD": pinfo["big_board"]}
+            media = ["--media-dir", str(pg_data / "media")]
+            one, _ = serve_pinbox(pg_args, media)
+            log("postgres, one replica: GET one Pin, POST a Pin")
+            results["PostgreSQL, 1 replica: GET /v5/pins/{id}"] = wrk(one.base, "get_pin.lua", penv)
+            results["PostgreSQL, 1 replica: POST /v5/pins"] = wrk(one.base, "post_pin.lua", penv)
+            two, _ = serve_pinbox(pg_args, media)
+            log("postgres, two replicas: GET one Pin, POST a Pin")
+            results["PostgreSQL, 2 replicas: GET /v5/pins/{id}"] = wrk_pair([one.base, two.base], "get_pin.lua", [penv, penv])
+            results["PostgreSQL, 2 replicas: POST /v5/pins"] = wrk_pair([one.base, two.base], "post_pin.lua", [penv, penv])
+            one.stop()
+            two.stop()
+        finally:
+            subprocess.run(["psql", pg_url, "-qc", f"DROP SCHEMA IF EXISTS {schema} CASCADE"], check=False)
+    else:
+        log("PINBOX_BENCH_DATABASE_URL / PINBOX_TEST_DATABASE_URL not set: skipping the PostgreSQL workloads")
+
+    report(results, notes)
+
+
+def report(results, notes):
+    limit = results.get("axum limit: GET /v5/pins/{id}", {}).get("rps")
+    prism = results.get("prism: GET /pins/{id}", {}).get("rps")
+    machine = f"{os.cpu_count()} cores, {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB"
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Made by `bench/run` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; machine: {machine}, "
+        f"Linux {os.uname().release}. wrk with {THREADS} threads and {CONNECTIONS} connections for {DURATION} "
+        "per workload, on the same machine as the servers; pinbox release build, SQLite data dir seeded "
+        "with 2,000 boards and 200,000 Pins (all on one board) for one account.",
+        "",
+        "| workload | req/s | p50 ms | p99 ms | non-2xx | × axum limit | × Prism |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, r in results.items():
+        ratio_limit = f"{r['rps'] / limit:.2f}" if limit else "-"
+        ratio_prism = f"{r['rps'] / prism:.1f}" if prism else "-"
+        p50 = "-" if r["p50"] != r["p50"] else f"{r['p50']:.2f}"
+        lines.append(f"| {name} | {r['rps']:,.0f} | {p50} | {r['p99']:.2f} | {r['non2xx']} | {ratio_limit} | {ratio_prism} |")
+    get_pin = results["GET /v5/pins/{id}"]
+    first, deep = results["GET /v5/boards/{id}/pins?page_size=250 (page 1)"], results["GET /v5/boards/{id}/pins?page_size=250 (page 790)"]
+    targets = [
+        ("GET one Pin ≥ 0.5 × axum limit", limit and get_pin["rps"] / limit >= 0.5, f"{get_pin['rps'] / limit:.2f}×" if limit else "-"),
+        ("GET one Pin ≥ 50 × Prism", prism and get_pin["rps"] / prism >= 50, f"{get_pin['rps'] / prism:.0f}×" if prism else "-"),
+        ("GET one Pin p99 < 5 ms at 64 connections", get_pin["p99"] < 5, f"{get_pin['p99']:.2f} ms"),
+        ("deep page (790) costs ≤ 1.5 × page 1", first["rps"] / deep["rps"] <= 1.5, f"{first['rps'] / deep['rps']:.2f}×"),
+        ("POST a Pin with renditions ≥ 1,000/s", results["POST /v5/pins (new PNG, renditions)"]["rps"] >= 1000,
+         f"{results['POST /v5/pins (new PNG, renditions)']['rps']:,.0f}/s"),
+        ("POST a board ≥ 3,000/s", results["POST /v5/boards"]["rps"] >= 3000, f"{results['POST /v5/boards']['rps']:,.0f}/s"),
+        ("start to first answer < 100 ms (existing data dir)", notes["pinbox_first_answer_ms"] < 100, f"{notes['pinbox_first_answer_ms']:.0f} ms"),
+        ("idle RSS < 30 MB", notes["pinbox_idle_rss_mb"] < 30, f"{notes['pinbox_idle_rss_mb']:.1f} MB"),
+        ("RSS with the 200,000-Pin data set < 150 MB", notes["pinbox_after_load_rss_mb"] < 150, f"{notes['pinbox_after_load_rss_mb']:.1f} MB"),
+        ("seeding takes < 60 s", notes["seed_sqlite_s"] < 60, f"{notes['seed_sqlite_s']:.1f} s"),
+    ]
+    lines += ["", "| target | met | measured |", "|---|:---:|---:|"]
+    for name, met, measured in targets:
+        lines.append(f"| {name} | {'yes' if met else 'NO'} | {measured} |")
+    lines += ["", "| other figures | |", "|---|---:|"]
+    for k, v in notes.items():
+        lines.append(f"| {k} | {v:,.1f} |")
+    text = "\n".join(lines) + "\n"
+    out = BENCH / "results" / "latest.md"
+    out.write_text(text)
+    print(text)
+    log(f"written to {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+//! `pinbox seed`: fills a store with one account at Pinterest's volume limits (2,000 boards,
+//! 200,000 Pins by default) straight through the store, for benchmarks and load tests.
+
+use std::io::Write;
+use std::time::Instant;
+
+use clap::Args;
+use serde_json::json;
+
+use crate::cli::DataDirArg;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::domain::app::Tier;
+use crate::domain::board::{NewBoard, Privacy};
+use crate::domain::env::Env;
+use crate::domain::ids::{BoardId, PinId};
+use crate::domain::pin::{CreativeType, NewPin, PinImage, PinMedia};
+use crate::domain::scope::Scopes;
+use crate::domain::user::AccountType;
+use crate::server::open_pinbox;
+
+#[derive(Args)]
+pub struct SeedArgs {
+    /// Username of the account to fill (created if missing).
+    #[arg(long, default_value = "bench")]
+    user: String,
+    #[arg(long, default_value_t = 2_000)]
+    boards: u32,
+    /// Pins, all on the first board (so one board holds them all, as deep pages need).
+    #[arg(long, default_value_t = 200_000)]
+    pins: u32,
+    /// Write every Pin id here, one per line.
+    #[arg(long)]
+    ids_out: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    data: DataDirArg,
+}
+
+const CHUNK: usize = 10_000;
+
+fn progress(what: &str, done: usize, total: usize, started: Instant) {
+    let pct = (done * 100).checked_div(total).unwrap_or(100);
+    let bar: String = (0..30)
+        .map(|i| if i * 100 / 30 < pct { '#' } else { '.' })
+        .collect();
+    eprint!(
+        "\r  {what:<7} [{bar}] {done:>7}/{total} ({pct:>3}%) {:>5.1}s",
+        started.elapsed().as_secs_f64()
+    );
+    if done == total {
+        eprintln!();
+    }
+    let _ = std::io::stderr().flush();
+}
+
+/// A small real PNG, rendered like any uploaded image, that every seeded Pin shows.
+fn seed_png() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(64, 48, |x, y| {
+        image::Rgb([(x * 4) as u8, (y * 5) as u8, 120])
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .expect("encoding an in-memory PNG");
+    out
+}
+
+pub async fn run(args: SeedArgs) -> anyhow::Result<()> {
+    let config = Config {
+        storage: args.data.storage(),
+        media_dir: Some(args.data.data_dir.join("media")),
+        ..Config::default()
+    };
+    let pinbox = open_pinbox(&config, Clock::system()).await?;
+    let started = Instant::now();
+    let user = match pinbox.store.user_by_username(&args.user).await? {
+        Some(u) => u,
+        None => {
+            pinbox
+                .create_user(&args.user, None, AccountType::Pinner)
+                .await?
+        }
+    };
+    let app = pinbox
+        .create_app(&user, "seeded app", vec![], Tier::Standard)
+        .await?;
+    let token = pinbox
+        .issue_access_token(Some(user.id), app.app.id, Scopes::CONTENT, Env::Production)
+        .await?;
+    eprintln!(
+        "seeding {} boards and {} Pins for {}",
+        args.boards, args.pins, args.user
+    );
+
+    let now = pinbox.clock.now();
+    let mut boards = Vec::with_capacity(args.boards as usize);
+    for i in 0..args.boards {
+        let board = pinbox
+            .store
+            .create_board(
+                NewBoard {
+                    id: BoardId::random(),
+                    owner_id: user.id,
+                    env: Env::Production,
+                    name: format!("Seeded board {i}"),
+                    description: Some("seeded".into()),
+                    privacy: Privacy::Public,
+                    is_ads_only: false,
+                    created_at: now,
+                },
+                u32::MAX,
+            )
+            .await?;
+        boards.push(board.id);
+        if i % 100 == 99 || i + 1 == args.boards {
+            progress("boards", i as usize + 1, args.boards as usize, started);
+        }
+    }
+    let image = pinbox
+        .ingest_image(seed_png(), Some("image/png"), "seed")
+        .await?;
+    let media = PinMedia::Image {
+        image: PinImage::Stored(image.as_ref()),
+    };
+    let mut ids = Vec::with_capacity(args.pins as usize);
+    if let Some(&board) = boards.first() {
+        let total = args.pins as usize;
+        let mut done = 0;
+        while done < total {
+            let n = CHUNK.min(total - done);
+            let chunk: Vec<NewPin> = (done..done + n)
+                .map(|i| NewPin {
+                    id: PinId::random(),
+                    owner_id: user.id,
+                    env: Env::Production,
+                    app_id: Some(app.app.id),
+                    board_id: board,
+                    section_id: None,
+                    title: Some(format!("Seeded Pin {i}")),
+                    description: Some("A Pin made by pinbox seed".into()),
+                    link: Some("https://example.com/".into()),
+                    alt_text: None,
+                    dominant_color: Some(image.dominant_color.clone()),
+                    creative_type: CreativeType::Regular,
+                    is_standard: true,
+                    is_removable: false,
+                    parent_pin_id: None,
+                    media: media.clone(),
+                    created_at: now.plus(std::time::Duration::from_millis(i as u64)),
+                })
+                .collect();
+            ids.extend(chunk.iter().map(|p| p.id.0));
+            pinbox.store.import_pins(chunk).await?;
+            done += n;
+            progress("pins", done, total, started);
+        }
+    }
+    if let Some(path) = &args.ids_out {
+        let text: String = ids.iter().map(|id| format!("{id}\n")).collect();
+        std::fs::write(path, text)?;
+    }
+    pinbox.store.close().await?;
+    println!(
+        "{}",
+        json!({
+            "user": user.username,
+            "token": token.secret,
+            "app_id": app.app.id.to_string(),
+            "big_board": boards.first().map(|b| b.to_string()),
+            "boards": boards.len(),
+            "pins": ids.len(),
+            "seconds": started.elapsed().as_secs_f64(),
+        })
+    );
+    Ok(())
+}
