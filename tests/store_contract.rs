@@ -18,6 +18,68 @@ mod sqlite {
     }
 
     pinbox::store_contract_suite!(fresh);
+
+    /// Token lookups are cached in memory; a revocation by another process on the same data dir
+    /// (here: a second store on the same files, as the CLI would be) must still count at once.
+    #[tokio::test]
+    async fn a_revocation_by_another_process_is_seen_on_the_next_lookup() {
+        use pinbox::domain::app::{NewApp, Tier};
+        use pinbox::domain::env::Env;
+        use pinbox::domain::ids::{AppId, TokenId, UserId};
+        use pinbox::domain::scope::Scopes;
+        use pinbox::domain::token::{self, NewToken, TokenKind};
+        use pinbox::domain::user::{AccountType, NewUser};
+
+        let dir = tempfile::tempdir().unwrap();
+        let server = SqliteStore::open(dir.path(), Timestamp(0)).unwrap();
+        let cli = SqliteStore::open(dir.path(), Timestamp(0)).unwrap();
+        let user = server
+            .create_user(NewUser {
+                id: UserId::random(),
+                username: "u_1".into(),
+                account_type: AccountType::Pinner,
+                business_name: None,
+                password_hash: None,
+                created_at: Timestamp(0),
+            })
+            .await
+            .unwrap();
+        let app = server
+            .create_app(NewApp {
+                id: AppId::random(),
+                owner_id: user.id,
+                name: "a".into(),
+                secret_hash: [0; 32],
+                redirect_uris: vec![],
+                tier: Tier::Standard,
+                created_at: Timestamp(0),
+            })
+            .await
+            .unwrap();
+        let minted = token::mint(TokenKind::Access);
+        let t = server
+            .create_token(NewToken {
+                id: TokenId::random(),
+                hash: minted.hash,
+                kind: TokenKind::Access,
+                user_id: Some(user.id),
+                app_id: app.id,
+                scopes: Scopes::CONTENT,
+                env: Env::Production,
+                created_at: Timestamp(0),
+                expires_at: Timestamp(i64::MAX),
+            })
+            .await
+            .unwrap();
+        // Twice, so the second answer comes from the cache.
+        for _ in 0..2 {
+            let seen = server.token_by_hash(&minted.hash).await.unwrap().unwrap();
+            assert!(seen.revoked_at.is_none());
+        }
+        cli.revoke_token(t.id, Timestamp(5)).await.unwrap();
+        let seen = server.token_by_hash(&minted.hash).await.unwrap().unwrap();
+        assert_eq!(seen.revoked_at, Some(Timestamp(5)), "the cached token was used after revocation");
+    }
 }
 
 mod postgres {
