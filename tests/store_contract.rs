@@ -78,7 +78,11 @@ mod sqlite {
         }
         cli.revoke_token(t.id, Timestamp(5)).await.unwrap();
         let seen = server.token_by_hash(&minted.hash).await.unwrap().unwrap();
-        assert_eq!(seen.revoked_at, Some(Timestamp(5)), "the cached token was used after revocation");
+        assert_eq!(
+            seen.revoked_at,
+            Some(Timestamp(5)),
+            "the cached token was used after revocation"
+        );
     }
 }
 

@@ -4,8 +4,8 @@
 
 use std::io::Cursor;
 
-use image::imageops::FilterType;
-use image::{DynamicImage, GenericImageView, ImageFormat, ImageReader, Limits, RgbImage};
+use fast_image_resize as fr;
+use image::{DynamicImage, ImageFormat, ImageReader, Limits, RgbImage};
 use sha2::{Digest, Sha256};
 
 /// Formats pinbox accepts, told apart by their leading bytes.
@@ -103,6 +103,11 @@ impl Rendition {
 
     pub fn parse(name: &str) -> Option<Rendition> {
         Rendition::ALL.into_iter().find(|r| r.name() == name)
+    }
+
+    /// Whether the rendition is center-cropped to its shape (rather than scaled to a width).
+    pub fn crops(self) -> bool {
+        matches!(self, Rendition::S150x150 | Rendition::S400x300)
     }
 
     /// The size of this rendition of a `w`×`h` original.
@@ -250,11 +255,7 @@ pub fn process(
         return Err(ImageError::Corrupt("the image has no pixels".into()));
     }
     let dominant_color = dominant_color(&rgb);
-    let mut renditions = Vec::with_capacity(4);
-    for r in Rendition::ALL {
-        let img = render(&rgb, r);
-        renditions.push((r, encode_jpeg(&img)?));
-    }
+    let renditions = render_all(&rgb)?;
     Ok(Processed {
         info: ImageInfo {
             key: image_key(bytes),
@@ -283,44 +284,62 @@ fn flatten_on_white(img: &DynamicImage) -> RgbImage {
     out
 }
 
-fn render(src: &RgbImage, r: Rendition) -> RgbImage {
+/// Makes each rendition as JPEG. Renditions of the same size (`600x` and `1200x` of an image
+/// narrower than 600 pixels) are encoded once and shared.
+fn render_all(src: &RgbImage) -> Result<Vec<(Rendition, Vec<u8>)>, ImageError> {
     let (w, h) = src.dimensions();
-    let (tw, th) = r.dimensions(w, h);
-    match r {
-        Rendition::S150x150 | Rendition::S400x300 => cover_crop(src, tw, th),
-        Rendition::W600 | Rendition::W1200 => {
-            if (tw, th) == (w, h) {
-                src.clone()
-            } else {
-                image::imageops::resize(src, tw, th, FilterType::Triangle)
-            }
+    let source = fr::images::ImageRef::new(w, h, src.as_raw(), fr::PixelType::U8x3)
+        .map_err(|e| ImageError::Corrupt(format!("preparing the image: {e}")))?;
+    let mut resizer = fr::Resizer::new();
+    let mut out: Vec<(Rendition, Vec<u8>)> = Vec::with_capacity(4);
+    for r in Rendition::ALL {
+        let (tw, th) = r.dimensions(w, h);
+        if let Some((_, jpeg)) = out
+            .iter()
+            .find(|(done, _)| done.dimensions(w, h) == (tw, th) && !done.crops() && !r.crops())
+        {
+            let jpeg = jpeg.clone();
+            out.push((r, jpeg));
+            continue;
         }
+        let pixels = if (tw, th) == (w, h) {
+            src.as_raw().clone()
+        } else {
+            let mut dst = fr::images::Image::new(tw, th, fr::PixelType::U8x3);
+            let mut options = fr::ResizeOptions::new()
+                .resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Bilinear));
+            if r.crops() {
+                let (x, y, cw, ch) = cover_crop(w, h, tw, th);
+                options = options.crop(x as f64, y as f64, cw as f64, ch as f64);
+            }
+            resizer
+                .resize(&source, &mut dst, &options)
+                .map_err(|e| ImageError::Corrupt(format!("resizing the image: {e}")))?;
+            dst.into_vec()
+        };
+        out.push((r, encode_jpeg(&pixels, tw, th)?));
     }
+    Ok(out)
 }
 
-/// Scales so the target is covered, then crops the center.
-fn cover_crop(src: &RgbImage, tw: u32, th: u32) -> RgbImage {
-    let (w, h) = src.dimensions();
-    // Crop the largest centered region with the target's aspect ratio, then scale it.
+/// The largest centered region with the target's aspect ratio: (x, y, width, height).
+fn cover_crop(w: u32, h: u32, tw: u32, th: u32) -> (u32, u32, u32, u32) {
     let (cw, ch) = if (w as u64) * (th as u64) > (h as u64) * (tw as u64) {
         (((h as u64 * tw as u64) / th as u64).max(1) as u32, h)
     } else {
         (w, ((w as u64 * th as u64) / tw as u64).max(1) as u32)
     };
-    let x = (w - cw) / 2;
-    let y = (h - ch) / 2;
-    let view = src.view(x, y, cw, ch).to_image();
-    if (cw, ch) == (tw, th) {
-        view
-    } else {
-        image::imageops::resize(&view, tw, th, FilterType::Triangle)
-    }
+    ((w - cw) / 2, (h - ch) / 2, cw, ch)
 }
 
-fn encode_jpeg(img: &RgbImage) -> Result<Vec<u8>, ImageError> {
+fn encode_jpeg(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, ImageError> {
+    let (w16, h16) = (
+        u16::try_from(w).map_err(|_| ImageError::Corrupt("too wide to encode".into()))?,
+        u16::try_from(h).map_err(|_| ImageError::Corrupt("too tall to encode".into()))?,
+    );
     let mut out = Vec::new();
-    let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85);
-    enc.encode_image(img)
+    jpeg_encoder::Encoder::new(&mut out, 85)
+        .encode(rgb, w16, h16, jpeg_encoder::ColorType::Rgb)
         .map_err(|e| ImageError::Corrupt(format!("encoding a rendition: {e}")))?;
     Ok(out)
 }
@@ -364,6 +383,7 @@ pub fn dominant_color(img: &RgbImage) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use image::GenericImageView;
 
     fn png(w: u32, h: u32, f: impl Fn(u32, u32) -> [u8; 3]) -> Vec<u8> {
         let img = RgbImage::from_fn(w, h, |x, y| image::Rgb(f(x, y)));
