@@ -41,6 +41,12 @@ impl Pinbox {
             return Ok(found);
         }
         let declared = declared.map(str::to_string);
+        let _slot = self
+            .media
+            .render_slots
+            .acquire()
+            .await
+            .map_err(|e| Error::internal(anyhow::anyhow!("waiting to render an image: {e}")))?;
         let processed = tokio::task::spawn_blocking(move || {
             images::process(&bytes, declared.as_deref(), limits)
         })

@@ -18,6 +18,9 @@ pub struct Media {
     pub files: FileStore,
     pub fetcher: Arc<Fetcher>,
     pub image_limits: ImageLimits,
+    /// Renditions are CPU-bound: as many at once as there are cores, so that a burst of uploads
+    /// queues instead of starting a thread (and its buffers) per request.
+    pub render_slots: Arc<tokio::sync::Semaphore>,
     /// Keeps an ephemeral media directory alive as long as any clone of this.
     _tempdir: Option<Arc<tempfile::TempDir>>,
 }
@@ -32,6 +35,9 @@ impl Media {
             files: FileStore::new(dir)?,
             fetcher: Arc::new(Fetcher::new(fetch)),
             image_limits,
+            render_slots: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
             _tempdir: None,
         })
     }
