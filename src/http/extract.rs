@@ -48,8 +48,9 @@ impl<S: Send + Sync> FromRequestParts<S> for PathParams {
 }
 
 impl PathParams {
-    /// A numeric id parameter. Digits that cannot be an id give 0, which matches nothing,
-    /// so the caller answers "not found" as Pinterest would.
+    /// A numeric id parameter. Anything that cannot be an id (not digits, or too large) gives 0,
+    /// which matches nothing, so the operation answers its own "not found" as for any unknown id:
+    /// a path that names no object is a 404, whatever it looks like.
     pub fn id(&self, name: &str) -> Result<i64> {
         let raw = self
             .0
@@ -57,12 +58,6 @@ impl PathParams {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
             .unwrap_or("");
-        if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Error::invalid(format!(
-                "'{name}' value '{}' must match the pattern: ^\\d+$",
-                truncate(raw, 64)
-            )));
-        }
         Ok(parse_digits(raw).unwrap_or(0))
     }
 }
