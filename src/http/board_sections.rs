@@ -1,6 +1,6 @@
 //! Board sections: `/v5/boards/{board_id}/sections` and `/v5/boards/{board_id}/sections/{section_id}`.
 
-use axum::Json;
+use crate::http::respond::Json;
 use axum::extract::State;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,6 @@
 //! Boards: `/v5/boards` and `/v5/boards/{board_id}`.
 
-use axum::Json;
+use crate::http::respond::Json;
 use axum::extract::State;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};

@@ -1,7 +1,7 @@
 //! Pins: `/v5/pins`, `/v5/pins/{pin_id}`, `/v5/pins/{pin_id}/save`, and the Pin lists of
 //! boards and board sections.
 
-use axum::Json;
+use crate::http::respond::Json;
 use axum::extract::{Request, State};
 use axum::response::Response;
 use serde::{Deserialize, Serialize};

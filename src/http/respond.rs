@@ -1,6 +1,6 @@
 //! Turns pinbox's one error type into Pinterest's error response, and builds JSON answers.
 
-use axum::Json;
+use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -50,6 +50,24 @@ impl IntoResponse for Error {
             response.headers_mut().insert("x-pinbox-missing-scopes", v);
         }
         response
+    }
+}
+
+/// A JSON answer, written straight into one buffer sized for a typical answer: the extractor's
+/// counterpart in axum starts small and grows (and copies) several times for a single Pin.
+pub struct Json<T>(pub T);
+
+impl<T: Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        let mut body = Vec::with_capacity(1024);
+        match serde_json::to_writer(&mut body, &self.0) {
+            Ok(()) => (
+                [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+                body,
+            )
+                .into_response(),
+            Err(e) => Error::internal(e).into_response(),
+        }
     }
 }
 

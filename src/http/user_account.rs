@@ -1,6 +1,6 @@
 //! The user account: `/v5/user_account`.
 
-use axum::Json;
+use crate::http::respond::Json;
 use axum::extract::State;
 use serde::Serialize;
 

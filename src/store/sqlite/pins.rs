@@ -1,6 +1,8 @@
 //! Pins, their images and the engagement log in SQLite. Board counters (`pin_count`,
 //! `pins_modified_at`) change in the same transaction as the Pins they count.
 
+use std::sync::LazyLock;
+
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
@@ -25,11 +27,15 @@ const PIN_SELECT: &str = "SELECT p.seq, p.id, p.owner_id, u.username, p.env, p.a
         p.media, p.created_at
      FROM pins p JOIN boards b ON b.id = p.board_id JOIN users u ON u.id = p.owner_id";
 
+/// `PIN_SELECT` for one Pin by id and environment; built once, as the statement cache is keyed by it.
+static PIN_BY_ID: LazyLock<String> =
+    LazyLock::new(|| format!("{PIN_SELECT} WHERE p.id = ?1 AND p.env = ?2"));
+
 fn pin_from_row(r: &Row<'_>) -> rusqlite::Result<Pin> {
-    let privacy: String = r.get(7)?;
-    let creative: String = r.get(14)?;
-    let media: String = r.get(19)?;
-    let media = serde_json::from_str::<PinMedia>(&media).map_err(|e| {
+    // Borrowed, not copied: every Pin read goes through here.
+    let privacy = r.get_ref(7)?.as_str()?;
+    let creative = r.get_ref(14)?.as_str()?;
+    let media = serde_json::from_slice::<PinMedia>(r.get_ref(19)?.as_bytes()?).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(19, rusqlite::types::Type::Text, Box::new(e))
     })?;
     Ok(Pin {
@@ -40,14 +46,14 @@ fn pin_from_row(r: &Row<'_>) -> rusqlite::Result<Pin> {
         env: Env::from_code(r.get(4)?),
         app_id: r.get::<_, Option<i64>>(5)?.map(AppId),
         board_id: BoardId(r.get(6)?),
-        board_privacy: Privacy::parse(&privacy).unwrap_or(Privacy::Secret),
+        board_privacy: Privacy::parse(privacy).unwrap_or(Privacy::Secret),
         section_id: r.get::<_, Option<i64>>(8)?.map(SectionId),
         title: r.get(9)?,
         description: r.get(10)?,
         link: r.get(11)?,
         alt_text: r.get(12)?,
         dominant_color: r.get(13)?,
-        creative_type: CreativeType::parse(&creative).unwrap_or(CreativeType::Regular),
+        creative_type: CreativeType::parse(creative).unwrap_or(CreativeType::Regular),
         is_standard: r.get(15)?,
         has_been_promoted: r.get(16)?,
         is_removable: r.get(17)?,
@@ -267,7 +273,7 @@ pub fn import_pins(conn: &Connection, pins: &[NewPin]) -> StoreResult<()> {
 }
 
 pub fn pin_by_id(conn: &Connection, env: Env, id: PinId) -> StoreResult<Option<Pin>> {
-    conn.prepare_cached(&format!("{PIN_SELECT} WHERE p.id = ?1 AND p.env = ?2"))
+    conn.prepare_cached(&PIN_BY_ID)
         .and_then(|mut s| {
             s.query_row(params![id.0, env.code()], pin_from_row)
                 .optional()
