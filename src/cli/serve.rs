@@ -144,7 +144,11 @@ async fn create_demo(pinbox: &Pinbox, public_url: &str) -> anyhow::Result<()> {
         .create_app(
             &user,
             "pinbox demo app",
-            vec!["http://localhost:8085/callback".to_string()],
+            // The second is pinbox's own callback, so `curl -L` can run the OAuth flow at once.
+            vec![
+                "http://localhost:8085/callback".to_string(),
+                format!("{public_url}/_pinbox/oauth/callback"),
+            ],
             Tier::Standard,
         )
         .await?;
