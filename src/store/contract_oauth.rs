@@ -191,6 +191,11 @@ pub async fn a_password_change_revokes_the_users_tokens_and_ends_sessions(store:
     };
     store.create_session(session(&alice, 1)).await.unwrap();
     store.create_session(session(&bob, 2)).await.unwrap();
+    let pending = OAuthCode {
+        hash: [9; 32],
+        ..code(&a, &alice, 9)
+    };
+    store.create_oauth_code(pending).await.unwrap();
 
     let n = store
         .set_password(alice.id, "new hash".into(), Timestamp(T0.0 + 9))
@@ -204,6 +209,15 @@ pub async fn a_password_change_revokes_the_users_tokens_and_ends_sessions(store:
     assert!(!revoked(&store, &app_token).await);
     assert!(store.session(&[1; 32]).await.unwrap().is_none());
     assert!(store.session(&[2; 32]).await.unwrap().is_some());
+    assert_eq!(
+        store
+            .oauth_code(&[9; 32])
+            .await
+            .unwrap()
+            .unwrap()
+            .expires_at,
+        Timestamp(T0.0 + 9)
+    );
     assert_eq!(
         store
             .user(alice.id)

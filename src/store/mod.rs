@@ -84,9 +84,9 @@ pub trait Store: Send + Sync + 'static {
     /// Boards and Pins a user owns in one environment, by board privacy.
     async fn content_counts(&self, user: UserId, env: Env) -> StoreResult<ContentCounts>;
     // OAuth (issue 7)
-    /// Sets a new password hash and, in the same transaction, revokes every token of the user and
-    /// ends their sign-in sessions (seed 002: a changed password logs the user out). Returns how
-    /// many tokens it revoked.
+    /// Sets a new password hash and, in the same transaction, revokes every token of the user,
+    /// ends their sign-in sessions and expires their unused codes at `at` (seed 002: a changed
+    /// password logs the user out). Returns how many tokens it revoked.
     async fn set_password(
         &self,
         user: UserId,

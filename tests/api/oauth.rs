@@ -570,6 +570,7 @@ async fn a_password_change_ends_every_token_of_the_user() {
     let bob = dev(&app, "bob").await;
     let (access, refresh_token) = tokens(&app, &alice, "user_accounts:read").await;
     let (bobs, _) = tokens(&app, &bob, "user_accounts:read").await;
+    let pending = code_for(&app, &alice, alice.user.id, "user_accounts:read").await;
     let n = app
         .pinbox
         .set_password("alice", "a brand new password")
@@ -585,6 +586,10 @@ async fn a_password_change_ends_every_token_of_the_user() {
         .await
         .expect_error(400, 1, "revoked");
     assert_eq!(account_status(&app, &bobs).await, 200);
+    // A code approved before the change brings no tokens after it.
+    exchange(&app, &alice, &pending)
+        .await
+        .expect_error(400, 1, "expired");
 }
 
 #[tokio::test]

@@ -42,6 +42,13 @@ pub async fn set_password(
     tx.execute("DELETE FROM oauth_sessions WHERE user_id = $1", &[&user.0])
         .await
         .map_err(pg)?;
+    // A code approved before the change must not bring new tokens after it.
+    tx.execute(
+        "UPDATE oauth_codes SET expires_at = $2 WHERE user_id = $1 AND used_at IS NULL AND expires_at > $2",
+        &[&user.0, &at.0],
+    )
+    .await
+    .map_err(pg)?;
     tx.commit().await.map_err(pg)?;
     Ok(revoked)
 }

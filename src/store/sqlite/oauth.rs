@@ -36,6 +36,12 @@ pub fn set_password(
         .map_err(backend)?;
     conn.execute("DELETE FROM oauth_sessions WHERE user_id = ?1", [user.0])
         .map_err(backend)?;
+    // A code approved before the change must not bring new tokens after it.
+    conn.execute(
+        "UPDATE oauth_codes SET expires_at = ?2 WHERE user_id = ?1 AND used_at IS NULL AND expires_at > ?2",
+        params![user.0, at.0],
+    )
+    .map_err(backend)?;
     Ok(revoked as u64)
 }
 
