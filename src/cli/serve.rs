@@ -170,6 +170,11 @@ async fn create_demo(pinbox: &Pinbox, public_url: &str) -> anyhow::Result<()> {
         "  try    curl -H 'Authorization: Bearer {}' {public_url}/v5/user_account",
         token.secret
     );
+    println!(
+        "  oauth  {public_url}/oauth/?client_id={}&redirect_uri={public_url}/_pinbox/oauth/callback\
+         &response_type=code&scope=boards:read,pins:read,user_accounts:read&state=demo",
+        app.app.id
+    );
     Ok(())
 }
 

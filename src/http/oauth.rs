@@ -125,7 +125,11 @@ async fn token_revoke(
     client: Client,
     form: FormBody,
 ) -> Result<Response> {
-    let token = form.required("token")?;
+    // An empty token is schema-valid and names no token: revoking it, like revoking an unknown
+    // one, leaves nothing working that worked before (RFC 7009), so it is not an error.
+    let token = form
+        .optional("token")?
+        .ok_or_else(|| Error::invalid("Missing field: 'token' is required in the form body."))?;
     match form.optional("token_type_hint")? {
         None | Some("access_token") | Some("refresh_token") => {}
         Some(other) => {
