@@ -86,6 +86,14 @@ impl Pinbox {
             .filter(|s| hashes_match(&hash, &s.hash) && now < s.expires_at))
     }
 
+    /// The user a session is signed in as, if any (and if they still exist).
+    pub async fn session_user(&self, session: &Session) -> Result<Option<User>> {
+        match session.user_id {
+            None => Ok(None),
+            Some(id) => Ok(self.store.user(id).await?),
+        }
+    }
+
     pub async fn end_session(&self, secret: &str) -> Result<()> {
         self.store.delete_session(&hash_secret(secret)).await?;
         Ok(())

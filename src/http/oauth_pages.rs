@@ -313,30 +313,17 @@ async fn authorize_inner(app: &AppState, headers: &HeaderMap, query: &QueryParam
     if let Some(secret) = session_secret(headers)
         && let Some(session) = app.pinbox.session(&secret).await.map_err(internal)?
     {
-        return Ok(match signed_in_user(app, session.user_id).await? {
-            Some(user) => consent_page(&auth, &params, &user, &secret),
-            None => sign_in_page(StatusCode::OK, &auth, &params, &secret, None),
-        });
+        return Ok(
+            match app.pinbox.session_user(&session).await.map_err(internal)? {
+                Some(user) => consent_page(&auth, &params, &user, &secret),
+                None => sign_in_page(StatusCode::OK, &auth, &params, &secret, None),
+            },
+        );
     }
     let started = app.pinbox.start_session(None).await.map_err(internal)?;
     let mut response = sign_in_page(StatusCode::OK, &auth, &params, &started.secret, None);
     append_cookie(&mut response, app, &started.secret, SESSION_TTL.as_secs());
     Ok(response)
-}
-
-async fn signed_in_user(
-    app: &AppState,
-    user: Option<crate::domain::ids::UserId>,
-) -> std::result::Result<Option<User>, Response> {
-    match user {
-        None => Ok(None),
-        Some(id) => app
-            .pinbox
-            .store
-            .user(id)
-            .await
-            .map_err(|e| internal(e.into())),
-    }
 }
 
 fn append_cookie(response: &mut Response, app: &AppState, secret: &str, max_age: u64) {
