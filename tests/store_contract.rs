@@ -84,6 +84,117 @@ mod sqlite {
             "the cached token was used after revocation"
         );
     }
+
+    /// The OAuth writes that revoke tokens (a password change, a grant, a replayed code) must
+    /// reach a token another process has cached, like `revoke_token` does.
+    #[tokio::test]
+    async fn oauth_revocations_by_another_process_are_seen_on_the_next_lookup() {
+        use pinbox::domain::app::{NewApp, Tier};
+        use pinbox::domain::env::Env;
+        use pinbox::domain::ids::{AppId, GrantId, TokenId, UserId};
+        use pinbox::domain::oauth::OAuthCode;
+        use pinbox::domain::scope::Scopes;
+        use pinbox::domain::token::{self, NewToken, TokenKind};
+        use pinbox::domain::user::{AccountType, NewUser};
+
+        let dir = tempfile::tempdir().unwrap();
+        let server = SqliteStore::open(dir.path(), Timestamp(0)).unwrap();
+        let cli = SqliteStore::open(dir.path(), Timestamp(0)).unwrap();
+        let user = server
+            .create_user(NewUser {
+                id: UserId::random(),
+                username: "u_2".into(),
+                account_type: AccountType::Pinner,
+                business_name: None,
+                password_hash: None,
+                created_at: Timestamp(0),
+            })
+            .await
+            .unwrap();
+        let app = server
+            .create_app(NewApp {
+                id: AppId::random(),
+                owner_id: user.id,
+                name: "a".into(),
+                secret_hash: [0; 32],
+                redirect_uris: vec![],
+                tier: Tier::Standard,
+                created_at: Timestamp(0),
+            })
+            .await
+            .unwrap();
+        let new_token = || {
+            let minted = token::mint(TokenKind::Access);
+            (
+                NewToken {
+                    id: TokenId::random(),
+                    hash: minted.hash,
+                    kind: TokenKind::Access,
+                    user_id: Some(user.id),
+                    app_id: app.id,
+                    scopes: Scopes::CONTENT,
+                    env: Env::Production,
+                    created_at: Timestamp(0),
+                    expires_at: Timestamp(i64::MAX),
+                },
+                minted.hash,
+            )
+        };
+        let cached = async |hash| {
+            for _ in 0..2 {
+                let seen = server.token_by_hash(&hash).await.unwrap().unwrap();
+                assert!(seen.revoked_at.is_none());
+            }
+        };
+        let revoked = async |hash| {
+            let seen = server.token_by_hash(&hash).await.unwrap().unwrap();
+            assert!(
+                seen.revoked_at.is_some(),
+                "a cached token outlived its revocation"
+            );
+        };
+
+        // A grant revoked by the other process.
+        let (t, granted) = new_token();
+        let grant = GrantId::random();
+        server.create_grant_tokens(grant, vec![t]).await.unwrap();
+        cached(granted).await;
+        cli.revoke_grant(grant, Timestamp(5)).await.unwrap();
+        revoked(granted).await;
+
+        // A replayed code revokes what the first redemption issued.
+        let code = OAuthCode {
+            hash: [4; 32],
+            app_id: app.id,
+            user_id: user.id,
+            redirect_uri: "https://a.example/".into(),
+            scopes: Scopes::CONTENT,
+            grant_id: GrantId::random(),
+            created_at: Timestamp(0),
+            expires_at: Timestamp(600_000),
+            used_at: None,
+        };
+        server.create_oauth_code(code).await.unwrap();
+        let (t, redeemed) = new_token();
+        server
+            .redeem_oauth_code(&[4; 32], Timestamp(1), vec![t])
+            .await
+            .unwrap();
+        cached(redeemed).await;
+        cli.redeem_oauth_code(&[4; 32], Timestamp(2), vec![])
+            .await
+            .unwrap();
+        revoked(redeemed).await;
+
+        // A password change.
+        let (t, plain) = new_token();
+        server.create_token(t).await.unwrap();
+        cached(plain).await;
+        cli.set_password(user.id, "new".into(), Timestamp(7))
+            .await
+            .unwrap();
+        revoked(plain).await;
+    }
 }
 
 mod postgres {

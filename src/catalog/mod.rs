@@ -149,6 +149,26 @@ const fn op(
     }
 }
 
+/// An operation the app calls as an OAuth client, with HTTP Basic (app id and secret).
+const fn client_op(
+    id: &'static str,
+    method: Method,
+    path: &'static str,
+    category: RateCategory,
+    sandbox: Sandbox,
+) -> Operation {
+    Operation {
+        id,
+        method,
+        path,
+        auth: Auth::ClientBasic,
+        scopes: Scopes::EMPTY,
+        client_credentials: false,
+        category,
+        sandbox,
+    }
+}
+
 use Method::{Delete, Get, Patch, Post};
 use RateCategory::{OrgRead, OrgWrite};
 use Sandbox::Enabled;
@@ -178,6 +198,9 @@ pub static OPERATIONS: &[Operation] = &[
     op("pins/update", Patch, "/pins/{pin_id}", &[BoardsRead, BoardsWrite, PinsRead, PinsWrite], true, OrgWrite, Enabled),
     op("pins/delete", Delete, "/pins/{pin_id}", &[BoardsRead, BoardsWrite, PinsRead, PinsWrite], true, OrgWrite, Enabled),
     op("pins/save", Post, "/pins/{pin_id}/save", &[BoardsRead, BoardsWrite, PinsRead, PinsWrite], false, OrgWrite, Enabled),
+    // OAuth: the app authenticates as a client
+    client_op("oauth/token", Post, "/oauth/token", OrgRead, Enabled),
+    client_op("token/revoke", Post, "/oauth/token/revoke", OrgWrite, Enabled),
 ];
 
 pub fn by_id(id: &str) -> Option<&'static Operation> {

@@ -2,7 +2,7 @@
 
 use clap::{Args, Subcommand};
 
-use crate::cli::DataDirArg;
+use crate::cli::{DataDirArg, oauth_admin};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::Pinbox;
@@ -17,6 +17,8 @@ use crate::server::open_pinbox;
 pub enum UserCommand {
     /// Create a user; prints the user id.
     Create(UserCreate),
+    /// Change a user's password (from --password or stdin); ends all their tokens and sessions.
+    SetPassword(oauth_admin::UserSetPassword),
 }
 
 #[derive(Args)]
@@ -36,6 +38,18 @@ pub struct UserCreate {
 pub enum AppCommand {
     /// Create a developer app; prints its id, then its secret (shown only now).
     Create(AppCreate),
+    /// List apps: id, tier, owner and name, one per line.
+    List(oauth_admin::AppList),
+    /// Show an app: owner, tier, redirect URIs (never the secret).
+    Show(oauth_admin::AppRef),
+    /// Register a redirect URI (matched exactly in the OAuth flow).
+    AddRedirectUri(oauth_admin::AppUri),
+    /// Unregister a redirect URI.
+    RemoveRedirectUri(oauth_admin::AppUri),
+    /// Replace the app secret; prints the new one (shown only now). The old one stops working.
+    RotateSecret(oauth_admin::AppRef),
+    /// Set the access tier (trial or standard); it applies from the next request.
+    SetTier(oauth_admin::AppTier),
 }
 
 #[derive(Args)]
@@ -58,6 +72,8 @@ pub struct AppCreate {
 pub enum TokenCommand {
     /// Issue an access token; prints only the token.
     Issue(TokenIssue),
+    /// Report what a token is: app, user, scopes, environment, times and status.
+    Inspect(oauth_admin::TokenInspect),
 }
 
 #[derive(Args)]
@@ -77,7 +93,7 @@ pub struct TokenIssue {
     data: DataDirArg,
 }
 
-async fn open(data: &DataDirArg) -> anyhow::Result<Pinbox> {
+pub(super) async fn open(data: &DataDirArg) -> anyhow::Result<Pinbox> {
     let config = Config {
         storage: data.storage(),
         media_dir: Some(data.data_dir.join("media")),
@@ -102,6 +118,7 @@ pub async fn user(cmd: UserCommand) -> anyhow::Result<()> {
             println!("{}", result?.id);
             Ok(())
         }
+        UserCommand::SetPassword(args) => oauth_admin::set_password(args).await,
     }
 }
 
@@ -123,6 +140,7 @@ pub async fn app(cmd: AppCommand) -> anyhow::Result<()> {
             println!("{}", created.secret);
             Ok(())
         }
+        other => oauth_admin::app(other).await,
     }
 }
 
@@ -155,5 +173,6 @@ pub async fn token(cmd: TokenCommand) -> anyhow::Result<()> {
             println!("{}", result?.secret);
             Ok(())
         }
+        TokenCommand::Inspect(args) => oauth_admin::inspect(args).await,
     }
 }

@@ -37,6 +37,9 @@ pub struct Row {
     pub served: bool,
     pub scopes: Vec<String>,
     pub client_credentials: bool,
+    /// `client_basic` for the OAuth token endpoints (HTTP Basic with the app id and secret),
+    /// `bearer` for everything else.
+    pub auth: &'static str,
     pub category: String,
     pub sandbox: String,
 }
@@ -55,6 +58,7 @@ pub fn rows(spec: &Value) -> Vec<Row> {
             let id = op["operationId"].as_str().unwrap_or_default().to_string();
             let mut scopes = Vec::new();
             let mut client_credentials = false;
+            let mut auth = "bearer";
             for req in op["security"].as_array().into_iter().flatten() {
                 for (scheme, list) in req.as_object().into_iter().flatten() {
                     match scheme.as_str() {
@@ -67,7 +71,12 @@ pub fn rows(spec: &Value) -> Vec<Row> {
                                 .collect()
                         }
                         "client_credentials" => client_credentials = true,
-                        "basic" if scopes.is_empty() => scopes = vec!["(app id and secret)".into()],
+                        "basic" => {
+                            auth = "client_basic";
+                            if scopes.is_empty() {
+                                scopes = vec!["(app id and secret)".into()];
+                            }
+                        }
                         _ => {}
                     }
                 }
@@ -79,6 +88,7 @@ pub fn rows(spec: &Value) -> Vec<Row> {
                 path: path.clone(),
                 scopes,
                 client_credentials,
+                auth,
                 category: op["x-ratelimit-category"]
                     .as_str()
                     .unwrap_or("-")
@@ -140,6 +150,7 @@ fn json(rows: &[Row]) -> Value {
             "served": r.served,
             "scopes": r.scopes,
             "client_credentials": r.client_credentials,
+            "auth": r.auth,
             "category": r.category,
             "sandbox": r.sandbox,
         })).collect::<Vec<_>>(),

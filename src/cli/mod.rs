@@ -4,6 +4,7 @@
 
 mod admin;
 pub mod compat;
+mod oauth_admin;
 mod seed;
 mod serve;
 

@@ -71,6 +71,10 @@ pub struct ServeArgs {
     /// Pins one user may have in one environment (Pinterest: 200,000).
     #[arg(long, env = "PINBOX_MAX_PINS", default_value_t = 200_000)]
     max_pins_per_user: u32,
+    /// Unattended OAuth for CI: approve consent at once, as this user, for every app that sends
+    /// a browser (or `curl -L`) to GET /oauth/. Never use it on a shared server.
+    #[arg(long, env = "PINBOX_OAUTH_AUTO_APPROVE", value_name = "USERNAME")]
+    oauth_auto_approve: Option<String>,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -116,9 +120,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.addr))?;
     let addr = listener.local_addr()?;
     let public_url = public_url_for(config.public_url.as_deref(), addr);
-    let pinbox = open_pinbox(&config, Clock::system()).await?;
+    let mut pinbox = open_pinbox(&config, Clock::system()).await?;
     if config.demo_on_first_start && pinbox.store.user_count().await? == 0 {
         create_demo(&pinbox, &public_url).await?;
+    }
+    if let Some(user) = args.oauth_auto_approve.as_deref().filter(|u| !u.is_empty()) {
+        warn_auto_approve(&pinbox, user).await?;
+        pinbox.oauth.auto_approve = Some(user.to_string());
     }
     println!("pinbox listening on http://{addr}");
     serve(listener, pinbox, public_url, shutdown_signal()).await?;
@@ -136,7 +144,11 @@ async fn create_demo(pinbox: &Pinbox, public_url: &str) -> anyhow::Result<()> {
         .create_app(
             &user,
             "pinbox demo app",
-            vec!["http://localhost:8085/callback".to_string()],
+            // The second is pinbox's own callback, so `curl -L` can run the OAuth flow at once.
+            vec![
+                "http://localhost:8085/callback".to_string(),
+                format!("{public_url}/_pinbox/oauth/callback"),
+            ],
             Tier::Standard,
         )
         .await?;
@@ -158,6 +170,29 @@ async fn create_demo(pinbox: &Pinbox, public_url: &str) -> anyhow::Result<()> {
         "  try    curl -H 'Authorization: Bearer {}' {public_url}/v5/user_account",
         token.secret
     );
+    println!(
+        "  oauth  {public_url}/oauth/?client_id={}&redirect_uri={public_url}/_pinbox/oauth/callback\
+         &response_type=code&scope=boards:read,pins:read,user_accounts:read&state=demo",
+        app.app.id
+    );
+    Ok(())
+}
+
+/// Unattended approval hands out tokens to anyone who asks, so it says so where it cannot be missed.
+async fn warn_auto_approve(pinbox: &Pinbox, user: &str) -> anyhow::Result<()> {
+    let bar = "!".repeat(78);
+    eprintln!("{bar}");
+    eprintln!(
+        "!! OAUTH AUTO-APPROVE IS ON: every authorization request to GET /oauth/ is approved"
+    );
+    eprintln!("!! at once as the user '{user}', without sign-in or consent. For CI only.");
+    if pinbox.store.user_by_username(user).await?.is_none() {
+        eprintln!(
+            "!! No user is named '{user}' yet: create it (pinbox user create {user}) before the flow runs."
+        );
+    }
+    eprintln!("{bar}");
+    tracing::warn!(user, "OAuth consent is auto-approved");
     Ok(())
 }
 

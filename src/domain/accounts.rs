@@ -119,7 +119,8 @@ impl Pinbox {
                 tier,
                 created_at: self.clock.now(),
             })
-            .await?;
+            .await
+            .map_err(crate::domain::apps::app_limit_reached)?;
         Ok(CreatedApp {
             app,
             secret: secret.text,

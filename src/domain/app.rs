@@ -4,6 +4,9 @@
 use crate::clock::Timestamp;
 use crate::domain::ids::{AppId, UserId};
 
+/// Seed 002: a developer may own at most five apps.
+pub const MAX_APPS_PER_DEVELOPER: u32 = 5;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tier {
     Trial,

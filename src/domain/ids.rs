@@ -49,6 +49,8 @@ id_type! {
     AppId;
     /// An issued access or refresh token (never shown to clients).
     TokenId;
+    /// One OAuth authorization: the code and every token issued from it or refreshed from those.
+    GrantId;
     BoardId;
     SectionId;
     PinId;

@@ -3,24 +3,29 @@
 
 pub mod accounts;
 pub mod app;
+pub mod apps;
 pub mod board;
 pub mod boards;
 pub mod caller;
 pub mod env;
 pub mod ids;
 pub mod images;
+pub mod oauth;
 pub mod page;
 pub mod pin;
 pub mod pins;
 pub mod scope;
 pub mod section;
+pub mod session;
 pub mod token;
+pub mod token_inspect;
 pub mod user;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::clock::Clock;
+use crate::domain::oauth::OAuthSettings;
 use crate::domain::page::BookmarkKey;
 use crate::media::Media;
 use crate::store::Store;
@@ -54,6 +59,8 @@ pub struct Pinbox {
     pub limits: Limits,
     pub bookmarks: BookmarkKey,
     pub media: Media,
+    /// OAuth options set at start-up (unattended approval for CI); off by default.
+    pub oauth: OAuthSettings,
 }
 
 impl Pinbox {
@@ -71,6 +78,7 @@ impl Pinbox {
             limits,
             bookmarks: BookmarkKey::new(key),
             media,
+            oauth: OAuthSettings::default(),
         })
     }
 }

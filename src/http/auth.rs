@@ -1,14 +1,21 @@
-//! Authentication and scope checks, applied to every served operation from its catalog entry.
+//! Authentication and scope checks, applied to every served operation from its catalog entry:
+//! bearer tokens with scopes for the API, HTTP Basic client authentication for the OAuth token
+//! endpoints.
 
-use axum::extract::{Request, State};
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::catalog::Operation;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+use crate::catalog::{Auth, Operation};
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
+use crate::domain::oauth::Client;
 use crate::error::{Error, Result};
 use crate::http::extract::QueryParams;
 use crate::http::state::AppState;
@@ -20,6 +27,15 @@ pub async fn authorize(
     mut req: Request,
     next: Next,
 ) -> Response {
+    if op.auth == Auth::ClientBasic {
+        return match client_for(&state, req.headers()).await {
+            Ok(client) => {
+                req.extensions_mut().insert(client);
+                next.run(req).await
+            }
+            Err(e) => e.into_response(),
+        };
+    }
     let env = req.extensions().get::<Env>().copied().unwrap_or_default();
     match caller_for(&state, op, env, req.headers(), req.uri().query()).await {
         Ok(caller) => {
@@ -75,4 +91,51 @@ fn bearer_token(headers: &HeaderMap) -> Result<&str> {
         return Err(Error::unauthenticated());
     }
     Ok(token.trim())
+}
+
+/// The app that authenticated as an OAuth client, put in place by [`authorize`].
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Client> {
+        parts.extensions.get::<Client>().cloned().ok_or_else(|| {
+            Error::internal(anyhow::anyhow!(
+                "a handler asked for the OAuth client but no client authentication ran"
+            ))
+        })
+    }
+}
+
+async fn client_for(state: &AppState, headers: &HeaderMap) -> Result<Client> {
+    let (id, secret) = basic_credentials(headers)?;
+    state.pinbox.authenticate_client(&id, &secret).await
+}
+
+/// `Authorization: Basic base64(client_id:client_secret)`. Both parts are form-urlencoded before
+/// encoding (RFC 6749 section 2.3.1), so they are decoded here.
+fn basic_credentials(headers: &HeaderMap) -> Result<(String, String)> {
+    let value = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(Error::unauthenticated)?;
+    let (scheme, encoded) = value
+        .trim()
+        .split_once(' ')
+        .ok_or_else(Error::unauthenticated)?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return Err(Error::unauthenticated());
+    }
+    let decoded = STANDARD
+        .decode(encoded.trim())
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(Error::unauthenticated)?;
+    let (id, secret) = decoded.split_once(':').ok_or_else(Error::unauthenticated)?;
+    let unescape = |s: &str| -> String {
+        form_urlencoded::parse(format!("x={s}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    };
+    Ok((unescape(id), unescape(secret)))
 }

@@ -5,8 +5,13 @@
 pub mod auth;
 pub mod board_sections;
 pub mod boards;
+pub mod control;
 pub mod extract;
+pub mod form;
+pub mod html;
 pub mod images;
+pub mod oauth;
+pub mod oauth_pages;
 pub mod pins;
 pub mod respond;
 pub mod state;
@@ -66,6 +71,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(boards::endpoints());
     all.extend(board_sections::endpoints());
     all.extend(pins::endpoints());
+    all.extend(oauth::endpoints());
     all
 }
 
@@ -98,6 +104,8 @@ pub fn router(state: AppState) -> Router {
             "/media/{size}/{a}/{b}/{c}/{file}",
             get(images::serve_rendition),
         )
+        .merge(oauth_pages::routes())
+        .merge(control::routes())
         .fallback(not_found)
         .layer(CatchPanicLayer::custom(panic_response))
         .with_state(state)

@@ -58,6 +58,13 @@ macro_rules! store_contract_suite {
             engagement_adds_up,
             the_ad_only_board_is_found_by_its_flag,
             deletes_give_back_room_under_the_volume_limits,
+            apps_are_limited_to_five_per_developer_and_listed_oldest_first,
+            app_redirect_uris_secret_and_tier_can_change,
+            a_password_change_revokes_the_users_tokens_and_ends_sessions,
+            grant_tokens_are_revoked_together,
+            codes_are_redeemed_once_and_a_replay_revokes_their_grant,
+            a_code_redeemed_twice_at_once_is_redeemed_only_once,
+            sessions_are_kept_by_hash_until_deleted_or_expired,
         );
     };
     (@cases $make:path, $attr:tt; $($case:ident,)*) => {
@@ -74,6 +81,11 @@ macro_rules! store_contract_suite {
 }
 
 type S = Arc<dyn Store>;
+
+// The OAuth feature's cases live in their own file.
+#[path = "contract_oauth.rs"]
+mod oauth_cases;
+pub use oauth_cases::*;
 
 async fn user(store: &S, name: &str) -> User {
     store

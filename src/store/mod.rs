@@ -9,13 +9,15 @@ pub mod sqlite;
 use async_trait::async_trait;
 
 use crate::clock::Timestamp;
-use crate::domain::app::{App, NewApp};
+use crate::domain::app::{App, NewApp, Tier};
 use crate::domain::board::{Board, BoardChanges, NewBoard, PrivacySet};
 use crate::domain::env::Env;
-use crate::domain::ids::{AppId, BoardId, PinId, SectionId, TokenId, UserId};
+use crate::domain::ids::{AppId, BoardId, GrantId, PinId, SectionId, TokenId, UserId};
+use crate::domain::oauth::{CodeRedemption, OAuthCode};
 use crate::domain::page::Cursor;
 use crate::domain::pin::{NewPin, Pin, PinChanges, PinFilter, PinScope, StoredImage};
 use crate::domain::section::Section;
+use crate::domain::session::Session;
 use crate::domain::token::{NewToken, Token, TokenHash};
 use crate::domain::user::{ContentCounts, NewUser, User};
 
@@ -32,6 +34,8 @@ pub enum Conflict {
 pub enum Limit {
     Boards,
     Pins,
+    /// Apps per developer (`app::MAX_APPS_PER_DEVELOPER`).
+    Apps,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -79,11 +83,32 @@ pub trait Store: Send + Sync + 'static {
     async fn user_count(&self) -> StoreResult<i64>;
     /// Boards and Pins a user owns in one environment, by board privacy.
     async fn content_counts(&self, user: UserId, env: Env) -> StoreResult<ContentCounts>;
+    // OAuth (issue 7)
+    /// Sets a new password hash and, in the same transaction, revokes every token of the user,
+    /// ends their sign-in sessions and expires their unused codes at `at` (seed 002: a changed
+    /// password logs the user out). Returns how many tokens it revoked.
+    async fn set_password(
+        &self,
+        user: UserId,
+        password_hash: String,
+        at: Timestamp,
+    ) -> StoreResult<u64>;
 
     // apps
 
+    /// Inserts an app unless its owner already has `app::MAX_APPS_PER_DEVELOPER` apps
+    /// (`LimitReached(Apps)`).
     async fn create_app(&self, app: NewApp) -> StoreResult<App>;
     async fn app(&self, id: AppId) -> StoreResult<Option<App>>;
+    // OAuth (issue 7): managing apps
+    /// Apps of one owner (or of everyone), oldest first.
+    async fn apps(&self, owner: Option<UserId>) -> StoreResult<Vec<App>>;
+    /// Registers a redirect URI (kept if already there); `NotFound("app")` for an unknown app.
+    async fn add_redirect_uri(&self, app: AppId, uri: String) -> StoreResult<App>;
+    /// Unregisters a redirect URI; `NotFound("redirect_uri")` when it was not registered.
+    async fn remove_redirect_uri(&self, app: AppId, uri: String) -> StoreResult<App>;
+    async fn set_app_secret_hash(&self, app: AppId, secret_hash: [u8; 32]) -> StoreResult<App>;
+    async fn set_app_tier(&self, app: AppId, tier: Tier) -> StoreResult<App>;
 
     // tokens
 
@@ -93,6 +118,40 @@ pub trait Store: Send + Sync + 'static {
     /// store (SQLite: the shared auth epoch; see `sqlite::auth_cache`).
     async fn token_by_hash(&self, hash: &TokenHash) -> StoreResult<Option<Token>>;
     async fn revoke_token(&self, id: TokenId, at: Timestamp) -> StoreResult<()>;
+    // OAuth (issue 7): tokens of one authorization grant
+    /// Inserts tokens that belong to one grant (an access and a refresh token, from a refresh).
+    async fn create_grant_tokens(
+        &self,
+        grant: GrantId,
+        tokens: Vec<NewToken>,
+    ) -> StoreResult<Vec<Token>>;
+    /// The grant a token was issued under, if it came from the OAuth flow.
+    async fn token_grant(&self, id: TokenId) -> StoreResult<Option<GrantId>>;
+    /// Revokes every token of a grant that is not revoked yet; returns how many.
+    async fn revoke_grant(&self, grant: GrantId, at: Timestamp) -> StoreResult<u64>;
+
+    // OAuth (issue 7): authorization codes
+
+    /// Stores a new code (by hash); expired codes are swept in the same write.
+    async fn create_oauth_code(&self, code: OAuthCode) -> StoreResult<()>;
+    async fn oauth_code(&self, hash: &TokenHash) -> StoreResult<Option<OAuthCode>>;
+    /// In one transaction: a code not used yet is marked used at `at` and `tokens` are inserted
+    /// under its grant (`Redeemed`); a code used before gets every token of its grant revoked
+    /// instead (`AlreadyUsed`), so that a replayed code ends what it had granted.
+    /// `NotFound("code")` for an unknown code.
+    async fn redeem_oauth_code(
+        &self,
+        hash: &TokenHash,
+        at: Timestamp,
+        tokens: Vec<NewToken>,
+    ) -> StoreResult<CodeRedemption>;
+
+    // OAuth (issue 7): sign-in sessions of the consent pages
+
+    /// Stores a new session (by hash); expired sessions are swept in the same write.
+    async fn create_session(&self, session: Session) -> StoreResult<()>;
+    async fn session(&self, hash: &TokenHash) -> StoreResult<Option<Session>>;
+    async fn delete_session(&self, hash: &TokenHash) -> StoreResult<()>;
 
     // boards
 

@@ -2,6 +2,7 @@
 //! checked against Pinterest's OpenAPI description.
 
 mod fixtures;
+mod oauth_support;
 mod support;
 
 mod auth;
@@ -9,7 +10,10 @@ mod board_sections;
 mod boards;
 mod errors;
 mod images;
+mod oauth;
+mod oauth_pages;
 mod pagination;
 mod pins;
 mod scope_matrix;
+mod token_inspect;
 mod user_account;

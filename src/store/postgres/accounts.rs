@@ -4,14 +4,14 @@ use deadpool_postgres::Client;
 use tokio_postgres::Row;
 
 use crate::clock::Timestamp;
-use crate::domain::app::{App, NewApp, Tier};
+use crate::domain::app::{App, MAX_APPS_PER_DEVELOPER, NewApp, Tier};
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, TokenId, UserId, random_id};
 use crate::domain::scope::Scopes;
 use crate::domain::token::{NewToken, Token, TokenHash, TokenKind};
 use crate::domain::user::{AccountType, NewUser, User};
 use crate::store::postgres::pg;
-use crate::store::{StoreError, StoreResult};
+use crate::store::{Limit, StoreError, StoreResult};
 
 pub async fn shared_secret(client: &Client, name: &str) -> StoreResult<[u8; 32]> {
     let fresh: [u8; 32] = rand::random();
@@ -30,7 +30,7 @@ pub async fn shared_secret(client: &Client, name: &str) -> StoreResult<[u8; 32]>
     hash_array(stored)
 }
 
-fn hash_array(v: Vec<u8>) -> StoreResult<[u8; 32]> {
+pub(super) fn hash_array(v: Vec<u8>) -> StoreResult<[u8; 32]> {
     v.try_into().map_err(|_| {
         StoreError::Backend(anyhow::anyhow!("a stored hash or secret is not 32 bytes"))
     })
@@ -120,6 +120,28 @@ pub async fn user_count(client: &Client) -> StoreResult<i64> {
 
 pub async fn create_app(client: &mut Client, app: NewApp) -> StoreResult<App> {
     let tx = client.transaction().await.map_err(pg)?;
+    // The owner's row is the lock that makes counting and inserting one step across replicas.
+    let owner = tx
+        .query_opt(
+            "SELECT id FROM users WHERE id = $1 FOR UPDATE",
+            &[&app.owner_id.0],
+        )
+        .await
+        .map_err(pg)?;
+    if owner.is_none() {
+        return Err(StoreError::NotFound("user"));
+    }
+    let owned: i64 = tx
+        .query_one(
+            "SELECT COUNT(*) FROM apps WHERE owner_id = $1",
+            &[&app.owner_id.0],
+        )
+        .await
+        .map_err(pg)?
+        .get(0);
+    if owned >= i64::from(MAX_APPS_PER_DEVELOPER) {
+        return Err(StoreError::LimitReached(Limit::Apps));
+    }
     let mut id = app.id;
     let mut inserted = false;
     for _ in 0..5 {
@@ -197,10 +219,10 @@ pub async fn app_by_id(client: &Client, id: AppId) -> StoreResult<Option<App>> {
     }))
 }
 
-const TOKEN_COLUMNS: &str =
+pub(super) const TOKEN_COLUMNS: &str =
     "id, hash, kind, user_id, app_id, scopes, env, created_at, expires_at, revoked_at";
 
-fn token_from_row(r: &Row) -> StoreResult<Token> {
+pub(super) fn token_from_row(r: &Row) -> StoreResult<Token> {
     let kind: String = r.get(2);
     let env: i16 = r.get(6);
     Ok(Token {

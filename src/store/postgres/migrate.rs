@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "user_counts",
         include_str!("migrations/0003_user_counts.sql"),
     ),
+    (4, "oauth", include_str!("migrations/0004_oauth.sql")),
 ];
 
 /// An arbitrary constant naming pinbox's migration lock.

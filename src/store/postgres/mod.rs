@@ -3,8 +3,10 @@
 //! sharing any memory.
 
 mod accounts;
+mod apps;
 mod boards;
 pub mod migrate;
+mod oauth;
 mod pins;
 
 use std::str::FromStr;
@@ -16,13 +18,15 @@ use tokio_postgres::NoTls;
 use tokio_postgres::error::SqlState;
 
 use crate::clock::Timestamp;
-use crate::domain::app::{App, NewApp};
+use crate::domain::app::{App, NewApp, Tier};
 use crate::domain::board::{Board, BoardChanges, NewBoard};
 use crate::domain::env::Env;
-use crate::domain::ids::{AppId, BoardId, PinId, SectionId, TokenId, UserId};
+use crate::domain::ids::{AppId, BoardId, GrantId, PinId, SectionId, TokenId, UserId};
+use crate::domain::oauth::{CodeRedemption, OAuthCode};
 use crate::domain::page::Cursor;
 use crate::domain::pin::{NewPin, Pin, PinChanges, PinFilter, PinScope, StoredImage};
 use crate::domain::section::Section;
+use crate::domain::session::Session;
 use crate::domain::token::{NewToken, Token, TokenHash};
 use crate::domain::user::{ContentCounts, NewUser, User};
 use crate::store::{BoardQuery, Conflict, Store, StoreError, StoreResult};
@@ -334,6 +338,82 @@ impl Store for PgStore {
 
     async fn engagement_total(&self, pin: PinId, metric: &str) -> StoreResult<i64> {
         pins::engagement_total(&self.client().await?, pin, metric).await
+    }
+
+    // OAuth (issue 7)
+
+    async fn set_password(
+        &self,
+        user: UserId,
+        password_hash: String,
+        at: Timestamp,
+    ) -> StoreResult<u64> {
+        oauth::set_password(&mut self.client().await?, user, &password_hash, at).await
+    }
+
+    async fn apps(&self, owner: Option<UserId>) -> StoreResult<Vec<App>> {
+        apps::apps(&self.client().await?, owner).await
+    }
+
+    async fn add_redirect_uri(&self, app: AppId, uri: String) -> StoreResult<App> {
+        apps::add_redirect_uri(&self.client().await?, app, &uri).await
+    }
+
+    async fn remove_redirect_uri(&self, app: AppId, uri: String) -> StoreResult<App> {
+        apps::remove_redirect_uri(&self.client().await?, app, &uri).await
+    }
+
+    async fn set_app_secret_hash(&self, app: AppId, secret_hash: [u8; 32]) -> StoreResult<App> {
+        apps::set_secret_hash(&self.client().await?, app, &secret_hash).await
+    }
+
+    async fn set_app_tier(&self, app: AppId, tier: Tier) -> StoreResult<App> {
+        apps::set_tier(&self.client().await?, app, tier).await
+    }
+
+    async fn create_grant_tokens(
+        &self,
+        grant: GrantId,
+        tokens: Vec<NewToken>,
+    ) -> StoreResult<Vec<Token>> {
+        oauth::create_grant_tokens(&mut self.client().await?, grant, tokens).await
+    }
+
+    async fn token_grant(&self, id: TokenId) -> StoreResult<Option<GrantId>> {
+        oauth::token_grant(&self.client().await?, id).await
+    }
+
+    async fn revoke_grant(&self, grant: GrantId, at: Timestamp) -> StoreResult<u64> {
+        oauth::revoke_grant(&self.client().await?, grant, at).await
+    }
+
+    async fn create_oauth_code(&self, code: OAuthCode) -> StoreResult<()> {
+        oauth::create_code(&self.client().await?, &code).await
+    }
+
+    async fn oauth_code(&self, hash: &TokenHash) -> StoreResult<Option<OAuthCode>> {
+        oauth::code(&self.client().await?, hash).await
+    }
+
+    async fn redeem_oauth_code(
+        &self,
+        hash: &TokenHash,
+        at: Timestamp,
+        tokens: Vec<NewToken>,
+    ) -> StoreResult<CodeRedemption> {
+        oauth::redeem_code(&mut self.client().await?, hash, at, tokens).await
+    }
+
+    async fn create_session(&self, session: Session) -> StoreResult<()> {
+        oauth::create_session(&self.client().await?, &session).await
+    }
+
+    async fn session(&self, hash: &TokenHash) -> StoreResult<Option<Session>> {
+        oauth::session(&self.client().await?, hash).await
+    }
+
+    async fn delete_session(&self, hash: &TokenHash) -> StoreResult<()> {
+        oauth::delete_session(&self.client().await?, hash).await
     }
 }
 

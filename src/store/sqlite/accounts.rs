@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::clock::Timestamp;
-use crate::domain::app::{App, NewApp, Tier};
+use crate::domain::app::{App, MAX_APPS_PER_DEVELOPER, NewApp, Tier};
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, TokenId, UserId, random_id};
 use crate::domain::scope::Scopes;
@@ -11,7 +11,7 @@ use crate::domain::token::{NewToken, Token, TokenHash, TokenKind};
 use crate::domain::user::{AccountType, NewUser, User};
 use crate::store::sqlite::engine::backend;
 use crate::store::sqlite::is_unique_violation;
-use crate::store::{Conflict, StoreError, StoreResult};
+use crate::store::{Conflict, Limit, StoreError, StoreResult};
 
 pub fn shared_secret(conn: &Connection, name: &str) -> StoreResult<[u8; 32]> {
     let fresh: [u8; 32] = rand::random();
@@ -100,6 +100,17 @@ pub fn user_count(conn: &Connection) -> StoreResult<i64> {
 }
 
 pub fn create_app(conn: &Connection, app: NewApp) -> StoreResult<App> {
+    // The writer thread runs one write at a time, so counting then inserting cannot race.
+    let owned: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM apps WHERE owner_id = ?1",
+            [app.owner_id.0],
+            |r| r.get(0),
+        )
+        .map_err(backend)?;
+    if owned >= i64::from(MAX_APPS_PER_DEVELOPER) {
+        return Err(StoreError::LimitReached(Limit::Apps));
+    }
     let mut id = app.id;
     let mut inserted = false;
     for _ in 0..5 {
@@ -172,7 +183,7 @@ pub fn app_by_id(conn: &Connection, id: AppId) -> StoreResult<Option<App>> {
     }))
 }
 
-fn hash_array(v: Vec<u8>) -> StoreResult<[u8; 32]> {
+pub(super) fn hash_array(v: Vec<u8>) -> StoreResult<[u8; 32]> {
     v.try_into()
         .map_err(|_| StoreError::Backend(anyhow::anyhow!("a stored hash is not 32 bytes")))
 }

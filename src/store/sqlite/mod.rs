@@ -1,11 +1,13 @@
 //! The embedded SQLite store, pinbox's default: one file in the data dir, WAL, durable commits.
 
 mod accounts;
+mod apps;
 mod auth_cache;
 mod boards;
 mod counts;
 pub mod engine;
 pub mod migrate;
+mod oauth;
 mod pins;
 
 use std::path::{Path, PathBuf};
@@ -14,13 +16,15 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::clock::Timestamp;
-use crate::domain::app::{App, NewApp};
+use crate::domain::app::{App, NewApp, Tier};
 use crate::domain::board::{Board, BoardChanges, NewBoard};
 use crate::domain::env::Env;
-use crate::domain::ids::{AppId, BoardId, PinId, SectionId, TokenId, UserId};
+use crate::domain::ids::{AppId, BoardId, GrantId, PinId, SectionId, TokenId, UserId};
+use crate::domain::oauth::{CodeRedemption, OAuthCode};
 use crate::domain::page::Cursor;
 use crate::domain::pin::{NewPin, Pin, PinChanges, PinFilter, PinScope, StoredImage};
 use crate::domain::section::Section;
+use crate::domain::session::Session;
 use crate::domain::token::{NewToken, Token, TokenHash};
 use crate::domain::user::{ContentCounts, NewUser, User};
 use crate::store::sqlite::engine::{Durability, Engine};
@@ -337,6 +341,119 @@ impl Store for SqliteStore {
         let metric = metric.to_string();
         self.engine
             .read(move |c| pins::engagement_total(c, pin, &metric))
+            .await
+    }
+    // OAuth (issue 7). Every write that can revoke a token bumps the auth epoch after it commits.
+
+    async fn set_password(
+        &self,
+        user: UserId,
+        password_hash: String,
+        at: Timestamp,
+    ) -> StoreResult<u64> {
+        let result = self
+            .engine
+            .write(move |c| oauth::set_password(c, user, &password_hash, at))
+            .await;
+        self.auth.invalidate();
+        result
+    }
+
+    async fn apps(&self, owner: Option<UserId>) -> StoreResult<Vec<App>> {
+        self.engine.read(move |c| apps::apps(c, owner)).await
+    }
+
+    async fn add_redirect_uri(&self, app: AppId, uri: String) -> StoreResult<App> {
+        self.engine
+            .write(move |c| apps::add_redirect_uri(c, app, &uri))
+            .await
+    }
+
+    async fn remove_redirect_uri(&self, app: AppId, uri: String) -> StoreResult<App> {
+        self.engine
+            .write(move |c| apps::remove_redirect_uri(c, app, &uri))
+            .await
+    }
+
+    async fn set_app_secret_hash(&self, app: AppId, secret_hash: [u8; 32]) -> StoreResult<App> {
+        self.engine
+            .write(move |c| apps::set_secret_hash(c, app, &secret_hash))
+            .await
+    }
+
+    async fn set_app_tier(&self, app: AppId, tier: Tier) -> StoreResult<App> {
+        self.engine
+            .write(move |c| apps::set_tier(c, app, tier))
+            .await
+    }
+
+    async fn create_grant_tokens(
+        &self,
+        grant: GrantId,
+        tokens: Vec<NewToken>,
+    ) -> StoreResult<Vec<Token>> {
+        self.engine
+            .write(move |c| oauth::create_grant_tokens(c, grant, tokens))
+            .await
+    }
+
+    async fn token_grant(&self, id: TokenId) -> StoreResult<Option<GrantId>> {
+        self.engine.read(move |c| oauth::token_grant(c, id)).await
+    }
+
+    async fn revoke_grant(&self, grant: GrantId, at: Timestamp) -> StoreResult<u64> {
+        let result = self
+            .engine
+            .write(move |c| oauth::revoke_grant(c, grant, at))
+            .await;
+        self.auth.invalidate();
+        result
+    }
+
+    async fn create_oauth_code(&self, code: OAuthCode) -> StoreResult<()> {
+        self.engine
+            .write(move |c| oauth::create_code(c, &code))
+            .await
+    }
+
+    async fn oauth_code(&self, hash: &TokenHash) -> StoreResult<Option<OAuthCode>> {
+        let key = *hash;
+        self.engine.read(move |c| oauth::code(c, &key)).await
+    }
+
+    async fn redeem_oauth_code(
+        &self,
+        hash: &TokenHash,
+        at: Timestamp,
+        tokens: Vec<NewToken>,
+    ) -> StoreResult<CodeRedemption> {
+        let key = *hash;
+        let result = self
+            .engine
+            .write(move |c| oauth::redeem_code(c, &key, at, tokens))
+            .await;
+        // A replayed code revokes its grant's tokens; a fresh one revokes nothing.
+        if matches!(result, Ok(CodeRedemption::AlreadyUsed { .. })) {
+            self.auth.invalidate();
+        }
+        result
+    }
+
+    async fn create_session(&self, session: Session) -> StoreResult<()> {
+        self.engine
+            .write(move |c| oauth::create_session(c, &session))
+            .await
+    }
+
+    async fn session(&self, hash: &TokenHash) -> StoreResult<Option<Session>> {
+        let key = *hash;
+        self.engine.read(move |c| oauth::session(c, &key)).await
+    }
+
+    async fn delete_session(&self, hash: &TokenHash) -> StoreResult<()> {
+        let key = *hash;
+        self.engine
+            .write(move |c| oauth::delete_session(c, &key))
             .await
     }
 }

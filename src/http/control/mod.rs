@@ -1,0 +1,15 @@
+//! pinbox's own HTTP routes outside the Pinterest API, under `/_pinbox/`: one module per topic.
+//! They answer with the API's error type and body.
+
+pub mod oauth_callback;
+pub mod tokens;
+
+use axum::Router;
+
+use crate::http::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(tokens::routes())
+        .merge(oauth_callback::routes())
+}

@@ -1,0 +1,89 @@
+//! Managing developer apps in PostgreSQL: lists, redirect URIs, secret and tier.
+
+use deadpool_postgres::Client;
+
+use crate::domain::app::{App, Tier};
+use crate::domain::ids::{AppId, UserId};
+use crate::store::postgres::accounts::app_by_id;
+use crate::store::postgres::pg;
+use crate::store::{StoreError, StoreResult};
+
+pub async fn apps(client: &Client, owner: Option<UserId>) -> StoreResult<Vec<App>> {
+    let rows = client
+        .query(
+            "SELECT id FROM apps WHERE $1::BIGINT IS NULL OR owner_id = $1 ORDER BY created_at, id",
+            &[&owner.map(|o| o.0)],
+        )
+        .await
+        .map_err(pg)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        if let Some(app) = app_by_id(client, AppId(r.get(0))).await? {
+            out.push(app);
+        }
+    }
+    Ok(out)
+}
+
+async fn existing(client: &Client, id: AppId) -> StoreResult<App> {
+    app_by_id(client, id)
+        .await?
+        .ok_or(StoreError::NotFound("app"))
+}
+
+pub async fn add_redirect_uri(client: &Client, id: AppId, uri: &str) -> StoreResult<App> {
+    existing(client, id).await?;
+    client
+        .execute(
+            "INSERT INTO app_redirect_uris (app_id, position, uri)
+             SELECT $1, COALESCE(MAX(position), -1) + 1, $2 FROM app_redirect_uris WHERE app_id = $1
+             ON CONFLICT DO NOTHING",
+            &[&id.0, &uri],
+        )
+        .await
+        .map_err(pg)?;
+    existing(client, id).await
+}
+
+pub async fn remove_redirect_uri(client: &Client, id: AppId, uri: &str) -> StoreResult<App> {
+    existing(client, id).await?;
+    let n = client
+        .execute(
+            "DELETE FROM app_redirect_uris WHERE app_id = $1 AND uri = $2",
+            &[&id.0, &uri],
+        )
+        .await
+        .map_err(pg)?;
+    if n == 0 {
+        return Err(StoreError::NotFound("redirect_uri"));
+    }
+    existing(client, id).await
+}
+
+pub async fn set_secret_hash(client: &Client, id: AppId, hash: &[u8; 32]) -> StoreResult<App> {
+    let n = client
+        .execute(
+            "UPDATE apps SET secret_hash = $2 WHERE id = $1",
+            &[&id.0, &&hash[..]],
+        )
+        .await
+        .map_err(pg)?;
+    if n == 0 {
+        return Err(StoreError::NotFound("app"));
+    }
+    existing(client, id).await
+}
+
+pub async fn set_tier(client: &Client, id: AppId, tier: Tier) -> StoreResult<App> {
+    let n = client
+        .execute(
+            "UPDATE apps SET tier = $2 WHERE id = $1",
+            &[&id.0, &tier.as_str()],
+        )
+        .await
+        .map_err(pg)?;
+    if n == 0 {
+        return Err(StoreError::NotFound("app"));
+    }
+    existing(client, id).await
+}
