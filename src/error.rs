@@ -61,6 +61,12 @@ impl Error {
         }
     }
 
+    /// The same error with another Pinterest code, where an operation's spec gives its own.
+    pub fn with_code(mut self, code: u32) -> Error {
+        self.code = code;
+        self
+    }
+
     /// 400 with Pinterest's generic validation code.
     pub fn invalid(message: impl Into<Cow<'static, str>>) -> Error {
         Error::new(ErrorKind::InvalidInput, 1, message)

@@ -198,6 +198,11 @@ pub static OPERATIONS: &[Operation] = &[
     op("pins/update", Patch, "/pins/{pin_id}", &[BoardsRead, BoardsWrite, PinsRead, PinsWrite], true, OrgWrite, Enabled),
     op("pins/delete", Delete, "/pins/{pin_id}", &[BoardsRead, BoardsWrite, PinsRead, PinsWrite], true, OrgWrite, Enabled),
     op("pins/save", Post, "/pins/{pin_id}/save", &[BoardsRead, BoardsWrite, PinsRead, PinsWrite], false, OrgWrite, Enabled),
+    // ad accounts
+    op("ad_accounts/list", Get, "/ad_accounts", &[AdsRead], true, RateCategory::AdsRead, Enabled),
+    op("ad_accounts/create", Post, "/ad_accounts", &[AdsWrite], false, RateCategory::AdsWrite, Enabled),
+    op("ad_accounts/get", Get, "/ad_accounts/{ad_account_id}", &[AdsRead], true, RateCategory::AdsRead, Enabled),
+    op("sandbox/delete", Delete, "/ad_accounts/{ad_account_id}/sandbox", &[AdsWrite], false, RateCategory::AdsWrite, Enabled),
     // OAuth: the app authenticates as a client
     client_op("oauth/token", Post, "/oauth/token", OrgRead, Enabled),
     client_op("token/revoke", Post, "/oauth/token/revoke", OrgWrite, Enabled),

@@ -206,12 +206,6 @@ impl Pinbox {
         })
     }
 
-    /// The caller acting for an ad account's owner (Business Access). No ad accounts exist
-    /// until they can be created, so every id is unknown.
-    pub async fn act_for_ad_account(&self, _caller: Caller, _ad_account: i64) -> Result<Caller> {
-        Err(Error::not_found(2, "AdAccount not found."))
-    }
-
     pub async fn account_view(&self, caller: &Caller) -> Result<AccountView> {
         let id = caller.user()?;
         let user = self

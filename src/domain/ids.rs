@@ -54,6 +54,18 @@ id_type! {
     BoardId;
     SectionId;
     PinId;
+    /// An ad account: at most 18 digits, as the spec's `maxLength` says (make them with
+    /// `AdAccountId::random_short`).
+    AdAccountId;
+}
+
+impl AdAccountId {
+    /// 15 digits, like Pinterest's ad account ids (`549755885175`) and within the spec's 18.
+    pub fn random_short() -> AdAccountId {
+        AdAccountId(rand::random_range(
+            100_000_000_000_000..1_000_000_000_000_000,
+        ))
+    }
 }
 
 #[cfg(test)]

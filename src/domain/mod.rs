@@ -2,6 +2,8 @@
 //! Handlers call into [`Pinbox`]; it calls the store. Nothing here knows HTTP or SQL.
 
 pub mod accounts;
+pub mod ad_account;
+pub mod ad_accounts;
 pub mod app;
 pub mod apps;
 pub mod board;

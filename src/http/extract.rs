@@ -48,6 +48,15 @@ impl<S: Send + Sync> FromRequestParts<S> for PathParams {
 }
 
 impl PathParams {
+    /// A parameter as sent, for the operations whose spec answers a malformed value specially.
+    pub fn raw(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
     /// A numeric id parameter. Anything that cannot be an id (not digits, or too large) gives 0,
     /// which matches nothing, so the operation answers its own "not found" as for any unknown id:
     /// a path that names no object is a 404, whatever it looks like.

@@ -2,6 +2,7 @@
 //! operationId. Routes, methods, authentication and scope checks all come from the operation
 //! catalog; handlers only parse the wire format, call the domain and shape the answer.
 
+pub mod ad_accounts;
 pub mod auth;
 pub mod board_sections;
 pub mod boards;
@@ -38,6 +39,17 @@ use crate::http::state::AppState;
 pub struct Endpoint {
     pub op: &'static Operation,
     route: MethodRouter<AppState>,
+    /// Another path the same operation answers at (with the same method, auth and scopes), where
+    /// Pinterest's documents name a path the spec does not.
+    alias: Option<&'static str>,
+}
+
+impl Endpoint {
+    /// Also serves the operation at `path` (same method, same checks).
+    pub fn also_at(mut self, path: &'static str) -> Endpoint {
+        self.alias = Some(path);
+        self
+    }
 }
 
 /// Binds a handler to the catalog operation `id`; the method and path come from the catalog.
@@ -51,6 +63,7 @@ where
     Endpoint {
         op,
         route: on(method_filter(op.method), handler),
+        alias: None,
     }
 }
 
@@ -72,6 +85,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(board_sections::endpoints());
     all.extend(pins::endpoints());
     all.extend(oauth::endpoints());
+    all.extend(ad_accounts::endpoints());
     all
 }
 
@@ -83,6 +97,9 @@ pub fn router(state: AppState) -> Router {
     let mut api: Router<AppState> = Router::new();
     for e in endpoints {
         let auth = middleware::from_fn_with_state((state.clone(), e.op), auth::authorize);
+        if let Some(alias) = e.alias {
+            api = api.route(alias, e.route.clone().layer(auth.clone()));
+        }
         api = api.route(e.op.path, e.route.layer(auth));
     }
     // Spec operations pinbox does not serve yet answer "not implemented" by name, not a bare 404.

@@ -65,6 +65,8 @@ macro_rules! store_contract_suite {
             codes_are_redeemed_once_and_a_replay_revokes_their_grant,
             a_code_redeemed_twice_at_once_is_redeemed_only_once,
             sessions_are_kept_by_hash_until_deleted_or_expired,
+            ad_accounts_are_kept_per_owner_and_environment,
+            deleting_an_ad_account_removes_it_from_its_environment_only,
         );
     };
     (@cases $make:path, $attr:tt; $($case:ident,)*) => {
@@ -86,6 +88,10 @@ type S = Arc<dyn Store>;
 #[path = "contract_oauth.rs"]
 mod oauth_cases;
 pub use oauth_cases::*;
+
+#[path = "contract_ad_accounts.rs"]
+mod ad_account_cases;
+pub use ad_account_cases::*;
 
 async fn user(store: &S, name: &str) -> User {
     store

@@ -9,10 +9,11 @@ pub mod sqlite;
 use async_trait::async_trait;
 
 use crate::clock::Timestamp;
+use crate::domain::ad_account::{AdAccount, NewAdAccount};
 use crate::domain::app::{App, NewApp, Tier};
 use crate::domain::board::{Board, BoardChanges, NewBoard, PrivacySet};
 use crate::domain::env::Env;
-use crate::domain::ids::{AppId, BoardId, GrantId, PinId, SectionId, TokenId, UserId};
+use crate::domain::ids::{AdAccountId, AppId, BoardId, GrantId, PinId, SectionId, TokenId, UserId};
 use crate::domain::oauth::{CodeRedemption, OAuthCode};
 use crate::domain::page::Cursor;
 use crate::domain::pin::{NewPin, Pin, PinChanges, PinFilter, PinScope, StoredImage};
@@ -234,4 +235,19 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// A Pin's all-time total of one metric.
     async fn engagement_total(&self, pin: PinId, metric: &str) -> StoreResult<i64>;
+
+    // ad accounts (issue 11)
+
+    /// Inserts an ad account (a clashing random id is replaced by another).
+    async fn create_ad_account(&self, account: NewAdAccount) -> StoreResult<AdAccount>;
+    async fn ad_account(&self, env: Env, id: AdAccountId) -> StoreResult<Option<AdAccount>>;
+    /// Up to `cursor.limit + 1` of an owner's ad accounts in one environment, newest first.
+    async fn list_ad_accounts(
+        &self,
+        owner: UserId,
+        env: Env,
+        cursor: Cursor,
+    ) -> StoreResult<Vec<AdAccount>>;
+    /// Deletes an ad account and everything under it (`NotFound` if there is none).
+    async fn delete_ad_account(&self, env: Env, id: AdAccountId) -> StoreResult<()>;
 }

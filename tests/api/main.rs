@@ -5,6 +5,7 @@ mod fixtures;
 mod oauth_support;
 mod support;
 
+mod ad_accounts;
 mod auth;
 mod board_sections;
 mod boards;

@@ -3,6 +3,7 @@
 //! sharing any memory.
 
 mod accounts;
+mod ad_accounts;
 mod apps;
 mod boards;
 pub mod migrate;
@@ -18,10 +19,11 @@ use tokio_postgres::NoTls;
 use tokio_postgres::error::SqlState;
 
 use crate::clock::Timestamp;
+use crate::domain::ad_account::{AdAccount, NewAdAccount};
 use crate::domain::app::{App, NewApp, Tier};
 use crate::domain::board::{Board, BoardChanges, NewBoard};
 use crate::domain::env::Env;
-use crate::domain::ids::{AppId, BoardId, GrantId, PinId, SectionId, TokenId, UserId};
+use crate::domain::ids::{AdAccountId, AppId, BoardId, GrantId, PinId, SectionId, TokenId, UserId};
 use crate::domain::oauth::{CodeRedemption, OAuthCode};
 use crate::domain::page::Cursor;
 use crate::domain::pin::{NewPin, Pin, PinChanges, PinFilter, PinScope, StoredImage};
@@ -414,6 +416,27 @@ impl Store for PgStore {
 
     async fn delete_session(&self, hash: &TokenHash) -> StoreResult<()> {
         oauth::delete_session(&self.client().await?, hash).await
+    }
+
+    async fn create_ad_account(&self, account: NewAdAccount) -> StoreResult<AdAccount> {
+        ad_accounts::create(&self.client().await?, account).await
+    }
+
+    async fn ad_account(&self, env: Env, id: AdAccountId) -> StoreResult<Option<AdAccount>> {
+        ad_accounts::by_id(&self.client().await?, env, id).await
+    }
+
+    async fn list_ad_accounts(
+        &self,
+        owner: UserId,
+        env: Env,
+        cursor: Cursor,
+    ) -> StoreResult<Vec<AdAccount>> {
+        ad_accounts::list(&self.client().await?, owner, env, cursor).await
+    }
+
+    async fn delete_ad_account(&self, env: Env, id: AdAccountId) -> StoreResult<()> {
+        ad_accounts::delete(&self.client().await?, env, id).await
     }
 }
 

@@ -24,6 +24,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("migrations/0003_user_counts.sql"),
     ),
     (4, "oauth", include_str!("migrations/0004_oauth.sql")),
+    (
+        8,
+        "ad_accounts",
+        include_str!("migrations/0008_ad_accounts.sql"),
+    ),
 ];
 
 pub fn migrate(conn: &mut Connection, now_ms: i64) -> StoreResult<()> {

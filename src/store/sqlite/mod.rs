@@ -1,6 +1,7 @@
 //! The embedded SQLite store, pinbox's default: one file in the data dir, WAL, durable commits.
 
 mod accounts;
+mod ad_accounts;
 mod apps;
 mod auth_cache;
 mod boards;
@@ -16,10 +17,11 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::clock::Timestamp;
+use crate::domain::ad_account::{AdAccount, NewAdAccount};
 use crate::domain::app::{App, NewApp, Tier};
 use crate::domain::board::{Board, BoardChanges, NewBoard};
 use crate::domain::env::Env;
-use crate::domain::ids::{AppId, BoardId, GrantId, PinId, SectionId, TokenId, UserId};
+use crate::domain::ids::{AdAccountId, AppId, BoardId, GrantId, PinId, SectionId, TokenId, UserId};
 use crate::domain::oauth::{CodeRedemption, OAuthCode};
 use crate::domain::page::Cursor;
 use crate::domain::pin::{NewPin, Pin, PinChanges, PinFilter, PinScope, StoredImage};
@@ -454,6 +456,35 @@ impl Store for SqliteStore {
         let key = *hash;
         self.engine
             .write(move |c| oauth::delete_session(c, &key))
+            .await
+    }
+
+    async fn create_ad_account(&self, account: NewAdAccount) -> StoreResult<AdAccount> {
+        self.engine
+            .write(move |c| ad_accounts::create(c, account))
+            .await
+    }
+
+    async fn ad_account(&self, env: Env, id: AdAccountId) -> StoreResult<Option<AdAccount>> {
+        self.engine
+            .read(move |c| ad_accounts::by_id(c, env, id))
+            .await
+    }
+
+    async fn list_ad_accounts(
+        &self,
+        owner: UserId,
+        env: Env,
+        cursor: Cursor,
+    ) -> StoreResult<Vec<AdAccount>> {
+        self.engine
+            .read(move |c| ad_accounts::list(c, owner, env, cursor))
+            .await
+    }
+
+    async fn delete_ad_account(&self, env: Env, id: AdAccountId) -> StoreResult<()> {
+        self.engine
+            .write(move |c| ad_accounts::delete(c, env, id))
             .await
     }
 }
