@@ -131,6 +131,19 @@ impl Error {
         )
     }
 
+    /// An operation the spec marks `x-sandbox: disabled`, called on the Sandbox base URL.
+    pub fn not_in_sandbox(operation_id: &str) -> Error {
+        Error::forbidden(
+            29,
+            format!(
+                "You are not permitted to access that resource in Sandbox: '{operation_id}' is not \
+                 available in API Sandbox. Call it in production (https://api.pinterest.com/v5; on \
+                 pinbox, /v5 on a Host that does not start with api-sandbox.) with a production \
+                 token."
+            ),
+        )
+    }
+
     // Pinterest's not-found answers, with the codes its spec gives.
 
     pub fn board_not_found() -> Error {

@@ -4,9 +4,11 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
+use crate::domain::app::Tier;
 use crate::domain::board::{Board, Privacy};
 use crate::domain::boards::{AD_ONLY_BOARD_NAME, BoardInput};
 use crate::domain::caller::Caller;
+use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, PinId, SectionId};
 use crate::domain::page::{Cursor, ListKind, Page};
 use crate::domain::pin::{
@@ -129,6 +131,7 @@ fn check_texts(
 impl Pinbox {
     pub async fn create_pin(&self, caller: &Caller, input: PinInput) -> Result<Pin> {
         let owner = caller.user()?;
+        self.refuse_trial_pins_in_production(caller).await?;
         check_texts(
             input.title.as_deref(),
             input.description.as_deref(),
@@ -364,8 +367,27 @@ impl Pinbox {
         if caller.user_id == Some(pin.owner_id) {
             pin.board_privacy != Privacy::Secret || caller.reads_secret_pins()
         } else {
-            pin.board_privacy == Privacy::Public
+            // Sandbox content is "visible to you in Sandbox but not live or visible to Pinterest
+            // users" (seed 000).
+            pin.board_privacy == Privacy::Public && pin.env == Env::Production
         }
+    }
+
+    /// Trial apps may not make Pins in production, as on Pinterest; Sandbox is where they do.
+    async fn refuse_trial_pins_in_production(&self, caller: &Caller) -> Result<()> {
+        if caller.env != Env::Production {
+            return Ok(());
+        }
+        if self.app(caller.app_id).await?.tier == Tier::Trial {
+            return Err(Error::forbidden(
+                29,
+                "Apps with Trial access may not create Pins in production. Request Standard \
+                 access, or use API Sandbox instead: https://api-sandbox.pinterest.com/v5 on \
+                 Pinterest; on pinbox the same paths under /sandbox/v5, or a Host that starts \
+                 with api-sandbox., with a Sandbox token.",
+            ));
+        }
+        Ok(())
     }
 
     pub async fn readable_pin(&self, caller: &Caller, id: PinId) -> Result<Pin> {
@@ -459,6 +481,7 @@ impl Pinbox {
         section_id: Option<SectionId>,
     ) -> Result<Pin> {
         let owner = caller.user()?;
+        self.refuse_trial_pins_in_production(caller).await?;
         let source = self.readable_pin(caller, id).await?;
         let board_id = board_id.ok_or_else(|| {
             Error::invalid(

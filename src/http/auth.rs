@@ -4,7 +4,7 @@
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::HeaderMap;
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{AUTHORIZATION, HOST};
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use crate::catalog::{Auth, Operation};
+use crate::catalog::{Auth, Operation, Sandbox};
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
 use crate::domain::oauth::Client;
@@ -27,6 +27,8 @@ pub async fn authorize(
     mut req: Request,
     next: Next,
 ) -> Response {
+    let env = environment(&req);
+    req.extensions_mut().insert(env);
     if op.auth == Auth::ClientBasic {
         return match client_for(&state, req.headers()).await {
             Ok(client) => {
@@ -36,7 +38,9 @@ pub async fn authorize(
             Err(e) => e.into_response(),
         };
     }
-    let env = req.extensions().get::<Env>().copied().unwrap_or_default();
+    if env == Env::Sandbox && op.sandbox == Sandbox::Disabled {
+        return Error::not_in_sandbox(op.id).into_response();
+    }
     match caller_for(&state, op, env, req.headers(), req.uri().query()).await {
         Ok(caller) => {
             req.extensions_mut().insert(caller);
@@ -44,6 +48,19 @@ pub async fn authorize(
         }
         Err(e) => e.into_response(),
     }
+}
+
+/// Which environment a request reaches: Sandbox under `/sandbox/v5` (set by the router), or on a
+/// Host that starts with `api-sandbox.` as Pinterest's Sandbox does; production otherwise. A
+/// client switches by base URL alone.
+fn environment(req: &Request) -> Env {
+    let by_path = req.extensions().get::<Env>().copied().unwrap_or_default();
+    let by_host = req
+        .headers()
+        .get(HOST)
+        .and_then(|h| h.as_bytes().get(..12))
+        .is_some_and(|prefix| prefix.eq_ignore_ascii_case(b"api-sandbox."));
+    if by_host { Env::Sandbox } else { by_path }
 }
 
 async fn caller_for(

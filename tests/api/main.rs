@@ -9,6 +9,7 @@ mod ad_accounts;
 mod auth;
 mod board_sections;
 mod boards;
+mod environments;
 mod errors;
 mod images;
 mod oauth;

@@ -166,6 +166,7 @@ impl TestApp {
             basic: None,
             body: None,
             content_type: None,
+            headers: Vec::new(),
         }
     }
 
@@ -225,9 +226,16 @@ pub struct Call {
     basic: Option<(String, String)>,
     body: Option<Vec<u8>>,
     content_type: Option<String>,
+    headers: Vec<(String, String)>,
 }
 
 impl Call {
+    /// Sends an extra header (e.g. `Host`, which picks the environment as Pinterest's hosts do).
+    pub fn header(mut self, name: &str, value: &str) -> Call {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
     /// Fills the path parameter `{name}`.
     pub fn path(mut self, name: &str, value: impl ToString) -> Call {
         let pattern = format!("{{{name}}}");
@@ -298,6 +306,9 @@ impl Call {
         }
         if let Some(ct) = &self.content_type {
             req = req.header("content-type", ct);
+        }
+        for (name, value) in &self.headers {
+            req = req.header(name.as_str(), value.as_str());
         }
         if let Some(b) = self.body {
             req = req.body(b);
