@@ -52,6 +52,8 @@ id_type! {
     BoardId;
     SectionId;
     PinId;
+    /// A media upload (`media_id`).
+    MediaId;
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod caller;
 pub mod env;
 pub mod ids;
 pub mod images;
+pub mod media_upload;
 pub mod page;
 pub mod pin;
 pub mod pins;

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod boards;
+mod media;
 pub mod migrate;
 mod pins;
 
@@ -19,7 +20,8 @@ use crate::clock::Timestamp;
 use crate::domain::app::{App, NewApp};
 use crate::domain::board::{Board, BoardChanges, NewBoard};
 use crate::domain::env::Env;
-use crate::domain::ids::{AppId, BoardId, PinId, SectionId, TokenId, UserId};
+use crate::domain::ids::{AppId, BoardId, MediaId, PinId, SectionId, TokenId, UserId};
+use crate::domain::media_upload::{MediaUpload, NewMediaUpload, UploadedFile};
 use crate::domain::page::Cursor;
 use crate::domain::pin::{NewPin, Pin, PinChanges, PinFilter, PinScope, StoredImage};
 use crate::domain::section::Section;
@@ -208,6 +210,23 @@ impl Store for PgStore {
         accounts::app_by_id(&self.client().await?, id).await
     }
 
+    async fn grant_app_feature(
+        &self,
+        app: AppId,
+        feature: &str,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        media::grant_app_feature(&self.client().await?, app, feature, at).await
+    }
+
+    async fn revoke_app_feature(&self, app: AppId, feature: &str) -> StoreResult<bool> {
+        media::revoke_app_feature(&self.client().await?, app, feature).await
+    }
+
+    async fn app_has_feature(&self, app: AppId, feature: &str) -> StoreResult<bool> {
+        media::app_has_feature(&self.client().await?, app, feature).await
+    }
+
     async fn create_token(&self, token: NewToken) -> StoreResult<Token> {
         accounts::create_token(&self.client().await?, token).await
     }
@@ -334,6 +353,47 @@ impl Store for PgStore {
 
     async fn engagement_total(&self, pin: PinId, metric: &str) -> StoreResult<i64> {
         pins::engagement_total(&self.client().await?, pin, metric).await
+    }
+
+    async fn create_media_upload(&self, upload: NewMediaUpload) -> StoreResult<MediaUpload> {
+        media::create_media_upload(&self.client().await?, upload).await
+    }
+
+    async fn media_upload(&self, id: MediaId) -> StoreResult<Option<MediaUpload>> {
+        media::media_upload(&self.client().await?, id).await
+    }
+
+    async fn list_media_uploads(
+        &self,
+        owner: UserId,
+        env: Env,
+        cursor: Cursor,
+    ) -> StoreResult<Vec<MediaUpload>> {
+        media::list_media_uploads(&self.client().await?, owner, env, cursor).await
+    }
+
+    async fn record_media_file(
+        &self,
+        id: MediaId,
+        file: UploadedFile,
+    ) -> StoreResult<MediaUpload> {
+        media::record_media_file(&self.client().await?, id, &file).await
+    }
+
+    async fn mark_media_upload_used(&self, id: MediaId, at: Timestamp) -> StoreResult<()> {
+        media::mark_media_upload_used(&self.client().await?, id, at).await
+    }
+
+    async fn unused_media_uploads(
+        &self,
+        before: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<MediaUpload>> {
+        media::unused_media_uploads(&self.client().await?, before, limit).await
+    }
+
+    async fn delete_unused_media_upload(&self, id: MediaId) -> StoreResult<bool> {
+        media::delete_unused_media_upload(&self.client().await?, id).await
     }
 }
 

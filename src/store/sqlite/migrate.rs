@@ -23,6 +23,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "user_counts",
         include_str!("migrations/0003_user_counts.sql"),
     ),
+    (
+        5,
+        "media_uploads",
+        include_str!("migrations/0005_media_uploads.sql"),
+    ),
 ];
 
 pub fn migrate(conn: &mut Connection, now_ms: i64) -> StoreResult<()> {
