@@ -178,6 +178,10 @@ pub static OPERATIONS: &[Operation] = &[
     op("pins/update", Patch, "/pins/{pin_id}", &[BoardsRead, BoardsWrite, PinsRead, PinsWrite], true, OrgWrite, Enabled),
     op("pins/delete", Delete, "/pins/{pin_id}", &[BoardsRead, BoardsWrite, PinsRead, PinsWrite], true, OrgWrite, Enabled),
     op("pins/save", Post, "/pins/{pin_id}/save", &[BoardsRead, BoardsWrite, PinsRead, PinsWrite], false, OrgWrite, Enabled),
+    // media uploads (video Pins)
+    op("media/list", Get, "/media", &[PinsRead], false, OrgRead, Enabled),
+    op("media/create", Post, "/media", &[PinsRead, PinsWrite], false, OrgWrite, Enabled),
+    op("media/get", Get, "/media/{media_id}", &[PinsRead], false, OrgRead, Enabled),
 ];
 
 pub fn by_id(id: &str) -> Option<&'static Operation> {

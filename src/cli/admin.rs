@@ -36,6 +36,10 @@ pub struct UserCreate {
 pub enum AppCommand {
     /// Create a developer app; prints its id, then its secret (shown only now).
     Create(AppCreate),
+    /// Grant an app a restricted feature (video_url: video Pins carry a video URL).
+    GrantFeature(crate::cli::app_features::FeatureArgs),
+    /// Take a restricted feature back from an app.
+    RevokeFeature(crate::cli::app_features::FeatureArgs),
 }
 
 #[derive(Args)]
@@ -77,7 +81,7 @@ pub struct TokenIssue {
     data: DataDirArg,
 }
 
-async fn open(data: &DataDirArg) -> anyhow::Result<Pinbox> {
+pub(super) async fn open(data: &DataDirArg) -> anyhow::Result<Pinbox> {
     let config = Config {
         storage: data.storage(),
         media_dir: Some(data.data_dir.join("media")),
@@ -123,6 +127,8 @@ pub async fn app(cmd: AppCommand) -> anyhow::Result<()> {
             println!("{}", created.secret);
             Ok(())
         }
+        AppCommand::GrantFeature(args) => crate::cli::app_features::grant(args).await,
+        AppCommand::RevokeFeature(args) => crate::cli::app_features::revoke(args).await,
     }
 }
 

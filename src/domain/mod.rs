@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod app_features;
 pub mod board;
 pub mod boards;
 pub mod caller;
@@ -10,6 +11,7 @@ pub mod env;
 pub mod ids;
 pub mod images;
 pub mod media_upload;
+pub mod media_uploads;
 pub mod page;
 pub mod pin;
 pub mod pins;
@@ -17,13 +19,16 @@ pub mod scope;
 pub mod section;
 pub mod token;
 pub mod user;
+pub mod video_pins;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::clock::Clock;
+use crate::domain::media_uploads::UploadSettings;
 use crate::domain::page::BookmarkKey;
 use crate::media::Media;
+use crate::media::s3_post::Signer;
 use crate::store::Store;
 
 /// Volume limits and lifetimes, all configurable; defaults are Pinterest's.
@@ -35,6 +40,8 @@ pub struct Limits {
     pub max_pins_per_user: u32,
     /// Access tokens live 30 days (`expires_in: 2592000`).
     pub access_token_ttl: Duration,
+    /// Media uploads: size, processing delay, policy lifetime, cleanup.
+    pub uploads: UploadSettings,
 }
 
 impl Default for Limits {
@@ -43,6 +50,7 @@ impl Default for Limits {
             max_boards_per_user: 2_000,
             max_pins_per_user: 200_000,
             access_token_ttl: Duration::from_secs(30 * 24 * 3600),
+            uploads: UploadSettings::default(),
         }
     }
 }
@@ -55,6 +63,9 @@ pub struct Pinbox {
     pub limits: Limits,
     pub bookmarks: BookmarkKey,
     pub media: Media,
+    /// Signs and checks media upload policies with a key from the store, so that any replica
+    /// accepts an upload another registered.
+    pub upload_signer: Signer,
 }
 
 impl Pinbox {
@@ -66,12 +77,14 @@ impl Pinbox {
         media: Media,
     ) -> crate::error::Result<Pinbox> {
         let key = store.shared_secret("bookmark_key").await?;
+        let upload_key = store.shared_secret("media_upload_key").await?;
         Ok(Pinbox {
             store,
             clock,
             limits,
             bookmarks: BookmarkKey::new(key),
             media,
+            upload_signer: Signer::new(upload_key),
         })
     }
 }

@@ -9,6 +9,7 @@ use crate::domain::boards::{AD_ONLY_BOARD_NAME, BoardInput};
 use crate::domain::caller::Caller;
 use crate::domain::ids::{BoardId, PinId, SectionId};
 use crate::domain::page::{Cursor, ListKind, Page};
+use crate::domain::video_pins::VideoSourceInput;
 use crate::domain::pin::{
     ALT_TEXT_MAX, CarouselItem, CreativeType, DESCRIPTION_MAX, NewPin, Pin, PinChanges, PinFilter,
     PinImage, PinMedia, PinScope, TITLE_MAX, check_color, check_link, check_text,
@@ -44,7 +45,7 @@ pub enum MediaSourceInput {
         index: Option<u32>,
     },
     PinUrl,
-    VideoId,
+    VideoId(VideoSourceInput),
 }
 
 /// The spec's `PinCreate`, as sent.
@@ -260,10 +261,7 @@ impl Pinbox {
                     source_pin.is_standard,
                 ))
             }
-            MediaSourceInput::VideoId => Err(Error::invalid(
-                "Invalid request: video Pins (source_type video_id) need a media upload, which this \
-                 pinbox does not serve yet. Create the Pin from an image instead.",
-            )),
+            MediaSourceInput::VideoId(video) => self.video_media(caller, video).await,
         }
     }
 
@@ -527,6 +525,7 @@ impl Pinbox {
             },
             only_promoted: input.only_promoted,
             creative_types: input.creative_types,
+            as_of: Some(self.clock.now()),
         };
         if (input.only_private && !caller.reads_secret_pins()) || input.impossible {
             return Ok(Listing {
@@ -581,6 +580,7 @@ impl Pinbox {
             include_secret: true,
             include_protected: true,
             creative_types,
+            as_of: Some(self.clock.now()),
             ..PinFilter::default()
         };
         let rows = self

@@ -5,12 +5,15 @@
 pub mod auth;
 pub mod board_sections;
 pub mod boards;
+pub mod control;
 pub mod extract;
 pub mod images;
+pub mod media;
 pub mod pins;
 pub mod respond;
 pub mod state;
 pub mod user_account;
+pub mod videos;
 pub mod wire;
 
 use std::collections::HashSet;
@@ -66,6 +69,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(boards::endpoints());
     all.extend(board_sections::endpoints());
     all.extend(pins::endpoints());
+    all.extend(media::endpoints());
     all
 }
 
@@ -98,6 +102,8 @@ pub fn router(state: AppState) -> Router {
             "/media/{size}/{a}/{b}/{c}/{file}",
             get(images::serve_rendition),
         )
+        .route("/media/videos/{a}/{b}/{file}", get(videos::serve_video))
+        .merge(control::routes())
         .fallback(not_found)
         .layer(CatchPanicLayer::custom(panic_response))
         .with_state(state)

@@ -34,6 +34,7 @@ pub enum S3Code {
     InvalidPolicyDocument,
     MalformedPOSTRequest,
     IncorrectNumberOfFilesInPostRequest,
+    MaxPostPreDataLengthExceeded,
     InternalError,
     ServiceUnavailable,
 }
@@ -50,6 +51,7 @@ impl S3Code {
             S3Code::InvalidPolicyDocument => "InvalidPolicyDocument",
             S3Code::MalformedPOSTRequest => "MalformedPOSTRequest",
             S3Code::IncorrectNumberOfFilesInPostRequest => "IncorrectNumberOfFilesInPostRequest",
+            S3Code::MaxPostPreDataLengthExceeded => "MaxPostPreDataLengthExceededError",
             S3Code::InternalError => "InternalError",
             S3Code::ServiceUnavailable => "ServiceUnavailable",
         }
