@@ -2,6 +2,8 @@
 //! checked against Pinterest's OpenAPI description.
 
 mod fixtures;
+#[path = "../support/mp4.rs"]
+mod mp4;
 mod support;
 
 mod auth;
@@ -9,7 +11,9 @@ mod board_sections;
 mod boards;
 mod errors;
 mod images;
+mod media;
 mod pagination;
 mod pins;
 mod scope_matrix;
 mod user_account;
+mod video_pins;

@@ -120,11 +120,23 @@ async fn receive(
     }
     let mut multipart = multipart.map_err(|_| malformed())?;
     let mut fields: Vec<(String, String)> = Vec::new();
-    while let Some(field) = multipart.next_field().await.map_err(|_| malformed())? {
+    while let Some(mut field) = multipart.next_field().await.map_err(|_| malformed())? {
         let name = field.name().unwrap_or("").to_string();
         if name.eq_ignore_ascii_case("file") {
-            let ticket = app.pinbox.check_upload_fields(&fields).await?;
-            return store_file(app, ticket, field, declared).await;
+            let result = match app.pinbox.check_upload_fields(&fields).await {
+                Ok(ticket) => store_file(app, ticket, &mut field, declared).await,
+                Err(e) => Err(e),
+            };
+            // Read what the client still sends (S3 ignores fields after the file), so that it
+            // sees the answer rather than a reset connection.
+            drain(&mut field).await;
+            drop(field);
+            while let Ok(Some(mut rest)) = multipart.next_field().await {
+                if !drain(&mut rest).await {
+                    break;
+                }
+            }
+            return result;
         }
         if fields.len() >= MAX_FIELDS {
             return Err(pre_data_too_large());
@@ -136,6 +148,24 @@ async fn receive(
         "POST requires exactly one file upload per request.",
     )
     .with("ProvidedNumberOfFiles", 0))
+}
+
+/// Reads and drops the rest of a part, up to a bound; whether it reached the part's end.
+async fn drain(field: &mut Field<'_>) -> bool {
+    const DRAIN_MAX: usize = 16 * 1024 * 1024;
+    let mut seen = 0usize;
+    loop {
+        match field.chunk().await {
+            Ok(Some(chunk)) => {
+                seen += chunk.len();
+                if seen > DRAIN_MAX {
+                    return false;
+                }
+            }
+            Ok(None) => return true,
+            Err(_) => return false,
+        }
+    }
 }
 
 fn pre_data_too_large() -> S3Error {
@@ -161,7 +191,7 @@ async fn read_text(mut field: Field<'_>) -> Result<String, S3Error> {
 async fn store_file(
     app: &AppState,
     ticket: UploadTicket,
-    mut field: Field<'_>,
+    field: &mut Field<'_>,
     declared: Option<u64>,
 ) -> Result<(), S3Error> {
     let files = &app.pinbox.media.files;
