@@ -288,7 +288,11 @@ impl Pinbox {
     pub fn spawn_media_cleanup(&self) -> tokio::task::JoinHandle<()> {
         let pinbox = self.clone();
         tokio::spawn(async move {
-            let every = pinbox.limits.uploads.cleanup_interval.max(Duration::from_millis(10));
+            let every = pinbox
+                .limits
+                .uploads
+                .cleanup_interval
+                .max(Duration::from_millis(10));
             let mut tick = tokio::time::interval(every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             tick.tick().await;

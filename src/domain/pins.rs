@@ -9,11 +9,11 @@ use crate::domain::boards::{AD_ONLY_BOARD_NAME, BoardInput};
 use crate::domain::caller::Caller;
 use crate::domain::ids::{BoardId, PinId, SectionId};
 use crate::domain::page::{Cursor, ListKind, Page};
-use crate::domain::video_pins::VideoSourceInput;
 use crate::domain::pin::{
     ALT_TEXT_MAX, CarouselItem, CreativeType, DESCRIPTION_MAX, NewPin, Pin, PinChanges, PinFilter,
     PinImage, PinMedia, PinScope, TITLE_MAX, check_color, check_link, check_text,
 };
+use crate::domain::video_pins::VideoSourceInput;
 use crate::domain::{Listing, PageRequest, Pinbox};
 use crate::error::{Error, Result};
 use crate::store::{Limit, StoreError};

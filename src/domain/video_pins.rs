@@ -103,12 +103,7 @@ impl Pinbox {
         }
         let key: String = format!("{:032x}", rand::random::<u128>());
         let file = video_file(&key, info.container);
-        match self
-            .media
-            .files
-            .link_or_copy(&upload_file(id), &file)
-            .await
-        {
+        match self.media.files.link_or_copy(&upload_file(id), &file).await {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(Error::invalid(format!(

@@ -114,7 +114,10 @@ async fn media_create(
             ))
         })?,
     };
-    let registered = app.pinbox.register_media_upload(&caller, media_type).await?;
+    let registered = app
+        .pinbox
+        .register_media_upload(&caller, media_type)
+        .await?;
     let form = registered.form;
     Ok(created(MediaUploadJson {
         media_id: registered.upload.id.to_string(),

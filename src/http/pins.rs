@@ -25,8 +25,8 @@ use crate::http::extract::{
 use crate::http::images::{ImageSizeJson, image_sizes, rendition_url};
 use crate::http::respond::{created, no_content};
 use crate::http::state::AppState;
-use crate::http::wire::{Owner, Paginated};
 use crate::http::videos::video_url;
+use crate::http::wire::{Owner, Paginated};
 use crate::http::{Endpoint, endpoint};
 use crate::media::images::Rendition;
 
@@ -342,9 +342,7 @@ impl MediaSourceJson {
                 cover_image_key_frame_time,
                 is_standard,
             } => MediaSourceInput::VideoId(VideoSourceInput {
-                media_id: MediaId(
-                    body_id("media_source.media_id", Some(&media_id))?.unwrap_or(0),
-                ),
+                media_id: MediaId(body_id("media_source.media_id", Some(&media_id))?.unwrap_or(0)),
                 cover_image_url,
                 cover_image_data,
                 cover_image_content_type,

@@ -172,7 +172,10 @@ pub async fn serve_video(
             Ok(0) => None,
             Ok(n) => {
                 buf.truncate(n);
-                Some((Ok::<_, std::io::Error>(Bytes::from(buf)), (f, left - n as u64)))
+                Some((
+                    Ok::<_, std::io::Error>(Bytes::from(buf)),
+                    (f, left - n as u64),
+                ))
             }
             Err(e) => Some((Err(e), (f, 0))),
         }
@@ -196,10 +199,31 @@ mod tests {
     fn ranges_are_read_as_rfc_9110_says() {
         use RangeAsk::*;
         assert_eq!(parse_range("bytes=0-99", 1000), Part { start: 0, end: 99 });
-        assert_eq!(parse_range("bytes=900-", 1000), Part { start: 900, end: 999 });
-        assert_eq!(parse_range("bytes=-100", 1000), Part { start: 900, end: 999 });
-        assert_eq!(parse_range("bytes=-5000", 1000), Part { start: 0, end: 999 });
-        assert_eq!(parse_range("bytes=990-5000", 1000), Part { start: 990, end: 999 });
+        assert_eq!(
+            parse_range("bytes=900-", 1000),
+            Part {
+                start: 900,
+                end: 999
+            }
+        );
+        assert_eq!(
+            parse_range("bytes=-100", 1000),
+            Part {
+                start: 900,
+                end: 999
+            }
+        );
+        assert_eq!(
+            parse_range("bytes=-5000", 1000),
+            Part { start: 0, end: 999 }
+        );
+        assert_eq!(
+            parse_range("bytes=990-5000", 1000),
+            Part {
+                start: 990,
+                end: 999
+            }
+        );
         assert_eq!(parse_range("bytes=1000-", 1000), Unsatisfiable);
         assert_eq!(parse_range("bytes=1000-1001", 1000), Unsatisfiable);
         assert_eq!(parse_range("bytes=-0", 1000), Unsatisfiable);

@@ -67,7 +67,9 @@ pub enum ProbeError {
     NotBmff,
     #[error("its brand '{0}' is not MP4, MOV or M4V")]
     UnsupportedBrand(String),
-    #[error("the file is truncated: the '{kind}' box needs {needed} bytes but only {available} are there")]
+    #[error(
+        "the file is truncated: the '{kind}' box needs {needed} bytes but only {available} are there"
+    )]
     Truncated {
         kind: String,
         needed: u64,
@@ -127,7 +129,13 @@ fn classify(brand: &[u8; 4]) -> Option<Container> {
 
 fn fourcc(kind: &[u8; 4]) -> String {
     kind.iter()
-        .map(|&b| if b.is_ascii_graphic() || b == b' ' { b as char } else { '?' })
+        .map(|&b| {
+            if b.is_ascii_graphic() || b == b' ' {
+                b as char
+            } else {
+                '?'
+            }
+        })
         .collect()
 }
 
@@ -308,8 +316,11 @@ fn brand_of(ftyp: &[u8]) -> Result<Container, ProbeError> {
         .ok_or_else(|| ProbeError::UnsupportedBrand(fourcc(&major)))
 }
 
-/// The boxes of one in-memory payload, each as (type, payload).
-fn children(buf: &[u8]) -> Result<Vec<([u8; 4], &[u8])>, ProbeError> {
+/// A box read from memory: its type and payload.
+type Child<'a> = ([u8; 4], &'a [u8]);
+
+/// The boxes of one in-memory payload.
+fn children(buf: &[u8]) -> Result<Vec<Child<'_>>, ProbeError> {
     let mut out = Vec::new();
     let mut pos = 0usize;
     while pos < buf.len() {
@@ -344,10 +355,7 @@ fn children(buf: &[u8]) -> Result<Vec<([u8; 4], &[u8])>, ProbeError> {
     Ok(out)
 }
 
-fn child<'a>(
-    boxes: &[([u8; 4], &'a [u8])],
-    kind: &[u8; 4],
-) -> Option<&'a [u8]> {
+fn child<'a>(boxes: &[Child<'a>], kind: &[u8; 4]) -> Option<&'a [u8]> {
     boxes.iter().find(|(k, _)| k == kind).map(|(_, p)| *p)
 }
 
@@ -445,7 +453,7 @@ fn parse_track(trak: &[u8]) -> Result<Option<Track>, ProbeError> {
 
 /// Width and height from the first visual sample entry (`minf/stbl/stsd`), for files whose
 /// `tkhd` says 0×0.
-fn sample_size(mdia: &[([u8; 4], &[u8])]) -> Result<Option<(u32, u32)>, ProbeError> {
+fn sample_size(mdia: &[Child<'_>]) -> Result<Option<(u32, u32)>, ProbeError> {
     let Some(minf) = child(mdia, b"minf") else {
         return Ok(None);
     };
@@ -505,7 +513,10 @@ mod tests {
     fn a_quicktime_movie_is_read_with_its_own_timescale() {
         let info = read(&VideoSpec::mov(1080, 1920, 12_000).build()).unwrap();
         assert_eq!(info.container, Container::Mov);
-        assert_eq!((info.width, info.height, info.duration_ms), (1080, 1920, 12_000));
+        assert_eq!(
+            (info.width, info.height, info.duration_ms),
+            (1080, 1920, 12_000)
+        );
     }
 
     #[test]
@@ -534,7 +545,10 @@ mod tests {
             ..VideoSpec::mp4(1920, 1080, 90_000)
         };
         let info = read(&spec.build()).unwrap();
-        assert_eq!((info.width, info.height, info.duration_ms), (1920, 1080, 90_000));
+        assert_eq!(
+            (info.width, info.height, info.duration_ms),
+            (1920, 1080, 90_000)
+        );
     }
 
     #[test]
@@ -558,8 +572,14 @@ mod tests {
     #[test]
     fn files_that_are_not_video_are_refused_with_a_reason() {
         assert_eq!(read(b""), Err(ProbeError::Empty));
-        assert_eq!(read(b"\x89PNG\r\n\x1a\n0000000000"), Err(ProbeError::NotBmff));
-        assert_eq!(read(b"hello, this is a text file"), Err(ProbeError::NotBmff));
+        assert_eq!(
+            read(b"\x89PNG\r\n\x1a\n0000000000"),
+            Err(ProbeError::NotBmff)
+        );
+        assert_eq!(
+            read(b"hello, this is a text file"),
+            Err(ProbeError::NotBmff)
+        );
         let audio_only = {
             let mut spec = VideoSpec::mp4(0, 0, 1_000);
             spec.with_audio = true;
@@ -573,7 +593,10 @@ mod tests {
         let no_moov = mp4::boxed(b"ftyp", b"isom\0\0\x02\0isom");
         assert_eq!(read(&no_moov), Err(ProbeError::NoMovie));
         let webm_like = mp4::boxed(b"ftyp", b"webm\0\0\0\0webm");
-        assert!(matches!(read(&webm_like), Err(ProbeError::UnsupportedBrand(_))));
+        assert!(matches!(
+            read(&webm_like),
+            Err(ProbeError::UnsupportedBrand(_))
+        ));
     }
 
     #[test]

@@ -19,7 +19,11 @@ pub fn neutral_frame(width: u32, height: u32) -> Vec<u8> {
     };
     let longer = w.max(h) as u64;
     let scale = |v: u32| ((v as u64 * 1200).div_ceil(longer)).clamp(1, 1200) as u32;
-    let (w, h) = if longer > 1200 { (scale(w), scale(h)) } else { (w, h) };
+    let (w, h) = if longer > 1200 {
+        (scale(w), scale(h))
+    } else {
+        (w, h)
+    };
     let img = RgbImage::from_pixel(w, h, image::Rgb(NEUTRAL));
     let mut out = Vec::new();
     img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)

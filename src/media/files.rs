@@ -164,12 +164,20 @@ mod tests {
         f.write_all(b"first").await.unwrap();
         f.flush().await.unwrap();
         fs.commit(temp, "uploads/1").await.unwrap();
-        fs.link_or_copy("uploads/1", "videos/a/b.mp4").await.unwrap();
+        fs.link_or_copy("uploads/1", "videos/a/b.mp4")
+            .await
+            .unwrap();
         fs.put("uploads/1", b"second").await.unwrap();
-        assert_eq!(&fs.get("videos/a/b.mp4").await.unwrap().unwrap()[..], b"first");
+        assert_eq!(
+            &fs.get("videos/a/b.mp4").await.unwrap().unwrap()[..],
+            b"first"
+        );
         assert!(fs.remove("uploads/1").await.unwrap());
         assert!(!fs.remove("uploads/1").await.unwrap());
-        assert_eq!(&fs.get("videos/a/b.mp4").await.unwrap().unwrap()[..], b"first");
+        assert_eq!(
+            &fs.get("videos/a/b.mp4").await.unwrap().unwrap()[..],
+            b"first"
+        );
     }
 
     #[tokio::test]

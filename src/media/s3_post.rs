@@ -227,7 +227,10 @@ impl Signer {
     pub fn issue(&self, req: &PolicyRequest) -> UploadForm {
         let date = amz_date(req.now);
         let day = &date[..8];
-        let credential = format!("{}/{day}/{REGION}/{SERVICE}/aws4_request", self.access_key_id);
+        let credential = format!(
+            "{}/{day}/{REGION}/{SERVICE}/aws4_request",
+            self.access_key_id
+        );
         let policy = json!({
             "expiration": expiration_text(req.expires),
             "conditions": [
@@ -260,7 +263,11 @@ impl Signer {
 
     /// Checks the text fields sent before the file as S3 does, at `now`. The size range it
     /// returns is checked by the caller while the file streams in.
-    pub fn verify(&self, fields: &[(String, String)], now: Timestamp) -> Result<VerifiedPolicy, S3Error> {
+    pub fn verify(
+        &self,
+        fields: &[(String, String)],
+        now: Timestamp,
+    ) -> Result<VerifiedPolicy, S3Error> {
         let get = |name: &str| {
             fields
                 .iter()
@@ -306,7 +313,11 @@ impl Signer {
             policy_b64.as_bytes(),
         ));
         let matches = terminator == "aws4_request"
-            && bool::from(expected.as_bytes().ct_eq(signature.to_ascii_lowercase().as_bytes()));
+            && bool::from(
+                expected
+                    .as_bytes()
+                    .ct_eq(signature.to_ascii_lowercase().as_bytes()),
+            );
         if !matches {
             return Err(S3Error::new(
                 S3Code::SignatureDoesNotMatch,
@@ -342,7 +353,9 @@ impl Signer {
             match c {
                 Value::Object(map) if map.len() == 1 => {
                     let (name, value) = map.iter().next().expect("one entry");
-                    let value = value.as_str().ok_or_else(|| invalid("Invalid condition."))?;
+                    let value = value
+                        .as_str()
+                        .ok_or_else(|| invalid("Invalid condition."))?;
                     let actual = if name.eq_ignore_ascii_case("bucket") {
                         Some(BUCKET)
                     } else {
@@ -485,7 +498,10 @@ mod tests {
         let signer = Signer::new([7; 32]);
         let form = signer.issue(&request());
         assert_eq!(form.date, "20261101T000000Z");
-        assert!(form.credential.ends_with("/20261101/us-east-1/s3/aws4_request"));
+        assert!(
+            form.credential
+                .ends_with("/20261101/us-east-1/s3/aws4_request")
+        );
         assert_eq!(form.signature.len(), 64);
         let ok = signer.verify(&as_fields(&form), NOW).unwrap();
         assert_eq!(ok.key, "uploads/ab/cd/ef/1:video:1:2");
@@ -523,10 +539,16 @@ mod tests {
         let signer = Signer::new([7; 32]);
         let form = signer.issue(&request());
         let expired = signer
-            .verify(&as_fields(&form), NOW.plus(std::time::Duration::from_secs(3600)))
+            .verify(
+                &as_fields(&form),
+                NOW.plus(std::time::Duration::from_secs(3600)),
+            )
             .unwrap_err();
         assert_eq!(expired.code, S3Code::AccessDenied);
-        assert_eq!(expired.message, "Invalid according to Policy: Policy expired.");
+        assert_eq!(
+            expired.message,
+            "Invalid according to Policy: Policy expired."
+        );
 
         let mut other_key = as_fields(&form);
         other_key[4].1 = "uploads/somebody/else".into();
@@ -537,7 +559,10 @@ mod tests {
         let mut extra = as_fields(&form);
         extra.push(("acl".into(), "public-read".into()));
         let e = signer.verify(&extra, NOW).unwrap_err();
-        assert_eq!(e.message, "Invalid according to Policy: Extra input fields: acl");
+        assert_eq!(
+            e.message,
+            "Invalid according to Policy: Extra input fields: acl"
+        );
 
         let mut ignored = as_fields(&form);
         ignored.push(("x-ignore-note".into(), "fine".into()));
@@ -550,10 +575,16 @@ mod tests {
 
         let mut no_key = as_fields(&form);
         no_key.retain(|(k, _)| k != "key");
-        assert_eq!(signer.verify(&no_key, NOW).unwrap_err().code, S3Code::InvalidArgument);
+        assert_eq!(
+            signer.verify(&no_key, NOW).unwrap_err().code,
+            S3Code::InvalidArgument
+        );
 
         let mut case = as_fields(&form);
         case[6].0 = "X-Amz-Credential".into();
-        assert!(signer.verify(&case, NOW).is_ok(), "field names are case-insensitive");
+        assert!(
+            signer.verify(&case, NOW).is_ok(),
+            "field names are case-insensitive"
+        );
     }
 }

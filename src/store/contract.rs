@@ -1113,7 +1113,10 @@ pub async fn media_uploads_are_found_by_id_and_listed_per_owner_and_environment(
     let first = &mine[0];
     let found = store.media_upload(first.id).await.unwrap().unwrap();
     assert_eq!(&found, first);
-    assert_eq!(found.key, format!("uploads/ab/cd/ef/1:video:7:{}", first.id));
+    assert_eq!(
+        found.key,
+        format!("uploads/ab/cd/ef/1:video:7:{}", first.id)
+    );
     assert_eq!(found.app_id, Some(AppId(7)));
     assert!(found.file.is_none() && found.used_at.is_none());
     assert!(store.media_upload(MediaId(1)).await.unwrap().is_none());
@@ -1141,7 +1144,10 @@ pub async fn media_uploads_are_found_by_id_and_listed_per_owner_and_environment(
         )
         .await
         .unwrap();
-    assert_eq!(rest.iter().map(|u| u.id).collect::<Vec<_>>(), vec![mine[0].id]);
+    assert_eq!(
+        rest.iter().map(|u| u.id).collect::<Vec<_>>(),
+        vec![mine[0].id]
+    );
     let sandbox = store
         .list_media_uploads(
             alice.id,
@@ -1178,7 +1184,10 @@ pub async fn an_uploads_file_is_recorded_and_use_keeps_it_from_cleanup(store: S)
             reason: "the file is empty".into(),
         },
     };
-    let recorded = store.record_media_file(used.id, file.clone()).await.unwrap();
+    let recorded = store
+        .record_media_file(used.id, file.clone())
+        .await
+        .unwrap();
     assert_eq!(recorded.file.as_ref(), Some(&file));
     // A second file replaces the first.
     let video = UploadedFile {
@@ -1192,7 +1201,10 @@ pub async fn an_uploads_file_is_recorded_and_use_keeps_it_from_cleanup(store: S)
             height: 1920,
         }),
     };
-    store.record_media_file(used.id, video.clone()).await.unwrap();
+    store
+        .record_media_file(used.id, video.clone())
+        .await
+        .unwrap();
     assert_eq!(
         store.media_upload(used.id).await.unwrap().unwrap().file,
         Some(video)
@@ -1214,7 +1226,10 @@ pub async fn an_uploads_file_is_recorded_and_use_keeps_it_from_cleanup(store: S)
         .unused_media_uploads(Timestamp(T0.0 + 1_000), 10)
         .await
         .unwrap();
-    assert_eq!(stale.iter().map(|u| u.id).collect::<Vec<_>>(), vec![unused.id]);
+    assert_eq!(
+        stale.iter().map(|u| u.id).collect::<Vec<_>>(),
+        vec![unused.id]
+    );
     assert!(!store.delete_unused_media_upload(used.id).await.unwrap());
     assert!(store.delete_unused_media_upload(unused.id).await.unwrap());
     assert!(!store.delete_unused_media_upload(unused.id).await.unwrap());
@@ -1298,13 +1313,21 @@ pub async fn creative_type_filters_read_a_video_pin_as_shown_at_an_instant(store
         ids(vec![CreativeType::Regular], Some(1_999)).await,
         vec![video.id, image.id]
     );
-    assert_eq!(ids(vec![CreativeType::Video], Some(2_000)).await, vec![video.id]);
+    assert_eq!(
+        ids(vec![CreativeType::Video], Some(2_000)).await,
+        vec![video.id]
+    );
     assert_eq!(
         ids(vec![CreativeType::Regular], Some(2_000)).await,
         vec![image.id]
     );
     assert_eq!(
-        store.pin(Env::Production, video.id).await.unwrap().unwrap().media,
+        store
+            .pin(Env::Production, video.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .media,
         video.media
     );
 }

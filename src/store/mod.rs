@@ -89,8 +89,7 @@ pub trait Store: Send + Sync + 'static {
     // app features (issue 9): restricted features granted to an app, such as `video_url`
 
     /// Grants `feature` to the app; granting it again changes nothing.
-    async fn grant_app_feature(&self, app: AppId, feature: &str, at: Timestamp)
-    -> StoreResult<()>;
+    async fn grant_app_feature(&self, app: AppId, feature: &str, at: Timestamp) -> StoreResult<()>;
     /// Takes `feature` back; whether the app had it.
     async fn revoke_app_feature(&self, app: AppId, feature: &str) -> StoreResult<bool>;
     async fn app_has_feature(&self, app: AppId, feature: &str) -> StoreResult<bool>;
@@ -201,8 +200,7 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<MediaUpload>>;
     /// Records the file an upload received, replacing an earlier one; `NotFound` once the upload
     /// is gone.
-    async fn record_media_file(&self, id: MediaId, file: UploadedFile)
-    -> StoreResult<MediaUpload>;
+    async fn record_media_file(&self, id: MediaId, file: UploadedFile) -> StoreResult<MediaUpload>;
     /// Marks an upload used by a Pin (the first use is kept), which keeps it from cleanup;
     /// `NotFound` once the upload is gone.
     async fn mark_media_upload_used(&self, id: MediaId, at: Timestamp) -> StoreResult<()>;

@@ -44,7 +44,12 @@ pub async fn register(app: &TestApp, user: &TestUser) -> Registered {
         .as_object()
         .expect("upload_parameters")
         .iter()
-        .map(|(k, v)| (k.clone(), v.as_str().expect("a string parameter").to_string()))
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                v.as_str().expect("a string parameter").to_string(),
+            )
+        })
         .collect();
     Registered {
         media_id: r.json["media_id"].as_str().unwrap().to_string(),
@@ -153,7 +158,11 @@ fn with_param(reg: &Registered, name: &str, value: &str) -> Vec<(String, String)
         .map(|(k, v)| {
             (
                 k.clone(),
-                if k == name { value.to_string() } else { v.clone() },
+                if k == name {
+                    value.to_string()
+                } else {
+                    v.clone()
+                },
             )
         })
         .collect()
@@ -200,7 +209,11 @@ async fn registering_a_video_upload_gives_a_signed_s3_post_policy() {
     let conditions = policy["conditions"].as_array().unwrap();
     assert!(conditions.contains(&serde_json::json!({"key": param(&reg, "key")})));
     assert!(conditions.contains(&serde_json::json!({"bucket": "pinbox-media-upload"})));
-    assert!(conditions.contains(&serde_json::json!(["content-length-range", 1, 2147483648u64])));
+    assert!(conditions.contains(&serde_json::json!([
+        "content-length-range",
+        1,
+        2147483648u64
+    ])));
     assert!(conditions.contains(
         &serde_json::json!({"x-amz-security-token": param(&reg, "x-amz-security-token")})
     ));
@@ -303,11 +316,7 @@ async fn a_tampered_signature_or_policy_is_refused_with_s3s_signature_error() {
     let alice = app.user("alice").await;
     let reg = register(&app, &alice).await;
     let sig = param(&reg, "x-amz-signature");
-    let flipped = format!(
-        "{}{}",
-        if &sig[..1] == "0" { "1" } else { "0" },
-        &sig[1..]
-    );
+    let flipped = format!("{}{}", if &sig[..1] == "0" { "1" } else { "0" }, &sig[1..]);
     let r = post_form(
         &app,
         &reg.upload_url,
@@ -380,7 +389,11 @@ async fn a_file_over_the_size_limit_is_refused_and_leaves_nothing_behind() {
     .build();
     let r = upload(&app, &reg, big).await;
     r.expect_s3_error(400, "EntityTooLarge");
-    assert!(r.body.contains("<MaxSizeAllowed>65536</MaxSizeAllowed>"), "{}", r.body);
+    assert!(
+        r.body.contains("<MaxSizeAllowed>65536</MaxSizeAllowed>"),
+        "{}",
+        r.body
+    );
     assert_eq!(status(&app, &alice, &reg.media_id).await, "registered");
     let tmp = app.pinbox.media.files.root().join("tmp");
     let left: Vec<_> = std::fs::read_dir(&tmp)
@@ -429,7 +442,12 @@ async fn the_upload_takes_only_what_the_policy_names() {
         .await
         .expect_s3_error(400, "IncorrectNumberOfFilesInPostRequest");
 
-    let no_key: Vec<_> = a.params.iter().filter(|(k, _)| k != "key").cloned().collect();
+    let no_key: Vec<_> = a
+        .params
+        .iter()
+        .filter(|(k, _)| k != "key")
+        .cloned()
+        .collect();
     post_form(&app, &a.upload_url, &no_key, Some(small_mp4()))
         .await
         .expect_s3_error(400, "InvalidArgument");
@@ -461,7 +479,13 @@ async fn the_upload_takes_only_what_the_policy_names() {
     form = form
         .part("file", reqwest::multipart::Part::bytes(small_mp4()))
         .text("after", "ignored");
-    let r = app.client.post(&a.upload_url).multipart(form).send().await.unwrap();
+    let r = app
+        .client
+        .post(&a.upload_url)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 204);
 }
 

@@ -74,7 +74,10 @@ async fn a_video_pin_reads_regular_while_processing_then_video_with_the_videos_f
     assert!(pin["media"]["width"].is_null());
     assert!(pin["media"]["video_url"].is_null());
     assert_eq!(pin["dominant_color"], "#1E8C3C");
-    assert_eq!(list_ids(&app, &alice, "REGULAR").await, vec![pin_id.clone()]);
+    assert_eq!(
+        list_ids(&app, &alice, "REGULAR").await,
+        vec![pin_id.clone()]
+    );
     assert!(list_ids(&app, &alice, "VIDEO").await.is_empty());
 
     app.advance(Duration::from_secs(2));
@@ -120,7 +123,10 @@ async fn a_video_pin_reads_regular_while_processing_then_video_with_the_videos_f
         .await
         .expect(200)
         .json;
-    assert_eq!(board_json["media"]["image_cover_url"], images["400x300"]["url"]);
+    assert_eq!(
+        board_json["media"]["image_cover_url"],
+        images["400x300"]["url"]
+    );
 
     // The upload now belongs to a Pin; it still reads succeeded.
     assert_eq!(status(&app, &alice, &id).await, "succeeded");
@@ -136,7 +142,10 @@ async fn a_mov_makes_a_portrait_video_pin() {
     assert_eq!(pin["creative_type"], "VIDEO");
     assert_eq!(pin["media"]["duration"], 12000);
     assert_eq!(
-        (pin["media"]["width"].as_u64(), pin["media"]["height"].as_u64()),
+        (
+            pin["media"]["width"].as_u64(),
+            pin["media"]["height"].as_u64()
+        ),
         (Some(1080), Some(1920))
     );
 }
@@ -229,8 +238,14 @@ async fn a_video_pin_needs_a_valid_cover() {
     let id = uploaded(&app, &alice, small_mp4()).await;
     let cases = [
         (json!({}), "needs a cover image"),
-        (json!({"cover_image_url": "image.jpg"}), "a valid image url must be provided"),
-        (json!({"cover_image_url": "ftp://example.com/a.png"}), "invalid URL"),
+        (
+            json!({"cover_image_url": "image.jpg"}),
+            "a valid image url must be provided",
+        ),
+        (
+            json!({"cover_image_url": "ftp://example.com/a.png"}),
+            "invalid URL",
+        ),
         (
             json!({"cover_image_url": format!("{}/page.html", server.base)}),
             "not an image",
@@ -351,7 +366,10 @@ async fn a_key_frame_time_without_a_cover_gets_a_neutral_frame_and_is_kept() {
     .await;
     assert_eq!(pin["dominant_color"], "#808080");
     let w1200 = &pin["media"]["images"]["1200x"];
-    assert_eq!((w1200["width"].as_u64(), w1200["height"].as_u64()), (Some(1200), Some(675)));
+    assert_eq!(
+        (w1200["width"].as_u64(), w1200["height"].as_u64()),
+        (Some(1200), Some(675))
+    );
     // Past the end: kept as the last second, as the spec says Pinterest uses the last frame.
     let stored = app
         .pinbox
@@ -397,9 +415,17 @@ async fn video_url_is_null_without_the_feature_and_serves_ranges_with_it() {
     );
     app.advance(Duration::from_secs(2));
     let pin = get_pin(&app, &alice, &pin_id).await;
-    let url = pin["media"]["video_url"].as_str().expect("a video_url").to_string();
+    let url = pin["media"]["video_url"]
+        .as_str()
+        .expect("a video_url")
+        .to_string();
     assert!(url.starts_with(&format!("{}/media/videos/", app.base)) && url.ends_with(".mp4"));
-    let listed = app.call("pins/list").token(&alice.token).send().await.expect(200);
+    let listed = app
+        .call("pins/list")
+        .token(&alice.token)
+        .send()
+        .await
+        .expect(200);
     assert_eq!(listed.items()[0]["media"]["video_url"], url.as_str());
     // Another app of another user sees the public Pin without the URL.
     let bob = app.user("bob").await;
@@ -412,15 +438,30 @@ async fn video_url_is_null_without_the_feature_and_serves_ranges_with_it() {
     assert_eq!(whole.headers()["content-type"], "video/mp4");
     assert_eq!(whole.bytes().await.unwrap().as_ref(), &video[..]);
 
-    let part = app.client.get(&url).header("range", "bytes=0-99").send().await.unwrap();
+    let part = app
+        .client
+        .get(&url)
+        .header("range", "bytes=0-99")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(part.status(), 206);
     assert_eq!(part.headers()["content-range"], format!("bytes 0-99/{len}"));
     assert_eq!(part.headers()["content-length"], "100");
     assert_eq!(part.bytes().await.unwrap().as_ref(), &video[..100]);
 
-    let tail = app.client.get(&url).header("range", "bytes=-10").send().await.unwrap();
+    let tail = app
+        .client
+        .get(&url)
+        .header("range", "bytes=-10")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(tail.status(), 206);
-    assert_eq!(tail.headers()["content-range"], format!("bytes {}-{}/{len}", len - 10, len - 1));
+    assert_eq!(
+        tail.headers()["content-range"],
+        format!("bytes {}-{}/{len}", len - 10, len - 1)
+    );
     assert_eq!(tail.bytes().await.unwrap().as_ref(), &video[len - 10..]);
 
     let open = app
@@ -450,7 +491,10 @@ async fn video_url_is_null_without_the_feature_and_serves_ranges_with_it() {
     let missing = url.replace(".mp4", ".mov");
     assert_eq!(app.client.get(&missing).send().await.unwrap().status(), 404);
     let traversal = format!("{}/media/videos/../../etc/passwd", app.base);
-    assert_eq!(app.client.get(&traversal).send().await.unwrap().status(), 404);
+    assert_eq!(
+        app.client.get(&traversal).send().await.unwrap().status(),
+        404
+    );
 
     app.pinbox
         .revoke_app_feature(alice.app_id, AppFeature::VideoUrl)
@@ -484,7 +528,15 @@ async fn a_pins_video_and_cover_survive_the_uploads_replacement_and_cleanup() {
     // The upload's key takes another file (S3 overwrites); the Pin keeps its own.
     assert_eq!(upload(&app, &reg, small_mov()).await.status, 204);
     assert_eq!(
-        app.client.get(&url).send().await.unwrap().bytes().await.unwrap().as_ref(),
+        app.client
+            .get(&url)
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap()
+            .as_ref(),
         &first[..]
     );
     let unused = uploaded(&app, &alice, small_mp4()).await;
@@ -498,7 +550,15 @@ async fn a_pins_video_and_cover_survive_the_uploads_replacement_and_cleanup() {
         .expect(404);
     assert_eq!(status(&app, &alice, &reg.media_id).await, "succeeded");
     assert_eq!(
-        app.client.get(&url).send().await.unwrap().bytes().await.unwrap().as_ref(),
+        app.client
+            .get(&url)
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap()
+            .as_ref(),
         &first[..]
     );
     let cover = pin["media"]["images"]["600x"]["url"].as_str().unwrap();

@@ -177,7 +177,10 @@ impl VideoSpec {
         }
         let mut stsd = vec![0, 0, 0, 0];
         stsd.extend_from_slice(&1u32.to_be_bytes());
-        stsd.extend(boxed(if handler == b"vide" { b"avc1" } else { b"mp4a" }, &entry));
+        stsd.extend(boxed(
+            if handler == b"vide" { b"avc1" } else { b"mp4a" },
+            &entry,
+        ));
         let stbl = boxed(b"stbl", &boxed(b"stsd", &stsd));
         let minf = boxed(b"minf", &stbl);
         let mut mdia = boxed(b"mdhd", &mdhd);

@@ -75,12 +75,7 @@ fn xml_error(e: S3Error) -> Response {
     body.push_str(&format!(
         "<RequestId>{request_id}</RequestId><HostId>pinbox</HostId></Error>"
     ));
-    (
-        status(e.code),
-        [(CONTENT_TYPE, "application/xml")],
-        body,
-    )
-        .into_response()
+    (status(e.code), [(CONTENT_TYPE, "application/xml")], body).into_response()
 }
 
 fn malformed() -> S3Error {

@@ -80,7 +80,9 @@ pub async fn create_media_upload(
 
 pub async fn media_upload(client: &Client, id: MediaId) -> StoreResult<Option<MediaUpload>> {
     let stmt = client
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM media_uploads WHERE id = $1"))
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM media_uploads WHERE id = $1"
+        ))
         .await
         .map_err(pg)?;
     client
@@ -150,7 +152,11 @@ pub async fn record_media_file(
         .ok_or(StoreError::NotFound("media upload"))
 }
 
-pub async fn mark_media_upload_used(client: &Client, id: MediaId, at: Timestamp) -> StoreResult<()> {
+pub async fn mark_media_upload_used(
+    client: &Client,
+    id: MediaId,
+    at: Timestamp,
+) -> StoreResult<()> {
     let changed = client
         .execute(
             "UPDATE media_uploads SET used_at = COALESCE(used_at, $2) WHERE id = $1",

@@ -210,12 +210,7 @@ impl Store for PgStore {
         accounts::app_by_id(&self.client().await?, id).await
     }
 
-    async fn grant_app_feature(
-        &self,
-        app: AppId,
-        feature: &str,
-        at: Timestamp,
-    ) -> StoreResult<()> {
+    async fn grant_app_feature(&self, app: AppId, feature: &str, at: Timestamp) -> StoreResult<()> {
         media::grant_app_feature(&self.client().await?, app, feature, at).await
     }
 
@@ -372,11 +367,7 @@ impl Store for PgStore {
         media::list_media_uploads(&self.client().await?, owner, env, cursor).await
     }
 
-    async fn record_media_file(
-        &self,
-        id: MediaId,
-        file: UploadedFile,
-    ) -> StoreResult<MediaUpload> {
+    async fn record_media_file(&self, id: MediaId, file: UploadedFile) -> StoreResult<MediaUpload> {
         media::record_media_file(&self.client().await?, id, &file).await
     }
 

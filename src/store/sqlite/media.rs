@@ -20,7 +20,11 @@ fn upload_from_row(r: &Row<'_>) -> rusqlite::Result<MediaUpload> {
     let file = match (uploaded_at, probe) {
         (Some(at), Some(probe)) => {
             let probe = serde_json::from_str::<Probe>(&probe).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(12, rusqlite::types::Type::Text, Box::new(e))
+                rusqlite::Error::FromSqlConversionFailure(
+                    12,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
             })?;
             Some(UploadedFile {
                 uploaded_at: Timestamp(at),
@@ -66,8 +70,7 @@ pub fn create_media_upload(conn: &Connection, upload: NewMediaUpload) -> StoreRe
         );
         match inserted {
             Ok(_) => {
-                return media_upload(conn, id)?
-                    .ok_or(StoreError::NotFound("media upload"));
+                return media_upload(conn, id)?.ok_or(StoreError::NotFound("media upload"));
             }
             Err(e) if is_unique_violation(&e, "media_uploads.id") => id = MediaId(random_id()),
             Err(e) => return Err(backend(e)),
@@ -79,9 +82,11 @@ pub fn create_media_upload(conn: &Connection, upload: NewMediaUpload) -> StoreRe
 }
 
 pub fn media_upload(conn: &Connection, id: MediaId) -> StoreResult<Option<MediaUpload>> {
-    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM media_uploads WHERE id = ?1"))
-        .and_then(|mut s| s.query_row([id.0], upload_from_row).optional())
-        .map_err(backend)
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM media_uploads WHERE id = ?1"
+    ))
+    .and_then(|mut s| s.query_row([id.0], upload_from_row).optional())
+    .map_err(backend)
 }
 
 pub fn list_media_uploads(
@@ -197,10 +202,7 @@ pub fn revoke_app_feature(conn: &Connection, app: AppId, feature: &str) -> Store
 
 pub fn app_has_feature(conn: &Connection, app: AppId, feature: &str) -> StoreResult<bool> {
     conn.prepare_cached("SELECT 1 FROM app_features WHERE app_id = ?1 AND feature = ?2")
-        .and_then(|mut s| {
-            s.query_row(params![app.0, feature], |_| Ok(()))
-                .optional()
-        })
+        .and_then(|mut s| s.query_row(params![app.0, feature], |_| Ok(())).optional())
         .map(|r| r.is_some())
         .map_err(backend)
 }

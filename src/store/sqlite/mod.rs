@@ -157,12 +157,7 @@ impl Store for SqliteStore {
         self.engine.read(move |c| accounts::app_by_id(c, id)).await
     }
 
-    async fn grant_app_feature(
-        &self,
-        app: AppId,
-        feature: &str,
-        at: Timestamp,
-    ) -> StoreResult<()> {
+    async fn grant_app_feature(&self, app: AppId, feature: &str, at: Timestamp) -> StoreResult<()> {
         let feature = feature.to_string();
         self.engine
             .write(move |c| media::grant_app_feature(c, app, &feature, at))
@@ -389,11 +384,7 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn record_media_file(
-        &self,
-        id: MediaId,
-        file: UploadedFile,
-    ) -> StoreResult<MediaUpload> {
+    async fn record_media_file(&self, id: MediaId, file: UploadedFile) -> StoreResult<MediaUpload> {
         self.engine
             .write(move |c| media::record_media_file(c, id, &file))
             .await
