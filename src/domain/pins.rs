@@ -140,7 +140,8 @@ impl Pinbox {
         let source = input.media_source.clone().ok_or_else(|| {
             Error::invalid(
                 "Invalid request: 'media_source' is required: give the Pin an image \
-                 (source_type image_url, image_base64, multiple_image_urls or multiple_image_base64).",
+                 (source_type image_url, image_base64, multiple_image_urls or multiple_image_base64) \
+                 or a video (source_type video_id, with the media_id of an upload).",
             )
         })?;
         let board = if input.is_removable {
