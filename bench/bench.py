@@ -218,10 +218,13 @@ def upload_only():
     mp4_file(video, 50 * 1000 * 1000)
     server, _ = serve_pinbox(["--data-dir", str(data)], ["--media-processing-delay", "0"])
     try:
+        before = rss_mb(server.pid)
         median, best = upload_mb_s(server.base, token, video)
+        growth = rss_mb(server.pid) - before
     finally:
         server.stop()
-    print(f"upload of a 50 MB video through the S3-style endpoint: median {median:.0f} MB/s, best {best:.0f} MB/s")
+    print(f"upload of a 50 MB video through the S3-style endpoint: median {median:.0f} MB/s, "
+          f"best {best:.0f} MB/s; server RSS grew {growth:.1f} MB over 5 uploads")
 
 
 def seed(data_args, ids_file):
