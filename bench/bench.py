@@ -2,7 +2,8 @@
 server) and against what users would run instead (Stoplight Prism serving Pinterest's spec),
 measured side by side in one run with wrk, reported as ratios. Run it with bench/run.
 
-Figures are never asserted in tests; the targets below are checked here and reported."""
+Figures are never asserted in tests; the targets below are checked here and reported.
+`bench/bench.py upload` runs only the upload workload (after `cargo build --release`)."""
 
 import base64
 import json
@@ -152,6 +153,80 @@ def wrk_pair(urls, script, envs):
             "non2xx": sum(r["non2xx"] for r in results)}
 
 
+def box(kind, payload):
+    return struct.pack(">I", 8 + len(payload)) + kind + payload
+
+
+def mp4_file(path, size):
+    """An MP4 of about `size` bytes that pinbox reads as a 1280x720, 60 s video: ftyp, moov with
+    one video track, then `mdat` filler (pinbox reads the boxes, never the frames)."""
+    w, h, ms = 1280, 720, 60_000
+    matrix = struct.pack(">9I", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)
+    mvhd = (struct.pack(">B3xIIII", 0, 0, 0, 1000, ms) + struct.pack(">IH10x", 0x10000, 0x100) + matrix
+            + bytes(24) + struct.pack(">I", 2))
+    tkhd = struct.pack(">B3BIIIII", 0, 0, 0, 7, 0, 0, 1, 0, ms) + bytes(16) + matrix + struct.pack(">II", w << 16, h << 16)
+    mdhd = struct.pack(">B3xIIII", 0, 0, 0, 1000, ms) + b"\x55\xc4\x00\x00"
+    hdlr = bytes(8) + b"vide" + bytes(12) + b"video\x00"
+    entry = bytes(6) + struct.pack(">H", 1) + bytes(16) + struct.pack(">HH", w, h) + bytes(50)
+    stsd = struct.pack(">II", 0, 1) + box(b"avc1", entry)
+    mdia = box(b"mdhd", mdhd) + box(b"hdlr", hdlr) + box(b"minf", box(b"stbl", box(b"stsd", stsd)))
+    trak = box(b"trak", box(b"tkhd", tkhd) + box(b"mdia", mdia))
+    head = box(b"ftyp", b"isom" + struct.pack(">I", 0x200) + b"isomiso2avc1mp41") + box(b"moov", box(b"mvhd", mvhd) + trak)
+    n = max(size - len(head) - 8, 0)
+    chunk = os.urandom(1 << 20)
+    with open(path, "wb") as f:
+        f.write(head + struct.pack(">I", 8 + n) + b"mdat")
+        while n > 0:
+            f.write(chunk[: min(n, len(chunk))])
+            n -= min(n, len(chunk))
+
+
+def upload_mb_s(base, token, video, runs=5):
+    """MB/s of uploading `video` through the S3-style endpoint with curl (register, then POST the
+    form with the file last), median of `runs`; each upload is checked to end `succeeded`."""
+    size = video.stat().st_size
+    rates = []
+    for _ in range(runs):
+        _, reg = http("POST", f"{base}/v5/media", token, {"media_type": "video"})
+        args = ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}"]
+        for k, v in reg["upload_parameters"].items():
+            args += ["--form-string", f"{k}={v}"]
+        args += ["--form", f"file=@{video}", reg["upload_url"]]
+        started = time.monotonic()
+        code = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+        elapsed = time.monotonic() - started
+        if code != "204":
+            raise RuntimeError(f"upload answered {code}")
+        _, media = http("GET", f"{base}/v5/media/{reg['media_id']}", token)
+        if media["status"] != "succeeded":
+            raise RuntimeError(f"the upload ended {media['status']}")
+        rates.append(size / 1e6 / elapsed)
+    rates.sort()
+    return rates[len(rates) // 2], rates[-1]
+
+
+def upload_only():
+    """`bench/bench.py upload`: just the upload workload, on a fresh data dir."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    data = WORK / "upload-data"
+    shutil.rmtree(data, ignore_errors=True)
+    cli = lambda *a: subprocess.run([str(PINBOX), *a, "--data-dir", str(data)], capture_output=True, text=True, check=True).stdout
+    cli("user", "create", "bench")
+    app_id = cli("app", "create", "--owner", "bench", "--name", "bench", "--tier", "standard").split()[0]
+    token = cli("token", "issue", "--user", "bench", "--app", app_id, "--scopes", "pins:read,pins:write").strip()
+    video = WORK / "upload-50mb.mp4"
+    mp4_file(video, 50 * 1000 * 1000)
+    server, _ = serve_pinbox(["--data-dir", str(data)], ["--media-processing-delay", "0"])
+    try:
+        before = rss_mb(server.pid)
+        median, best = upload_mb_s(server.base, token, video)
+        growth = rss_mb(server.pid) - before
+    finally:
+        server.stop()
+    print(f"upload of a 50 MB video through the S3-style endpoint: median {median:.0f} MB/s, "
+          f"best {best:.0f} MB/s; server RSS grew {growth:.1f} MB over 5 uploads")
+
+
 def seed(data_args, ids_file):
     started = time.monotonic()
     out = subprocess.run(
@@ -224,6 +299,15 @@ def main():
     body_file.write_text('{"name": "bench board __N__", "description": "bench"}')
     results["POST /v5/boards"] = wrk(base, "post_json.lua", {**env, "BENCH_PATH": "/v5/boards", "BENCH_BODY_FILE": str(body_file)})
     notes["pinbox_after_load_rss_mb"] = rss_mb(server.pid)
+    server.stop()
+
+    log("pinbox: upload a 50 MB video through the S3-style endpoint")
+    video = WORK / "upload-50mb.mp4"
+    mp4_file(video, 50 * 1000 * 1000)
+    server, _ = serve_pinbox(["--data-dir", str(data)], ["--media-processing-delay", "0"])
+    rss_before = rss_mb(server.pid)
+    notes["upload_50mb_median_mb_s"], notes["upload_50mb_best_mb_s"] = upload_mb_s(server.base, token, video)
+    notes["upload_rss_growth_mb"] = rss_mb(server.pid) - rss_before
     server.stop()
 
     # --- the references --------------------------------------------------------------------
@@ -330,4 +414,7 @@ def report(results, notes):
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["upload"]:
+        upload_only()
+    else:
+        main()

@@ -79,7 +79,12 @@ def main():
     for check in OTHER_CHECKS:
         lines.append(f"{check}.enabled = false")
     lines.append("")
-    dictionaries = [("boards", seeds["boards"]), ("sections", seeds["sections"]), ("pins", seeds["pins"])]
+    dictionaries = [
+        ("boards", seeds["boards"]),
+        ("sections", seeds["sections"]),
+        ("pins", seeds["pins"]),
+        ("media", seeds.get("media") or ["0"]),
+    ]
     for i, c in enumerate(constraints):
         dictionaries.append((f"constraint{i}", c["values"]))
     for name, values in dictionaries:
@@ -89,6 +94,7 @@ def main():
         '"path.board_id" = { dictionary = "boards", probability = 0.5 }',
         '"path.section_id" = { dictionary = "sections", probability = 0.5 }',
         '"path.pin_id" = { dictionary = "pins", probability = 0.5 }',
+        '"path.media_id" = { dictionary = "media", probability = 0.5 }',
         '"body.board_id" = { dictionary = "boards", probability = 0.5 }',
         '"body.board_section_id" = { dictionary = "sections", probability = 0.3 }',
     ]

@@ -68,7 +68,8 @@ pub fn public_url_for(config_url: Option<&str>, addr: SocketAddr) -> String {
     }
 }
 
-/// Serves until `shutdown` resolves, lets in-flight requests finish, then closes the store.
+/// Serves until `shutdown` resolves, lets in-flight requests finish, then closes the store. The
+/// periodic cleanup of unused media uploads runs alongside.
 pub async fn serve(
     listener: TcpListener,
     pinbox: Pinbox,
@@ -76,10 +77,13 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let store = Arc::clone(&pinbox.store);
+    let cleanup = pinbox.spawn_media_cleanup();
     let router = crate::http::router(AppState::new(pinbox, public_url));
-    axum::serve(listener, router)
+    let served = axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)
-        .await?;
+        .await;
+    cleanup.abort();
+    served?;
     store.close().await?;
     Ok(())
 }

@@ -26,6 +26,9 @@ fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
 
+#[path = "support/mp4.rs"]
+mod mp4;
+
 struct Served {
     child: Child,
     base: String,
@@ -34,9 +37,14 @@ struct Served {
 
 /// Starts `pinbox serve` on a free port and waits for its "listening" line.
 fn serve(data_dir: &Path) -> Served {
+    serve_with(data_dir, &[])
+}
+
+fn serve_with(data_dir: &Path, extra: &[&str]) -> Served {
     let mut child = Command::new(BIN)
         .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
         .arg(data_dir)
+        .args(extra)
         .env("PINBOX_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -264,4 +272,153 @@ fn a_bad_database_url_stops_serve_with_a_clear_error_and_no_password() {
             "it must not claim to listen: {stdout}"
         );
     }
+}
+
+/// The operator's side of video Pins: `serve` takes the media flags, and `app grant-feature`
+/// (run while the server runs) makes the app's video Pins carry a `video_url`.
+#[test]
+fn granting_video_url_from_the_command_line_shows_the_video_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = serve_with(
+        &data,
+        &[
+            "--no-demo",
+            "--media-processing-delay",
+            "0",
+            "--max-upload-bytes",
+            "1000000",
+        ],
+    );
+    stdout(&pinbox(&["user", "create", "erin"], &data));
+    let app = stdout(&pinbox(
+        &[
+            "app", "create", "--owner", "erin", "--name", "e", "--tier", "standard",
+        ],
+        &data,
+    ));
+    let app_id = app.lines().next().unwrap().to_string();
+    let token = stdout(&pinbox(
+        &[
+            "token",
+            "issue",
+            "--user",
+            "erin",
+            "--app",
+            &app_id,
+            "--scopes",
+            "boards:read,boards:write,pins:read,pins:write",
+        ],
+        &data,
+    ));
+    let token = token.trim().to_string();
+    let base = server.base.clone();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let pin_id = rt.block_on(async {
+        let board: serde_json::Value = client
+            .post(format!("{base}/v5/boards"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"name": "videos"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let reg: serde_json::Value = client
+            .post(format!("{base}/v5/media"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"media_type": "video"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let policy: serde_json::Value = serde_json::from_slice(
+            &base64::Engine::decode(
+                &base64::engine::general_purpose::STANDARD,
+                reg["upload_parameters"]["policy"].as_str().unwrap(),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        assert!(
+            policy["conditions"]
+                .as_array()
+                .unwrap()
+                .contains(&serde_json::json!(["content-length-range", 1, 1000000])),
+            "--max-upload-bytes reaches the policy: {policy}"
+        );
+        let mut form = reqwest::multipart::Form::new();
+        for (k, v) in reg["upload_parameters"].as_object().unwrap() {
+            form = form.text(k.clone(), v.as_str().unwrap().to_string());
+        }
+        form = form.part("file", reqwest::multipart::Part::bytes(mp4::small_mp4()));
+        let up = client
+            .post(reg["upload_url"].as_str().unwrap())
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(up.status(), 204);
+        let pin: serde_json::Value = client
+            .post(format!("{base}/v5/pins"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({
+                "board_id": board["id"],
+                "media_source": {"source_type": "video_id", "media_id": reg["media_id"],
+                                 "cover_image_key_frame_time": 1}
+            }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(pin["creative_type"], "VIDEO", "{pin}");
+        assert!(pin["media"]["video_url"].is_null());
+        pin["id"].as_str().unwrap().to_string()
+    });
+
+    let unknown = pinbox(
+        &["app", "grant-feature", "--app", &app_id, "teleport"],
+        &data,
+    );
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("video_url"));
+    let no_app = pinbox(
+        &["app", "grant-feature", "--app", "123", "video_url"],
+        &data,
+    );
+    assert!(!no_app.status.success());
+    stdout(&pinbox(
+        &["app", "grant-feature", "--app", &app_id, "video_url"],
+        &data,
+    ));
+
+    let (status, pin) = get(&format!("{base}/v5/pins/{pin_id}"), &token);
+    assert_eq!(status, 200);
+    let url = pin["media"]["video_url"]
+        .as_str()
+        .expect("video_url after the grant");
+    let bytes = rt.block_on(async { client.get(url).send().await.unwrap().bytes().await.unwrap() });
+    assert_eq!(bytes.as_ref(), &mp4::small_mp4()[..]);
+
+    stdout(&pinbox(
+        &["app", "revoke-feature", "--app", &app_id, "video_url"],
+        &data,
+    ));
+    let (_, pin) = get(&format!("{base}/v5/pins/{pin_id}"), &token);
+    assert!(pin["media"]["video_url"].is_null());
+    let again = pinbox(
+        &["app", "revoke-feature", "--app", &app_id, "video_url"],
+        &data,
+    );
+    assert!(!again.status.success());
+    stop(server);
 }

@@ -5,6 +5,9 @@
 #[path = "support/pg.rs"]
 mod pg;
 
+#[path = "support/mp4.rs"]
+mod mp4;
+
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -43,6 +46,7 @@ fn start_replica(url: &str, data: &Path, media: &Path) -> Replica {
         .arg("--media-dir")
         .arg(media)
         .args(["--max-boards-per-user", &BOARD_LIMIT.to_string()])
+        .args(["--media-processing-delay", "0"])
         .env("PINBOX_LOG", "warn")
         .stdout(Stdio::piped())
         .spawn()
@@ -388,5 +392,60 @@ async fn two_replicas_on_one_database_behave_as_one_server() {
         }
     }
     assert_eq!(created, BOARD_LIMIT);
+
+    // A media upload registered on one replica is accepted by the other (the signing key is in
+    // the database), and a video Pin made on the first from it is seen by the second.
+    let (s, reg) = alice
+        .send(
+            &replicas[0],
+            "POST",
+            "/media",
+            Some(json!({"media_type": "video"})),
+        )
+        .await;
+    assert_eq!(s, 201, "{reg}");
+    let upload_url = reg["upload_url"]
+        .as_str()
+        .unwrap()
+        .replace(&replicas[0], &replicas[1]);
+    assert_ne!(upload_url, reg["upload_url"].as_str().unwrap());
+    let mut form = reqwest::multipart::Form::new();
+    for (k, v) in reg["upload_parameters"].as_object().unwrap() {
+        form = form.text(k.clone(), v.as_str().unwrap().to_string());
+    }
+    form = form.part("file", reqwest::multipart::Part::bytes(mp4::small_mp4()));
+    let up = alice
+        .http
+        .post(&upload_url)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(up.status(), 204, "{}", up.text().await.unwrap());
+    let media_id = reg["media_id"].as_str().unwrap();
+    let (s, media) = alice
+        .send(&replicas[0], "GET", &format!("/media/{media_id}"), None)
+        .await;
+    assert_eq!((s, media["status"].as_str()), (200, Some("succeeded")));
+    let (s, pin) = alice
+        .send(
+            &replicas[0],
+            "POST",
+            "/pins",
+            Some(json!({"board_id": board_id, "media_source": {
+                "source_type": "video_id", "media_id": media_id, "cover_image_key_frame_time": 0}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{pin}");
+    let (s, seen) = alice
+        .send(
+            &replicas[1],
+            "GET",
+            &format!("/pins/{}", pin["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(seen["media"]["duration"], 3500);
     drop((a, b));
 }

@@ -206,6 +206,10 @@ pub static OPERATIONS: &[Operation] = &[
     // OAuth: the app authenticates as a client
     client_op("oauth/token", Post, "/oauth/token", OrgRead, Enabled),
     client_op("token/revoke", Post, "/oauth/token/revoke", OrgWrite, Enabled),
+    // media uploads (video Pins)
+    op("media/list", Get, "/media", &[PinsRead], false, OrgRead, Enabled),
+    op("media/create", Post, "/media", &[PinsRead, PinsWrite], false, OrgWrite, Enabled),
+    op("media/get", Get, "/media/{media_id}", &[PinsRead], false, OrgRead, Enabled),
 ];
 
 pub fn by_id(id: &str) -> Option<&'static Operation> {

@@ -50,6 +50,10 @@ pub enum AppCommand {
     RotateSecret(oauth_admin::AppRef),
     /// Set the access tier (trial or standard); it applies from the next request.
     SetTier(oauth_admin::AppTier),
+    /// Grant an app a restricted feature (video_url: video Pins carry a video URL).
+    GrantFeature(crate::cli::app_features::FeatureArgs),
+    /// Take a restricted feature back from an app.
+    RevokeFeature(crate::cli::app_features::FeatureArgs),
 }
 
 #[derive(Args)]
@@ -140,6 +144,8 @@ pub async fn app(cmd: AppCommand) -> anyhow::Result<()> {
             println!("{}", created.secret);
             Ok(())
         }
+        AppCommand::GrantFeature(args) => crate::cli::app_features::grant(args).await,
+        AppCommand::RevokeFeature(args) => crate::cli::app_features::revoke(args).await,
         other => oauth_admin::app(other).await,
     }
 }

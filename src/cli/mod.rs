@@ -3,7 +3,9 @@
 //! server runs on the same data dir.
 
 mod admin;
+mod app_features;
 pub mod compat;
+mod duration_arg;
 mod oauth_admin;
 mod seed;
 mod serve;

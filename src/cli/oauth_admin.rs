@@ -132,7 +132,9 @@ fn print_app(app: &App, owner: &str) {
 
 pub async fn app(cmd: AppCommand) -> anyhow::Result<()> {
     match cmd {
-        AppCommand::Create(_) => unreachable!("handled by admin::app"),
+        AppCommand::Create(_) | AppCommand::GrantFeature(_) | AppCommand::RevokeFeature(_) => {
+            unreachable!("handled by admin::app")
+        }
         AppCommand::List(args) => {
             let rows = with_pinbox(&args.data, async |p| {
                 let mut rows = Vec::new();

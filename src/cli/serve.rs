@@ -2,14 +2,17 @@
 //! gracefully on SIGINT or SIGTERM.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Args;
 use tokio::net::TcpListener;
 
+use crate::cli::duration_arg::parse_duration;
 use crate::clock::Clock;
 use crate::config::{Config, Storage};
 use crate::domain::app::Tier;
 use crate::domain::env::Env;
+use crate::domain::media_uploads::UploadSettings;
 use crate::domain::scope::Scopes;
 use crate::domain::user::AccountType;
 use crate::domain::{Limits, Pinbox};
@@ -75,6 +78,21 @@ pub struct ServeArgs {
     /// a browser (or `curl -L`) to GET /oauth/. Never use it on a shared server.
     #[arg(long, env = "PINBOX_OAUTH_AUTO_APPROVE", value_name = "USERNAME")]
     oauth_auto_approve: Option<String>,
+    /// Largest video file a media upload accepts, in bytes (Pinterest: 2 GB).
+    #[arg(long, env = "PINBOX_MAX_UPLOAD_BYTES", default_value_t = 2 * 1024 * 1024 * 1024)]
+    max_upload_bytes: u64,
+    /// How long an uploaded video (and a new video Pin) stays "processing": 0 for fast tests.
+    #[arg(long, env = "PINBOX_MEDIA_PROCESSING_DELAY", default_value = "2s", value_parser = parse_duration)]
+    media_processing_delay: Duration,
+    /// How long an upload's S3-style policy (upload_url and upload_parameters) stays valid.
+    #[arg(long, env = "PINBOX_MEDIA_UPLOAD_EXPIRY", default_value = "1h", value_parser = parse_duration)]
+    media_upload_expiry: Duration,
+    /// Media uploads no Pin used are deleted, with their files, this long after registration.
+    #[arg(long, env = "PINBOX_MEDIA_UNUSED_TTL", default_value = "24h", value_parser = parse_duration)]
+    media_unused_ttl: Duration,
+    /// How often to look for such uploads.
+    #[arg(long, env = "PINBOX_MEDIA_CLEANUP_INTERVAL", default_value = "10m", value_parser = parse_duration)]
+    media_cleanup_interval: Duration,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -112,6 +130,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         limits: Limits {
             max_boards_per_user: args.max_boards_per_user,
             max_pins_per_user: args.max_pins_per_user,
+            uploads: UploadSettings {
+                max_upload_bytes: args.max_upload_bytes,
+                processing_delay: args.media_processing_delay,
+                policy_lifetime: args.media_upload_expiry,
+                unused_ttl: args.media_unused_ttl,
+                cleanup_interval: args.media_cleanup_interval,
+            },
             ..Limits::default()
         },
     };

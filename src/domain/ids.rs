@@ -57,6 +57,8 @@ id_type! {
     /// An ad account: at most 18 digits, as the spec's `maxLength` says (make them with
     /// `AdAccountId::random_short`).
     AdAccountId;
+    /// A media upload (`media_id`).
+    MediaId;
 }
 
 impl AdAccountId {

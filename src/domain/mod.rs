@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod ad_account;
 pub mod ad_accounts;
 pub mod app;
+pub mod app_features;
 pub mod apps;
 pub mod board;
 pub mod boards;
@@ -12,6 +13,8 @@ pub mod caller;
 pub mod env;
 pub mod ids;
 pub mod images;
+pub mod media_upload;
+pub mod media_uploads;
 pub mod oauth;
 pub mod page;
 pub mod pin;
@@ -22,14 +25,17 @@ pub mod session;
 pub mod token;
 pub mod token_inspect;
 pub mod user;
+pub mod video_pins;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::clock::Clock;
+use crate::domain::media_uploads::UploadSettings;
 use crate::domain::oauth::OAuthSettings;
 use crate::domain::page::BookmarkKey;
 use crate::media::Media;
+use crate::media::s3_post::Signer;
 use crate::store::Store;
 
 /// Volume limits and lifetimes, all configurable; defaults are Pinterest's.
@@ -41,6 +47,8 @@ pub struct Limits {
     pub max_pins_per_user: u32,
     /// Access tokens live 30 days (`expires_in: 2592000`).
     pub access_token_ttl: Duration,
+    /// Media uploads: size, processing delay, policy lifetime, cleanup.
+    pub uploads: UploadSettings,
 }
 
 impl Default for Limits {
@@ -49,6 +57,7 @@ impl Default for Limits {
             max_boards_per_user: 2_000,
             max_pins_per_user: 200_000,
             access_token_ttl: Duration::from_secs(30 * 24 * 3600),
+            uploads: UploadSettings::default(),
         }
     }
 }
@@ -63,6 +72,9 @@ pub struct Pinbox {
     pub media: Media,
     /// OAuth options set at start-up (unattended approval for CI); off by default.
     pub oauth: OAuthSettings,
+    /// Signs and checks media upload policies with a key from the store, so that any replica
+    /// accepts an upload another registered.
+    pub upload_signer: Signer,
 }
 
 impl Pinbox {
@@ -74,6 +86,7 @@ impl Pinbox {
         media: Media,
     ) -> crate::error::Result<Pinbox> {
         let key = store.shared_secret("bookmark_key").await?;
+        let upload_key = store.shared_secret("media_upload_key").await?;
         Ok(Pinbox {
             store,
             clock,
@@ -81,6 +94,7 @@ impl Pinbox {
             bookmarks: BookmarkKey::new(key),
             media,
             oauth: OAuthSettings::default(),
+            upload_signer: Signer::new(upload_key),
         })
     }
 }

@@ -7,6 +7,7 @@ use crate::domain::board::Privacy;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, BoardId, PinId, SectionId, UserId};
 use crate::error::{Error, Result};
+use crate::media::bmff::Container;
 
 /// The spec's `CreativeType` values pinbox produces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,6 +99,23 @@ pub struct CarouselItem {
     pub link: Option<String>,
 }
 
+/// A video Pin's own copy of its video file, and what pinbox read from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VideoRef {
+    /// 32 hex digits naming the file (see `domain::video_pins::video_file`).
+    pub key: String,
+    pub container: Container,
+    /// The media upload it was made from.
+    pub media_id: i64,
+    pub duration_ms: u64,
+    pub width: u32,
+    pub height: u32,
+    pub size: u64,
+    /// `cover_image_key_frame_time` as sent, clamped to the duration; kept, never decoded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_frame_time: Option<u64>,
+}
+
 /// What a Pin shows; stored as JSON in the Pin's row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -108,6 +126,13 @@ pub enum PinMedia {
     Carousel {
         items: Vec<CarouselItem>,
         index: u32,
+    },
+    /// `ready_at` (milliseconds since the epoch) is when pinbox has "finished processing" the
+    /// video Pin; the store's creative-type filter reads it from this JSON.
+    Video {
+        video: VideoRef,
+        cover: PinImage,
+        ready_at: i64,
     },
 }
 
@@ -120,6 +145,17 @@ impl PinMedia {
                 .get(*index as usize)
                 .or_else(|| items.first())
                 .map(|i| &i.image),
+            PinMedia::Video { cover, .. } => Some(cover),
+        }
+    }
+
+    /// The video, once pinbox has finished processing the Pin at `now`.
+    pub fn ready_video(&self, now: Timestamp) -> Option<&VideoRef> {
+        match self {
+            PinMedia::Video {
+                video, ready_at, ..
+            } if now.0 >= *ready_at => Some(video),
+            _ => None,
         }
     }
 }
@@ -149,6 +185,17 @@ pub struct Pin {
     pub parent_pin_id: Option<PinId>,
     pub media: PinMedia,
     pub created_at: Timestamp,
+}
+
+impl Pin {
+    /// The creative type shown at `now`: a video Pin reads REGULAR while pinbox is processing it
+    /// and VIDEO after, as seed 004 describes Pinterest's.
+    pub fn creative_type_at(&self, now: Timestamp) -> CreativeType {
+        match &self.media {
+            PinMedia::Video { ready_at, .. } if now.0 < *ready_at => CreativeType::Regular,
+            _ => self.creative_type,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -205,6 +252,9 @@ pub struct PinFilter {
     pub only_promoted: bool,
     /// Empty means any.
     pub creative_types: Vec<CreativeType>,
+    /// Match creative types as shown at this instant (a video Pin still processing is REGULAR);
+    /// `None` matches the stored type.
+    pub as_of: Option<Timestamp>,
 }
 
 pub const TITLE_MAX: usize = 100;

@@ -15,6 +15,7 @@ use crate::domain::pin::{
     ALT_TEXT_MAX, CarouselItem, CreativeType, DESCRIPTION_MAX, NewPin, Pin, PinChanges, PinFilter,
     PinImage, PinMedia, PinScope, TITLE_MAX, check_color, check_link, check_text,
 };
+use crate::domain::video_pins::VideoSourceInput;
 use crate::domain::{Listing, PageRequest, Pinbox};
 use crate::error::{Error, Result};
 use crate::store::{Limit, StoreError};
@@ -46,7 +47,7 @@ pub enum MediaSourceInput {
         index: Option<u32>,
     },
     PinUrl,
-    VideoId,
+    VideoId(VideoSourceInput),
 }
 
 /// The spec's `PinCreate`, as sent.
@@ -142,7 +143,8 @@ impl Pinbox {
         let source = input.media_source.clone().ok_or_else(|| {
             Error::invalid(
                 "Invalid request: 'media_source' is required: give the Pin an image \
-                 (source_type image_url, image_base64, multiple_image_urls or multiple_image_base64).",
+                 (source_type image_url, image_base64, multiple_image_urls or multiple_image_base64) \
+                 or a video (source_type video_id, with the media_id of an upload).",
             )
         })?;
         let board = if input.is_removable {
@@ -263,10 +265,7 @@ impl Pinbox {
                     source_pin.is_standard,
                 ))
             }
-            MediaSourceInput::VideoId => Err(Error::invalid(
-                "Invalid request: video Pins (source_type video_id) need a media upload, which this \
-                 pinbox does not serve yet. Create the Pin from an image instead.",
-            )),
+            MediaSourceInput::VideoId(video) => self.video_media(caller, video).await,
         }
     }
 
@@ -550,6 +549,7 @@ impl Pinbox {
             },
             only_promoted: input.only_promoted,
             creative_types: input.creative_types,
+            as_of: Some(self.clock.now()),
         };
         if (input.only_private && !caller.reads_secret_pins()) || input.impossible {
             return Ok(Listing {
@@ -604,6 +604,7 @@ impl Pinbox {
             include_secret: true,
             include_protected: true,
             creative_types,
+            as_of: Some(self.clock.now()),
             ..PinFilter::default()
         };
         let rows = self

@@ -11,12 +11,14 @@ pub mod extract;
 pub mod form;
 pub mod html;
 pub mod images;
+pub mod media;
 pub mod oauth;
 pub mod oauth_pages;
 pub mod pins;
 pub mod respond;
 pub mod state;
 pub mod user_account;
+pub mod videos;
 pub mod wire;
 
 use std::collections::HashSet;
@@ -86,6 +88,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(pins::endpoints());
     all.extend(oauth::endpoints());
     all.extend(ad_accounts::endpoints());
+    all.extend(media::endpoints());
     all
 }
 
@@ -122,6 +125,7 @@ pub fn router(state: AppState) -> Router {
             get(images::serve_rendition),
         )
         .merge(oauth_pages::routes())
+        .route("/media/videos/{a}/{b}/{file}", get(videos::serve_video))
         .merge(control::routes())
         .fallback(not_found)
         .layer(CatchPanicLayer::custom(panic_response))

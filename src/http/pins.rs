@@ -7,23 +7,28 @@ use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::clock::Timestamp;
+use crate::domain::app_features::AppFeature;
 use crate::domain::caller::Caller;
-use crate::domain::ids::{BoardId, PinId, SectionId};
+use crate::domain::ids::{BoardId, MediaId, PinId, SectionId};
 use crate::domain::pin::{ALL_CREATIVE_TYPES, CreativeType, Pin, PinMedia};
 use crate::domain::pins::{
     CarouselInput, CarouselSlotInput, ImageInput, MediaSourceInput, PinInput, PinListInput,
     PinUpdateInput,
 };
+use crate::domain::video_pins::VideoSourceInput;
 use crate::error::{Error, Result};
 use crate::http::extract::{
     JsonBody, PathParams, QueryParams, check_json_content_type, nullable, parse_json, present,
     read_body,
 };
-use crate::http::images::{ImageSizeJson, image_sizes};
+use crate::http::images::{ImageSizeJson, image_sizes, rendition_url};
 use crate::http::respond::{created, no_content};
 use crate::http::state::AppState;
+use crate::http::videos::video_url;
 use crate::http::wire::{Owner, Paginated};
 use crate::http::{Endpoint, endpoint};
+use crate::media::images::Rendition;
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
@@ -67,8 +72,52 @@ pub struct PinJson {
 #[derive(Serialize)]
 #[serde(tag = "media_type", rename_all = "snake_case")]
 enum MediaJson {
-    Image { images: ImageSizeJson },
-    MultipleImages { items: Vec<ImageMetadataJson> },
+    Image {
+        images: ImageSizeJson,
+    },
+    MultipleImages {
+        items: Vec<ImageMetadataJson>,
+    },
+    /// The spec's `PinMediaWithVideo`; duration, size and `video_url` are null while pinbox is
+    /// still processing the Pin, as the spec says they may be.
+    Video {
+        cover_image_url: String,
+        duration: Option<u64>,
+        height: Option<u32>,
+        width: Option<u32>,
+        images: ImageSizeJson,
+        video_url: Option<String>,
+    },
+}
+
+/// What shapes a Pin's answer besides the Pin: who asks, when, and whether their app has the
+/// restricted `video_url` feature.
+pub struct PinView<'a> {
+    pub public_url: &'a str,
+    pub caller: &'a Caller,
+    pub now: Timestamp,
+    pub video_url: bool,
+}
+
+impl<'a> PinView<'a> {
+    /// The view for answering `caller` with `pins`; the feature is looked up only when one of
+    /// them is a video Pin.
+    pub async fn of(app: &'a AppState, caller: &'a Caller, pins: &[&Pin]) -> Result<PinView<'a>> {
+        let any_video = pins
+            .iter()
+            .any(|p| matches!(p.media, PinMedia::Video { .. }));
+        let video_url = any_video
+            && app
+                .pinbox
+                .app_has_feature(caller.app_id, AppFeature::VideoUrl)
+                .await?;
+        Ok(PinView {
+            public_url: &app.public_url,
+            caller,
+            now: app.pinbox.clock.now(),
+            video_url,
+        })
+    }
 }
 
 /// The spec's `ImageMetadata`.
@@ -82,7 +131,10 @@ struct ImageMetadataJson {
 }
 
 impl PinJson {
-    pub fn new(public_url: &str, caller: &Caller, pin: Pin, metrics: bool) -> PinJson {
+    pub fn new(view: &PinView<'_>, pin: Pin, metrics: bool) -> PinJson {
+        let (public_url, caller) = (view.public_url, view.caller);
+        let creative_type = pin.creative_type_at(view.now);
+        let ready = pin.media.ready_video(view.now);
         let media = match &pin.media {
             PinMedia::Image { image } => MediaJson::Image {
                 images: image_sizes(public_url, image),
@@ -99,6 +151,16 @@ impl PinJson {
                     })
                     .collect(),
             },
+            PinMedia::Video { video, cover, .. } => MediaJson::Video {
+                cover_image_url: rendition_url(public_url, cover, Rendition::W1200),
+                duration: ready.map(|v| v.duration_ms),
+                height: ready.map(|v| v.height),
+                width: ready.map(|v| v.width),
+                images: image_sizes(public_url, cover),
+                video_url: ready
+                    .filter(|_| view.video_url)
+                    .map(|_| video_url(public_url, video)),
+            },
         };
         PinJson {
             id: pin.id.to_string(),
@@ -108,7 +170,7 @@ impl PinJson {
             description: pin.description,
             dominant_color: pin.dominant_color,
             alt_text: pin.alt_text,
-            creative_type: pin.creative_type.as_str(),
+            creative_type: creative_type.as_str(),
             board_id: pin.board_id.to_string(),
             board_section_id: pin.section_id.map(|s| s.to_string()),
             board_owner: Owner {
@@ -192,8 +254,17 @@ enum MediaSourceJson {
         is_affiliate_link: Option<bool>,
     },
     VideoId {
-        #[allow(dead_code)]
         media_id: String,
+        #[serde(default, deserialize_with = "present")]
+        cover_image_url: Option<String>,
+        #[serde(default, deserialize_with = "present")]
+        cover_image_data: Option<String>,
+        #[serde(default, deserialize_with = "present")]
+        cover_image_content_type: Option<String>,
+        #[serde(default, deserialize_with = "present")]
+        cover_image_key_frame_time: Option<u64>,
+        #[serde(default, deserialize_with = "present")]
+        is_standard: Option<bool>,
     },
 }
 
@@ -221,8 +292,8 @@ struct UrlItemJson {
 }
 
 impl MediaSourceJson {
-    fn into_input(self) -> MediaSourceInput {
-        match self {
+    fn into_input(self) -> Result<MediaSourceInput> {
+        Ok(match self {
             MediaSourceJson::ImageBase64 {
                 content_type,
                 data,
@@ -263,8 +334,22 @@ impl MediaSourceJson {
                 index,
             },
             MediaSourceJson::PinUrl { .. } => MediaSourceInput::PinUrl,
-            MediaSourceJson::VideoId { .. } => MediaSourceInput::VideoId,
-        }
+            MediaSourceJson::VideoId {
+                media_id,
+                cover_image_url,
+                cover_image_data,
+                cover_image_content_type,
+                cover_image_key_frame_time,
+                is_standard,
+            } => MediaSourceInput::VideoId(VideoSourceInput {
+                media_id: MediaId(body_id("media_source.media_id", Some(&media_id))?.unwrap_or(0)),
+                cover_image_url,
+                cover_image_data,
+                cover_image_content_type,
+                cover_image_key_frame_time,
+                is_standard: is_standard.unwrap_or(true),
+            }),
+        })
     }
 }
 
@@ -368,8 +453,9 @@ async fn pins_list(
     };
     let page = query.page()?;
     let listing = app.pinbox.list_my_pins(&caller, input, page).await?;
+    let view = PinView::of(&app, &caller, &listing.items.iter().collect::<Vec<_>>()).await?;
     Ok(Json(Paginated::from_listing(listing, |p| {
-        PinJson::new(&app.public_url, &caller, p, metrics)
+        PinJson::new(&view, p, metrics)
     })))
 }
 
@@ -401,10 +487,14 @@ async fn pins_create(
         dominant_color: body.dominant_color,
         parent_pin_id: body_id("parent_pin_id", body.parent_pin_id.as_deref())?.map(PinId),
         is_removable: body.is_removable.unwrap_or(false),
-        media_source: body.media_source.map(MediaSourceJson::into_input),
+        media_source: body
+            .media_source
+            .map(MediaSourceJson::into_input)
+            .transpose()?,
     };
     let pin = app.pinbox.create_pin(&caller, input).await?;
-    Ok(created(PinJson::new(&app.public_url, &caller, pin, false)))
+    let view = PinView::of(&app, &caller, &[&pin]).await?;
+    Ok(created(PinJson::new(&view, pin, false)))
 }
 
 /// <https://developers.pinterest.com/docs/api/v5/pins-get>
@@ -417,7 +507,8 @@ async fn pins_get(
     let id = PinId(path.id("pin_id")?);
     let metrics = query.boolean("pin_metrics")?.unwrap_or(false);
     let pin = app.pinbox.get_pin(&caller, id).await?;
-    Ok(Json(PinJson::new(&app.public_url, &caller, pin, metrics)))
+    let view = PinView::of(&app, &caller, &[&pin]).await?;
+    Ok(Json(PinJson::new(&view, pin, metrics)))
 }
 
 /// <https://developers.pinterest.com/docs/api/v5/pins-update>
@@ -452,7 +543,8 @@ async fn pins_update(
         }),
     };
     let pin = app.pinbox.update_pin(&caller, id, input).await?;
-    Ok(Json(PinJson::new(&app.public_url, &caller, pin, false)))
+    let view = PinView::of(&app, &caller, &[&pin]).await?;
+    Ok(Json(PinJson::new(&view, pin, false)))
 }
 
 /// <https://developers.pinterest.com/docs/api/v5/pins-delete>
@@ -477,7 +569,8 @@ async fn pins_save(
     let board = body_id("board_id", body.board_id.as_deref())?.map(BoardId);
     let section = body_id("board_section_id", body.board_section_id.as_deref())?.map(SectionId);
     let pin = app.pinbox.save_pin(&caller, id, board, section).await?;
-    Ok(created(PinJson::new(&app.public_url, &caller, pin, false)))
+    let view = PinView::of(&app, &caller, &[&pin]).await?;
+    Ok(created(PinJson::new(&view, pin, false)))
 }
 
 /// <https://developers.pinterest.com/docs/api/v5/boards-list_pins>
@@ -495,8 +588,9 @@ async fn boards_list_pins(
         .pinbox
         .list_board_pins(&caller, board, None, types, impossible, page)
         .await?;
+    let view = PinView::of(&app, &caller, &listing.items.iter().collect::<Vec<_>>()).await?;
     Ok(Json(Paginated::from_listing(listing, |p| {
-        PinJson::new(&app.public_url, &caller, p, metrics)
+        PinJson::new(&view, p, metrics)
     })))
 }
 
@@ -514,7 +608,8 @@ async fn board_sections_list_pins(
         .pinbox
         .list_board_pins(&caller, board, Some(section), Vec::new(), false, page)
         .await?;
+    let view = PinView::of(&app, &caller, &listing.items.iter().collect::<Vec<_>>()).await?;
     Ok(Json(Paginated::from_listing(listing, |p| {
-        PinJson::new(&app.public_url, &caller, p, false)
+        PinJson::new(&view, p, false)
     })))
 }

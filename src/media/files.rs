@@ -1,5 +1,5 @@
-//! Where image (and later video) files live: a directory every replica can reach. Files are
-//! written to a temporary name and renamed, so a reader never sees half a file.
+//! Where image and video files live: a directory every replica can reach. Files are written to a
+//! temporary name and renamed, so a reader never sees half a file.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -61,6 +61,79 @@ impl FileStore {
             Err(_) => false,
         }
     }
+
+    /// A new, empty temporary file in the media directory (so the rename into place never
+    /// crosses file systems), for writing a large file as it streams in.
+    pub async fn temp_file(&self) -> io::Result<(TempFile, tokio::fs::File)> {
+        let dir = self.root.join("tmp");
+        tokio::fs::create_dir_all(&dir).await?;
+        let path = dir.join(format!("upload-{:032x}", rand::random::<u128>()));
+        let file = tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .await?;
+        Ok((TempFile { path: Some(path) }, file))
+    }
+
+    /// Moves a finished temporary file to `key`, replacing what was there.
+    pub async fn commit(&self, mut temp: TempFile, key: &str) -> io::Result<()> {
+        let path = self.path(key)?;
+        if let Some(dir) = path.parent() {
+            tokio::fs::create_dir_all(dir).await?;
+        }
+        let from = temp.path.take().expect("a temp file is committed once");
+        tokio::fs::rename(&from, &path).await
+    }
+
+    /// Gives the file at `from` a second name `to` that outlives the first: a hard link (no
+    /// copy, and later writes to `from` by rename leave `to` alone), or a copy where the file
+    /// system has no hard links.
+    pub async fn link_or_copy(&self, from: &str, to: &str) -> io::Result<()> {
+        let (src, dst) = (self.path(from)?, self.path(to)?);
+        if let Some(dir) = dst.parent() {
+            tokio::fs::create_dir_all(dir).await?;
+        }
+        match tokio::fs::hard_link(&src, &dst).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Err(e),
+            Err(_) => {
+                let tmp = dst.with_extension(format!("tmp{}", rand::random::<u32>()));
+                tokio::fs::copy(&src, &tmp).await?;
+                tokio::fs::rename(&tmp, &dst).await
+            }
+        }
+    }
+
+    /// Removes `key`; `false` when there was nothing to remove.
+    pub async fn remove(&self, key: &str) -> io::Result<bool> {
+        match tokio::fs::remove_file(self.path(key)?).await {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// A temporary file in the media directory, removed when dropped unless committed.
+#[derive(Debug)]
+pub struct TempFile {
+    path: Option<PathBuf>,
+}
+
+impl TempFile {
+    pub fn path(&self) -> &Path {
+        self.path.as_deref().expect("not yet committed")
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if let Some(p) = self.path.take() {
+            let _ = std::fs::remove_file(p);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -80,5 +153,41 @@ mod tests {
         for bad in ["../etc/passwd", "a/../../b", "/abs", "", "a//b"] {
             assert!(fs.path(bad).is_err(), "{bad}");
         }
+    }
+
+    #[tokio::test]
+    async fn a_linked_file_keeps_its_bytes_when_the_original_is_replaced_or_removed() {
+        use tokio::io::AsyncWriteExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fs = FileStore::new(dir.path()).unwrap();
+        let (temp, mut f) = fs.temp_file().await.unwrap();
+        f.write_all(b"first").await.unwrap();
+        f.flush().await.unwrap();
+        fs.commit(temp, "uploads/1").await.unwrap();
+        fs.link_or_copy("uploads/1", "videos/a/b.mp4")
+            .await
+            .unwrap();
+        fs.put("uploads/1", b"second").await.unwrap();
+        assert_eq!(
+            &fs.get("videos/a/b.mp4").await.unwrap().unwrap()[..],
+            b"first"
+        );
+        assert!(fs.remove("uploads/1").await.unwrap());
+        assert!(!fs.remove("uploads/1").await.unwrap());
+        assert_eq!(
+            &fs.get("videos/a/b.mp4").await.unwrap().unwrap()[..],
+            b"first"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_uncommitted_temp_file_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let fs = FileStore::new(dir.path()).unwrap();
+        let (temp, _f) = fs.temp_file().await.unwrap();
+        let path = temp.path().to_path_buf();
+        assert!(path.exists());
+        drop(temp);
+        assert!(!path.exists());
     }
 }

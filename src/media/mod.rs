@@ -1,9 +1,13 @@
 //! Media handling outside the store: image decoding and renditions, guarded fetching from URLs,
-//! and the directory media files live in.
+//! the directory media files live in, and for videos the container reader, S3-style upload
+//! policies and the neutral cover.
 
+pub mod bmff;
+pub mod cover_frame;
 pub mod fetch;
 pub mod files;
 pub mod images;
+pub mod s3_post;
 
 use std::path::Path;
 use std::sync::Arc;

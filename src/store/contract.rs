@@ -8,11 +8,12 @@ use crate::clock::Timestamp;
 use crate::domain::app::{NewApp, Tier};
 use crate::domain::board::{BoardChanges, NewBoard, Privacy, PrivacySet};
 use crate::domain::env::Env;
-use crate::domain::ids::{AppId, BoardId, PinId, SectionId, TokenId, UserId};
+use crate::domain::ids::{AppId, BoardId, MediaId, PinId, SectionId, TokenId, UserId};
+use crate::domain::media_upload::{MediaType, NewMediaUpload, Probe, UploadedFile};
 use crate::domain::page::Cursor;
 use crate::domain::pin::{
     CreativeType, ImageRef, NewPin, PinChanges, PinFilter, PinImage, PinMedia, PinScope,
-    StoredImage,
+    StoredImage, VideoRef,
 };
 use crate::domain::scope::{Scope, Scopes};
 use crate::domain::section::Section;
@@ -67,6 +68,10 @@ macro_rules! store_contract_suite {
             sessions_are_kept_by_hash_until_deleted_or_expired,
             ad_accounts_are_kept_per_owner_and_environment,
             deleting_an_ad_account_removes_it_from_its_environment_only,
+            media_uploads_are_found_by_id_and_listed_per_owner_and_environment,
+            an_uploads_file_is_recorded_and_use_keeps_it_from_cleanup,
+            app_features_are_granted_once_and_taken_back,
+            creative_type_filters_read_a_video_pin_as_shown_at_an_instant,
         );
     };
     (@cases $make:path, $attr:tt; $($case:ident,)*) => {
@@ -1087,4 +1092,260 @@ pub async fn deletes_give_back_room_under_the_volume_limits(store: S) {
         .unwrap();
     assert_eq!(c.total_pins(), 3);
     assert_eq!(c.total_boards(), 2);
+}
+
+fn new_upload(owner: &User, env: Env, at: i64) -> NewMediaUpload {
+    let id = MediaId::random();
+    NewMediaUpload {
+        id,
+        owner_id: owner.id,
+        env,
+        app_id: Some(AppId(7)),
+        media_type: MediaType::Video,
+        key: format!("uploads/ab/cd/ef/1:video:7:{id}"),
+        registered_at: Timestamp(T0.0 + at),
+        expires_at: Timestamp(T0.0 + at + 3_600_000),
+    }
+}
+
+pub async fn media_uploads_are_found_by_id_and_listed_per_owner_and_environment(store: S) {
+    let alice = user(&store, "alice").await;
+    let bob = user(&store, "bob").await;
+    let mut mine = Vec::new();
+    for i in 0..3 {
+        mine.push(
+            store
+                .create_media_upload(new_upload(&alice, Env::Production, i))
+                .await
+                .unwrap(),
+        );
+    }
+    store
+        .create_media_upload(new_upload(&alice, Env::Sandbox, 9))
+        .await
+        .unwrap();
+    store
+        .create_media_upload(new_upload(&bob, Env::Production, 9))
+        .await
+        .unwrap();
+    let first = &mine[0];
+    let found = store.media_upload(first.id).await.unwrap().unwrap();
+    assert_eq!(&found, first);
+    assert_eq!(
+        found.key,
+        format!("uploads/ab/cd/ef/1:video:7:{}", first.id)
+    );
+    assert_eq!(found.app_id, Some(AppId(7)));
+    assert!(found.file.is_none() && found.used_at.is_none());
+    assert!(store.media_upload(MediaId(1)).await.unwrap().is_none());
+    let page = store
+        .list_media_uploads(
+            alice.id,
+            Env::Production,
+            Cursor {
+                after: None,
+                limit: 2,
+            },
+        )
+        .await
+        .unwrap();
+    let ids: Vec<MediaId> = page.iter().map(|u| u.id).collect();
+    assert_eq!(ids, vec![mine[2].id, mine[1].id, mine[0].id]);
+    let rest = store
+        .list_media_uploads(
+            alice.id,
+            Env::Production,
+            Cursor {
+                after: Some(mine[1].seq),
+                limit: 2,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        rest.iter().map(|u| u.id).collect::<Vec<_>>(),
+        vec![mine[0].id]
+    );
+    let sandbox = store
+        .list_media_uploads(
+            alice.id,
+            Env::Sandbox,
+            Cursor {
+                after: None,
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(sandbox.len(), 1);
+}
+
+pub async fn an_uploads_file_is_recorded_and_use_keeps_it_from_cleanup(store: S) {
+    let alice = user(&store, "alice").await;
+    let used = store
+        .create_media_upload(new_upload(&alice, Env::Production, 0))
+        .await
+        .unwrap();
+    let unused = store
+        .create_media_upload(new_upload(&alice, Env::Production, 10))
+        .await
+        .unwrap();
+    let late = store
+        .create_media_upload(new_upload(&alice, Env::Production, 5_000))
+        .await
+        .unwrap();
+    let file = UploadedFile {
+        uploaded_at: Timestamp(T0.0 + 100),
+        ready_at: Timestamp(T0.0 + 2_100),
+        size: 4096,
+        probe: Probe::NotVideo {
+            reason: "the file is empty".into(),
+        },
+    };
+    let recorded = store
+        .record_media_file(used.id, file.clone())
+        .await
+        .unwrap();
+    assert_eq!(recorded.file.as_ref(), Some(&file));
+    // A second file replaces the first.
+    let video = UploadedFile {
+        uploaded_at: Timestamp(T0.0 + 200),
+        ready_at: Timestamp(T0.0 + 2_200),
+        size: 8192,
+        probe: Probe::Video(crate::media::bmff::VideoInfo {
+            container: crate::media::bmff::Container::Mov,
+            duration_ms: 12_000,
+            width: 1080,
+            height: 1920,
+        }),
+    };
+    store
+        .record_media_file(used.id, video.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.media_upload(used.id).await.unwrap().unwrap().file,
+        Some(video)
+    );
+    store
+        .mark_media_upload_used(used.id, Timestamp(T0.0 + 300))
+        .await
+        .unwrap();
+    store
+        .mark_media_upload_used(used.id, Timestamp(T0.0 + 400))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.media_upload(used.id).await.unwrap().unwrap().used_at,
+        Some(Timestamp(T0.0 + 300)),
+        "the first use is kept"
+    );
+    let stale = store
+        .unused_media_uploads(Timestamp(T0.0 + 1_000), 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        stale.iter().map(|u| u.id).collect::<Vec<_>>(),
+        vec![unused.id]
+    );
+    assert!(!store.delete_unused_media_upload(used.id).await.unwrap());
+    assert!(store.delete_unused_media_upload(unused.id).await.unwrap());
+    assert!(!store.delete_unused_media_upload(unused.id).await.unwrap());
+    assert!(store.media_upload(unused.id).await.unwrap().is_none());
+    assert!(store.media_upload(used.id).await.unwrap().is_some());
+    assert!(store.media_upload(late.id).await.unwrap().is_some());
+    assert!(matches!(
+        store.record_media_file(unused.id, file).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.mark_media_upload_used(unused.id, T0).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+pub async fn app_features_are_granted_once_and_taken_back(store: S) {
+    let app = AppId(42);
+    assert!(!store.app_has_feature(app, "video_url").await.unwrap());
+    store.grant_app_feature(app, "video_url", T0).await.unwrap();
+    store.grant_app_feature(app, "video_url", T0).await.unwrap();
+    assert!(store.app_has_feature(app, "video_url").await.unwrap());
+    assert!(!store.app_has_feature(AppId(43), "video_url").await.unwrap());
+    assert!(!store.app_has_feature(app, "other").await.unwrap());
+    assert!(store.revoke_app_feature(app, "video_url").await.unwrap());
+    assert!(!store.revoke_app_feature(app, "video_url").await.unwrap());
+    assert!(!store.app_has_feature(app, "video_url").await.unwrap());
+}
+
+pub async fn creative_type_filters_read_a_video_pin_as_shown_at_an_instant(store: S) {
+    let owner = user(&store, "owner").await;
+    let b = public_board(&store, &owner, "b").await;
+    let image = store
+        .create_pin(new_pin(&owner, b, None, "image", 10), 100)
+        .await
+        .unwrap();
+    let mut video = new_pin(&owner, b, None, "video", 20);
+    video.creative_type = CreativeType::Video;
+    let cover = video.media.cover().unwrap().clone();
+    video.media = PinMedia::Video {
+        video: VideoRef {
+            key: "0123456789abcdef0123456789abcdef".into(),
+            container: crate::media::bmff::Container::Mp4,
+            media_id: 5,
+            duration_ms: 1_000,
+            width: 640,
+            height: 360,
+            size: 100,
+            key_frame_time: None,
+        },
+        cover,
+        ready_at: T0.0 + 2_000,
+    };
+    let video = store.create_pin(video, 100).await.unwrap();
+    let ids = |types: Vec<CreativeType>, as_of: Option<i64>| {
+        let store = store.clone();
+        async move {
+            store
+                .list_pins(
+                    PinScope::Board(b),
+                    PinFilter {
+                        creative_types: types,
+                        as_of: as_of.map(|ms| Timestamp(T0.0 + ms)),
+                        ..PinFilter::default()
+                    },
+                    Cursor {
+                        after: None,
+                        limit: 10,
+                    },
+                )
+                .await
+                .unwrap()
+                .iter()
+                .map(|p| p.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(ids(vec![CreativeType::Video], None).await, vec![video.id]);
+    assert!(ids(vec![CreativeType::Video], Some(1_999)).await.is_empty());
+    assert_eq!(
+        ids(vec![CreativeType::Regular], Some(1_999)).await,
+        vec![video.id, image.id]
+    );
+    assert_eq!(
+        ids(vec![CreativeType::Video], Some(2_000)).await,
+        vec![video.id]
+    );
+    assert_eq!(
+        ids(vec![CreativeType::Regular], Some(2_000)).await,
+        vec![image.id]
+    );
+    assert_eq!(
+        store
+            .pin(Env::Production, video.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .media,
+        video.media
+    );
 }

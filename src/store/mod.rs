@@ -13,7 +13,10 @@ use crate::domain::ad_account::{AdAccount, NewAdAccount};
 use crate::domain::app::{App, NewApp, Tier};
 use crate::domain::board::{Board, BoardChanges, NewBoard, PrivacySet};
 use crate::domain::env::Env;
-use crate::domain::ids::{AdAccountId, AppId, BoardId, GrantId, PinId, SectionId, TokenId, UserId};
+use crate::domain::ids::{
+    AdAccountId, AppId, BoardId, GrantId, MediaId, PinId, SectionId, TokenId, UserId,
+};
+use crate::domain::media_upload::{MediaUpload, NewMediaUpload, UploadedFile};
 use crate::domain::oauth::{CodeRedemption, OAuthCode};
 use crate::domain::page::Cursor;
 use crate::domain::pin::{NewPin, Pin, PinChanges, PinFilter, PinScope, StoredImage};
@@ -110,6 +113,14 @@ pub trait Store: Send + Sync + 'static {
     async fn remove_redirect_uri(&self, app: AppId, uri: String) -> StoreResult<App>;
     async fn set_app_secret_hash(&self, app: AppId, secret_hash: [u8; 32]) -> StoreResult<App>;
     async fn set_app_tier(&self, app: AppId, tier: Tier) -> StoreResult<App>;
+
+    // app features (issue 9): restricted features granted to an app, such as `video_url`
+
+    /// Grants `feature` to the app; granting it again changes nothing.
+    async fn grant_app_feature(&self, app: AppId, feature: &str, at: Timestamp) -> StoreResult<()>;
+    /// Takes `feature` back; whether the app had it.
+    async fn revoke_app_feature(&self, app: AppId, feature: &str) -> StoreResult<bool>;
+    async fn app_has_feature(&self, app: AppId, feature: &str) -> StoreResult<bool>;
 
     // tokens
 
@@ -250,4 +261,32 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<AdAccount>>;
     /// Deletes an ad account and everything under it (`NotFound` if there is none).
     async fn delete_ad_account(&self, env: Env, id: AdAccountId) -> StoreResult<()>;
+
+    // media uploads (issue 9: video Pins)
+
+    async fn create_media_upload(&self, upload: NewMediaUpload) -> StoreResult<MediaUpload>;
+    /// An upload by id in any environment (the upload endpoint knows only the object key).
+    async fn media_upload(&self, id: MediaId) -> StoreResult<Option<MediaUpload>>;
+    /// Up to `cursor.limit + 1` of one owner's uploads in one environment after the cursor,
+    /// newest first.
+    async fn list_media_uploads(
+        &self,
+        owner: UserId,
+        env: Env,
+        cursor: Cursor,
+    ) -> StoreResult<Vec<MediaUpload>>;
+    /// Records the file an upload received, replacing an earlier one; `NotFound` once the upload
+    /// is gone.
+    async fn record_media_file(&self, id: MediaId, file: UploadedFile) -> StoreResult<MediaUpload>;
+    /// Marks an upload used by a Pin (the first use is kept), which keeps it from cleanup;
+    /// `NotFound` once the upload is gone.
+    async fn mark_media_upload_used(&self, id: MediaId, at: Timestamp) -> StoreResult<()>;
+    /// Up to `limit` uploads no Pin has used that were registered before `before`, oldest first.
+    async fn unused_media_uploads(
+        &self,
+        before: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<MediaUpload>>;
+    /// Deletes an upload unless a Pin has used it meanwhile; whether it was deleted.
+    async fn delete_unused_media_upload(&self, id: MediaId) -> StoreResult<bool>;
 }

@@ -302,3 +302,67 @@ async fn trial_apps_may_not_create_pins_in_production_but_may_in_sandbox() {
         .await
         .expect(201);
 }
+
+#[tokio::test]
+async fn video_pins_cannot_be_created_in_sandbox() {
+    let app = TestApp::start_with(crate::media::with_delay(std::time::Duration::ZERO)).await;
+    let alice = app.user("alice").await;
+    let sandbox = app.token_in(&alice, Scopes::CONTENT, Env::Sandbox).await;
+    // Uploads are served in Sandbox (the spec marks them enabled) ...
+    let r = app
+        .call_sandbox("media/create")
+        .token(&sandbox)
+        .json(json!({"media_type": "video"}))
+        .send()
+        .await
+        .expect(201);
+    let reg = crate::media::Registered {
+        media_id: r.json["media_id"].as_str().unwrap().to_string(),
+        upload_url: r.json["upload_url"].as_str().unwrap().to_string(),
+        params: r.json["upload_parameters"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+            .collect(),
+    };
+    let up = crate::media::upload(&app, &reg, crate::mp4::small_mp4()).await;
+    assert_eq!(up.status, 204, "{}", up.body);
+    let status = app
+        .call_sandbox("media/get")
+        .path("media_id", &reg.media_id)
+        .token(&sandbox)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(status.json["status"], "succeeded");
+    // ... but the video Pin is refused, and nothing is made.
+    let board = app
+        .call_sandbox("boards/create")
+        .token(&sandbox)
+        .json(json!({"name": "Videos"}))
+        .send()
+        .await
+        .expect(201)
+        .id();
+    app.call_sandbox("pins/create")
+        .token(&sandbox)
+        .json(json!({
+            "board_id": board,
+            "media_source": {
+                "source_type": "video_id",
+                "media_id": reg.media_id,
+                "cover_image_url": "https://example.com/cover.png",
+            }
+        }))
+        .send()
+        .await
+        .expect_error(403, 29, "Video Pins cannot be created in API Sandbox");
+    let pins = app
+        .call_sandbox("pins/list")
+        .token(&sandbox)
+        .send()
+        .await
+        .expect(200);
+    assert!(pins.items().is_empty());
+}

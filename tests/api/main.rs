@@ -2,6 +2,8 @@
 //! checked against Pinterest's OpenAPI description.
 
 mod fixtures;
+#[path = "../support/mp4.rs"]
+mod mp4;
 mod oauth_support;
 mod support;
 
@@ -12,6 +14,7 @@ mod boards;
 mod environments;
 mod errors;
 mod images;
+mod media;
 mod oauth;
 mod oauth_pages;
 mod pagination;
@@ -19,3 +22,4 @@ mod pins;
 mod scope_matrix;
 mod token_inspect;
 mod user_account;
+mod video_pins;

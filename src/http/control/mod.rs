@@ -1,6 +1,8 @@
 //! pinbox's own HTTP routes outside the Pinterest API, under `/_pinbox/`: one module per topic.
-//! They answer with the API's error type and body.
+//! They answer with the API's error type and body (the S3-style upload target answers as S3
+//! does), and never appear in the operation catalog.
 
+pub mod media_upload;
 pub mod oauth_callback;
 pub mod tokens;
 
@@ -12,4 +14,5 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(tokens::routes())
         .merge(oauth_callback::routes())
+        .merge(media_upload::routes())
 }

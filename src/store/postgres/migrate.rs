@@ -25,6 +25,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (4, "oauth", include_str!("migrations/0004_oauth.sql")),
     (
+        5,
+        "media_uploads",
+        include_str!("migrations/0005_media_uploads.sql"),
+    ),
+    (
         8,
         "ad_accounts",
         include_str!("migrations/0008_ad_accounts.sql"),

@@ -6,6 +6,7 @@ mod accounts;
 mod ad_accounts;
 mod apps;
 mod boards;
+mod media;
 pub mod migrate;
 mod oauth;
 mod pins;
@@ -23,7 +24,10 @@ use crate::domain::ad_account::{AdAccount, NewAdAccount};
 use crate::domain::app::{App, NewApp, Tier};
 use crate::domain::board::{Board, BoardChanges, NewBoard};
 use crate::domain::env::Env;
-use crate::domain::ids::{AdAccountId, AppId, BoardId, GrantId, PinId, SectionId, TokenId, UserId};
+use crate::domain::ids::{
+    AdAccountId, AppId, BoardId, GrantId, MediaId, PinId, SectionId, TokenId, UserId,
+};
+use crate::domain::media_upload::{MediaUpload, NewMediaUpload, UploadedFile};
 use crate::domain::oauth::{CodeRedemption, OAuthCode};
 use crate::domain::page::Cursor;
 use crate::domain::pin::{NewPin, Pin, PinChanges, PinFilter, PinScope, StoredImage};
@@ -212,6 +216,18 @@ impl Store for PgStore {
 
     async fn app(&self, id: AppId) -> StoreResult<Option<App>> {
         accounts::app_by_id(&self.client().await?, id).await
+    }
+
+    async fn grant_app_feature(&self, app: AppId, feature: &str, at: Timestamp) -> StoreResult<()> {
+        media::grant_app_feature(&self.client().await?, app, feature, at).await
+    }
+
+    async fn revoke_app_feature(&self, app: AppId, feature: &str) -> StoreResult<bool> {
+        media::revoke_app_feature(&self.client().await?, app, feature).await
+    }
+
+    async fn app_has_feature(&self, app: AppId, feature: &str) -> StoreResult<bool> {
+        media::app_has_feature(&self.client().await?, app, feature).await
     }
 
     async fn create_token(&self, token: NewToken) -> StoreResult<Token> {
@@ -437,6 +453,43 @@ impl Store for PgStore {
 
     async fn delete_ad_account(&self, env: Env, id: AdAccountId) -> StoreResult<()> {
         ad_accounts::delete(&self.client().await?, env, id).await
+    }
+
+    async fn create_media_upload(&self, upload: NewMediaUpload) -> StoreResult<MediaUpload> {
+        media::create_media_upload(&self.client().await?, upload).await
+    }
+
+    async fn media_upload(&self, id: MediaId) -> StoreResult<Option<MediaUpload>> {
+        media::media_upload(&self.client().await?, id).await
+    }
+
+    async fn list_media_uploads(
+        &self,
+        owner: UserId,
+        env: Env,
+        cursor: Cursor,
+    ) -> StoreResult<Vec<MediaUpload>> {
+        media::list_media_uploads(&self.client().await?, owner, env, cursor).await
+    }
+
+    async fn record_media_file(&self, id: MediaId, file: UploadedFile) -> StoreResult<MediaUpload> {
+        media::record_media_file(&self.client().await?, id, &file).await
+    }
+
+    async fn mark_media_upload_used(&self, id: MediaId, at: Timestamp) -> StoreResult<()> {
+        media::mark_media_upload_used(&self.client().await?, id, at).await
+    }
+
+    async fn unused_media_uploads(
+        &self,
+        before: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<MediaUpload>> {
+        media::unused_media_uploads(&self.client().await?, before, limit).await
+    }
+
+    async fn delete_unused_media_upload(&self, id: MediaId) -> StoreResult<bool> {
+        media::delete_unused_media_upload(&self.client().await?, id).await
     }
 }
 

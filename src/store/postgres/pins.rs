@@ -440,8 +440,20 @@ pub async fn list_pins(
             .iter()
             .map(|t| t.as_str().to_string())
             .collect();
+        let shown = match filter.as_of {
+            // A video Pin shows REGULAR until its media's `ready_at` (see domain::pin::PinMedia).
+            Some(now) => {
+                let n = arg(Box::new(now.0), &mut args);
+                format!(
+                    "(CASE WHEN p.creative_type = 'VIDEO' \
+                     AND (p.media::jsonb ->> 'ready_at')::bigint > {n} \
+                     THEN 'REGULAR' ELSE p.creative_type END)"
+                )
+            }
+            None => "p.creative_type".to_string(),
+        };
         let p = arg(Box::new(types), &mut args);
-        sql.push_str(&format!(" AND p.creative_type = ANY({p})"));
+        sql.push_str(&format!(" AND {shown} = ANY({p})"));
     }
     if let Some(after) = cursor.after {
         let p = arg(Box::new(after), &mut args);

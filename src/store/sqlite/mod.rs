@@ -7,6 +7,7 @@ mod auth_cache;
 mod boards;
 mod counts;
 pub mod engine;
+mod media;
 pub mod migrate;
 mod oauth;
 mod pins;
@@ -21,7 +22,10 @@ use crate::domain::ad_account::{AdAccount, NewAdAccount};
 use crate::domain::app::{App, NewApp, Tier};
 use crate::domain::board::{Board, BoardChanges, NewBoard};
 use crate::domain::env::Env;
-use crate::domain::ids::{AdAccountId, AppId, BoardId, GrantId, PinId, SectionId, TokenId, UserId};
+use crate::domain::ids::{
+    AdAccountId, AppId, BoardId, GrantId, MediaId, PinId, SectionId, TokenId, UserId,
+};
+use crate::domain::media_upload::{MediaUpload, NewMediaUpload, UploadedFile};
 use crate::domain::oauth::{CodeRedemption, OAuthCode};
 use crate::domain::page::Cursor;
 use crate::domain::pin::{NewPin, Pin, PinChanges, PinFilter, PinScope, StoredImage};
@@ -159,6 +163,27 @@ impl Store for SqliteStore {
 
     async fn app(&self, id: AppId) -> StoreResult<Option<App>> {
         self.engine.read(move |c| accounts::app_by_id(c, id)).await
+    }
+
+    async fn grant_app_feature(&self, app: AppId, feature: &str, at: Timestamp) -> StoreResult<()> {
+        let feature = feature.to_string();
+        self.engine
+            .write(move |c| media::grant_app_feature(c, app, &feature, at))
+            .await
+    }
+
+    async fn revoke_app_feature(&self, app: AppId, feature: &str) -> StoreResult<bool> {
+        let feature = feature.to_string();
+        self.engine
+            .write(move |c| media::revoke_app_feature(c, app, &feature))
+            .await
+    }
+
+    async fn app_has_feature(&self, app: AppId, feature: &str) -> StoreResult<bool> {
+        let feature = feature.to_string();
+        self.engine
+            .read(move |c| media::app_has_feature(c, app, &feature))
+            .await
     }
 
     async fn create_token(&self, token: NewToken) -> StoreResult<Token> {
@@ -485,6 +510,55 @@ impl Store for SqliteStore {
     async fn delete_ad_account(&self, env: Env, id: AdAccountId) -> StoreResult<()> {
         self.engine
             .write(move |c| ad_accounts::delete(c, env, id))
+            .await
+    }
+
+    async fn create_media_upload(&self, upload: NewMediaUpload) -> StoreResult<MediaUpload> {
+        self.engine
+            .write(move |c| media::create_media_upload(c, upload))
+            .await
+    }
+
+    async fn media_upload(&self, id: MediaId) -> StoreResult<Option<MediaUpload>> {
+        self.engine.read(move |c| media::media_upload(c, id)).await
+    }
+
+    async fn list_media_uploads(
+        &self,
+        owner: UserId,
+        env: Env,
+        cursor: Cursor,
+    ) -> StoreResult<Vec<MediaUpload>> {
+        self.engine
+            .read(move |c| media::list_media_uploads(c, owner, env, cursor))
+            .await
+    }
+
+    async fn record_media_file(&self, id: MediaId, file: UploadedFile) -> StoreResult<MediaUpload> {
+        self.engine
+            .write(move |c| media::record_media_file(c, id, &file))
+            .await
+    }
+
+    async fn mark_media_upload_used(&self, id: MediaId, at: Timestamp) -> StoreResult<()> {
+        self.engine
+            .write(move |c| media::mark_media_upload_used(c, id, at))
+            .await
+    }
+
+    async fn unused_media_uploads(
+        &self,
+        before: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<MediaUpload>> {
+        self.engine
+            .read(move |c| media::unused_media_uploads(c, before, limit))
+            .await
+    }
+
+    async fn delete_unused_media_upload(&self, id: MediaId) -> StoreResult<bool> {
+        self.engine
+            .write(move |c| media::delete_unused_media_upload(c, id))
             .await
     }
 }

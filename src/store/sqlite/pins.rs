@@ -415,7 +415,18 @@ pub fn list_pins(
         sql.push_str(" AND p.has_been_promoted = 1");
     }
     if !filter.creative_types.is_empty() {
-        sql.push_str(" AND p.creative_type IN (");
+        match filter.as_of {
+            // A video Pin shows REGULAR until its media's `ready_at` (see domain::pin::PinMedia).
+            Some(now) => {
+                sql.push_str(
+                    " AND (CASE WHEN p.creative_type = 'VIDEO' \
+                     AND json_extract(p.media, '$.ready_at') > ? \
+                     THEN 'REGULAR' ELSE p.creative_type END) IN (",
+                );
+                args.push(now.0.into());
+            }
+            None => sql.push_str(" AND p.creative_type IN ("),
+        }
         for (i, t) in filter.creative_types.iter().enumerate() {
             sql.push_str(if i == 0 { "?" } else { ", ?" });
             args.push(t.as_str().to_string().into());

@@ -1,0 +1,321 @@
+//! The rules for media uploads: registering one with an S3-style upload policy, accepting the
+//! file at pinbox's upload endpoint (checked as S3 checks it), reading the container, who may see
+//! an upload, and cleaning up uploads no Pin used.
+
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+use crate::clock::Timestamp;
+use crate::domain::caller::Caller;
+use crate::domain::ids::{MediaId, parse_digits};
+use crate::domain::media_upload::{
+    MediaType, MediaUpload, NewMediaUpload, Probe, UploadedFile, upload_file,
+};
+use crate::domain::page::{Cursor, ListKind, Page};
+use crate::domain::{Listing, PageRequest, Pinbox};
+use crate::error::{Error, Result};
+use crate::media::bmff;
+use crate::media::files::TempFile;
+use crate::media::s3_post::{PolicyRequest, S3Code, S3Error, UploadForm};
+use crate::store::StoreError;
+
+/// How uploads behave; every value is configurable (`pinbox serve --help`).
+#[derive(Debug, Clone)]
+pub struct UploadSettings {
+    /// Largest file accepted (the policy's `content-length-range`); Pinterest takes videos up to 2 GB.
+    pub max_upload_bytes: u64,
+    /// How long an upload (and a video Pin) stays `processing` after its file arrives.
+    pub processing_delay: Duration,
+    /// How long the upload policy is valid after registration.
+    pub policy_lifetime: Duration,
+    /// Uploads no Pin used are deleted (record and file) this long after registration.
+    pub unused_ttl: Duration,
+    /// How often each server looks for such uploads.
+    pub cleanup_interval: Duration,
+}
+
+impl Default for UploadSettings {
+    fn default() -> UploadSettings {
+        UploadSettings {
+            max_upload_bytes: 2 * 1024 * 1024 * 1024,
+            processing_delay: Duration::from_secs(2),
+            policy_lifetime: Duration::from_secs(3600),
+            unused_ttl: Duration::from_secs(24 * 3600),
+            cleanup_interval: Duration::from_secs(600),
+        }
+    }
+}
+
+/// A registered upload and the form fields the client sends with its file.
+#[derive(Debug, Clone)]
+pub struct RegisteredUpload {
+    pub upload: MediaUpload,
+    pub form: UploadForm,
+}
+
+/// An upload whose form fields passed every check; the file may now stream in.
+#[derive(Debug, Clone, Copy)]
+pub struct UploadTicket {
+    pub media_id: MediaId,
+    pub min_bytes: u64,
+    pub max_bytes: u64,
+}
+
+/// The `Content-Type` upload parameter Pinterest hands out (and its policy requires).
+pub const UPLOAD_CONTENT_TYPE: &str = "multipart/form-data";
+
+/// `uploads/ab/cd/ef/<env>:video:<app>:<media_id>`, shaped like Pinterest's keys.
+fn object_key(env_code: i64, app: i64, id: MediaId) -> String {
+    let r: [u8; 3] = rand::random();
+    format!(
+        "uploads/{:02x}/{:02x}/{:02x}/{env_code}:video:{app}:{id}",
+        r[0], r[1], r[2]
+    )
+}
+
+/// The media id at the end of an object key pinbox issued.
+fn media_id_of(key: &str) -> Option<MediaId> {
+    key.rsplit(':').next().and_then(parse_digits).map(MediaId)
+}
+
+fn media_not_found() -> Error {
+    Error::not_found(
+        404,
+        "Media upload not found: no media upload registered by this user has this id. \
+         Register one with POST /v5/media.",
+    )
+}
+
+fn gone() -> S3Error {
+    S3Error::new(
+        S3Code::AccessDenied,
+        "Invalid according to Policy: the media upload this key belongs to no longer exists; \
+         register a new one with POST /v5/media.",
+    )
+}
+
+fn internal(e: impl std::fmt::Display) -> S3Error {
+    tracing::error!(error = %e, "media upload failed inside pinbox");
+    S3Error::internal()
+}
+
+impl Pinbox {
+    /// `POST /v5/media`: a new upload and the S3-style policy for its file.
+    pub async fn register_media_upload(
+        &self,
+        caller: &Caller,
+        media_type: MediaType,
+    ) -> Result<RegisteredUpload> {
+        let owner = caller.user()?;
+        let settings = &self.limits.uploads;
+        let now = self.clock.now();
+        let id = MediaId::random();
+        let key = object_key(caller.env.code(), caller.app_id.0, id);
+        let upload = self
+            .store
+            .create_media_upload(NewMediaUpload {
+                id,
+                owner_id: owner,
+                env: caller.env,
+                app_id: Some(caller.app_id),
+                media_type,
+                key,
+                registered_at: now,
+                expires_at: now.plus(settings.policy_lifetime),
+            })
+            .await?;
+        let form = self.upload_signer.issue(&PolicyRequest {
+            key: upload.key.clone(),
+            content_type: UPLOAD_CONTENT_TYPE.to_string(),
+            min_bytes: 1,
+            max_bytes: settings.max_upload_bytes,
+            now,
+            expires: upload.expires_at,
+            security_token: STANDARD.encode(rand::random::<[u8; 32]>()),
+        });
+        Ok(RegisteredUpload { upload, form })
+    }
+
+    /// An upload the caller registered (in the caller's environment); anyone else's is "not found".
+    pub async fn media_upload_of(&self, caller: &Caller, id: MediaId) -> Result<MediaUpload> {
+        let owner = caller.user()?;
+        self.store
+            .media_upload(id)
+            .await?
+            .filter(|u| u.owner_id == owner && u.env == caller.env)
+            .ok_or_else(media_not_found)
+    }
+
+    /// `GET /v5/media`: the caller's uploads, newest first.
+    pub async fn list_media_uploads(
+        &self,
+        caller: &Caller,
+        page: PageRequest,
+    ) -> Result<Listing<MediaUpload>> {
+        let owner = caller.user()?;
+        let after = self.resume_after(&page, ListKind::Media, owner.0)?;
+        let rows = self
+            .store
+            .list_media_uploads(
+                owner,
+                caller.env,
+                Cursor {
+                    after,
+                    limit: page.page_size,
+                },
+            )
+            .await?;
+        Ok(self.listing(
+            Page::from_rows(rows, page.page_size, |u| u.seq),
+            ListKind::Media,
+            owner.0,
+        ))
+    }
+
+    /// Checks an upload's form fields (everything before the file) as S3 does, and that they
+    /// name an upload pinbox still has.
+    pub async fn check_upload_fields(
+        &self,
+        fields: &[(String, String)],
+    ) -> std::result::Result<UploadTicket, S3Error> {
+        let policy = self.upload_signer.verify(fields, self.clock.now())?;
+        let id = media_id_of(&policy.key).ok_or_else(gone)?;
+        let upload = self
+            .store
+            .media_upload(id)
+            .await
+            .map_err(internal)?
+            .filter(|u| u.key == policy.key)
+            .ok_or_else(gone)?;
+        Ok(UploadTicket {
+            media_id: upload.id,
+            min_bytes: policy.min_bytes,
+            max_bytes: policy.max_bytes.min(self.limits.uploads.max_upload_bytes),
+        })
+    }
+
+    /// Takes the file that streamed in for `ticket`: reads its container, keeps it in the media
+    /// directory and records it. The upload reads `processing` until the processing delay is over.
+    pub async fn finish_upload(
+        &self,
+        ticket: UploadTicket,
+        temp: TempFile,
+        size: u64,
+    ) -> std::result::Result<MediaUpload, S3Error> {
+        if size < ticket.min_bytes {
+            return Err(S3Error::new(
+                S3Code::EntityTooSmall,
+                "Your proposed upload is smaller than the minimum allowed size",
+            )
+            .with("ProposedSize", size)
+            .with("MinSizeAllowed", ticket.min_bytes));
+        }
+        let path = temp.path().to_path_buf();
+        let probe = tokio::task::spawn_blocking(move || bmff::probe_file(&path))
+            .await
+            .map_err(internal)?;
+        let probe = match probe {
+            Ok(info) => Probe::Video(info),
+            Err(e) => Probe::NotVideo {
+                reason: e.to_string(),
+            },
+        };
+        let key = upload_file(ticket.media_id);
+        self.media
+            .files
+            .commit(temp, &key)
+            .await
+            .map_err(internal)?;
+        let now = self.clock.now();
+        let recorded = self
+            .store
+            .record_media_file(
+                ticket.media_id,
+                UploadedFile {
+                    uploaded_at: now,
+                    ready_at: now.plus(self.limits.uploads.processing_delay),
+                    size,
+                    probe,
+                },
+            )
+            .await;
+        match recorded {
+            Ok(upload) => Ok(upload),
+            Err(StoreError::NotFound(_)) => {
+                // Cleaned up while the file streamed in.
+                let _ = self.media.files.remove(&key).await;
+                Err(gone())
+            }
+            Err(e) => Err(internal(e)),
+        }
+    }
+
+    /// Deletes uploads no Pin used that were registered longer ago than the configured time,
+    /// with their files; a Pin's own copy of a video is never touched. Returns how many went.
+    pub async fn clean_up_media_uploads(&self) -> Result<usize> {
+        let ttl = self.limits.uploads.unused_ttl;
+        let before = Timestamp(
+            self.clock
+                .now()
+                .0
+                .saturating_sub(ttl.as_millis().min(i64::MAX as u128) as i64),
+        );
+        const BATCH: u32 = 100;
+        let mut removed = 0;
+        loop {
+            let batch = self.store.unused_media_uploads(before, BATCH).await?;
+            for upload in &batch {
+                // The store re-checks "unused", so an upload a Pin took meanwhile stays.
+                if self.store.delete_unused_media_upload(upload.id).await? {
+                    removed += 1;
+                    if let Err(e) = self.media.files.remove(&upload_file(upload.id)).await {
+                        tracing::warn!(media_id = %upload.id, error = %e, "could not remove an upload's file");
+                    }
+                }
+            }
+            if batch.len() < BATCH as usize {
+                return Ok(removed);
+            }
+        }
+    }
+
+    /// Runs [`Pinbox::clean_up_media_uploads`] every `cleanup_interval` until the task is aborted.
+    /// Every replica may run it: the deletes are idempotent.
+    pub fn spawn_media_cleanup(&self) -> tokio::task::JoinHandle<()> {
+        let pinbox = self.clone();
+        tokio::spawn(async move {
+            let every = pinbox
+                .limits
+                .uploads
+                .cleanup_interval
+                .max(Duration::from_millis(10));
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                match pinbox.clean_up_media_uploads().await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(removed = n, "cleaned up unused media uploads"),
+                    Err(e) => tracing::warn!(error = %e, "cleaning up media uploads failed"),
+                }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn object_keys_carry_their_media_id_last() {
+        let key = object_key(1, 42, MediaId(123_456_789_012_345_678));
+        assert!(key.starts_with("uploads/"), "{key}");
+        assert!(key.ends_with("1:video:42:123456789012345678"), "{key}");
+        assert_eq!(media_id_of(&key), Some(MediaId(123_456_789_012_345_678)));
+        assert_eq!(media_id_of("uploads/x:video:1:notdigits"), None);
+    }
+}
