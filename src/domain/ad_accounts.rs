@@ -81,13 +81,18 @@ impl Pinbox {
                  your own user id, or left out.",
             ));
         }
+        // The spec's maxLength holds for the name as sent; trimming comes after.
+        if input
+            .name
+            .as_deref()
+            .is_some_and(|n| n.chars().count() > MAX_NAME_CHARS)
+        {
+            return Err(Error::invalid(format!(
+                "Invalid ad account parameter: 'name' is longer than {MAX_NAME_CHARS} characters."
+            )));
+        }
         let name = match input.name.as_deref().map(str::trim) {
             None | Some("") => "Ad account".to_string(),
-            Some(n) if n.chars().count() > MAX_NAME_CHARS => {
-                return Err(Error::invalid(format!(
-                    "Invalid ad account parameter: 'name' is longer than {MAX_NAME_CHARS} characters."
-                )));
-            }
             Some(n) => n.to_string(),
         };
         let country = pick("country", input.country.as_deref(), COUNTRIES, "US")?;

@@ -23,8 +23,8 @@ pub struct Section {
 
 pub fn parse_section_name(raw: &str) -> Result<String> {
     let name = raw.trim();
-    let len = name.chars().count();
-    if len == 0 || len > SECTION_NAME_MAX {
+    // The spec's maxLength holds for the name as sent, spaces included; trimming comes after.
+    if name.is_empty() || raw.chars().count() > SECTION_NAME_MAX {
         return Err(Error::new(
             ErrorKind::InvalidInput,
             400,

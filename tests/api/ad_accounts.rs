@@ -89,12 +89,17 @@ async fn bad_ad_account_input_is_refused_and_creates_nothing() {
             r.json
         );
     }
-    app.call("ad_accounts/create")
-        .token(&token)
-        .json(json!({"owner_user_id": bob.user.id.to_string()}))
-        .send()
-        .await
-        .expect_error(403, 29, "owner_user_id");
+    for someone_else in [
+        bob.user.id.to_string(),
+        "6190557992890843443287444".to_string(),
+    ] {
+        app.call("ad_accounts/create")
+            .token(&token)
+            .json(json!({"owner_user_id": someone_else}))
+            .send()
+            .await
+            .expect_error(403, 29, "owner_user_id");
+    }
     let list = app
         .call("ad_accounts/list")
         .token(&token)

@@ -123,6 +123,9 @@ async fn bad_section_names_are_refused() {
     for body in [
         json!({"name": ""}),
         json!({"name": "x".repeat(181)}),
+        // The spec's maxLength counts the name as sent, spaces and all.
+        json!({"name": format!("\r{}", "x".repeat(180))}),
+        json!({"name": "   "}),
         json!({"name": 7}),
         json!({}),
     ] {
