@@ -23,11 +23,11 @@ use crate::http::state::AppState;
 /// Resolves the bearer token, checks it against the operation's scopes, and hands the
 /// resulting [`Caller`] to the handler through the request's extensions.
 pub async fn authorize(
-    State((state, op)): State<(AppState, &'static Operation)>,
+    State((state, op, env)): State<(AppState, &'static Operation, Env)>,
     mut req: Request,
     next: Next,
 ) -> Response {
-    let env = environment(&req);
+    let env = environment(env, &req);
     req.extensions_mut().insert(env);
     if op.auth == Auth::ClientBasic {
         return match client_for(&state, req.headers()).await {
@@ -50,11 +50,10 @@ pub async fn authorize(
     }
 }
 
-/// Which environment a request reaches: Sandbox under `/sandbox/v5` (set by the router), or on a
+/// Which environment a request reaches: Sandbox under `/sandbox/v5` (bound to the route), or on a
 /// Host that starts with `api-sandbox.` as Pinterest's Sandbox does; production otherwise. A
 /// client switches by base URL alone.
-fn environment(req: &Request) -> Env {
-    let by_path = req.extensions().get::<Env>().copied().unwrap_or_default();
+fn environment(by_path: Env, req: &Request) -> Env {
     let by_host = req
         .headers()
         .get(HOST)

@@ -27,9 +27,9 @@ use axum::Router;
 use axum::extract::{OriginalUri, Request};
 use axum::handler::Handler;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter, get, on};
-use axum::{Extension, middleware};
 use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::catalog::{self, Method, Operation};
@@ -97,28 +97,36 @@ pub fn router(state: AppState) -> Router {
     let endpoints = endpoints();
     check_catalog_coverage(&endpoints);
 
-    let mut api: Router<AppState> = Router::new();
-    for e in endpoints {
-        let auth = middleware::from_fn_with_state((state.clone(), e.op), auth::authorize);
-        if let Some(alias) = e.alias {
-            api = api.route(alias, e.route.clone().layer(auth.clone()));
+    // Every operation is routed at its full path in each environment, with the environment bound
+    // to the route: nesting the API under `/v5` cost a URI rewrite and a second router on every
+    // request.
+    let mut root: Router<AppState> = Router::new();
+    for (prefix, env) in [("/v5", Env::Production), ("/sandbox/v5", Env::Sandbox)] {
+        for e in &endpoints {
+            let auth = middleware::from_fn_with_state((state.clone(), e.op, env), auth::authorize);
+            if let Some(alias) = e.alias {
+                root = root.route(
+                    &format!("{prefix}{alias}"),
+                    e.route.clone().layer(auth.clone()),
+                );
+            }
+            root = root.route(
+                &format!("{prefix}{}", e.op.path),
+                e.route.clone().layer(auth),
+            );
         }
-        api = api.route(e.op.path, e.route.layer(auth));
+        // Spec operations pinbox does not serve yet answer "not implemented" by name, not a bare 404.
+        for &(method, path, id) in catalog::unserved() {
+            root = root.route(
+                &format!("{prefix}{path}"),
+                on(method_filter(method), move || async move {
+                    Error::not_implemented(id)
+                }),
+            );
+        }
     }
-    // Spec operations pinbox does not serve yet answer "not implemented" by name, not a bare 404.
-    for &(method, path, id) in catalog::unserved() {
-        api = api.route(
-            path,
-            on(method_filter(method), move || async move {
-                Error::not_implemented(id)
-            }),
-        );
-    }
-    let api = api.method_not_allowed_fallback(method_not_allowed);
 
-    Router::new()
-        .nest("/v5", api.clone().layer(Extension(Env::Production)))
-        .nest("/sandbox/v5", api.layer(Extension(Env::Sandbox)))
+    root.method_not_allowed_fallback(method_not_allowed)
         .route("/media/avatars/default.png", get(default_avatar))
         .route(
             "/media/{size}/{a}/{b}/{c}/{file}",
