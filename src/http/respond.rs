@@ -60,7 +60,7 @@ pub struct Json<T>(pub T);
 impl<T: Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {
         let mut body = Vec::with_capacity(1024);
-        match serde_json::to_writer(&mut body, &self.0) {
+        match sonic_rs::to_writer(&mut body, &self.0) {
             Ok(()) => (
                 [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
                 body,
@@ -79,4 +79,29 @@ pub fn created<T: Serialize>(body: T) -> Response {
 /// 204 No Content.
 pub fn no_content() -> Response {
     StatusCode::NO_CONTENT.into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn json_answers_escape_exactly_as_serde_json_does() {
+        let tricky = serde_json::json!({
+            "text": "quote \" backslash \\ newline \n tab \t nul \u{0} bell \u{7} é 😀 </script>",
+            "n": [0, -1, 1.5, 1e-7, 12345678901234567_i64],
+            "none": null,
+        });
+        let response = Json(&tricky).into_response();
+        assert_eq!(response.headers()[CONTENT_TYPE], "application/json");
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let ours: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(ours, tricky);
+        assert_eq!(
+            std::str::from_utf8(&body).unwrap(),
+            serde_json::to_string(&tricky).unwrap()
+        );
+    }
 }
