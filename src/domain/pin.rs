@@ -85,7 +85,7 @@ impl StoredImage {
 
 /// What a Pin shows in one slot: an image pinbox holds, or a URL it could not (or may not) fetch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "stored::RawImage")]
 pub enum PinImage {
     Stored(ImageRef),
     Remote { url: String },
@@ -116,9 +116,12 @@ pub struct VideoRef {
     pub key_frame_time: Option<u64>,
 }
 
+#[path = "pin_stored.rs"]
+mod stored;
+
 /// What a Pin shows; stored as JSON in the Pin's row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "stored::RawMedia")]
 pub enum PinMedia {
     Image {
         image: PinImage,
