@@ -247,6 +247,91 @@ def serve_pinbox(data_args, extra=()):
     return p, started
 
 
+# Limits high enough that every request of the benchmark is admitted, so that "on" pays for
+# counting every request (the quotas that apply to GET one Pin: per user per second, org_read
+# per minute) without refusing any.
+COUNT_EVERYTHING = """
+[rate_limits.standard]
+overall = { limit = 2000000000, window = "1s" }
+org_read = { limit = 2000000000, window = "1m" }
+"""
+
+
+def rate_limit_pair(data, env, results, notes, rounds=3):
+    """GET one Pin with rate limits off and on, alternated back to back (`rounds` times each,
+    best run kept) so that the machine's other load hits both alike, and the same pair counted
+    in instructions by callgrind (noise-free) when valgrind is installed."""
+    config = WORK / "count-everything.toml"
+    config.write_text(COUNT_EVERYTHING)
+    modes = {"off": ["--rate-limits", "off"], "on": ["--config", str(config)]}
+    runs = {"off": [], "on": []}
+    for i in range(rounds):
+        for mode in (("off", "on") if i % 2 == 0 else ("on", "off")):
+            log(f"pinbox: GET one Pin, rate limits {mode} (round {i + 1} of {rounds})")
+            server, _ = serve_pinbox(["--data-dir", str(data)], modes[mode])
+            runs[mode].append(wrk(server.base, "get_pin.lua", env))
+            server.stop()
+    median = {}
+    for mode in ("off", "on"):
+        ordered = sorted(runs[mode], key=lambda r: r["rps"])
+        median[mode] = ordered[len(ordered) // 2]
+        results[f"GET /v5/pins/{{id}}, rate limits {mode} (median of {rounds})"] = median[mode]
+        notes[f"rate_limits_{mode}_rps_runs"] = " / ".join(f"{r['rps']:,.0f}" for r in runs[mode])
+    off, on = median["off"]["rps"], median["on"]["rps"]
+    notes["rate_limits_throughput_cost_pct"] = (off - on) / off * 100
+    if any(r["non2xx"] for r in runs["on"]):
+        raise RuntimeError("a request was refused with limits on: the pair would measure 429s")
+    if shutil.which("valgrind"):
+        per_request = {mode: callgrind_per_request(data, env, modes[mode]) for mode in ("off", "on")}
+        notes["callgrind_instructions_per_request_off"] = per_request["off"]
+        notes["callgrind_instructions_per_request_on"] = per_request["on"]
+        notes["callgrind_rate_limits_cost_pct"] = (per_request["on"] - per_request["off"]) / per_request["off"] * 100
+    else:
+        log("valgrind is not installed: skipping the instruction counts")
+
+
+def callgrind_instructions(data, env, extra, requests):
+    """Instructions (callgrind's Ir, every thread) of a pinbox that serves `requests`
+    sequential GETs of one Pin on one keep-alive connection, then stops."""
+    import http.client
+    import random
+
+    out = WORK / f"callgrind.{os.getpid()}.out"
+    p = Process(
+        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", str(PINBOX), "serve",
+         "--addr", "127.0.0.1:0", "--no-demo", "--data-dir", str(data), *extra],
+        env={"PINBOX_LOG": "error"}, ready=r"pinbox listening on (\S+)",
+    )
+    ids = Path(env["BENCH_IDS"]).read_text().split()
+    rng = random.Random(20261122)
+    host = p.base.removeprefix("http://")
+    conn = http.client.HTTPConnection(host, timeout=120)
+    for _ in range(requests):
+        conn.request("GET", f"/v5/pins/{rng.choice(ids)}", headers={"Authorization": f"Bearer {env['BENCH_TOKEN']}"})
+        resp = conn.getresponse()
+        resp.read()
+        if resp.status != 200:
+            raise RuntimeError(f"GET one Pin answered {resp.status} under callgrind")
+    conn.close()
+    p.stop()
+    p.proc.wait(timeout=120)
+    total = 0
+    for line in out.read_text().splitlines():
+        if line.startswith("summary:") or line.startswith("totals:"):
+            total = int(line.split()[1])
+    out.unlink()
+    return total
+
+
+def callgrind_per_request(data, env, extra, few=500, many=2500):
+    """Instructions per GET one Pin: the difference of two runs over their difference in
+    requests, so start-up, shutdown and warm-up cancel out (2,000 requests counted)."""
+    log(f"callgrind: {few} and {many} sequential GETs of one Pin ({' '.join(extra)})")
+    a = callgrind_instructions(data, env, extra, few)
+    b = callgrind_instructions(data, env, extra, many)
+    return (b - a) / (many - few)
+
+
 def deep_bookmark(base, token, board, page):
     """Walks a board's Pins 250 at a time to the bookmark of `page` (1-based)."""
     bookmark = None
@@ -273,7 +358,9 @@ def main():
     notes["seed_sqlite_s"] = info["wall_seconds"]
     token, board = info["token"], info["big_board"]
 
-    server, started = serve_pinbox(["--data-dir", str(data)])
+    # Limits off for the throughput workloads (one token sends far more than a Standard user's
+    # 100 calls a second); their cost is measured by the pair below.
+    server, started = serve_pinbox(["--data-dir", str(data)], ["--rate-limits", "off"])
     base = server.base
     notes["pinbox_first_answer_ms"] = wait_first_answer(f"{base}/v5/user_account", token, started)
     time.sleep(0.5)
@@ -309,6 +396,7 @@ def main():
     notes["upload_50mb_median_mb_s"], notes["upload_50mb_best_mb_s"] = upload_mb_s(server.base, token, video)
     notes["upload_rss_growth_mb"] = rss_mb(server.pid) - rss_before
     server.stop()
+    rate_limit_pair(data, env, results, notes)
 
     # --- the references --------------------------------------------------------------------
     log("axum limit: GET one Pin")
@@ -347,11 +435,11 @@ def main():
             notes["seed_postgres_s"] = pinfo["wall_seconds"]
             penv = {**env, "BENCH_TOKEN": pinfo["token"], "BENCH_IDS": str(pg_ids), "BENCH_BOARD": pinfo["big_board"]}
             media = ["--media-dir", str(pg_data / "media")]
-            one, _ = serve_pinbox(pg_args, media)
+            one, _ = serve_pinbox(pg_args, [*media, "--rate-limits", "off"])
             log("postgres, one replica: GET one Pin, POST a Pin")
             results["PostgreSQL, 1 replica: GET /v5/pins/{id}"] = wrk(one.base, "get_pin.lua", penv)
             results["PostgreSQL, 1 replica: POST /v5/pins"] = wrk(one.base, "post_pin.lua", penv)
-            two, _ = serve_pinbox(pg_args, media)
+            two, _ = serve_pinbox(pg_args, [*media, "--rate-limits", "off"])
             log("postgres, two replicas: GET one Pin, POST a Pin")
             results["PostgreSQL, 2 replicas: GET /v5/pins/{id}"] = wrk_pair([one.base, two.base], "get_pin.lua", [penv, penv])
             results["PostgreSQL, 2 replicas: POST /v5/pins"] = wrk_pair([one.base, two.base], "post_pin.lua", [penv, penv])
@@ -399,15 +487,58 @@ def report(results, notes):
         ("idle RSS < 30 MB", notes["pinbox_idle_rss_mb"] < 30, f"{notes['pinbox_idle_rss_mb']:.1f} MB"),
         ("RSS with the 200,000-Pin data set < 150 MB", notes["pinbox_after_load_rss_mb"] < 150, f"{notes['pinbox_after_load_rss_mb']:.1f} MB"),
         ("seeding takes < 60 s", notes["seed_sqlite_s"] < 60, f"{notes['seed_sqlite_s']:.1f} s"),
+        ("GET one Pin with rate limits on within 5 % of off (throughput)",
+         notes["rate_limits_throughput_cost_pct"] <= 5, f"{notes['rate_limits_throughput_cost_pct']:+.1f} %"),
     ]
+    if "callgrind_rate_limits_cost_pct" in notes:
+        targets.append(("GET one Pin with rate limits on within 5 % of off (instructions)",
+                        notes["callgrind_rate_limits_cost_pct"] <= 5, f"{notes['callgrind_rate_limits_cost_pct']:+.1f} %"))
     lines += ["", "| target | met | measured |", "|---|:---:|---:|"]
     for name, met, measured in targets:
         lines.append(f"| {name} | {'yes' if met else 'NO'} | {measured} |")
     lines += ["", "| other figures | |", "|---|---:|"]
     for k, v in notes.items():
-        lines.append(f"| {k} | {v:,.1f} |")
+        lines.append(f"| {k} | {v:,.1f} |" if isinstance(v, (int, float)) else f"| {k} | {v} |")
     text = "\n".join(lines) + "\n"
     out = BENCH / "results" / "latest.md"
+    out.write_text(text)
+    print(text)
+    log(f"written to {out}")
+
+
+def rate_limits_only():
+    """`bench.py --rate-limits`: only the limits-off/on pair (and its instruction counts), on the
+    seeded SQLite data dir, written to bench/results/rate-limits.md. Quicker than the whole run."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    ids_file = WORK / "pin-ids.txt"
+    data = WORK / "sqlite-data"
+    shutil.rmtree(data, ignore_errors=True)
+    log("seeding 2,000 boards and 200,000 Pins (SQLite)")
+    info = seed(["--data-dir", str(data)], ids_file)
+    env = {"BENCH_TOKEN": info["token"], "BENCH_IDS": str(ids_file)}
+    results, notes = {}, {}
+    rate_limit_pair(data, env, results, notes, rounds=int(os.environ.get("BENCH_ROUNDS", "3")))
+    lines = [
+        "# Rate limits: GET one Pin with limits off and on",
+        "",
+        f"Made by `bench/bench.py --rate-limits` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
+        f"{os.cpu_count()} cores shared with other work, so the throughput figures are indicative; wrk with "
+        f"{THREADS} threads and {CONNECTIONS} connections for {DURATION} per run, off and on alternated back to "
+        "back, the median run of each reported (every run is listed below). \"On\" counts every request against the two quotas GET one Pin has (per user per second, "
+        "org_read per minute) with limits too high to refuse any. The instruction counts (callgrind, every "
+        "thread, 2,000 sequential requests: the difference of a 2,500- and a 500-request run) are the "
+        "noise-free comparison.",
+        "",
+        "| workload | req/s | p50 ms | p99 ms | non-2xx |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, r in results.items():
+        lines.append(f"| {name} | {r['rps']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['non2xx']} |")
+    lines += ["", "| figure | |", "|---|---:|"]
+    for k, v in notes.items():
+        lines.append(f"| {k} | {v:,.1f} |" if isinstance(v, (int, float)) else f"| {k} | {v} |")
+    text = "\n".join(lines) + "\n"
+    out = BENCH / "results" / "rate-limits.md"
     out.write_text(text)
     print(text)
     log(f"written to {out}")
@@ -416,5 +547,7 @@ def report(results, notes):
 if __name__ == "__main__":
     if sys.argv[1:] == ["upload"]:
         upload_only()
+    elif sys.argv[1:] == ["--rate-limits"]:
+        rate_limits_only()
     else:
         main()

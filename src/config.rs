@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::domain::Limits;
+use crate::domain::rate_limit::RateLimits;
 use crate::media::fetch::FetchConfig;
 use crate::media::images::ImageLimits;
 use crate::store::postgres::PgOptions;
@@ -31,6 +32,8 @@ pub struct Config {
     pub media_dir: Option<PathBuf>,
     pub fetch: FetchConfig,
     pub image_limits: ImageLimits,
+    /// Rate limits per tier and category (the config file's `[rate_limits]`).
+    pub rate_limits: RateLimits,
 }
 
 impl Default for Config {
@@ -43,6 +46,7 @@ impl Default for Config {
             media_dir: None,
             fetch: FetchConfig::default(),
             image_limits: ImageLimits::default(),
+            rate_limits: RateLimits::default(),
         }
     }
 }

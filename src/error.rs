@@ -37,6 +37,11 @@ pub enum ErrorKind {
     Unavailable,
 }
 
+/// The spec's message for code 8, as the 429 examples of `events/create` and
+/// `msot_events/create` give it.
+pub const RATE_LIMITED_MESSAGE: &str = "This request exceeded a rate limit. This can happen if the \
+     client exceeds one\nof the published rate limits within a short time window.";
+
 /// An API error with Pinterest's code and message.
 pub struct Error {
     pub kind: ErrorKind,
@@ -118,6 +123,12 @@ impl Error {
 
     pub fn unavailable(message: impl Into<Cow<'static, str>>) -> Error {
         Error::new(ErrorKind::Unavailable, 503, message)
+    }
+
+    /// 429 with the spec's body for an exceeded rate limit (code 8, the message exactly as the
+    /// spec's examples give it, line break included).
+    pub fn rate_limited() -> Error {
+        Error::new(ErrorKind::RateLimited, 8, RATE_LIMITED_MESSAGE)
     }
 
     pub fn not_implemented(operation_id: &str) -> Error {

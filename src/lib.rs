@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod config_file;
 pub mod domain;
 pub mod error;
 pub mod http;

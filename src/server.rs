@@ -5,6 +5,7 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -38,7 +39,9 @@ pub async fn open_store(storage: &Storage, clock: &Clock) -> anyhow::Result<Arc<
 pub async fn open_pinbox(config: &Config, clock: Clock) -> anyhow::Result<Pinbox> {
     let store = open_store(&config.storage, &clock).await?;
     let media = open_media(config)?;
-    Ok(Pinbox::new(store, clock, config.limits.clone(), media).await?)
+    let mut pinbox = Pinbox::new(store, clock, config.limits.clone(), media).await?;
+    pinbox.rate_limits = config.rate_limits.clone();
+    Ok(pinbox)
 }
 
 /// The media directory the configuration names (or implies).
@@ -78,14 +81,31 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let store = Arc::clone(&pinbox.store);
     let cleanup = pinbox.spawn_media_cleanup();
+    let sweeper = tokio::spawn(sweep_rate_windows(Arc::clone(&store), pinbox.clock.clone()));
     let router = crate::http::router(AppState::new(pinbox, public_url));
     let served = axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)
         .await;
     cleanup.abort();
+    sweeper.abort();
     served?;
     store.close().await?;
     Ok(())
+}
+
+/// How often ended rate-limit windows are forgotten (idle apps and users cost nothing after).
+pub const SWEEP_EVERY: Duration = Duration::from_secs(10);
+
+/// Forgets ended rate-limit windows every [`SWEEP_EVERY`], by the one clock's time.
+async fn sweep_rate_windows(store: Arc<dyn Store>, clock: Clock) {
+    let mut tick = tokio::time::interval(SWEEP_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = store.sweep_quotas(clock.now()).await {
+            tracing::warn!(error = %e, "sweeping rate-limit windows failed; retrying later");
+        }
+    }
 }
 
 /// A server running in this process, for tests and embedding: stop it with [`RunningServer::stop`].

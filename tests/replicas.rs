@@ -32,6 +32,10 @@ impl Drop for Replica {
 }
 
 fn start_replica(url: &str, data: &Path, media: &Path) -> Replica {
+    start_replica_with(url, data, media, &[])
+}
+
+fn start_replica_with(url: &str, data: &Path, media: &Path, extra: &[&str]) -> Replica {
     let mut child = Command::new(BIN)
         .args([
             "serve",
@@ -47,6 +51,7 @@ fn start_replica(url: &str, data: &Path, media: &Path) -> Replica {
         .arg(media)
         .args(["--max-boards-per-user", &BOARD_LIMIT.to_string()])
         .args(["--media-processing-delay", "0"])
+        .args(extra)
         .env("PINBOX_LOG", "warn")
         .stdout(Stdio::piped())
         .spawn()
@@ -447,5 +452,52 @@ async fn two_replicas_on_one_database_behave_as_one_server() {
         .await;
     assert_eq!(s, 200);
     assert_eq!(seen["media"]["duration"], 3500);
+    drop((a, b));
+}
+
+/// One quota, two replicas, 64 clients at once spread over both: exactly the limit is admitted,
+/// because the count lives in the database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PINBOX_TEST_DATABASE_URL (scripts/test runs it)"]
+async fn two_replicas_share_one_rate_limit_exactly() {
+    let schema = pg::Schema::new();
+    let url = schema.url_with_search_path();
+    let dirs = tempfile::tempdir().unwrap();
+    let media = dirs.path().join("shared-media");
+    let config = dirs.path().join("pinbox.toml");
+    // A day's window, so that the real clock cannot start a new one during the test.
+    std::fs::write(
+        &config,
+        "[rate_limits.standard]\noverall = \"off\"\norg_read = { limit = 50, window = \"1d\" }\n",
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    let a = start_replica_with(&url, &dirs.path().join("a"), &media, &["--config", config]);
+    let b = start_replica_with(&url, &dirs.path().join("b"), &media, &["--config", config]);
+    let alice = std::sync::Arc::new(Client {
+        http: reqwest::Client::new(),
+        token: token_for(&url, "alice"),
+    });
+    let mut tasks = Vec::new();
+    for i in 0..64 {
+        let (alice, base) = (alice.clone(), [&a.base, &b.base][i % 2].clone());
+        tasks.push(tokio::spawn(async move {
+            alice.send(&base, "GET", "/user_account", None).await.0
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        50,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        14,
+        "{statuses:?}"
+    );
     drop((a, b));
 }

@@ -85,6 +85,11 @@ impl RateCategory {
     pub fn parse(s: &str) -> Option<RateCategory> {
         RateCategory::ALL.iter().copied().find(|c| c.as_str() == s)
     }
+
+    /// The category's place in [`RateCategory::ALL`], for tables indexed by category.
+    pub const fn index(self) -> usize {
+        self as usize
+    }
 }
 
 /// The spec's `x-sandbox`: whether Pinterest's API Sandbox serves the operation.

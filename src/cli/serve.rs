@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 use crate::cli::duration_arg::parse_duration;
 use crate::clock::Clock;
 use crate::config::{Config, Storage};
+use crate::config_file::ConfigFile;
 use crate::domain::app::Tier;
 use crate::domain::env::Env;
 use crate::domain::media_uploads::UploadSettings;
@@ -20,6 +21,7 @@ use crate::media::fetch::{AllowRule, FetchConfig, FetchPolicy};
 use crate::media::images::ImageLimits;
 use crate::server::{open_pinbox, public_url_for, serve};
 use crate::store::postgres::PgOptions;
+use crate::store::sqlite::serve_lock;
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -93,10 +95,31 @@ pub struct ServeArgs {
     /// How often to look for such uploads.
     #[arg(long, env = "PINBOX_MEDIA_CLEANUP_INTERVAL", default_value = "10m", value_parser = parse_duration)]
     media_cleanup_interval: Duration,
+    /// A TOML config file: rate limits per tier and category, oauth_auto_approve
+    /// (docs/configuration.md). Flags and their variables override what it sets.
+    #[arg(long, env = "PINBOX_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Turn every rate limit off (load tests) or on, whatever the config file says.
+    #[arg(long, env = "PINBOX_RATE_LIMITS", value_parser = ["on", "off"])]
+    rate_limits: Option<String>,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     init_logging();
+    let file = match &args.config {
+        Some(path) => ConfigFile::load(path)?,
+        None => ConfigFile::default(),
+    };
+    let mut rate_limits = file.rate_limits.clone();
+    match args.rate_limits.as_deref() {
+        Some("off") => rate_limits.enabled = false,
+        Some(_) => rate_limits.enabled = true,
+        None => {}
+    }
+    let auto_approve = args
+        .oauth_auto_approve
+        .clone()
+        .or(file.oauth_auto_approve.clone());
     let mut allow = Vec::new();
     for rule in &args.fetch_allow {
         allow.push(AllowRule::parse(rule).map_err(|e| anyhow::anyhow!("--fetch-allow: {e}"))?);
@@ -139,6 +162,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             },
             ..Limits::default()
         },
+        rate_limits,
+    };
+    // SQLite keeps rate-limit counts in the serving process, so one server per data dir.
+    let _serving = match &config.storage {
+        Storage::DataDir(dir) => Some(serve_lock::acquire(dir)?),
+        _ => None,
     };
     let listener = TcpListener::bind(&args.addr)
         .await
@@ -149,7 +178,10 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     if config.demo_on_first_start && pinbox.store.user_count().await? == 0 {
         create_demo(&pinbox, &public_url).await?;
     }
-    if let Some(user) = args.oauth_auto_approve.as_deref().filter(|u| !u.is_empty()) {
+    if !config.rate_limits.enabled {
+        eprintln!("pinbox: rate limits are off (--rate-limits off or the config file)");
+    }
+    if let Some(user) = auto_approve.as_deref().filter(|u| !u.is_empty()) {
         warn_auto_approve(&pinbox, user).await?;
         pinbox.oauth.auto_approve = Some(user.to_string());
     }

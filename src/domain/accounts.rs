@@ -203,6 +203,7 @@ impl Pinbox {
             app_id: token.app_id,
             scopes: token.scopes,
             env: token.env,
+            tier: token.app_tier,
         })
     }
 

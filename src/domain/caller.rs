@@ -1,6 +1,7 @@
 //! The authenticated caller of an operation: whose token, for which app, with which scopes,
 //! in which environment. Visibility rules read it.
 
+use crate::domain::app::Tier;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, TokenId, UserId};
 use crate::domain::scope::{Scope, Scopes};
@@ -14,6 +15,8 @@ pub struct Caller {
     pub app_id: AppId,
     pub scopes: Scopes,
     pub env: Env,
+    /// The app's access tier as of this request (rate limits depend on it).
+    pub tier: Tier,
 }
 
 impl Caller {

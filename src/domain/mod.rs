@@ -19,6 +19,7 @@ pub mod oauth;
 pub mod page;
 pub mod pin;
 pub mod pins;
+pub mod rate_limit;
 pub mod scope;
 pub mod section;
 pub mod session;
@@ -34,6 +35,7 @@ use crate::clock::Clock;
 use crate::domain::media_uploads::UploadSettings;
 use crate::domain::oauth::OAuthSettings;
 use crate::domain::page::BookmarkKey;
+use crate::domain::rate_limit::RateLimits;
 use crate::media::Media;
 use crate::media::s3_post::Signer;
 use crate::store::Store;
@@ -75,6 +77,8 @@ pub struct Pinbox {
     /// Signs and checks media upload policies with a key from the store, so that any replica
     /// accepts an upload another registered.
     pub upload_signer: Signer,
+    /// Rate limits by tier and category; Pinterest's by default.
+    pub rate_limits: RateLimits,
 }
 
 impl Pinbox {
@@ -95,6 +99,7 @@ impl Pinbox {
             media,
             oauth: OAuthSettings::default(),
             upload_signer: Signer::new(upload_key),
+            rate_limits: RateLimits::default(),
         })
     }
 }

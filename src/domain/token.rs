@@ -6,6 +6,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::clock::Timestamp;
+use crate::domain::app::Tier;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, TokenId, UserId};
 use crate::domain::scope::Scopes;
@@ -55,6 +56,9 @@ pub struct Token {
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
     pub revoked_at: Option<Timestamp>,
+    /// The access tier of the token's app when the token was read: one lookup both
+    /// authenticates a request and says which rate limits apply to it.
+    pub app_tier: Tier,
 }
 
 impl Token {

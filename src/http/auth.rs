@@ -1,6 +1,6 @@
-//! Authentication and scope checks, applied to every served operation from its catalog entry:
-//! bearer tokens with scopes for the API, HTTP Basic client authentication for the OAuth token
-//! endpoints.
+//! Authentication, rate limits and scope checks, applied to every served operation from its
+//! catalog entry: bearer tokens with scopes for the API, HTTP Basic client authentication for the
+//! OAuth token endpoints, and the rate-limit category's quotas for both.
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::HeaderMap;
@@ -13,15 +13,19 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::catalog::{Auth, Operation, Sandbox};
+use crate::domain::app::Tier;
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
+use crate::domain::ids::{AppId, UserId};
 use crate::domain::oauth::Client;
 use crate::error::{Error, Result};
 use crate::http::extract::QueryParams;
 use crate::http::state::AppState;
 
-/// Resolves the bearer token, checks it against the operation's scopes, and hands the
-/// resulting [`Caller`] to the handler through the request's extensions.
+/// Resolves the bearer token, counts the request against its rate limits, checks the token
+/// against the operation's scopes, and hands the resulting [`Caller`] to the handler through the
+/// request's extensions. A request that fails authentication is not counted (it names no app);
+/// every later answer, the handler's included, carries the `x-ratelimit-*` headers.
 pub async fn authorize(
     State((state, op, env)): State<(AppState, &'static Operation, Env)>,
     mut req: Request,
@@ -29,25 +33,38 @@ pub async fn authorize(
 ) -> Response {
     let env = environment(env, &req);
     req.extensions_mut().insert(env);
-    if op.auth == Auth::ClientBasic {
-        return match client_for(&state, req.headers()).await {
-            Ok(client) => {
-                req.extensions_mut().insert(client);
-                next.run(req).await
-            }
-            Err(e) => e.into_response(),
-        };
-    }
     if env == Env::Sandbox && op.sandbox == Sandbox::Disabled {
         return Error::not_in_sandbox(op.id).into_response();
     }
-    match caller_for(&state, op, env, req.headers(), req.uri().query()).await {
-        Ok(caller) => {
-            req.extensions_mut().insert(caller);
-            next.run(req).await
-        }
-        Err(e) => e.into_response(),
+    if op.auth == Auth::ClientBasic {
+        let client = match client_for(&state, req.headers()).await {
+            Ok(client) => client,
+            Err(e) => return e.into_response(),
+        };
+        // The OAuth token endpoints count against the app.
+        let (app, tier) = (client.app.id, client.app.tier);
+        req.extensions_mut().insert(client);
+        return rate_limited(&state, op, app, None, tier, async move {
+            Ok(next.run(req).await)
+        })
+        .await;
     }
+    let caller = match bearer_token(req.headers()) {
+        Ok(token) => state.pinbox.authenticate(token, env).await,
+        Err(e) => Err(e),
+    };
+    let caller = match caller {
+        Ok(caller) => caller,
+        Err(e) => return e.into_response(),
+    };
+    let (app, user, tier) = (caller.app_id, caller.user_id, caller.tier);
+    let checks = &state;
+    rate_limited(&state, op, app, user, tier, async move {
+        let caller = permitted(checks, op, caller, req.uri().query()).await?;
+        req.extensions_mut().insert(caller);
+        Ok(next.run(req).await)
+    })
+    .await
 }
 
 /// Which environment a request reaches: Sandbox under `/sandbox/v5` (bound to the route), or on a
@@ -62,15 +79,47 @@ fn environment(by_path: Env, req: &Request) -> Env {
     if by_host { Env::Sandbox } else { by_path }
 }
 
-async fn caller_for(
+/// Runs `rest` (the remaining checks and the handler) only if the request is under every rate
+/// limit that applies, and puts the rate-limit headers on its answer; otherwise answers 429.
+/// The clock is read once, so the windows counted and the headers agree.
+async fn rate_limited(
     state: &AppState,
     op: &'static Operation,
-    env: Env,
-    headers: &HeaderMap,
+    app: AppId,
+    user: Option<UserId>,
+    tier: Tier,
+    rest: impl Future<Output = Result<Response>>,
+) -> Response {
+    let now = state.pinbox.clock.now();
+    let verdict = match state
+        .pinbox
+        .take_rate_limit(app, user, tier, op.category, now)
+        .await
+    {
+        Ok(verdict) => verdict,
+        Err(e) => return e.into_response(),
+    };
+    let Some(verdict) = verdict else {
+        return rest.await.unwrap_or_else(IntoResponse::into_response);
+    };
+    if !verdict.admitted {
+        return state.rate_headers.refusal(&verdict, tier, op.category);
+    }
+    let mut response = rest.await.unwrap_or_else(IntoResponse::into_response);
+    state
+        .rate_headers
+        .apply(response.headers_mut(), &verdict, tier, op.category);
+    response
+}
+
+/// What an authenticated caller must also have for the operation: a user (unless the spec
+/// accepts app tokens) and every scope.
+async fn permitted(
+    state: &AppState,
+    op: &'static Operation,
+    caller: Caller,
     query: Option<&str>,
 ) -> Result<Caller> {
-    let token = bearer_token(headers)?;
-    let caller = state.pinbox.authenticate(token, env).await?;
     if caller.user_id.is_none() && !op.client_credentials {
         return Err(Error::forbidden(
             29,

@@ -15,6 +15,7 @@ pub mod media;
 pub mod oauth;
 pub mod oauth_pages;
 pub mod pins;
+pub mod rate_limit;
 pub mod respond;
 pub mod state;
 pub mod user_account;

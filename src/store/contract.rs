@@ -72,6 +72,10 @@ macro_rules! store_contract_suite {
             an_uploads_file_is_recorded_and_use_keeps_it_from_cleanup,
             app_features_are_granted_once_and_taken_back,
             creative_type_filters_read_a_video_pin_as_shown_at_an_instant,
+            quotas_admit_their_limit_per_window_all_or_nothing,
+            concurrent_takes_admit_exactly_the_limit,
+            ended_windows_are_swept,
+            a_token_lookup_carries_its_apps_current_tier,
         );
     };
     (@cases $make:path, $attr:tt; $($case:ident,)*) => {
@@ -97,6 +101,10 @@ pub use oauth_cases::*;
 #[path = "contract_ad_accounts.rs"]
 mod ad_account_cases;
 pub use ad_account_cases::*;
+// The rate limits' cases too.
+#[path = "contract_quotas.rs"]
+mod quota_cases;
+pub use quota_cases::*;
 
 async fn user(store: &S, name: &str) -> User {
     store

@@ -20,6 +20,7 @@ use crate::domain::media_upload::{MediaUpload, NewMediaUpload, UploadedFile};
 use crate::domain::oauth::{CodeRedemption, OAuthCode};
 use crate::domain::page::Cursor;
 use crate::domain::pin::{NewPin, Pin, PinChanges, PinFilter, PinScope, StoredImage};
+use crate::domain::rate_limit::{Quota, QuotaKey, QuotaTake};
 use crate::domain::section::Section;
 use crate::domain::session::Session;
 use crate::domain::token::{NewToken, Token, TokenHash};
@@ -289,4 +290,19 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<MediaUpload>>;
     /// Deletes an upload unless a Pin has used it meanwhile; whether it was deleted.
     async fn delete_unused_media_upload(&self, id: MediaId) -> StoreResult<bool>;
+    // rate limits (issue 8)
+
+    /// Counts one request against each of `key`'s `quotas` (at most `rate_limit::MAX_QUOTAS`),
+    /// in the windows holding `now`, if and only if every one is under its limit: all or nothing,
+    /// never more than a limit admitted per window, whatever the concurrency or the number of
+    /// replicas. A refused request leaves every count as it was.
+    async fn take_quota(
+        &self,
+        key: QuotaKey,
+        quotas: &[Quota],
+        now: Timestamp,
+    ) -> StoreResult<QuotaTake>;
+    /// Forgets the windows that ended at or before `now` (idle apps and users); returns how
+    /// many records went.
+    async fn sweep_quotas(&self, now: Timestamp) -> StoreResult<u64>;
 }

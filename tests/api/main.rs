@@ -19,6 +19,7 @@ mod oauth;
 mod oauth_pages;
 mod pagination;
 mod pins;
+mod rate_limits;
 mod scope_matrix;
 mod token_inspect;
 mod user_account;

@@ -10,6 +10,7 @@ use pinbox::clock::{Clock, Timestamp};
 use pinbox::domain::app::Tier;
 use pinbox::domain::env::Env;
 use pinbox::domain::oauth::OAuthSettings;
+use pinbox::domain::rate_limit::RateLimits;
 use pinbox::domain::scope::Scopes;
 use pinbox::domain::user::{AccountType, User};
 use pinbox::domain::{Limits, Pinbox};
@@ -84,6 +85,28 @@ impl TestApp {
         image_limits: ImageLimits,
         oauth: OAuthSettings,
     ) -> TestApp {
+        TestApp::start_full(limits, fetch, image_limits, oauth, RateLimits::default()).await
+    }
+
+    /// A server with these rate limits (every other test runs under Pinterest's defaults).
+    pub async fn start_rate_limited(rate_limits: RateLimits) -> TestApp {
+        TestApp::start_full(
+            Limits::default(),
+            FetchConfig::default(),
+            ImageLimits::default(),
+            OAuthSettings::default(),
+            rate_limits,
+        )
+        .await
+    }
+
+    async fn start_full(
+        limits: Limits,
+        fetch: FetchConfig,
+        image_limits: ImageLimits,
+        oauth: OAuthSettings,
+        rate_limits: RateLimits,
+    ) -> TestApp {
         let clock = Clock::frozen(START);
         let (store, schema) = test_store(&clock).await;
         let media = Media::ephemeral(fetch, image_limits).expect("media dir");
@@ -91,6 +114,7 @@ impl TestApp {
             .await
             .expect("pinbox");
         pinbox.oauth = oauth;
+        pinbox.rate_limits = rate_limits;
         let server = RunningServer::start(pinbox.clone(), "127.0.0.1:0")
             .await
             .expect("server starts on port 0");

@@ -219,8 +219,8 @@ pub async fn app_by_id(client: &Client, id: AppId) -> StoreResult<Option<App>> {
     }))
 }
 
-pub(super) const TOKEN_COLUMNS: &str =
-    "id, hash, kind, user_id, app_id, scopes, env, created_at, expires_at, revoked_at";
+pub(super) const TOKEN_COLUMNS: &str = "id, hash, kind, user_id, app_id, scopes, env, created_at, \
+     expires_at, revoked_at, (SELECT tier FROM apps WHERE apps.id = tokens.app_id)";
 
 pub(super) fn token_from_row(r: &Row) -> StoreResult<Token> {
     let kind: String = r.get(2);
@@ -236,6 +236,10 @@ pub(super) fn token_from_row(r: &Row) -> StoreResult<Token> {
         created_at: Timestamp(r.get(7)),
         expires_at: Timestamp(r.get(8)),
         revoked_at: r.get::<_, Option<i64>>(9).map(Timestamp),
+        app_tier: r
+            .get::<_, Option<String>>(10)
+            .and_then(|t| Tier::parse(&t))
+            .unwrap_or(Tier::Trial),
     })
 }
 

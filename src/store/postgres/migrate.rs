@@ -30,6 +30,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("migrations/0005_media_uploads.sql"),
     ),
     (
+        7,
+        "rate_limits",
+        include_str!("migrations/0007_rate_limits.sql"),
+    ),
+    (
         8,
         "ad_accounts",
         include_str!("migrations/0008_ad_accounts.sql"),

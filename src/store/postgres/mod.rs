@@ -10,6 +10,7 @@ mod media;
 pub mod migrate;
 mod oauth;
 mod pins;
+mod quotas;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -31,6 +32,7 @@ use crate::domain::media_upload::{MediaUpload, NewMediaUpload, UploadedFile};
 use crate::domain::oauth::{CodeRedemption, OAuthCode};
 use crate::domain::page::Cursor;
 use crate::domain::pin::{NewPin, Pin, PinChanges, PinFilter, PinScope, StoredImage};
+use crate::domain::rate_limit::{Quota, QuotaKey, QuotaTake};
 use crate::domain::section::Section;
 use crate::domain::session::Session;
 use crate::domain::token::{NewToken, Token, TokenHash};
@@ -490,6 +492,21 @@ impl Store for PgStore {
 
     async fn delete_unused_media_upload(&self, id: MediaId) -> StoreResult<bool> {
         media::delete_unused_media_upload(&self.client().await?, id).await
+    }
+
+    // Rate limits (issue 8): windows in a table every replica updates atomically.
+
+    async fn take_quota(
+        &self,
+        key: QuotaKey,
+        quotas: &[Quota],
+        now: Timestamp,
+    ) -> StoreResult<QuotaTake> {
+        quotas::take_quota(&self.client().await?, key, quotas, now).await
+    }
+
+    async fn sweep_quotas(&self, now: Timestamp) -> StoreResult<u64> {
+        quotas::sweep_quotas(&self.client().await?, now).await
     }
 }
 

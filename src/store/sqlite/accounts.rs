@@ -188,8 +188,8 @@ pub(super) fn hash_array(v: Vec<u8>) -> StoreResult<[u8; 32]> {
         .map_err(|_| StoreError::Backend(anyhow::anyhow!("a stored hash is not 32 bytes")))
 }
 
-const TOKEN_COLUMNS: &str =
-    "id, hash, kind, user_id, app_id, scopes, env, created_at, expires_at, revoked_at";
+const TOKEN_COLUMNS: &str = "id, hash, kind, user_id, app_id, scopes, env, created_at, expires_at, \
+     revoked_at, (SELECT tier FROM apps WHERE apps.id = tokens.app_id)";
 
 fn token_from_row(r: &Row<'_>) -> rusqlite::Result<(Token, Vec<u8>)> {
     let hash: Vec<u8> = r.get(1)?;
@@ -206,6 +206,10 @@ fn token_from_row(r: &Row<'_>) -> rusqlite::Result<(Token, Vec<u8>)> {
             created_at: Timestamp(r.get(7)?),
             expires_at: Timestamp(r.get(8)?),
             revoked_at: r.get::<_, Option<i64>>(9)?.map(Timestamp),
+            app_tier: r
+                .get::<_, Option<String>>(10)?
+                .and_then(|t| Tier::parse(&t))
+                .unwrap_or(Tier::Trial),
         },
         hash,
     ))

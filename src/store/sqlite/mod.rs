@@ -11,6 +11,8 @@ mod media;
 pub mod migrate;
 mod oauth;
 mod pins;
+pub mod quotas;
+pub mod serve_lock;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -29,6 +31,7 @@ use crate::domain::media_upload::{MediaUpload, NewMediaUpload, UploadedFile};
 use crate::domain::oauth::{CodeRedemption, OAuthCode};
 use crate::domain::page::Cursor;
 use crate::domain::pin::{NewPin, Pin, PinChanges, PinFilter, PinScope, StoredImage};
+use crate::domain::rate_limit::{Quota, QuotaKey, QuotaTake};
 use crate::domain::section::Section;
 use crate::domain::session::Session;
 use crate::domain::token::{NewToken, Token, TokenHash};
@@ -41,6 +44,8 @@ pub const DB_FILE: &str = "pinbox.sqlite3";
 pub struct SqliteStore {
     engine: Arc<Engine>,
     auth: auth_cache::AuthCache,
+    /// Rate-limit windows: in memory, as one server process serves a data dir.
+    quotas: quotas::MemoryQuotas,
     /// Keeps an ephemeral store's directory alive until the store is dropped.
     _tempdir: Option<tempfile::TempDir>,
     path: PathBuf,
@@ -62,6 +67,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             engine,
             auth: open_auth_cache(data_dir)?,
+            quotas: quotas::MemoryQuotas::new(),
             _tempdir: None,
             path,
         })
@@ -80,6 +86,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             engine,
             auth: open_auth_cache(dir.path())?,
+            quotas: quotas::MemoryQuotas::new(),
             _tempdir: Some(dir),
             path,
         })
@@ -409,9 +416,13 @@ impl Store for SqliteStore {
     }
 
     async fn set_app_tier(&self, app: AppId, tier: Tier) -> StoreResult<App> {
-        self.engine
+        let result = self
+            .engine
             .write(move |c| apps::set_tier(c, app, tier))
-            .await
+            .await;
+        // Cached tokens carry their app's tier (rate limits read it on every request).
+        self.auth.invalidate();
+        result
     }
 
     async fn create_grant_tokens(
@@ -560,5 +571,20 @@ impl Store for SqliteStore {
         self.engine
             .write(move |c| media::delete_unused_media_upload(c, id))
             .await
+    }
+
+    // Rate limits (issue 8): counted in this process's memory, never in the database.
+
+    async fn take_quota(
+        &self,
+        key: QuotaKey,
+        quotas: &[Quota],
+        now: Timestamp,
+    ) -> StoreResult<QuotaTake> {
+        Ok(self.quotas.take(key, quotas, now))
+    }
+
+    async fn sweep_quotas(&self, now: Timestamp) -> StoreResult<u64> {
+        Ok(self.quotas.sweep(now))
     }
 }
