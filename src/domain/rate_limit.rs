@@ -7,6 +7,7 @@ use crate::catalog::RateCategory;
 use crate::clock::Timestamp;
 use crate::domain::Pinbox;
 use crate::domain::app::Tier;
+use crate::domain::env::Env;
 use crate::domain::ids::{AppId, UserId};
 use crate::error::Result;
 
@@ -254,14 +255,22 @@ impl QuotaSet {
 pub struct QuotaKey {
     pub app: AppId,
     pub user: Option<UserId>,
+    /// Production and Sandbox count separately (seed 000: separate environments, and issue
+    /// 11: rate limits apply per environment), so testing in Sandbox never spends production's
+    /// quota.
+    pub env: Env,
 }
 
 impl QuotaKey {
-    /// Trial apps count per app; Standard apps per user per app.
-    pub fn for_request(tier: Tier, app: AppId, user: Option<UserId>) -> QuotaKey {
+    /// Trial apps count per app; Standard apps per user per app; both per environment.
+    pub fn for_request(tier: Tier, app: AppId, user: Option<UserId>, env: Env) -> QuotaKey {
         match tier {
-            Tier::Trial => QuotaKey { app, user: None },
-            Tier::Standard => QuotaKey { app, user },
+            Tier::Trial => QuotaKey {
+                app,
+                user: None,
+                env,
+            },
+            Tier::Standard => QuotaKey { app, user, env },
         }
     }
 }
@@ -358,6 +367,7 @@ impl Pinbox {
         app: AppId,
         user: Option<UserId>,
         tier: Tier,
+        env: Env,
         category: RateCategory,
         now: Timestamp,
     ) -> Result<Option<RateVerdict>> {
@@ -365,7 +375,7 @@ impl Pinbox {
         if quotas.is_empty() {
             return Ok(None);
         }
-        let key = QuotaKey::for_request(tier, app, user);
+        let key = QuotaKey::for_request(tier, app, user, env);
         let take = self.store.take_quota(key, quotas.as_slice(), now).await?;
         Ok(Some(RateVerdict::new(quotas, take, now)))
     }

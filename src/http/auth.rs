@@ -44,7 +44,7 @@ pub async fn authorize(
         // The OAuth token endpoints count against the app.
         let (app, tier) = (client.app.id, client.app.tier);
         req.extensions_mut().insert(client);
-        return rate_limited(&state, op, app, None, tier, async move {
+        return rate_limited(&state, op, app, None, tier, env, async move {
             Ok(next.run(req).await)
         })
         .await;
@@ -59,7 +59,7 @@ pub async fn authorize(
     };
     let (app, user, tier) = (caller.app_id, caller.user_id, caller.tier);
     let checks = &state;
-    rate_limited(&state, op, app, user, tier, async move {
+    rate_limited(&state, op, app, user, tier, env, async move {
         let caller = permitted(checks, op, caller, req.uri().query()).await?;
         req.extensions_mut().insert(caller);
         Ok(next.run(req).await)
@@ -88,12 +88,13 @@ async fn rate_limited(
     app: AppId,
     user: Option<UserId>,
     tier: Tier,
+    env: Env,
     rest: impl Future<Output = Result<Response>>,
 ) -> Response {
     let now = state.pinbox.clock.now();
     let verdict = match state
         .pinbox
-        .take_rate_limit(app, user, tier, op.category, now)
+        .take_rate_limit(app, user, tier, env, op.category, now)
         .await
     {
         Ok(verdict) => verdict,

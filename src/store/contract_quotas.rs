@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::catalog::RateCategory;
 use crate::clock::Timestamp;
+use crate::domain::env::Env;
 use crate::domain::ids::{AppId, UserId};
 use crate::domain::rate_limit::{Limit, Quota, QuotaKey, QuotaScope};
 use crate::store::Store;
@@ -22,6 +23,7 @@ fn key(app: i64, user: Option<i64>) -> QuotaKey {
     QuotaKey {
         app: AppId(app),
         user: user.map(UserId),
+        env: Env::Production,
     }
 }
 
@@ -59,7 +61,16 @@ pub async fn quotas_admit_their_limit_per_window_all_or_nothing(store: S) {
     assert_eq!(refused.windows[0].used, 1, "the refusal used nothing");
     assert_eq!(refused.windows[1].used, 4);
     // Other keys, and other categories of the same key, are counted apart.
-    for other in [key(1, Some(11)), key(1, None), key(2, Some(10))] {
+    let alice_in_sandbox = QuotaKey {
+        env: Env::Sandbox,
+        ..alice
+    };
+    for other in [
+        key(1, Some(11)),
+        key(1, None),
+        key(2, Some(10)),
+        alice_in_sandbox,
+    ] {
         assert!(
             store
                 .take_quota(other, &quotas, at(1_500))

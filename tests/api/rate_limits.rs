@@ -578,3 +578,38 @@ async fn retry_after_is_sent_on_429s_only_when_configured() {
     assert_eq!(header(&refused, "retry-after"), Some("45"));
     assert_eq!(header(&refused, "x-ratelimit-reset"), Some("45"));
 }
+
+#[tokio::test]
+async fn production_and_sandbox_each_have_their_own_quota() {
+    let app = TestApp::start_rate_limited(limits(
+        "[rate_limits.standard]\norg_read = { limit = 2, window = \"1m\" }",
+    ))
+    .await;
+    let alice = app.user("alice").await;
+    let sandbox = app.token_in(&alice, Scopes::CONTENT, Env::Sandbox).await;
+    me(&app, &alice.token).await.expect(200);
+    me(&app, &alice.token).await.expect(200);
+    assert_refused(&me(&app, &alice.token).await);
+    // Spending production's quota leaves Sandbox's whole, and the other way round.
+    let first = app
+        .call_sandbox("user_account/get")
+        .token(&sandbox)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(header(&first, "x-ratelimit-remaining"), Some("1"));
+    app.call_sandbox("user_account/get")
+        .token(&sandbox)
+        .send()
+        .await
+        .expect(200);
+    assert_refused(
+        &app.call_sandbox("user_account/get")
+            .token(&sandbox)
+            .send()
+            .await,
+    );
+    app.advance(Duration::from_secs(60));
+    let next_minute = me(&app, &alice.token).await.expect(200);
+    assert_eq!(header(&next_minute, "x-ratelimit-remaining"), Some("1"));
+}

@@ -17,14 +17,14 @@ use crate::store::postgres::pg;
 
 const TAKE: &str = "
     INSERT INTO rate_windows AS w
-        (app_id, user_id, scope, window_secs, window_start, used, quota, expires_at)
-    SELECT $1, $2, t.scope, t.window_secs, t.window_start, 1, t.quota,
+        (app_id, user_id, env, scope, window_secs, window_start, used, quota, expires_at)
+    SELECT $1, $2, $7, t.scope, t.window_secs, t.window_start, 1, t.quota,
            t.window_start + t.window_secs::BIGINT * 1000
     FROM unnest($3::SMALLINT[], $4::INTEGER[], $5::BIGINT[], $6::INTEGER[])
          WITH ORDINALITY AS t (scope, window_secs, window_start, quota, n)
     WHERE t.quota > 0
     ORDER BY t.n
-    ON CONFLICT (app_id, user_id, scope, window_secs) DO UPDATE SET
+    ON CONFLICT (app_id, user_id, env, scope, window_secs) DO UPDATE SET
         used = CASE WHEN EXCLUDED.window_start > w.window_start THEN 1 ELSE w.used + 1 END,
         window_start = GREATEST(w.window_start, EXCLUDED.window_start),
         expires_at = GREATEST(w.expires_at, EXCLUDED.expires_at),
@@ -34,7 +34,7 @@ const TAKE: &str = "
 
 const GIVE_BACK: &str = "
     UPDATE rate_windows SET used = used - 1
-    WHERE app_id = $1 AND user_id = $2 AND scope = $3 AND window_secs = $4
+    WHERE app_id = $1 AND user_id = $2 AND env = $6 AND scope = $3 AND window_secs = $4
       AND window_start = $5 AND used > 0";
 
 pub async fn take_quota(
@@ -46,6 +46,7 @@ pub async fn take_quota(
     let quotas = &quotas[..quotas.len().min(MAX_QUOTAS)];
     let app = key.app.0;
     let user = key.user.map_or(0, |u| u.0);
+    let env = key.env.code() as i16;
     let scopes: Vec<i16> = quotas.iter().map(|q| i16::from(q.scope.code())).collect();
     let windows: Vec<i32> = quotas.iter().map(window_secs).collect();
     let starts: Vec<i64> = quotas
@@ -58,7 +59,10 @@ pub async fn take_quota(
         .collect();
     let stmt = client.prepare_cached(TAKE).await.map_err(pg)?;
     let rows = client
-        .query(&stmt, &[&app, &user, &scopes, &windows, &starts, &limits])
+        .query(
+            &stmt,
+            &[&app, &user, &scopes, &windows, &starts, &limits, &env],
+        )
         .await
         .map_err(pg)?;
     // (scope, window) -> (window start, used) for each quota that counted the request.
@@ -78,7 +82,7 @@ pub async fn take_quota(
         for i in 0..quotas.len() {
             if let Some((scope, window, start, _)) = find(i) {
                 client
-                    .execute(&give_back, &[&app, &user, &scope, &window, &start])
+                    .execute(&give_back, &[&app, &user, &scope, &window, &start, &env])
                     .await
                     .map_err(pg)?;
             }

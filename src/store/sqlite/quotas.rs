@@ -22,6 +22,7 @@ struct Key {
     app: i64,
     /// 0 when the key is the app alone.
     user: i64,
+    env: i64,
 }
 
 /// One quota's current window for one key.
@@ -84,6 +85,7 @@ impl MemoryQuotas {
         let key = Key {
             app: key.app.0,
             user: key.user.map_or(0, |u| u.0),
+            env: key.env.code(),
         };
         let quotas = &quotas[..quotas.len().min(MAX_QUOTAS)];
         let mut map = self.shard(&key);
@@ -212,6 +214,7 @@ mod tests {
     use super::*;
     use crate::catalog::RateCategory;
     use crate::clock::Clock;
+    use crate::domain::env::Env;
     use crate::domain::ids::{AppId, UserId};
     use crate::domain::rate_limit::{Limit, QuotaScope};
 
@@ -221,6 +224,7 @@ mod tests {
         QuotaKey {
             app: AppId(app),
             user: user.map(UserId),
+            env: Env::Production,
         }
     }
 
