@@ -237,10 +237,10 @@ def seed(data_args, ids_file):
     return info
 
 
-def serve_pinbox(data_args, extra=()):
+def serve_pinbox(data_args, extra=(), binary=None):
     started = time.monotonic()
     p = Process(
-        [str(PINBOX), "serve", "--addr", "127.0.0.1:0", "--no-demo",
+        [str(binary or PINBOX), "serve", "--addr", "127.0.0.1:0", "--no-demo",
          "--max-boards-per-user", "1000000000", "--max-pins-per-user", "1000000000", *data_args, *extra],
         env={"PINBOX_LOG": "error"}, ready=r"pinbox listening on (\S+)",
     )
@@ -398,6 +398,8 @@ def main():
     server.stop()
     rate_limit_pair(data, env, results, notes)
 
+    baseline_pair(env, results, notes)
+
     # --- the references --------------------------------------------------------------------
     log("axum limit: GET one Pin")
     axum = Process([str(AXUM), "127.0.0.1:0"], ready=r"listening on (\S+)")
@@ -451,6 +453,30 @@ def main():
         log("PINBOX_BENCH_DATABASE_URL / PINBOX_TEST_DATABASE_URL not set: skipping the PostgreSQL workloads")
 
     report(results, notes)
+
+
+def baseline_pair(env, results, notes):
+    """An earlier build of pinbox (PINBOX_BENCH_BASELINE=path to its release binary), run on the
+    same workloads in the same run, so a change's before and after are a ratio taken side by
+    side rather than two runs on a machine whose load changed in between. It gets its own data
+    dir, seeded by its own `pinbox seed`, since an older build may not read a newer schema."""
+    baseline = os.environ.get("PINBOX_BENCH_BASELINE")
+    if not baseline:
+        return
+    label = os.environ.get("PINBOX_BENCH_BASELINE_LABEL", "baseline")
+    data = WORK / "baseline-data"
+    ids = WORK / "baseline-pin-ids.txt"
+    shutil.rmtree(data, ignore_errors=True)
+    log(f"{label}: seeding 2,000 boards and 200,000 Pins")
+    out = subprocess.run([baseline, "seed", "--ids-out", str(ids), "--data-dir", str(data)],
+                         capture_output=True, text=True, check=True)
+    info = json.loads(out.stdout)
+    benv = {**env, "BENCH_TOKEN": info["token"], "BENCH_IDS": str(ids), "BENCH_BOARD": info["big_board"]}
+    server, _ = serve_pinbox(["--data-dir", str(data)], binary=baseline)
+    log(f"{label}: GET one Pin, POST a Pin")
+    results[f"{label}: GET /v5/pins/{{id}}"] = wrk(server.base, "get_pin.lua", benv)
+    results[f"{label}: POST /v5/pins (new PNG, renditions)"] = wrk(server.base, "post_pin.lua", benv)
+    server.stop()
 
 
 def report(results, notes):
