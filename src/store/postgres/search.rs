@@ -165,7 +165,7 @@ pub async fn search_pins(client: &Client, search: &PinSearch) -> StoreResult<Vec
                 arg(Box::new(words[0].clone()), &mut args)
             );
             if title_only {
-                sql.push_str(" AND t.in_title");
+                sql.push_str(" AND t.in_title = true");
             }
             let mut all_in_title = vec!["t.in_title".to_string()];
             for w in &words[1..] {
@@ -181,7 +181,10 @@ pub async fn search_pins(client: &Client, search: &PinSearch) -> StoreResult<Vec
                     all_in_title.push(format!("EXISTS ({probe} AND x.in_title)"));
                 }
             }
-            if !title_only {
+            if !title_only && words.len() == 1 {
+                // An equality, so that the title index skips the title matches.
+                sql.push_str(" AND t.in_title = false");
+            } else if !title_only {
                 sql.push_str(&format!(" AND NOT ({})", all_in_title.join(" AND ")));
             }
             sql.push_str(&format!(" AND {}", privacy_condition(search)));

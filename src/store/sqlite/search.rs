@@ -174,7 +174,10 @@ pub fn search_pins(conn: &Connection, search: &PinSearch) -> StoreResult<Vec<Pin
                     args.push(w.clone().into());
                 }
             }
-            if !title_only {
+            if !title_only && words.len() == 1 {
+                // An equality, so that the title index skips the title matches.
+                sql.push_str(" AND t.in_title = 0");
+            } else if !title_only {
                 // The title matches came first, in their own tier.
                 sql.push_str(&format!(" AND NOT ({})", all_in_title.join(" AND ")));
             }

@@ -11,6 +11,9 @@ CREATE TABLE pin_search_terms (
     PRIMARY KEY (owner_id, env, term, pin_seq)
 ) WITHOUT ROWID;
 CREATE INDEX pin_search_terms_by_pin ON pin_search_terms (pin_seq);
+-- The title tier of a search walks only the postings its title holds (and a one-word search's
+-- other tier only the rest), however many Pins hold the word elsewhere.
+CREATE INDEX pin_search_terms_by_title ON pin_search_terms (owner_id, env, term, in_title, pin_seq);
 
 -- Pins that existed before the index are indexed once, at the first open after this migration;
 -- the row 'pins' says it was done.
