@@ -422,3 +422,76 @@ fn granting_video_url_from_the_command_line_shows_the_video_url() {
     assert!(!again.status.success());
     stop(server);
 }
+
+#[test]
+fn follow_commands_build_a_social_graph_the_api_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    for name in ["alice", "bob", "carol"] {
+        stdout(&pinbox(&["user", "create", name], data));
+    }
+    // seed gives bob a public board without a server.
+    let seeded = stdout(&pinbox(
+        &["seed", "--user", "bob", "--boards", "1", "--pins", "0"],
+        data,
+    ));
+    let seeded: serde_json::Value = serde_json::from_str(seeded.trim()).unwrap();
+    let board = seeded["big_board"].as_str().unwrap().to_string();
+    assert_eq!(
+        stdout(&pinbox(&["follow", "user", "alice", "bob"], data)).trim(),
+        "bob"
+    );
+    stdout(&pinbox(&["follow", "user", "carol", "bob"], data));
+    assert_eq!(
+        stdout(&pinbox(&["follow", "board", "alice", &board], data)).trim(),
+        board
+    );
+    let own = pinbox(&["follow", "board", "bob", &board], data);
+    assert!(!own.status.success());
+    assert!(String::from_utf8_lossy(&own.stderr).contains("own board"));
+    let unknown = pinbox(&["follow", "user", "alice", "nobody"], data);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("User not found"));
+
+    let app = stdout(&pinbox(
+        &[
+            "app", "create", "--owner", "alice", "--name", "a", "--tier", "standard",
+        ],
+        data,
+    ));
+    let app_id = app.lines().next().unwrap().to_string();
+    let token_for = |user: &str| {
+        stdout(&pinbox(
+            &[
+                "token",
+                "issue",
+                "--user",
+                user,
+                "--app",
+                &app_id,
+                "--scopes",
+                "boards:read,user_accounts:read",
+            ],
+            data,
+        ))
+        .trim()
+        .to_string()
+    };
+    let (alice, bob) = (token_for("alice"), token_for("bob"));
+    let server = serve(data);
+    let (status, me) = get(&format!("{}/v5/user_account", server.base), &bob);
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["follower_count"], 2);
+    assert_eq!(me["board_count"], 1);
+    let (_, following) = get(
+        &format!("{}/v5/user_account/following", server.base),
+        &alice,
+    );
+    assert_eq!(following["items"][0]["username"], "bob");
+    let (_, boards) = get(
+        &format!("{}/v5/user_account/following/boards", server.base),
+        &alice,
+    );
+    assert_eq!(boards["items"][0]["id"], board.as_str());
+    stop(server);
+}

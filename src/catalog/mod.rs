@@ -176,7 +176,7 @@ const fn client_op(
 
 use Method::{Delete, Get, Patch, Post};
 use RateCategory::{OrgRead, OrgWrite};
-use Sandbox::Enabled;
+use Sandbox::{Disabled, Enabled};
 
 /// Every operation pinbox serves. Adding one here without a handler (or the reverse) fails at start-up.
 #[rustfmt::skip]
@@ -215,6 +215,13 @@ pub static OPERATIONS: &[Operation] = &[
     op("media/list", Get, "/media", &[PinsRead], false, OrgRead, Enabled),
     op("media/create", Post, "/media", &[PinsRead, PinsWrite], false, OrgWrite, Enabled),
     op("media/get", Get, "/media/{media_id}", &[PinsRead], false, OrgRead, Enabled),
+    // search and follows (issue 10)
+    op("search_user_pins/list", Get, "/search/pins", &[BoardsRead, BoardsReadSecret, PinsRead, PinsReadSecret], false, OrgRead, Disabled),
+    op("search_user_boards/get", Get, "/search/boards", &[BoardsRead, BoardsReadSecret], true, OrgRead, Disabled),
+    op("followers/list", Get, "/user_account/followers", &[UserAccountsRead], true, RateCategory::AdsRead, Enabled),
+    op("user_following/get", Get, "/user_account/following", &[UserAccountsRead], true, OrgRead, Disabled),
+    op("boards_user_follows/list", Get, "/user_account/following/boards", &[UserAccountsRead], true, OrgRead, Enabled),
+    op("follow_user/update", Post, "/user_account/following/{username}", &[UserAccountsWrite], false, OrgWrite, Enabled),
 ];
 
 pub fn by_id(id: &str) -> Option<&'static Operation> {

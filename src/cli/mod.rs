@@ -6,6 +6,7 @@ mod admin;
 mod app_features;
 pub mod compat;
 mod duration_arg;
+mod follow;
 mod oauth_admin;
 mod seed;
 mod serve;
@@ -70,6 +71,9 @@ enum Command {
     Compat(compat::CompatArgs),
     /// Fill the store with one account at Pinterest's volume limits (benchmarks, load tests).
     Seed(seed::SeedArgs),
+    /// Make a user follow a user or a board (builds the social graph the API reports).
+    #[command(subcommand)]
+    Follow(follow::FollowCommand),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -96,6 +100,7 @@ pub fn main() -> ExitCode {
             Command::Token(cmd) => admin::token(cmd).await,
             Command::Compat(args) => compat::run(args),
             Command::Seed(args) => seed::run(args).await,
+            Command::Follow(cmd) => follow::run(cmd).await,
         }
     });
     match result {

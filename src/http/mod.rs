@@ -8,6 +8,7 @@ pub mod board_sections;
 pub mod boards;
 pub mod control;
 pub mod extract;
+pub mod follows;
 pub mod form;
 pub mod html;
 pub mod images;
@@ -17,6 +18,7 @@ pub mod oauth_pages;
 pub mod pins;
 pub mod rate_limit;
 pub mod respond;
+pub mod search;
 pub mod state;
 pub mod user_account;
 pub mod videos;
@@ -90,6 +92,8 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(oauth::endpoints());
     all.extend(ad_accounts::endpoints());
     all.extend(media::endpoints());
+    all.extend(search::endpoints());
+    all.extend(follows::endpoints());
     all
 }
 

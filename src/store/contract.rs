@@ -66,6 +66,14 @@ macro_rules! store_contract_suite {
             codes_are_redeemed_once_and_a_replay_revokes_their_grant,
             a_code_redeemed_twice_at_once_is_redeemed_only_once,
             sessions_are_kept_by_hash_until_deleted_or_expired,
+            // search and follows (issue 10)
+            pin_search_matches_every_word_by_tier_newest_first,
+            the_term_index_follows_edits_deletes_and_imports,
+            pin_search_by_ids_and_by_privacy,
+            board_search_texts_are_the_owners_boards_in_one_environment,
+            follows_are_listed_newest_first_and_counted,
+            board_follows_make_implicit_followees,
+            concurrent_follows_are_counted_exactly,
             ad_accounts_are_kept_per_owner_and_environment,
             deleting_an_ad_account_removes_it_from_its_environment_only,
             media_uploads_are_found_by_id_and_listed_per_owner_and_environment,
@@ -101,6 +109,13 @@ pub use oauth_cases::*;
 #[path = "contract_ad_accounts.rs"]
 mod ad_account_cases;
 pub use ad_account_cases::*;
+// Search and follows (issue 10).
+#[path = "contract_search.rs"]
+mod search_cases;
+pub use search_cases::*;
+#[path = "contract_follows.rs"]
+mod follow_cases;
+pub use follow_cases::*;
 // The rate limits' cases too.
 #[path = "contract_quotas.rs"]
 mod quota_cases;

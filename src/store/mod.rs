@@ -13,6 +13,7 @@ use crate::domain::ad_account::{AdAccount, NewAdAccount};
 use crate::domain::app::{App, NewApp, Tier};
 use crate::domain::board::{Board, BoardChanges, NewBoard, PrivacySet};
 use crate::domain::env::Env;
+use crate::domain::follows::{FollowCounts, FollowedBoard, FollowedUser, FollowingQuery};
 use crate::domain::ids::{
     AdAccountId, AppId, BoardId, GrantId, MediaId, PinId, SectionId, TokenId, UserId,
 };
@@ -21,6 +22,7 @@ use crate::domain::oauth::{CodeRedemption, OAuthCode};
 use crate::domain::page::Cursor;
 use crate::domain::pin::{NewPin, Pin, PinChanges, PinFilter, PinScope, StoredImage};
 use crate::domain::rate_limit::{Quota, QuotaKey, QuotaTake};
+use crate::domain::search::{BoardText, PinSearch};
 use crate::domain::section::Section;
 use crate::domain::session::Session;
 use crate::domain::token::{NewToken, Token, TokenHash};
@@ -305,4 +307,50 @@ pub trait Store: Send + Sync + 'static {
     /// Forgets the windows that ended at or before `now` (idle apps and users); returns how
     /// many records went.
     async fn sweep_quotas(&self, now: Timestamp) -> StoreResult<u64>;
+
+    // search and follows (issue 10)
+
+    /// One page of a Pin search: up to `cursor.limit + 1` of the owner's Pins in one environment
+    /// that match (`PinMatch`), on boards of the allowed privacies, newest first after the cursor.
+    /// The term index it reads is written in the same transaction as every Pin write.
+    async fn search_pins(&self, search: PinSearch) -> StoreResult<Vec<Pin>>;
+    /// The searchable text of every board an owner has in one environment.
+    async fn board_search_texts(&self, owner: UserId, env: Env) -> StoreResult<Vec<BoardText>>;
+    /// `follower` follows `followee` in `env`; whether the follow is new (following again changes
+    /// nothing). `NotFound("user")` if either user does not exist.
+    async fn follow_user(
+        &self,
+        env: Env,
+        follower: UserId,
+        followee: UserId,
+        at: Timestamp,
+    ) -> StoreResult<bool>;
+    /// `follower` follows a board in `env`, which makes its owner an implicit followee; whether
+    /// the follow is new. `NotFound("board")` if the board is not in `env`.
+    async fn follow_board(
+        &self,
+        env: Env,
+        follower: UserId,
+        board: BoardId,
+        at: Timestamp,
+    ) -> StoreResult<bool>;
+    /// Up to `cursor.limit + 1` users who follow `user` in `env`, newest follow first.
+    async fn list_followers(
+        &self,
+        user: UserId,
+        env: Env,
+        cursor: Cursor,
+    ) -> StoreResult<Vec<FollowedUser>>;
+    /// Up to `cursor.limit + 1` users `query.user` follows, explicitly or through a public board
+    /// of theirs, each once at the position of their first follow, newest first.
+    async fn list_following(&self, query: FollowingQuery) -> StoreResult<Vec<FollowedUser>>;
+    /// Up to `cursor.limit + 1` public boards `user` follows in `env`, newest follow first.
+    async fn list_followed_boards(
+        &self,
+        user: UserId,
+        env: Env,
+        cursor: Cursor,
+    ) -> StoreResult<Vec<FollowedBoard>>;
+    /// Exact follower and following counts (following: what `list_following` lists unfiltered).
+    async fn follow_counts(&self, user: UserId, env: Env) -> StoreResult<FollowCounts>;
 }

@@ -39,6 +39,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "ad_accounts",
         include_str!("migrations/0008_ad_accounts.sql"),
     ),
+    (
+        9,
+        "search_follows",
+        include_str!("migrations/0009_search_follows.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming pinbox's migration lock.

@@ -6,11 +6,13 @@ mod accounts;
 mod ad_accounts;
 mod apps;
 mod boards;
+mod follows;
 mod media;
 pub mod migrate;
 mod oauth;
 mod pins;
 mod quotas;
+mod search;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -25,6 +27,7 @@ use crate::domain::ad_account::{AdAccount, NewAdAccount};
 use crate::domain::app::{App, NewApp, Tier};
 use crate::domain::board::{Board, BoardChanges, NewBoard};
 use crate::domain::env::Env;
+use crate::domain::follows::{FollowCounts, FollowedBoard, FollowedUser, FollowingQuery};
 use crate::domain::ids::{
     AdAccountId, AppId, BoardId, GrantId, MediaId, PinId, SectionId, TokenId, UserId,
 };
@@ -33,6 +36,7 @@ use crate::domain::oauth::{CodeRedemption, OAuthCode};
 use crate::domain::page::Cursor;
 use crate::domain::pin::{NewPin, Pin, PinChanges, PinFilter, PinScope, StoredImage};
 use crate::domain::rate_limit::{Quota, QuotaKey, QuotaTake};
+use crate::domain::search::{BoardText, PinSearch};
 use crate::domain::section::Section;
 use crate::domain::session::Session;
 use crate::domain::token::{NewToken, Token, TokenHash};
@@ -129,6 +133,7 @@ impl PgStore {
                 .map_err(pg)?;
         }
         migrate::migrate(&mut client, now.0).await?;
+        search::backfill(&mut client).await?;
         drop(client);
         Ok(PgStore { pool })
     }
@@ -507,6 +512,62 @@ impl Store for PgStore {
 
     async fn sweep_quotas(&self, now: Timestamp) -> StoreResult<u64> {
         quotas::sweep_quotas(&self.client().await?, now).await
+    }
+
+    // search and follows (issue 10)
+
+    async fn search_pins(&self, search: PinSearch) -> StoreResult<Vec<Pin>> {
+        search::search_pins(&self.client().await?, &search).await
+    }
+
+    async fn board_search_texts(&self, owner: UserId, env: Env) -> StoreResult<Vec<BoardText>> {
+        search::board_search_texts(&self.client().await?, owner, env).await
+    }
+
+    async fn follow_user(
+        &self,
+        env: Env,
+        follower: UserId,
+        followee: UserId,
+        at: Timestamp,
+    ) -> StoreResult<bool> {
+        follows::follow_user(&self.client().await?, env, follower, followee, at).await
+    }
+
+    async fn follow_board(
+        &self,
+        env: Env,
+        follower: UserId,
+        board: BoardId,
+        at: Timestamp,
+    ) -> StoreResult<bool> {
+        follows::follow_board(&self.client().await?, env, follower, board, at).await
+    }
+
+    async fn list_followers(
+        &self,
+        user: UserId,
+        env: Env,
+        cursor: Cursor,
+    ) -> StoreResult<Vec<FollowedUser>> {
+        follows::list_followers(&self.client().await?, user, env, cursor).await
+    }
+
+    async fn list_following(&self, query: FollowingQuery) -> StoreResult<Vec<FollowedUser>> {
+        follows::list_following(&self.client().await?, query).await
+    }
+
+    async fn list_followed_boards(
+        &self,
+        user: UserId,
+        env: Env,
+        cursor: Cursor,
+    ) -> StoreResult<Vec<FollowedBoard>> {
+        follows::list_followed_boards(&self.client().await?, user, env, cursor).await
+    }
+
+    async fn follow_counts(&self, user: UserId, env: Env) -> StoreResult<FollowCounts> {
+        follows::follow_counts(&self.client().await?, user, env).await
     }
 }
 

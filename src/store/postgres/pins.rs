@@ -13,7 +13,7 @@ use crate::domain::page::Cursor;
 use crate::domain::pin::{
     CreativeType, NewPin, Pin, PinChanges, PinFilter, PinMedia, PinScope, StoredImage,
 };
-use crate::store::postgres::{boards, pg};
+use crate::store::postgres::{boards, pg, search};
 use crate::store::{Limit, StoreError, StoreResult};
 
 const PIN_SELECT: &str = "SELECT p.seq, p.id, p.owner_id, u.username, p.env, p.app_id, p.board_id,
@@ -161,7 +161,7 @@ pub async fn create_pin(client: &mut Client, pin: NewPin, max_pins: u32) -> Stor
         return Err(StoreError::LimitReached(Limit::Pins));
     }
     let mut id = pin.id;
-    let mut inserted = false;
+    let mut inserted = None;
     for _ in 0..5 {
         let row = tx
             .query_opt(
@@ -192,17 +192,27 @@ pub async fn create_pin(client: &mut Client, pin: NewPin, max_pins: u32) -> Stor
             )
             .await
             .map_err(pg)?;
-        if row.is_some() {
-            inserted = true;
+        if let Some(row) = row {
+            inserted = Some(row.get::<_, i64>(0));
             break;
         }
         id = PinId(random_id());
     }
-    if !inserted {
+    let Some(seq) = inserted else {
         return Err(StoreError::Backend(anyhow::anyhow!(
             "could not find a free Pin id"
         )));
-    }
+    };
+    search::index_pin(
+        &tx,
+        seq,
+        pin.owner_id,
+        pin.env,
+        pin.title.as_deref(),
+        pin.description.as_deref(),
+        pin.alt_text.as_deref(),
+    )
+    .await?;
     bump_board(&tx, pin.board_id, 1, pin.created_at).await?;
     boards::add_counts(&tx, pin.owner_id, pin.env, 0, 1).await?;
     tx.commit().await.map_err(pg)?;
@@ -251,6 +261,7 @@ pub async fn import_pins(client: &mut Client, pins: Vec<NewPin>) -> StoreResult<
         )
         .await
         .map_err(pg)?;
+        search::index_imported(&tx, chunk).await?;
     }
     let mut boards: Vec<i64> = pins.iter().map(|p| p.board_id.0).collect();
     boards.sort_unstable();
@@ -281,6 +292,20 @@ pub async fn pin_by_id(client: &Client, env: Env, id: PinId) -> StoreResult<Opti
         .map_err(pg)?;
     client
         .query_opt(&stmt, &[&id.0, &env_code(env)])
+        .await
+        .map_err(pg)?
+        .map(|r| pin_from_row(&r))
+        .transpose()
+}
+
+/// One Pin by its list position (search results carry positions).
+pub async fn pin_by_seq(client: &Client, seq: i64) -> StoreResult<Option<Pin>> {
+    let stmt = client
+        .prepare_cached(&format!("{PIN_SELECT} WHERE p.seq = $1"))
+        .await
+        .map_err(pg)?;
+    client
+        .query_opt(&stmt, &[&seq])
         .await
         .map_err(pg)?
         .map(|r| pin_from_row(&r))
@@ -334,6 +359,8 @@ pub async fn update_pin(
         Some(m) => media_json(m)?,
         None => media_json(&current.media)?,
     };
+    let text_changed =
+        changes.title.is_some() || changes.description.is_some() || changes.alt_text.is_some();
     tx.execute(
         "UPDATE pins SET board_id = $2, section_id = $3, title = $4, description = $5, link = $6,
              alt_text = $7, media = $8
@@ -351,6 +378,27 @@ pub async fn update_pin(
     )
     .await
     .map_err(pg)?;
+    if text_changed {
+        let row = tx
+            .query_one(
+                "SELECT seq, owner_id, title, description, alt_text FROM pins WHERE id = $1",
+                &[&id.0],
+            )
+            .await
+            .map_err(pg)?;
+        let (title, description, alt): (Option<String>, Option<String>, Option<String>) =
+            (row.get(2), row.get(3), row.get(4));
+        search::index_pin(
+            &tx,
+            row.get(0),
+            UserId(row.get(1)),
+            env,
+            title.as_deref(),
+            description.as_deref(),
+            alt.as_deref(),
+        )
+        .await?;
+    }
     if board != locked_board {
         bump_board(&tx, locked_board, -1, at).await?;
         bump_board(&tx, board, 1, at).await?;

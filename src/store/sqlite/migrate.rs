@@ -34,6 +34,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "ad_accounts",
         include_str!("migrations/0008_ad_accounts.sql"),
     ),
+    (
+        9,
+        "search_follows",
+        include_str!("migrations/0009_search_follows.sql"),
+    ),
 ];
 
 pub fn migrate(conn: &mut Connection, now_ms: i64) -> StoreResult<()> {

@@ -7,11 +7,13 @@ mod auth_cache;
 mod boards;
 mod counts;
 pub mod engine;
+mod follows;
 mod media;
 pub mod migrate;
 mod oauth;
 mod pins;
 pub mod quotas;
+mod search;
 pub mod serve_lock;
 
 use std::path::{Path, PathBuf};
@@ -24,6 +26,7 @@ use crate::domain::ad_account::{AdAccount, NewAdAccount};
 use crate::domain::app::{App, NewApp, Tier};
 use crate::domain::board::{Board, BoardChanges, NewBoard};
 use crate::domain::env::Env;
+use crate::domain::follows::{FollowCounts, FollowedBoard, FollowedUser, FollowingQuery};
 use crate::domain::ids::{
     AdAccountId, AppId, BoardId, GrantId, MediaId, PinId, SectionId, TokenId, UserId,
 };
@@ -32,6 +35,7 @@ use crate::domain::oauth::{CodeRedemption, OAuthCode};
 use crate::domain::page::Cursor;
 use crate::domain::pin::{NewPin, Pin, PinChanges, PinFilter, PinScope, StoredImage};
 use crate::domain::rate_limit::{Quota, QuotaKey, QuotaTake};
+use crate::domain::search::{BoardText, PinSearch};
 use crate::domain::section::Section;
 use crate::domain::session::Session;
 use crate::domain::token::{NewToken, Token, TokenHash};
@@ -62,7 +66,8 @@ impl SqliteStore {
         })?;
         let path = data_dir.join(DB_FILE);
         let engine = Engine::open(&path, Durability::Full, |conn| {
-            migrate::migrate(conn, now.0)
+            migrate::migrate(conn, now.0)?;
+            search::backfill(conn)
         })?;
         Ok(SqliteStore {
             engine,
@@ -81,7 +86,8 @@ impl SqliteStore {
             .map_err(|e| StoreError::Unavailable(format!("cannot create a temporary dir: {e}")))?;
         let path = dir.path().join(DB_FILE);
         let engine = Engine::open(&path, Durability::None, |conn| {
-            migrate::migrate(conn, now.0)
+            migrate::migrate(conn, now.0)?;
+            search::backfill(conn)
         })?;
         Ok(SqliteStore {
             engine,
@@ -586,5 +592,77 @@ impl Store for SqliteStore {
 
     async fn sweep_quotas(&self, now: Timestamp) -> StoreResult<u64> {
         Ok(self.quotas.sweep(now))
+    }
+
+    // search and follows (issue 10)
+
+    async fn search_pins(&self, search: PinSearch) -> StoreResult<Vec<Pin>> {
+        self.engine
+            .read(move |c| search::search_pins(c, &search))
+            .await
+    }
+
+    async fn board_search_texts(&self, owner: UserId, env: Env) -> StoreResult<Vec<BoardText>> {
+        self.engine
+            .read(move |c| search::board_search_texts(c, owner, env))
+            .await
+    }
+
+    async fn follow_user(
+        &self,
+        env: Env,
+        follower: UserId,
+        followee: UserId,
+        at: Timestamp,
+    ) -> StoreResult<bool> {
+        self.engine
+            .write(move |c| follows::follow_user(c, env, follower, followee, at))
+            .await
+    }
+
+    async fn follow_board(
+        &self,
+        env: Env,
+        follower: UserId,
+        board: BoardId,
+        at: Timestamp,
+    ) -> StoreResult<bool> {
+        self.engine
+            .write(move |c| follows::follow_board(c, env, follower, board, at))
+            .await
+    }
+
+    async fn list_followers(
+        &self,
+        user: UserId,
+        env: Env,
+        cursor: Cursor,
+    ) -> StoreResult<Vec<FollowedUser>> {
+        self.engine
+            .read(move |c| follows::list_followers(c, user, env, cursor))
+            .await
+    }
+
+    async fn list_following(&self, query: FollowingQuery) -> StoreResult<Vec<FollowedUser>> {
+        self.engine
+            .read(move |c| follows::list_following(c, query))
+            .await
+    }
+
+    async fn list_followed_boards(
+        &self,
+        user: UserId,
+        env: Env,
+        cursor: Cursor,
+    ) -> StoreResult<Vec<FollowedBoard>> {
+        self.engine
+            .read(move |c| follows::list_followed_boards(c, user, env, cursor))
+            .await
+    }
+
+    async fn follow_counts(&self, user: UserId, env: Env) -> StoreResult<FollowCounts> {
+        self.engine
+            .read(move |c| follows::follow_counts(c, user, env))
+            .await
     }
 }

@@ -15,7 +15,7 @@ use crate::domain::pin::{
     CreativeType, NewPin, Pin, PinChanges, PinFilter, PinImage, PinMedia, PinScope, StoredImage,
 };
 use crate::store::sqlite::engine::backend;
-use crate::store::sqlite::{counts, is_unique_violation};
+use crate::store::sqlite::{counts, is_unique_violation, search};
 use crate::store::{Limit, StoreError, StoreResult};
 
 /// How many Pins' images a board shows as thumbnails.
@@ -30,6 +30,8 @@ const PIN_SELECT: &str = "SELECT p.seq, p.id, p.owner_id, u.username, p.env, p.a
 /// `PIN_SELECT` for one Pin by id and environment; built once, as the statement cache is keyed by it.
 static PIN_BY_ID: LazyLock<String> =
     LazyLock::new(|| format!("{PIN_SELECT} WHERE p.id = ?1 AND p.env = ?2"));
+
+static PIN_BY_SEQ: LazyLock<String> = LazyLock::new(|| format!("{PIN_SELECT} WHERE p.seq = ?1"));
 
 fn pin_from_row(r: &Row<'_>) -> rusqlite::Result<Pin> {
     // Borrowed, not copied: every Pin read goes through here.
@@ -208,6 +210,16 @@ pub fn create_pin(conn: &Connection, pin: NewPin, max_pins: u32) -> StoreResult<
             });
         match inserted {
             Ok(_) => {
+                let seq = conn.last_insert_rowid();
+                search::index_pin(
+                    conn,
+                    seq,
+                    pin.owner_id,
+                    pin.env,
+                    pin.title.as_deref(),
+                    pin.description.as_deref(),
+                    pin.alt_text.as_deref(),
+                )?;
                 bump_board(conn, pin.board_id, 1, pin.created_at)?;
                 counts::add(conn, pin.owner_id, pin.env, 0, 1)?;
                 return pin_by_id(conn, pin.env, id)?.ok_or(StoreError::NotFound("pin"));
@@ -255,6 +267,16 @@ pub fn import_pins(conn: &Connection, pins: &[NewPin]) -> StoreResult<()> {
                 pin.created_at.0
             ])
             .map_err(backend)?;
+        let seq = conn.last_insert_rowid();
+        search::index_pin(
+            conn,
+            seq,
+            pin.owner_id,
+            pin.env,
+            pin.title.as_deref(),
+            pin.description.as_deref(),
+            pin.alt_text.as_deref(),
+        )?;
         boards.insert(pin.board_id.0);
     }
     for board in boards {
@@ -281,6 +303,13 @@ pub fn pin_by_id(conn: &Connection, env: Env, id: PinId) -> StoreResult<Option<P
         .map_err(backend)
 }
 
+/// One Pin by its list position (search results carry positions).
+pub fn pin_by_seq(conn: &Connection, seq: i64) -> StoreResult<Option<Pin>> {
+    conn.prepare_cached(&PIN_BY_SEQ)
+        .and_then(|mut s| s.query_row([seq], pin_from_row).optional())
+        .map_err(backend)
+}
+
 pub fn update_pin(
     conn: &Connection,
     env: Env,
@@ -297,6 +326,8 @@ pub fn update_pin(
         None => current.section_id,
     };
     check_place(conn, env, current.owner_id, board, section)?;
+    let text_changed =
+        changes.title.is_some() || changes.description.is_some() || changes.alt_text.is_some();
     let media = match &changes.media {
         Some(m) => media_json(m)?,
         None => media_json(&current.media)?,
@@ -319,6 +350,18 @@ pub fn update_pin(
         ])
     })
     .map_err(backend)?;
+    if text_changed {
+        let pin = pin_by_id(conn, env, id)?.ok_or(StoreError::NotFound("pin"))?;
+        search::index_pin(
+            conn,
+            pin.seq,
+            pin.owner_id,
+            env,
+            pin.title.as_deref(),
+            pin.description.as_deref(),
+            pin.alt_text.as_deref(),
+        )?;
+    }
     if board != current.board_id {
         bump_board(conn, current.board_id, -1, at)?;
         bump_board(conn, board, 1, at)?;

@@ -1,0 +1,74 @@
+//! `pinbox follow user|board`: make one user follow another user or a public board, so that
+//! scripts and tests can build a social graph the API then reports.
+
+use clap::{Args, Subcommand};
+
+use crate::cli::DataDirArg;
+use crate::cli::admin::open;
+use crate::domain::env::Env;
+use crate::domain::ids::{BoardId, parse_digits};
+
+#[derive(Subcommand)]
+pub enum FollowCommand {
+    /// FOLLOWER follows the user FOLLOWEE; prints FOLLOWEE's username.
+    User(FollowUser),
+    /// FOLLOWER follows a public board of another user; prints the board id.
+    Board(FollowBoard),
+}
+
+#[derive(Args)]
+pub struct FollowUser {
+    follower: String,
+    followee: String,
+    #[arg(long, default_value = "production", value_parser = ["production", "sandbox"])]
+    env: String,
+    #[command(flatten)]
+    data: DataDirArg,
+}
+
+#[derive(Args)]
+pub struct FollowBoard {
+    follower: String,
+    board_id: String,
+    #[arg(long, default_value = "production", value_parser = ["production", "sandbox"])]
+    env: String,
+    #[command(flatten)]
+    data: DataDirArg,
+}
+
+pub async fn run(cmd: FollowCommand) -> anyhow::Result<()> {
+    match cmd {
+        FollowCommand::User(args) => {
+            let env = Env::parse(&args.env).unwrap_or_default();
+            let pinbox = open(&args.data).await?;
+            let result = async {
+                let follower = pinbox.user_named(&args.follower).await?;
+                pinbox
+                    .follow_user_as(follower.id, env, &args.followee)
+                    .await
+            }
+            .await;
+            pinbox.store.close().await?;
+            println!("{}", result?.username);
+            Ok(())
+        }
+        FollowCommand::Board(args) => {
+            let env = Env::parse(&args.env).unwrap_or_default();
+            let board = parse_digits(&args.board_id).map(BoardId).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "BOARD_ID must be a numeric board id (was '{}')",
+                    args.board_id
+                )
+            })?;
+            let pinbox = open(&args.data).await?;
+            let result = async {
+                let follower = pinbox.user_named(&args.follower).await?;
+                pinbox.follow_board_as(follower.id, env, board).await
+            }
+            .await;
+            pinbox.store.close().await?;
+            println!("{}", result?.id);
+            Ok(())
+        }
+    }
+}
