@@ -175,8 +175,8 @@ const fn client_op(
 }
 
 use Method::{Delete, Get, Patch, Post};
-use RateCategory::{OrgRead, OrgWrite};
-use Sandbox::Enabled;
+use RateCategory::{OrgAnalytics, OrgRead, OrgWrite};
+use Sandbox::{Disabled, Enabled};
 
 /// Every operation pinbox serves. Adding one here without a handler (or the reverse) fails at start-up.
 #[rustfmt::skip]
@@ -215,6 +215,12 @@ pub static OPERATIONS: &[Operation] = &[
     op("media/list", Get, "/media", &[PinsRead], false, OrgRead, Enabled),
     op("media/create", Post, "/media", &[PinsRead, PinsWrite], false, OrgWrite, Enabled),
     op("media/get", Get, "/media/{media_id}", &[PinsRead], false, OrgRead, Enabled),
+    // analytics (issue 10): every one x-sandbox disabled
+    op("pins/analytics", Get, "/pins/{pin_id}/analytics", &[BoardsRead, PinsRead], true, OrgAnalytics, Disabled),
+    op("multi_pins/analytics", Get, "/pins/analytics", &[BoardsRead, PinsRead], true, OrgAnalytics, Disabled),
+    op("user_account/analytics", Get, "/user_account/analytics", &[UserAccountsRead], false, OrgAnalytics, Disabled),
+    op("user_account/analytics/top_pins", Get, "/user_account/analytics/top_pins", &[PinsRead, UserAccountsRead], true, OrgAnalytics, Disabled),
+    op("user_account/analytics/top_video_pins", Get, "/user_account/analytics/top_video_pins", &[PinsRead, UserAccountsRead], true, OrgAnalytics, Disabled),
 ];
 
 pub fn by_id(id: &str) -> Option<&'static Operation> {

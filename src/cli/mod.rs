@@ -6,6 +6,7 @@ mod admin;
 mod app_features;
 pub mod compat;
 mod duration_arg;
+mod engagement;
 mod oauth_admin;
 mod seed;
 mod serve;
@@ -70,6 +71,9 @@ enum Command {
     Compat(compat::CompatArgs),
     /// Fill the store with one account at Pinterest's volume limits (benchmarks, load tests).
     Seed(seed::SeedArgs),
+    /// Fill the engagement log analytics read: exact events, or a simulated profile.
+    #[command(subcommand)]
+    Engagement(engagement::EngagementCommand),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -96,6 +100,7 @@ pub fn main() -> ExitCode {
             Command::Token(cmd) => admin::token(cmd).await,
             Command::Compat(args) => compat::run(args),
             Command::Seed(args) => seed::run(args).await,
+            Command::Engagement(cmd) => engagement::run(cmd).await,
         }
     });
     match result {

@@ -3,6 +3,7 @@
 //! catalog; handlers only parse the wire format, call the domain and shape the answer.
 
 pub mod ad_accounts;
+pub mod analytics;
 pub mod auth;
 pub mod board_sections;
 pub mod boards;
@@ -90,6 +91,8 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(oauth::endpoints());
     all.extend(ad_accounts::endpoints());
     all.extend(media::endpoints());
+    // analytics (issue 10)
+    all.extend(analytics::endpoints());
     all
 }
 

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod ad_accounts;
+mod analytics;
 mod apps;
 mod boards;
 mod media;
@@ -24,6 +25,7 @@ use crate::clock::Timestamp;
 use crate::domain::ad_account::{AdAccount, NewAdAccount};
 use crate::domain::app::{App, NewApp, Tier};
 use crate::domain::board::{Board, BoardChanges, NewBoard};
+use crate::domain::engagement::{Day, EngagementRow};
 use crate::domain::env::Env;
 use crate::domain::ids::{
     AdAccountId, AppId, BoardId, GrantId, MediaId, PinId, SectionId, TokenId, UserId,
@@ -507,6 +509,31 @@ impl Store for PgStore {
 
     async fn sweep_quotas(&self, now: Timestamp) -> StoreResult<u64> {
         quotas::sweep_quotas(&self.client().await?, now).await
+    }
+
+    // analytics (issue 10)
+
+    async fn add_engagement_rows(&self, rows: Vec<EngagementRow>) -> StoreResult<()> {
+        analytics::add_engagement_rows(&mut self.client().await?, &rows).await
+    }
+
+    async fn engagement_rows(
+        &self,
+        pins: Vec<PinId>,
+        from: Day,
+        to: Day,
+    ) -> StoreResult<Vec<EngagementRow>> {
+        analytics::engagement_rows(&self.client().await?, &pins, from, to).await
+    }
+
+    async fn owner_engagement_rows(
+        &self,
+        owner: UserId,
+        env: Env,
+        from: Day,
+        to: Day,
+    ) -> StoreResult<Vec<EngagementRow>> {
+        analytics::owner_engagement_rows(&self.client().await?, owner, env, from, to).await
     }
 }
 
