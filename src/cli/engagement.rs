@@ -19,7 +19,14 @@ pub enum EngagementCommand {
     /// Add a profile's deterministic traffic to every Pin of a user over a date range.
     Simulate(SimulateArgs),
     /// List the profiles `simulate` knows.
-    Profiles,
+    Profiles(ProfilesArgs),
+}
+
+/// Takes `--data-dir` like every command, so scripts can pass it everywhere; reads nothing.
+#[derive(Args)]
+pub struct ProfilesArgs {
+    #[command(flatten)]
+    _data: DataDirArg,
 }
 
 #[derive(Args)]
@@ -72,7 +79,7 @@ pub struct SimulateArgs {
 
 pub async fn run(cmd: EngagementCommand) -> anyhow::Result<()> {
     match cmd {
-        EngagementCommand::Profiles => {
+        EngagementCommand::Profiles(_) => {
             for p in Profile::ALL {
                 println!("{:<9} {}", p.as_str(), p.describe());
             }
