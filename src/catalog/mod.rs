@@ -175,7 +175,7 @@ const fn client_op(
 }
 
 use Method::{Delete, Get, Patch, Post};
-use RateCategory::{OrgRead, OrgWrite};
+use RateCategory::{OrgAnalytics, OrgRead, OrgWrite};
 use Sandbox::{Disabled, Enabled};
 
 /// Every operation pinbox serves. Adding one here without a handler (or the reverse) fails at start-up.
@@ -222,6 +222,12 @@ pub static OPERATIONS: &[Operation] = &[
     op("user_following/get", Get, "/user_account/following", &[UserAccountsRead], true, OrgRead, Disabled),
     op("boards_user_follows/list", Get, "/user_account/following/boards", &[UserAccountsRead], true, OrgRead, Enabled),
     op("follow_user/update", Post, "/user_account/following/{username}", &[UserAccountsWrite], false, OrgWrite, Enabled),
+    // analytics (issue 10): every one x-sandbox disabled
+    op("pins/analytics", Get, "/pins/{pin_id}/analytics", &[BoardsRead, PinsRead], true, OrgAnalytics, Disabled),
+    op("multi_pins/analytics", Get, "/pins/analytics", &[BoardsRead, PinsRead], true, OrgAnalytics, Disabled),
+    op("user_account/analytics", Get, "/user_account/analytics", &[UserAccountsRead], false, OrgAnalytics, Disabled),
+    op("user_account/analytics/top_pins", Get, "/user_account/analytics/top_pins", &[PinsRead, UserAccountsRead], true, OrgAnalytics, Disabled),
+    op("user_account/analytics/top_video_pins", Get, "/user_account/analytics/top_video_pins", &[PinsRead, UserAccountsRead], true, OrgAnalytics, Disabled),
 ];
 
 pub fn by_id(id: &str) -> Option<&'static Operation> {

@@ -7,6 +7,7 @@ mod app_features;
 pub mod compat;
 mod duration_arg;
 mod follow;
+mod engagement;
 mod oauth_admin;
 mod seed;
 mod serve;
@@ -74,6 +75,9 @@ enum Command {
     /// Make a user follow a user or a board (builds the social graph the API reports).
     #[command(subcommand)]
     Follow(follow::FollowCommand),
+    /// Fill the engagement log analytics read: exact events, or a simulated profile.
+    #[command(subcommand)]
+    Engagement(engagement::EngagementCommand),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -101,6 +105,7 @@ pub fn main() -> ExitCode {
             Command::Compat(args) => compat::run(args),
             Command::Seed(args) => seed::run(args).await,
             Command::Follow(cmd) => follow::run(cmd).await,
+            Command::Engagement(cmd) => engagement::run(cmd).await,
         }
     });
     match result {

@@ -229,7 +229,7 @@ impl Pinbox {
             pin_count,
             follower_count: 0,
             following_count: 0,
-            monthly_views: 0,
+            monthly_views: self.monthly_views(caller).await?,
         })
     }
 }

@@ -4,12 +4,15 @@
 pub mod accounts;
 pub mod ad_account;
 pub mod ad_accounts;
+pub mod analytics;
 pub mod app;
 pub mod app_features;
 pub mod apps;
 pub mod board;
 pub mod boards;
 pub mod caller;
+pub mod engagement;
+pub mod engagement_profiles;
 pub mod env;
 pub mod follows;
 pub mod ids;

@@ -3,6 +3,7 @@
 //! catalog; handlers only parse the wire format, call the domain and shape the answer.
 
 pub mod ad_accounts;
+pub mod analytics;
 pub mod auth;
 pub mod board_sections;
 pub mod boards;
@@ -94,6 +95,8 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(media::endpoints());
     all.extend(search::endpoints());
     all.extend(follows::endpoints());
+    // analytics (issue 10)
+    all.extend(analytics::endpoints());
     all
 }
 

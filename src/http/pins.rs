@@ -7,9 +7,13 @@ use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use std::collections::HashMap;
+
 use crate::clock::Timestamp;
+use crate::domain::analytics::PinMetrics;
 use crate::domain::app_features::AppFeature;
 use crate::domain::caller::Caller;
+use crate::domain::engagement::Counted;
 use crate::domain::ids::{BoardId, MediaId, PinId, SectionId};
 use crate::domain::pin::{ALL_CREATIVE_TYPES, CreativeType, Pin, PinMedia};
 use crate::domain::pins::{
@@ -97,6 +101,8 @@ pub struct PinView<'a> {
     pub caller: &'a Caller,
     pub now: Timestamp,
     pub video_url: bool,
+    /// `pin_metrics=true`: the Pins' numbers from the engagement log (issue 10).
+    pub metrics: HashMap<PinId, PinMetrics>,
 }
 
 impl<'a> PinView<'a> {
@@ -116,7 +122,21 @@ impl<'a> PinView<'a> {
             caller,
             now: app.pinbox.clock.now(),
             video_url,
+            metrics: HashMap::new(),
         })
+    }
+
+    /// Reads the metrics `pin_metrics=true` shows for `pins`, when asked for.
+    pub async fn with_metrics(
+        mut self,
+        app: &AppState,
+        wanted: bool,
+        pins: &[&Pin],
+    ) -> Result<PinView<'a>> {
+        if wanted {
+            self.metrics = app.pinbox.pin_metrics(pins).await?;
+        }
+        Ok(self)
     }
 }
 
@@ -184,16 +204,29 @@ impl PinJson {
             is_removable: pin.is_removable,
             note: "",
             product_tags: Vec::new(),
-            pin_metrics: metrics.then(zero_metrics),
+            pin_metrics: metrics.then(|| metrics_json(view.metrics.get(&pin.id))),
         }
     }
 }
 
-/// The metrics object `pin_metrics=true` asks for; zeros until analytics exist.
-fn zero_metrics() -> Value {
+/// The metrics object `pin_metrics=true` asks for (the spec's example keys): the last 90 days
+/// and the Pin's lifetime, from the engagement log.
+fn metrics_json(m: Option<&PinMetrics>) -> Value {
+    let m = m.cloned().unwrap_or_default();
+    let (r, l) = (&m.recent, &m.lifetime);
     json!({
-        "90d": {"pin_click": 0, "impression": 0, "clickthrough": 0},
-        "lifetime_metrics": {"pin_click": 0, "impression": 0, "clickthrough": 0, "reaction": 0, "comment": 0}
+        "90d": {
+            "pin_click": r.get(Counted::PinClick),
+            "impression": r.get(Counted::Impression),
+            "clickthrough": r.get(Counted::OutboundClick),
+        },
+        "lifetime_metrics": {
+            "pin_click": l.get(Counted::PinClick),
+            "impression": l.get(Counted::Impression),
+            "clickthrough": l.get(Counted::OutboundClick),
+            "reaction": l.get(Counted::TotalReactions),
+            "comment": l.get(Counted::TotalComments),
+        }
     })
 }
 
@@ -453,7 +486,11 @@ async fn pins_list(
     };
     let page = query.page()?;
     let listing = app.pinbox.list_my_pins(&caller, input, page).await?;
-    let view = PinView::of(&app, &caller, &listing.items.iter().collect::<Vec<_>>()).await?;
+    let pins = listing.items.iter().collect::<Vec<_>>();
+    let view = PinView::of(&app, &caller, &pins)
+        .await?
+        .with_metrics(&app, metrics, &pins)
+        .await?;
     Ok(Json(Paginated::from_listing(listing, |p| {
         PinJson::new(&view, p, metrics)
     })))
@@ -507,7 +544,10 @@ async fn pins_get(
     let id = PinId(path.id("pin_id")?);
     let metrics = query.boolean("pin_metrics")?.unwrap_or(false);
     let pin = app.pinbox.get_pin(&caller, id).await?;
-    let view = PinView::of(&app, &caller, &[&pin]).await?;
+    let view = PinView::of(&app, &caller, &[&pin])
+        .await?
+        .with_metrics(&app, metrics, &[&pin])
+        .await?;
     Ok(Json(PinJson::new(&view, pin, metrics)))
 }
 
@@ -588,7 +628,11 @@ async fn boards_list_pins(
         .pinbox
         .list_board_pins(&caller, board, None, types, impossible, page)
         .await?;
-    let view = PinView::of(&app, &caller, &listing.items.iter().collect::<Vec<_>>()).await?;
+    let pins = listing.items.iter().collect::<Vec<_>>();
+    let view = PinView::of(&app, &caller, &pins)
+        .await?
+        .with_metrics(&app, metrics, &pins)
+        .await?;
     Ok(Json(Paginated::from_listing(listing, |p| {
         PinJson::new(&view, p, metrics)
     })))

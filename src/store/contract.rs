@@ -84,6 +84,10 @@ macro_rules! store_contract_suite {
             concurrent_takes_admit_exactly_the_limit,
             ended_windows_are_swept,
             a_token_lookup_carries_its_apps_current_tier,
+            // analytics (issue 10)
+            engagement_rows_add_up_and_are_read_by_pin_and_day,
+            owner_engagement_covers_the_owners_live_pins_in_one_environment,
+            concurrent_engagement_writes_are_all_counted,
         );
     };
     (@cases $make:path, $attr:tt; $($case:ident,)*) => {
@@ -116,6 +120,10 @@ pub use search_cases::*;
 #[path = "contract_follows.rs"]
 mod follow_cases;
 pub use follow_cases::*;
+// analytics (issue 10)
+#[path = "contract_analytics.rs"]
+mod analytics_cases;
+pub use analytics_cases::*;
 // The rate limits' cases too.
 #[path = "contract_quotas.rs"]
 mod quota_cases;

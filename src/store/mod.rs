@@ -12,6 +12,7 @@ use crate::clock::Timestamp;
 use crate::domain::ad_account::{AdAccount, NewAdAccount};
 use crate::domain::app::{App, NewApp, Tier};
 use crate::domain::board::{Board, BoardChanges, NewBoard, PrivacySet};
+use crate::domain::engagement::{Day, EngagementRow};
 use crate::domain::env::Env;
 use crate::domain::follows::{FollowCounts, FollowedBoard, FollowedUser, FollowingQuery};
 use crate::domain::ids::{
@@ -353,4 +354,24 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<FollowedBoard>>;
     /// Exact follower and following counts (following: what `list_following` lists unfiltered).
     async fn follow_counts(&self, user: UserId, env: Env) -> StoreResult<FollowCounts>;
+    // analytics (issue 10)
+
+    /// Adds every row's count to the engagement log, all in one transaction.
+    async fn add_engagement_rows(&self, rows: Vec<EngagementRow>) -> StoreResult<()>;
+    /// The log's rows for these Pins on days `from..=to`, by Pin, day, app type and metric.
+    async fn engagement_rows(
+        &self,
+        pins: Vec<PinId>,
+        from: Day,
+        to: Day,
+    ) -> StoreResult<Vec<EngagementRow>>;
+    /// The log's rows for every Pin `owner` has in `env` (deleted Pins are gone) on days
+    /// `from..=to`, by Pin, day, app type and metric.
+    async fn owner_engagement_rows(
+        &self,
+        owner: UserId,
+        env: Env,
+        from: Day,
+        to: Day,
+    ) -> StoreResult<Vec<EngagementRow>>;
 }

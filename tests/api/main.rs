@@ -8,6 +8,7 @@ mod oauth_support;
 mod support;
 
 mod ad_accounts;
+mod analytics;
 mod auth;
 mod board_sections;
 mod boards;

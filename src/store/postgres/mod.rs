@@ -4,6 +4,7 @@
 
 mod accounts;
 mod ad_accounts;
+mod analytics;
 mod apps;
 mod boards;
 mod follows;
@@ -26,6 +27,7 @@ use crate::clock::Timestamp;
 use crate::domain::ad_account::{AdAccount, NewAdAccount};
 use crate::domain::app::{App, NewApp, Tier};
 use crate::domain::board::{Board, BoardChanges, NewBoard};
+use crate::domain::engagement::{Day, EngagementRow};
 use crate::domain::env::Env;
 use crate::domain::follows::{FollowCounts, FollowedBoard, FollowedUser, FollowingQuery};
 use crate::domain::ids::{
@@ -568,6 +570,31 @@ impl Store for PgStore {
 
     async fn follow_counts(&self, user: UserId, env: Env) -> StoreResult<FollowCounts> {
         follows::follow_counts(&self.client().await?, user, env).await
+    }
+
+    // analytics (issue 10)
+
+    async fn add_engagement_rows(&self, rows: Vec<EngagementRow>) -> StoreResult<()> {
+        analytics::add_engagement_rows(&mut self.client().await?, &rows).await
+    }
+
+    async fn engagement_rows(
+        &self,
+        pins: Vec<PinId>,
+        from: Day,
+        to: Day,
+    ) -> StoreResult<Vec<EngagementRow>> {
+        analytics::engagement_rows(&self.client().await?, &pins, from, to).await
+    }
+
+    async fn owner_engagement_rows(
+        &self,
+        owner: UserId,
+        env: Env,
+        from: Day,
+        to: Day,
+    ) -> StoreResult<Vec<EngagementRow>> {
+        analytics::owner_engagement_rows(&self.client().await?, owner, env, from, to).await
     }
 }
 

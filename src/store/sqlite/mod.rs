@@ -2,6 +2,7 @@
 
 mod accounts;
 mod ad_accounts;
+mod analytics;
 mod apps;
 mod auth_cache;
 mod boards;
@@ -25,6 +26,7 @@ use crate::clock::Timestamp;
 use crate::domain::ad_account::{AdAccount, NewAdAccount};
 use crate::domain::app::{App, NewApp, Tier};
 use crate::domain::board::{Board, BoardChanges, NewBoard};
+use crate::domain::engagement::{Day, EngagementRow};
 use crate::domain::env::Env;
 use crate::domain::follows::{FollowCounts, FollowedBoard, FollowedUser, FollowingQuery};
 use crate::domain::ids::{
@@ -663,6 +665,37 @@ impl Store for SqliteStore {
     async fn follow_counts(&self, user: UserId, env: Env) -> StoreResult<FollowCounts> {
         self.engine
             .read(move |c| follows::follow_counts(c, user, env))
+            .await
+    }
+
+    // analytics (issue 10)
+
+    async fn add_engagement_rows(&self, rows: Vec<EngagementRow>) -> StoreResult<()> {
+        self.engine
+            .write(move |c| analytics::add_engagement_rows(c, &rows))
+            .await
+    }
+
+    async fn engagement_rows(
+        &self,
+        pins: Vec<PinId>,
+        from: Day,
+        to: Day,
+    ) -> StoreResult<Vec<EngagementRow>> {
+        self.engine
+            .read(move |c| analytics::engagement_rows(c, &pins, from, to))
+            .await
+    }
+
+    async fn owner_engagement_rows(
+        &self,
+        owner: UserId,
+        env: Env,
+        from: Day,
+        to: Day,
+    ) -> StoreResult<Vec<EngagementRow>> {
+        self.engine
+            .read(move |c| analytics::owner_engagement_rows(c, owner, env, from, to))
             .await
     }
 }

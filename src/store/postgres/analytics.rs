@@ -1,0 +1,84 @@
+//! The engagement log's reads and batch writes for analytics (issue 10) in PostgreSQL.
+
+use deadpool_postgres::Client;
+use tokio_postgres::Row;
+
+use crate::domain::engagement::{Day, EngagementRow};
+use crate::domain::env::Env;
+use crate::domain::ids::{PinId, UserId};
+use crate::store::postgres::pg;
+use crate::store::{StoreError, StoreResult};
+
+/// Adds every row to the log in one transaction: a batch of unnest()ed arrays, summed per key
+/// first because one INSERT ... ON CONFLICT may not touch a row twice.
+pub async fn add_engagement_rows(client: &mut Client, rows: &[EngagementRow]) -> StoreResult<()> {
+    let tx = client.transaction().await.map_err(pg)?;
+    for chunk in rows.chunks(5_000) {
+        let pins: Vec<i64> = chunk.iter().map(|r| r.pin.0).collect();
+        let days: Vec<i64> = chunk.iter().map(|r| r.day).collect();
+        let apps: Vec<&str> = chunk.iter().map(|r| r.app_type.as_str()).collect();
+        let metrics: Vec<&str> = chunk.iter().map(|r| r.metric.as_str()).collect();
+        let counts: Vec<i64> = chunk.iter().map(|r| r.count).collect();
+        tx.execute(
+            "INSERT INTO engagement (pin_id, day, app_type, metric, count)
+             SELECT pin_id, day, app_type, metric, SUM(count)::BIGINT
+             FROM unnest($1::BIGINT[], $2::BIGINT[], $3::TEXT[], $4::TEXT[], $5::BIGINT[])
+                  AS t(pin_id, day, app_type, metric, count)
+             GROUP BY pin_id, day, app_type, metric
+             ON CONFLICT (pin_id, day, app_type, metric)
+             DO UPDATE SET count = engagement.count + EXCLUDED.count",
+            &[&pins, &days, &apps, &metrics, &counts],
+        )
+        .await
+        .map_err(pg)?;
+    }
+    tx.commit().await.map_err(pg)
+}
+
+pub async fn engagement_rows(
+    client: &Client,
+    pins: &[PinId],
+    from: Day,
+    to: Day,
+) -> StoreResult<Vec<EngagementRow>> {
+    let ids: Vec<i64> = pins.iter().map(|p| p.0).collect();
+    let rows = client
+        .query(
+            "SELECT pin_id, day, app_type, metric, count FROM engagement
+             WHERE pin_id = ANY($1) AND day >= $2 AND day <= $3
+             ORDER BY pin_id, day, app_type, metric",
+            &[&ids, &from, &to],
+        )
+        .await
+        .map_err(pg)?;
+    rows.iter().map(from_pg).collect()
+}
+
+pub async fn owner_engagement_rows(
+    client: &Client,
+    owner: UserId,
+    env: Env,
+    from: Day,
+    to: Day,
+) -> StoreResult<Vec<EngagementRow>> {
+    let rows = client
+        .query(
+            "SELECT e.pin_id, e.day, e.app_type, e.metric, e.count
+             FROM pins p JOIN engagement e ON e.pin_id = p.id
+             WHERE p.owner_id = $1 AND p.env = $2 AND e.day >= $3 AND e.day <= $4
+             ORDER BY e.pin_id, e.day, e.app_type, e.metric",
+            &[&owner.0, &(env.code() as i16), &from, &to],
+        )
+        .await
+        .map_err(pg)?;
+    rows.iter().map(from_pg).collect()
+}
+
+fn from_pg(r: &Row) -> StoreResult<EngagementRow> {
+    let (app_type, metric): (&str, &str) = (r.get(2), r.get(3));
+    EngagementRow::from_stored(r.get(0), r.get(1), app_type, metric, r.get(4)).ok_or_else(|| {
+        StoreError::Backend(anyhow::anyhow!(
+            "engagement row with unknown app type '{app_type}' or metric '{metric}'"
+        ))
+    })
+}

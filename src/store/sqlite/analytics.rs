@@ -1,0 +1,93 @@
+//! The engagement log's reads and batch writes for analytics (issue 10) in SQLite.
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, Row, params, params_from_iter};
+
+use crate::domain::engagement::{Day, EngagementRow};
+use crate::domain::env::Env;
+use crate::domain::ids::{PinId, UserId};
+use crate::store::sqlite::engine::backend;
+use crate::store::{StoreError, StoreResult};
+
+/// Adds every row to the log; the caller's write runs them in one transaction.
+pub fn add_engagement_rows(conn: &Connection, rows: &[EngagementRow]) -> StoreResult<()> {
+    let mut stmt = conn
+        .prepare_cached(
+            "INSERT INTO engagement (pin_id, day, app_type, metric, count) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (pin_id, day, app_type, metric) DO UPDATE SET count = count + excluded.count",
+        )
+        .map_err(backend)?;
+    for r in rows {
+        stmt.execute(params![
+            r.pin.0,
+            r.day,
+            r.app_type.as_str(),
+            r.metric.as_str(),
+            r.count
+        ])
+        .map_err(backend)?;
+    }
+    Ok(())
+}
+
+pub fn engagement_rows(
+    conn: &Connection,
+    pins: &[PinId],
+    from: Day,
+    to: Day,
+) -> StoreResult<Vec<EngagementRow>> {
+    if pins.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = vec!["?"; pins.len()].join(", ");
+    let sql = format!(
+        "SELECT pin_id, day, app_type, metric, count FROM engagement
+         WHERE day >= ? AND day <= ? AND pin_id IN ({marks})
+         ORDER BY pin_id, day, app_type, metric"
+    );
+    let mut args: Vec<SqlValue> = vec![from.into(), to.into()];
+    args.extend(pins.iter().map(|p| SqlValue::from(p.0)));
+    query(conn, &sql, args)
+}
+
+pub fn owner_engagement_rows(
+    conn: &Connection,
+    owner: UserId,
+    env: Env,
+    from: Day,
+    to: Day,
+) -> StoreResult<Vec<EngagementRow>> {
+    query(
+        conn,
+        "SELECT e.pin_id, e.day, e.app_type, e.metric, e.count
+         FROM pins p JOIN engagement e ON e.pin_id = p.id
+         WHERE p.owner_id = ? AND p.env = ? AND e.day >= ? AND e.day <= ?
+         ORDER BY e.pin_id, e.day, e.app_type, e.metric",
+        vec![owner.0.into(), env.code().into(), from.into(), to.into()],
+    )
+}
+
+fn query(conn: &Connection, sql: &str, args: Vec<SqlValue>) -> StoreResult<Vec<EngagementRow>> {
+    let mut stmt = conn.prepare_cached(sql).map_err(backend)?;
+    let rows = stmt
+        .query_map(params_from_iter(args), raw_row)
+        .map_err(backend)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(backend)?;
+    rows.into_iter().map(to_row).collect()
+}
+
+type Raw = (i64, i64, String, String, i64);
+
+fn raw_row(r: &Row) -> rusqlite::Result<Raw> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+}
+
+/// A stored row as the domain's; a value no version of pinbox writes is a backend error.
+fn to_row((pin, day, app_type, metric, count): Raw) -> StoreResult<EngagementRow> {
+    EngagementRow::from_stored(pin, day, &app_type, &metric, count).ok_or_else(|| {
+        StoreError::Backend(anyhow::anyhow!(
+            "engagement row with unknown app type '{app_type}' or metric '{metric}'"
+        ))
+    })
+}
