@@ -956,3 +956,67 @@ fn short(v: &str) -> String {
         None => v.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_days_status_follows_the_documented_rule() {
+        let (today, created) = (100, Some(90));
+        assert_eq!(DataStatus::of(100, today, created), DataStatus::Processing);
+        assert_eq!(DataStatus::of(99, today, created), DataStatus::Processing);
+        assert_eq!(DataStatus::of(98, today, created), DataStatus::Ready);
+        assert_eq!(DataStatus::of(90, today, created), DataStatus::Ready);
+        assert_eq!(
+            DataStatus::of(89, today, created),
+            DataStatus::BeforePinCreated
+        );
+        assert_eq!(DataStatus::of(89, today, None), DataStatus::Ready);
+    }
+
+    #[test]
+    fn derived_metrics_come_from_the_counts() {
+        let mut t = Totals::default();
+        assert_eq!(Metric::SaveRate.value(&t), Value::Ratio(0.0));
+        for (c, n) in [
+            (C::Impression, 200),
+            (C::Save, 10),
+            (C::PinClick, 20),
+            (C::OutboundClick, 4),
+            (C::TotalReactions, 5),
+            (C::TotalComments, 1),
+            (C::VideoStart, 4),
+            (C::VideoV50WatchTime, 10_000),
+        ] {
+            t.add(c, n);
+        }
+        assert_eq!(Metric::Engagement.value(&t), Value::Count(40));
+        assert_eq!(Metric::EngagementRate.value(&t), Value::Ratio(0.2));
+        assert_eq!(Metric::SaveRate.value(&t), Value::Ratio(0.05));
+        assert_eq!(Metric::PinClickRate.value(&t), Value::Ratio(0.1));
+        assert_eq!(Metric::OutboundClickRate.value(&t), Value::Ratio(0.02));
+        assert_eq!(Metric::VideoAvgWatchTime.value(&t), Value::Ratio(2_500.0));
+    }
+
+    #[test]
+    fn each_operation_takes_its_own_metric_enum() {
+        let raw = |m: &str| RawParams {
+            start_date: Some("1970-04-01".into()),
+            end_date: Some("1970-04-01".into()),
+            metric_types: Some(vec![m.to_string()]),
+            sort_by: Some("IMPRESSION".into()),
+            pin_ids: Some(vec!["1".into()]),
+            ..RawParams::default()
+        };
+        let today = 100;
+        let ok = |r, m| Params::parse(r, &raw(m), today).is_ok();
+        assert!(ok(Report::Pin, "VIDEO_AVG_WATCH_TIME") && !ok(Report::Pin, "ENGAGEMENT"));
+        assert!(ok(Report::MultiPin, "PROFILE_VISIT") && !ok(Report::MultiPin, "PIN_CLICK_RATE"));
+        assert!(ok(Report::UserAccount, "ENGAGEMENT") && !ok(Report::UserAccount, "VIDEO_START"));
+        assert!(ok(Report::TopPins, "OUTBOUND_CLICK_RATE") && !ok(Report::TopPins, "USER_FOLLOW"));
+        assert!(
+            ok(Report::TopVideoPins, "VIDEO_10S_VIEW") && !ok(Report::TopVideoPins, "PIN_CLICK")
+        );
+    }
+}
