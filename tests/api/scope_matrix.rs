@@ -2,6 +2,7 @@
 //! scope it requires, a token lacking exactly that scope is refused with 403.
 
 use pinbox::catalog::{self, Auth, Method};
+use pinbox::domain::rate_limit::RateLimits;
 use pinbox::domain::scope::Scopes;
 use serde_json::json;
 
@@ -9,7 +10,9 @@ use crate::support::TestApp;
 
 #[tokio::test]
 async fn a_token_lacking_any_required_scope_gets_403() {
-    let app = TestApp::start().await;
+    // Limits off: on the frozen clock every call lands in one second, and the matrix makes far
+    // more than a user's 100 calls a second.
+    let app = TestApp::start_rate_limited(RateLimits::off()).await;
     let alice = app.user("alice").await;
     let mut checked = 0;
     // The OAuth token endpoints authenticate the app (HTTP Basic), not a token with scopes.
