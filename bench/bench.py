@@ -117,7 +117,7 @@ class Process:
 def wrk(url, script, env, connections=CONNECTIONS, duration=DURATION):
     """Runs wrk and returns requests/s, p50 and p99 latency (ms) and the count of non-2xx answers."""
     out = subprocess.run(
-        ["wrk", f"-t{THREADS}", f"-c{connections}", f"-d{duration}", "--latency", "-s", str(BENCH / "lua" / script), url],
+        ["wrk", f"-t{min(THREADS, connections)}", f"-c{connections}", f"-d{duration}", "--latency", "-s", str(BENCH / "lua" / script), url],
         capture_output=True, text=True, env={**os.environ, **env}, check=True,
     ).stdout
 
@@ -582,10 +582,57 @@ def rate_limits_only():
     log(f"written to {out}")
 
 
+def search_only():
+    """`bench.py --search`: only the search workload, at 1 connection and at CONNECTIONS, on a
+    seeded SQLite data dir and (with PINBOX_BENCH_DATABASE_URL or PINBOX_TEST_DATABASE_URL) on
+    PostgreSQL; printed as a Markdown table, for bench/results/search.md."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    rows = []
+
+    def measure(engine, data_args, extra, ids_file):
+        info = seed(data_args, ids_file)
+        server, _ = serve_pinbox(data_args, [*extra, "--rate-limits", "off"])
+        env = {"BENCH_TOKEN": info["token"], "BENCH_QUERIES": SEARCH_QUERIES}
+        try:
+            for connections in (1, CONNECTIONS):
+                log(f"{engine}: search Pins, {connections} connection(s)")
+                rows.append((engine, connections, wrk(server.base, "search.lua", env, connections=connections)))
+        finally:
+            server.stop()
+
+    data = WORK / "search-sqlite-data"
+    shutil.rmtree(data, ignore_errors=True)
+    measure("SQLite", ["--data-dir", str(data)], [], WORK / "search-pin-ids.txt")
+    pg_url = os.environ.get("PINBOX_BENCH_DATABASE_URL") or os.environ.get("PINBOX_TEST_DATABASE_URL")
+    if pg_url:
+        schema = f"pinbox_bench_search_{os.getpid()}"
+        sep = "&" if "?" in pg_url else "?"
+        url = f"{pg_url}{sep}options=-c%20search_path%3D{schema}"
+        subprocess.run(["psql", pg_url, "-qc", f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"], check=True)
+        try:
+            pg_data = WORK / "search-pg-data"
+            shutil.rmtree(pg_data, ignore_errors=True)
+            measure("PostgreSQL", ["--database-url", url, "--data-dir", str(pg_data)],
+                    ["--media-dir", str(pg_data / "media")], WORK / "search-pg-pin-ids.txt")
+        finally:
+            subprocess.run(["psql", pg_url, "-qc", f"DROP SCHEMA IF EXISTS {schema} CASCADE"], check=False)
+    lines = [
+        f"Queries, cycled: `{SEARCH_QUERIES}`; wrk {THREADS} threads, {DURATION} per run, rate limits off.",
+        "",
+        "| engine | connections | req/s | p50 ms | p99 ms | non-2xx |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for engine, connections, r in rows:
+        lines.append(f"| {engine} | {connections} | {r['rps']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['non2xx']} |")
+    print("\n".join(lines))
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["upload"]:
         upload_only()
     elif sys.argv[1:] == ["--rate-limits"]:
         rate_limits_only()
+    elif sys.argv[1:] == ["--search"]:
+        search_only()
     else:
         main()

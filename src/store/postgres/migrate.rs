@@ -44,6 +44,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "search_follows",
         include_str!("migrations/0009_search_follows.sql"),
     ),
+    (
+        11,
+        "search_gin",
+        include_str!("migrations/0011_search_gin.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming pinbox's migration lock.

@@ -282,7 +282,14 @@ pub async fn import_pins(client: &mut Client, pins: Vec<NewPin>) -> StoreResult<
     for ((owner, env), n) in per_owner {
         boards::add_counts(&tx, owner, env, 0, n).await?;
     }
-    tx.commit().await.map_err(pg)
+    tx.commit().await.map_err(pg)?;
+    // Fresh statistics of the search index, so that the planner knows common words from rare
+    // ones at once rather than after autovacuum's next pass.
+    client
+        .execute("ANALYZE pin_search", &[])
+        .await
+        .map_err(pg)?;
+    Ok(())
 }
 
 pub async fn pin_by_id(client: &Client, env: Env, id: PinId) -> StoreResult<Option<Pin>> {

@@ -1,7 +1,8 @@
-//! Search in PostgreSQL: the Pin term index (`pin_search_terms`), written by the Pin writes in
-//! their own transaction through [`index_pin`] and [`index_imported`], and the queries of
-//! `search/pins` and `search/boards`. The queries mirror SQLite's (src/store/sqlite/search.rs):
-//! the longest word's postings, newest first, with a primary-key probe for each other word.
+//! Search in PostgreSQL: the Pin index (`pin_search`, migration 0011: one row per Pin, its folded
+//! terms as arrays under GIN indexes), written by the Pin writes in their own transaction through
+//! [`index_pin`] and [`index_imported`], and the queries of `search/pins` and `search/boards`.
+//! A word query is `terms @> words` (or `title_terms @> words` for the title tier): several words
+//! intersect their postings inside the GIN index, as FTS5 does on SQLite.
 
 use deadpool_postgres::{Client, Transaction};
 use tokio_postgres::types::ToSql;
@@ -18,7 +19,7 @@ fn env_code(env: Env) -> i16 {
     env.code() as i16
 }
 
-/// (Re)writes one Pin's entries in the term index from its text.
+/// (Re)writes one Pin's row in the search index from its text.
 pub async fn index_pin(
     tx: &Transaction<'_>,
     seq: i64,
@@ -28,41 +29,60 @@ pub async fn index_pin(
     description: Option<&str>,
     alt_text: Option<&str>,
 ) -> StoreResult<()> {
-    tx.execute("DELETE FROM pin_search_terms WHERE pin_seq = $1", &[&seq])
+    tx.execute("DELETE FROM pin_search WHERE pin_seq = $1", &[&seq])
         .await
         .map_err(pg)?;
-    let (terms, in_title): (Vec<String>, Vec<bool>) =
-        pin_terms(title, description, alt_text).into_iter().unzip();
+    let (title_terms, terms) = term_arrays(title, description, alt_text);
+    if terms.is_empty() {
+        return Ok(());
+    }
     tx.execute(
-        "INSERT INTO pin_search_terms (owner_id, env, term, pin_seq, in_title)
-         SELECT $1, $2, x.term, $3, x.in_title FROM UNNEST($4::TEXT[], $5::BOOLEAN[]) AS x(term, in_title)",
-        &[&owner.0, &env_code(env), &seq, &terms, &in_title],
+        "INSERT INTO pin_search (pin_seq, owner_id, env, title_terms, terms)
+         VALUES ($1, $2, $3, $4, $5)",
+        &[&seq, &owner.0, &env_code(env), &title_terms, &terms],
     )
     .await
     .map_err(pg)?;
     Ok(())
 }
 
-/// Indexes Pins just inserted by a bulk import, in one statement.
+/// A Pin's title terms and all its terms.
+fn term_arrays(
+    title: Option<&str>,
+    description: Option<&str>,
+    alt_text: Option<&str>,
+) -> (Vec<String>, Vec<String>) {
+    let all = pin_terms(title, description, alt_text);
+    let in_title = all.iter().filter(|(_, t)| *t).map(|(w, _)| w.clone());
+    (
+        in_title.collect(),
+        all.into_iter().map(|(w, _)| w).collect(),
+    )
+}
+
+/// Indexes Pins just inserted by a bulk import, in one statement. A Pin's two arrays travel as
+/// one space-joined text each (folded terms hold no spaces): PostgreSQL has no ragged arrays.
 pub async fn index_imported(tx: &Transaction<'_>, pins: &[NewPin]) -> StoreResult<()> {
-    let (mut ids, mut terms, mut in_title) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut ids, mut titles, mut all) = (Vec::new(), Vec::new(), Vec::new());
     for p in pins {
-        for (term, t) in pin_terms(
+        let (title_terms, terms) = term_arrays(
             p.title.as_deref(),
             p.description.as_deref(),
             p.alt_text.as_deref(),
-        ) {
+        );
+        if !terms.is_empty() {
             ids.push(p.id.0);
-            terms.push(term);
-            in_title.push(t);
+            titles.push(title_terms.join(" "));
+            all.push(terms.join(" "));
         }
     }
     tx.execute(
-        "INSERT INTO pin_search_terms (owner_id, env, term, pin_seq, in_title)
-         SELECT p.owner_id, p.env, x.term, p.seq, x.in_title
-         FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::BOOLEAN[]) AS x(id, term, in_title)
+        "INSERT INTO pin_search (pin_seq, owner_id, env, title_terms, terms)
+         SELECT p.seq, p.owner_id, p.env,
+                COALESCE(string_to_array(NULLIF(x.title, ''), ' '), '{}'), string_to_array(x.terms, ' ')
+         FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::TEXT[]) AS x(id, title, terms)
          JOIN pins p ON p.id = x.id",
-        &[&ids, &terms, &in_title],
+        &[&ids, &titles, &all],
     )
     .await
     .map_err(pg)?;
@@ -154,47 +174,36 @@ pub async fn search_pins(client: &Client, search: &PinSearch) -> StoreResult<Vec
             if terms.is_empty() {
                 return Ok(Vec::new());
             }
-            let mut words = terms.clone();
-            words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-            let title_only = *tier == SearchTier::Title;
-            let mut sql = format!(
-                "SELECT t.pin_seq FROM pin_search_terms t
-                 JOIN pins p ON p.seq = t.pin_seq
-                 JOIN boards b ON b.id = p.board_id
-                 WHERE t.owner_id = $1 AND t.env = $2 AND t.term = {}",
-                arg(Box::new(words[0].clone()), &mut args)
-            );
-            if title_only {
-                sql.push_str(" AND t.in_title = true");
-            }
-            let mut all_in_title = vec!["t.in_title".to_string()];
-            for w in &words[1..] {
-                let probe = format!(
-                    "SELECT 1 FROM pin_search_terms x WHERE x.owner_id = $1 AND x.env = $2 \
-                     AND x.term = {} AND x.pin_seq = t.pin_seq",
-                    arg(Box::new(w.clone()), &mut args)
-                );
-                if title_only {
-                    sql.push_str(&format!(" AND EXISTS ({probe} AND x.in_title)"));
-                } else {
-                    sql.push_str(&format!(" AND EXISTS ({probe})"));
-                    all_in_title.push(format!("EXISTS ({probe} AND x.in_title)"));
+            let words = arg(Box::new(terms.clone()), &mut args);
+            let matching = match tier {
+                SearchTier::Title => format!("s.title_terms @> {words}"),
+                SearchTier::Rest => {
+                    format!("s.terms @> {words} AND NOT s.title_terms @> {words}")
                 }
-            }
-            if !title_only && words.len() == 1 {
-                // An equality, so that the title index skips the title matches.
-                sql.push_str(" AND t.in_title = false");
-            } else if !title_only {
-                sql.push_str(&format!(" AND NOT ({})", all_in_title.join(" AND ")));
-            }
-            sql.push_str(&format!(" AND {}", privacy_condition(search)));
+            };
+            // When every privacy may be returned, the index alone answers: joining each match to
+            // its Pin and board would cost a heap fetch per match before the sort.
+            let mut sql = if search.include_protected && search.include_secret {
+                format!(
+                    "SELECT s.pin_seq FROM pin_search s
+                     WHERE s.owner_id = $1 AND s.env = $2 AND {matching}"
+                )
+            } else {
+                format!(
+                    "SELECT s.pin_seq FROM pin_search s
+                     JOIN pins p ON p.seq = s.pin_seq
+                     JOIN boards b ON b.id = p.board_id
+                     WHERE s.owner_id = $1 AND s.env = $2 AND {matching} AND {}",
+                    privacy_condition(search)
+                )
+            };
             if let Some(after) = search.cursor.after {
                 sql.push_str(&format!(
-                    " AND t.pin_seq < {}",
+                    " AND s.pin_seq < {}",
                     arg(Box::new(after), &mut args)
                 ));
             }
-            sql.push_str(" ORDER BY t.pin_seq DESC");
+            sql.push_str(" ORDER BY s.pin_seq DESC");
             sql
         }
     };
@@ -206,9 +215,11 @@ pub async fn search_pins(client: &Client, search: &PinSearch) -> StoreResult<Vec
         .iter()
         .map(|a| a.as_ref() as &(dyn ToSql + Sync))
         .collect();
-    let stmt = client.prepare_cached(&sql).await.map_err(pg)?;
+    // A statement of its own each time, not a cached one: PostgreSQL then plans with the words
+    // themselves (a cached statement soon gets one generic plan), and picks between walking the
+    // account's Pins newest first (common words) and intersecting GIN postings (rare ones).
     let seqs: Vec<i64> = client
-        .query(&stmt, &params)
+        .query(sql.as_str(), &params)
         .await
         .map_err(pg)?
         .iter()

@@ -39,6 +39,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "search_follows",
         include_str!("migrations/0009_search_follows.sql"),
     ),
+    (
+        11,
+        "search_fts",
+        include_str!("migrations/0011_search_fts.sql"),
+    ),
 ];
 
 pub fn migrate(conn: &mut Connection, now_ms: i64) -> StoreResult<()> {

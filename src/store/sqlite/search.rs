@@ -1,10 +1,10 @@
-//! Search in SQLite: the Pin term index (`pin_search_terms`), kept exact by the Pin writes that
-//! call [`index_pin`] in their own transaction, and the queries of `search/pins` and
+//! Search in SQLite: the Pin index (`pin_fts`, FTS5, migration 0011), kept exact by the Pin
+//! writes that call [`index_pin`] in their own transaction, and the queries of `search/pins` and
 //! `search/boards`.
 //!
-//! A word query drives from the postings of its longest word, newest first, and checks every
-//! other word with a primary-key lookup, so a page costs about as many index probes as it
-//! returns Pins, however many Pins match in all.
+//! A word query is one FTS5 MATCH per tier, scoped to the account by a token, walked newest first
+//! (rowid = the Pin's seq) to the page's LIMIT: FTS5 intersects the words' postings itself, so
+//! common words that never meet cost two posting-list merges, not a probe per posting.
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
@@ -18,7 +18,7 @@ use crate::store::StoreResult;
 use crate::store::sqlite::engine::backend;
 use crate::store::sqlite::pins;
 
-/// (Re)writes one Pin's entries in the term index from its text.
+/// (Re)writes one Pin's entry in the FTS5 index from its text.
 pub fn index_pin(
     conn: &Connection,
     seq: i64,
@@ -28,21 +28,50 @@ pub fn index_pin(
     description: Option<&str>,
     alt_text: Option<&str>,
 ) -> StoreResult<()> {
-    conn.prepare_cached("DELETE FROM pin_search_terms WHERE pin_seq = ?1")
+    conn.prepare_cached("DELETE FROM pin_fts WHERE rowid = ?1")
         .and_then(|mut s| s.execute([seq]))
         .map_err(backend)?;
-    let mut insert = conn
-        .prepare_cached(
-            "INSERT INTO pin_search_terms (owner_id, env, term, pin_seq, in_title)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )
-        .map_err(backend)?;
-    for (term, in_title) in pin_terms(title, description, alt_text) {
-        insert
-            .execute(params![owner.0, env.code(), term, seq, in_title])
-            .map_err(backend)?;
+    let terms = pin_terms(title, description, alt_text);
+    if terms.is_empty() {
+        return Ok(());
     }
+    let mut tokens = Vec::with_capacity(terms.len() * 2);
+    for (term, in_title) in &terms {
+        tokens.push(token(owner, env, ANYWHERE, term));
+        if *in_title {
+            tokens.push(token(owner, env, IN_TITLE, term));
+        }
+    }
+    conn.prepare_cached("INSERT INTO pin_fts (rowid, tokens) VALUES (?1, ?2)")
+        .and_then(|mut s| s.execute(params![seq, tokens.join(" ")]))
+        .map_err(backend)?;
     Ok(())
+}
+
+/// The mark of a token for a term anywhere in the Pin, and of one for a term of its title.
+/// Neither is a letter or digit, so no folded term holds them (see migration 0011).
+const ANYWHERE: char = '·';
+const IN_TITLE: char = '¶';
+
+/// One index token: the term within one account's Pins, anywhere or in titles.
+fn token(owner: UserId, env: Env, mark: char, term: &str) -> String {
+    format!("{}e{}{mark}{term}", owner.0, env.code())
+}
+
+/// The FTS5 query of one tier: every word in the title, or every word somewhere but not every
+/// word in the title. Tokens hold letters, digits and the marks only: safe inside quotes.
+fn fts_query(owner: UserId, env: Env, words: &[String], tier: SearchTier) -> String {
+    let all = |mark: char| {
+        words
+            .iter()
+            .map(|w| format!("\"{}\"", token(owner, env, mark, w)))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    };
+    match tier {
+        SearchTier::Title => all(IN_TITLE),
+        SearchTier::Rest => format!("({}) NOT ({})", all(ANYWHERE), all(IN_TITLE)),
+    }
 }
 
 /// Indexes the Pins written before the index existed, once (migration 0009 left the marker out).
@@ -146,47 +175,20 @@ pub fn search_pins(conn: &Connection, search: &PinSearch) -> StoreResult<Vec<Pin
             if terms.is_empty() {
                 return Ok(Vec::new());
             }
-            // The longest word is likely the rarest: its postings drive the scan.
-            let mut words = terms.clone();
-            words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-            let title_only = *tier == SearchTier::Title;
-            let mut sql = String::from(
-                "SELECT t.pin_seq FROM pin_search_terms t
-                 CROSS JOIN pins p ON p.seq = t.pin_seq
+            args = vec![fts_query(search.owner, search.env, terms, *tier).into()];
+            // FTS5 walks its matches newest first (rowid = seq) and stops at the LIMIT.
+            let mut sql = format!(
+                "SELECT f.rowid FROM pin_fts f
+                 CROSS JOIN pins p ON p.seq = f.rowid
                  JOIN boards b ON b.id = p.board_id
-                 WHERE t.owner_id = ?1 AND t.env = ?2 AND t.term = ?",
+                 WHERE pin_fts MATCH ?1 AND {}",
+                privacy_condition(search)
             );
-            args.push(words[0].clone().into());
-            if title_only {
-                sql.push_str(" AND t.in_title = 1");
-            }
-            let mut all_in_title = vec!["t.in_title = 1".to_string()];
-            for w in &words[1..] {
-                let probe = "SELECT 1 FROM pin_search_terms x WHERE x.owner_id = ?1 \
-                             AND x.env = ?2 AND x.pin_seq = t.pin_seq AND x.term = ?";
-                if title_only {
-                    sql.push_str(&format!(" AND EXISTS ({probe} AND x.in_title = 1)"));
-                    args.push(w.clone().into());
-                } else {
-                    sql.push_str(&format!(" AND EXISTS ({probe})"));
-                    args.push(w.clone().into());
-                    all_in_title.push(format!("EXISTS ({probe} AND x.in_title = 1)"));
-                    args.push(w.clone().into());
-                }
-            }
-            if !title_only && words.len() == 1 {
-                // An equality, so that the title index skips the title matches.
-                sql.push_str(" AND t.in_title = 0");
-            } else if !title_only {
-                // The title matches came first, in their own tier.
-                sql.push_str(&format!(" AND NOT ({})", all_in_title.join(" AND ")));
-            }
-            sql.push_str(&format!(" AND {}", privacy_condition(search)));
             if let Some(after) = search.cursor.after {
-                sql.push_str(" AND t.pin_seq < ?");
+                sql.push_str(" AND f.rowid < ?");
                 args.push(after.into());
             }
-            sql.push_str(" ORDER BY t.pin_seq DESC LIMIT ?");
+            sql.push_str(" ORDER BY f.rowid DESC LIMIT ?");
             sql
         }
     };
