@@ -2,29 +2,12 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_pinbox");
-
-fn pinbox(args: &[&str], data_dir: &Path) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .env_remove("PINBOX_DATA_DIR")
-        .output()
-        .expect("run pinbox")
-}
-
-fn stdout(o: &Output) -> String {
-    assert!(
-        o.status.success(),
-        "pinbox failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
+#[path = "support/cli.rs"]
+mod cli;
+use cli::{BIN, pinbox, stdout};
 
 #[path = "support/mp4.rs"]
 mod mp4;

@@ -7,15 +7,12 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_pinbox");
+#[path = "support/cli.rs"]
+mod cli;
+use cli::{BIN, stdout};
 
 fn pinbox_with_stdin(args: &[&str], data_dir: &Path, stdin: Option<&str>) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .env_remove("PINBOX_DATA_DIR")
-        .env_remove("PINBOX_DATABASE_URL")
+    let mut child = cli::command(args, data_dir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -31,15 +28,6 @@ fn pinbox_with_stdin(args: &[&str], data_dir: &Path, stdin: Option<&str>) -> Out
 
 fn pinbox(args: &[&str], data_dir: &Path) -> Output {
     pinbox_with_stdin(args, data_dir, None)
-}
-
-fn stdout(o: &Output) -> String {
-    assert!(
-        o.status.success(),
-        "pinbox failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout.clone()).unwrap()
 }
 
 fn fails_saying(o: &Output, part: &str) {
