@@ -70,6 +70,7 @@ macro_rules! store_contract_suite {
             pin_search_matches_every_word_by_tier_newest_first,
             the_term_index_follows_edits_deletes_and_imports,
             pin_search_by_ids_and_by_privacy,
+            pin_search_pages_through_thousands_of_matches,
             board_search_texts_are_the_owners_boards_in_one_environment,
             follows_are_listed_newest_first_and_counted,
             board_follows_make_implicit_followees,

@@ -256,3 +256,85 @@ pub async fn board_search_texts_are_the_owners_boards_in_one_environment(store: 
     assert_eq!(texts[0].description.as_deref(), Some("Crème"));
     assert_eq!(texts[0].privacy, Privacy::Secret);
 }
+
+/// Every page of `search`, followed by its keyset, as titles.
+async fn all_pages(store: &S, mut search: PinSearch) -> Vec<String> {
+    let limit = search.cursor.limit as usize;
+    let mut out = Vec::new();
+    loop {
+        let page = store.search_pins(search.clone()).await.unwrap();
+        let more = page.len() > limit;
+        let shown = &page[..page.len().min(limit)];
+        out.extend(shown.iter().map(|p| p.title.clone().unwrap_or_default()));
+        match shown.last() {
+            Some(last) if more => search.cursor.after = Some(last.seq),
+            _ => return out,
+        }
+    }
+}
+
+/// Enough Pins that an engine cannot hold every match of a common word in one sorted batch:
+/// pages stay newest first and complete whether the words are in every Pin, in the oldest few
+/// thousand only (behind thousands of newer Pins without them), or on boards not shown.
+pub async fn pin_search_pages_through_thousands_of_matches(store: S) {
+    const N: usize = 12_000;
+    const OLD: usize = 2_500;
+    let alice = user(&store, "alice").await;
+    let bob = user(&store, "bob").await;
+    let public = public_board(&store, &alice, "public").await;
+    let secret = store
+        .create_board(
+            new_board(&alice, "secret", Privacy::Secret, Env::Production),
+            10,
+        )
+        .await
+        .unwrap()
+        .id;
+    let bb = public_board(&store, &bob, "bb").await;
+    let on_secret = |i: usize| i % 7 == 0;
+    let imported: Vec<NewPin> = (0..N)
+        .map(|i| {
+            let board = if on_secret(i) { secret } else { public };
+            let pin = new_pin(&alice, board, None, &format!("common {i}"), i as i64);
+            described(pin, if i < OLD { "old" } else { "new" }, None)
+        })
+        .collect();
+    store.import_pins(imported).await.unwrap();
+    let theirs: Vec<NewPin> = (0..100)
+        .map(|i| described(new_pin(&bob, bb, None, "common", i), "old", None))
+        .collect();
+    store.import_pins(theirs).await.unwrap();
+
+    let every = all_pages(
+        &store,
+        words(alice.id, "common", SearchTier::Title, None, 250),
+    )
+    .await;
+    let expected: Vec<String> = (0..N).rev().map(|i| format!("common {i}")).collect();
+    assert_eq!(every.len(), N);
+    assert_eq!(every, expected);
+
+    let mut old_public = words(alice.id, "OLD", SearchTier::Rest, None, 100);
+    old_public.include_secret = false;
+    let expected: Vec<String> = (0..OLD)
+        .rev()
+        .filter(|i| !on_secret(*i))
+        .map(|i| format!("common {i}"))
+        .collect();
+    assert_eq!(all_pages(&store, old_public).await, expected);
+
+    assert!(
+        titles(
+            &store,
+            words(alice.id, "common old", SearchTier::Title, None, 25)
+        )
+        .await
+        .is_empty()
+    );
+    let both = all_pages(
+        &store,
+        words(alice.id, "old common", SearchTier::Rest, None, 250),
+    )
+    .await;
+    assert_eq!(both.len(), OLD);
+}

@@ -306,17 +306,26 @@ pub async fn pin_by_id(client: &Client, env: Env, id: PinId) -> StoreResult<Opti
 }
 
 /// One Pin by its list position (search results carry positions).
-pub async fn pin_by_seq(client: &Client, seq: i64) -> StoreResult<Option<Pin>> {
+/// Several Pins by their sequence numbers, in the order given, in one round trip; a sequence
+/// number whose Pin is gone is skipped.
+pub async fn pins_by_seqs(client: &Client, seqs: &[i64]) -> StoreResult<Vec<Pin>> {
+    if seqs.is_empty() {
+        return Ok(Vec::new());
+    }
     let stmt = client
-        .prepare_cached(&format!("{PIN_SELECT} WHERE p.seq = $1"))
+        .prepare_cached(&format!("{PIN_SELECT} WHERE p.seq = ANY($1)"))
         .await
         .map_err(pg)?;
-    client
-        .query_opt(&stmt, &[&seq])
+    let mut found = client
+        .query(&stmt, &[&seqs])
         .await
         .map_err(pg)?
-        .map(|r| pin_from_row(&r))
-        .transpose()
+        .iter()
+        .map(pin_from_row)
+        .collect::<StoreResult<Vec<Pin>>>()?;
+    let rank = |seq: i64| seqs.iter().position(|s| *s == seq);
+    found.sort_by_key(|p| rank(p.seq));
+    Ok(found)
 }
 
 pub async fn update_pin(
