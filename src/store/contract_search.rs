@@ -291,7 +291,7 @@ pub async fn pin_search_pages_through_thousands_of_matches(store: S) {
         .unwrap()
         .id;
     let bb = public_board(&store, &bob, "bb").await;
-    let on_secret = |i: usize| i % 7 == 0;
+    let on_secret = |i: usize| i.is_multiple_of(7);
     let imported: Vec<NewPin> = (0..N)
         .map(|i| {
             let board = if on_secret(i) { secret } else { public };
