@@ -481,7 +481,7 @@ def baseline_pair(env, results, notes):
                          capture_output=True, text=True, check=True)
     info = json.loads(out.stdout)
     benv = {**env, "BENCH_TOKEN": info["token"], "BENCH_IDS": str(ids), "BENCH_BOARD": info["big_board"]}
-    server, _ = serve_pinbox(["--data-dir", str(data)], binary=baseline)
+    server, _ = serve_pinbox(["--data-dir", str(data)], ["--rate-limits", "off"], binary=baseline)
     log(f"{label}: GET one Pin, POST a Pin")
     results[f"{label}: GET /v5/pins/{{id}}"] = wrk(server.base, "get_pin.lua", benv)
     results[f"{label}: POST /v5/pins (new PNG, renditions)"] = wrk(server.base, "post_pin.lua", benv)
