@@ -20,11 +20,12 @@ pub async fn add_engagement_rows(client: &mut Client, rows: &[EngagementRow]) ->
         let metrics: Vec<&str> = chunk.iter().map(|r| r.metric.as_str()).collect();
         let counts: Vec<i64> = chunk.iter().map(|r| r.count).collect();
         tx.execute(
-            "INSERT INTO engagement (pin_id, day, app_type, metric, count)
-             SELECT pin_id, day, app_type, metric, SUM(count)::BIGINT
+            "INSERT INTO engagement (pin_id, owner_id, env, day, app_type, metric, count)
+             SELECT t.pin_id, p.owner_id, p.env, t.day, t.app_type, t.metric, SUM(t.count)::BIGINT
              FROM unnest($1::BIGINT[], $2::BIGINT[], $3::TEXT[], $4::TEXT[], $5::BIGINT[])
                   AS t(pin_id, day, app_type, metric, count)
-             GROUP BY pin_id, day, app_type, metric
+             LEFT JOIN pins p ON p.id = t.pin_id
+             GROUP BY t.pin_id, p.owner_id, p.env, t.day, t.app_type, t.metric
              ON CONFLICT (pin_id, day, app_type, metric)
              DO UPDATE SET count = engagement.count + EXCLUDED.count",
             &[&pins, &days, &apps, &metrics, &counts],
@@ -64,8 +65,9 @@ pub async fn owner_engagement_rows(
     let rows = client
         .query(
             "SELECT e.pin_id, e.day, e.app_type, e.metric, e.count
-             FROM pins p JOIN engagement e ON e.pin_id = p.id
-             WHERE p.owner_id = $1 AND p.env = $2 AND e.day >= $3 AND e.day <= $4
+             FROM engagement e
+             WHERE e.owner_id = $1 AND e.env = $2 AND e.day >= $3 AND e.day <= $4
+               AND EXISTS (SELECT 1 FROM pins p WHERE p.id = e.pin_id)
              ORDER BY e.pin_id, e.day, e.app_type, e.metric",
             &[&owner.0, &(env.code() as i16), &from, &to],
         )

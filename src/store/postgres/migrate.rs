@@ -49,6 +49,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "search_gin",
         include_str!("migrations/0011_search_gin.sql"),
     ),
+    (
+        12,
+        "engagement_owner",
+        include_str!("migrations/0012_engagement_owner.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming pinbox's migration lock.

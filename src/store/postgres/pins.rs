@@ -564,7 +564,9 @@ pub async fn add_engagement(
 ) -> StoreResult<()> {
     client
         .execute(
-            "INSERT INTO engagement (pin_id, day, app_type, metric, count) VALUES ($1, $2, $3, $4, $5)
+            "INSERT INTO engagement (pin_id, owner_id, env, day, app_type, metric, count)
+             VALUES ($1, (SELECT owner_id FROM pins WHERE id = $1), (SELECT env FROM pins WHERE id = $1),
+                     $2, $3, $4, $5)
              ON CONFLICT (pin_id, day, app_type, metric) DO UPDATE SET count = engagement.count + EXCLUDED.count",
             &[&pin.0, &day, &app_type, &metric, &count],
         )

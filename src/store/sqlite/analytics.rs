@@ -13,7 +13,9 @@ use crate::store::{StoreError, StoreResult};
 pub fn add_engagement_rows(conn: &Connection, rows: &[EngagementRow]) -> StoreResult<()> {
     let mut stmt = conn
         .prepare_cached(
-            "INSERT INTO engagement (pin_id, day, app_type, metric, count) VALUES (?1, ?2, ?3, ?4, ?5)
+            "INSERT INTO engagement (pin_id, owner_id, env, day, app_type, metric, count)
+             VALUES (?1, COALESCE((SELECT owner_id FROM pins WHERE id = ?1), 0),
+                     COALESCE((SELECT env FROM pins WHERE id = ?1), 0), ?2, ?3, ?4, ?5)
              ON CONFLICT (pin_id, day, app_type, metric) DO UPDATE SET count = count + excluded.count",
         )
         .map_err(backend)?;
@@ -59,9 +61,11 @@ pub fn owner_engagement_rows(
 ) -> StoreResult<Vec<EngagementRow>> {
     query(
         conn,
+        // CROSS JOIN keeps the log as the outer loop: the account's rows by index, each checked
+        // against a Pin that still exists.
         "SELECT e.pin_id, e.day, e.app_type, e.metric, e.count
-         FROM pins p JOIN engagement e ON e.pin_id = p.id
-         WHERE p.owner_id = ? AND p.env = ? AND e.day >= ? AND e.day <= ?
+         FROM engagement e CROSS JOIN pins p ON p.id = e.pin_id
+         WHERE e.owner_id = ? AND e.env = ? AND e.day >= ? AND e.day <= ?
          ORDER BY e.pin_id, e.day, e.app_type, e.metric",
         vec![owner.0.into(), env.code().into(), from.into(), to.into()],
     )

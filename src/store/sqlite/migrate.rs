@@ -44,6 +44,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "search_fts",
         include_str!("migrations/0011_search_fts.sql"),
     ),
+    (
+        12,
+        "engagement_owner",
+        include_str!("migrations/0012_engagement_owner.sql"),
+    ),
 ];
 
 pub fn migrate(conn: &mut Connection, now_ms: i64) -> StoreResult<()> {
