@@ -689,11 +689,16 @@ fn new_pin(
 }
 
 async fn public_board(store: &S, owner: &User, name: &str) -> BoardId {
+    board_of(store, owner, name, Privacy::Public).await
+}
+
+async fn secret_board(store: &S, owner: &User, name: &str) -> BoardId {
+    board_of(store, owner, name, Privacy::Secret).await
+}
+
+async fn board_of(store: &S, owner: &User, name: &str, privacy: Privacy) -> BoardId {
     store
-        .create_board(
-            new_board(owner, name, Privacy::Public, Env::Production),
-            2000,
-        )
+        .create_board(new_board(owner, name, privacy, Env::Production), 2000)
         .await
         .unwrap()
         .id
@@ -819,14 +824,7 @@ pub async fn pins_move_between_boards_and_sections(store: S) {
 pub async fn pin_lists_filter_and_page_newest_first(store: S) {
     let owner = user(&store, "owner").await;
     let public = public_board(&store, &owner, "pub").await;
-    let secret = store
-        .create_board(
-            new_board(&owner, "sec", Privacy::Secret, Env::Production),
-            2000,
-        )
-        .await
-        .unwrap()
-        .id;
+    let secret = secret_board(&store, &owner, "sec").await;
     let mut ids = Vec::new();
     for i in 0..5 {
         ids.push(

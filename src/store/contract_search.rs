@@ -1,7 +1,7 @@
 //! Store contract cases for search (issue 10): the Pin term index stays exact through every Pin
 //! write, and searches match, rank and page the same on every engine.
 
-use super::{S, T0, new_board, new_pin, public_board, user};
+use super::{S, T0, new_board, new_pin, public_board, secret_board, user};
 use crate::domain::board::Privacy;
 use crate::domain::env::Env;
 use crate::domain::ids::{PinId, UserId};
@@ -183,14 +183,7 @@ pub async fn pin_search_by_ids_and_by_privacy(store: S) {
     let alice = user(&store, "alice").await;
     let bob = user(&store, "bob").await;
     let public = public_board(&store, &alice, "public").await;
-    let secret = store
-        .create_board(
-            new_board(&alice, "secret", Privacy::Secret, Env::Production),
-            10,
-        )
-        .await
-        .unwrap()
-        .id;
+    let secret = secret_board(&store, &alice, "secret").await;
     let bb = public_board(&store, &bob, "bb").await;
     let a = store
         .create_pin(new_pin(&alice, public, None, "shared word", 1), 100)
@@ -282,14 +275,7 @@ pub async fn pin_search_pages_through_thousands_of_matches(store: S) {
     let alice = user(&store, "alice").await;
     let bob = user(&store, "bob").await;
     let public = public_board(&store, &alice, "public").await;
-    let secret = store
-        .create_board(
-            new_board(&alice, "secret", Privacy::Secret, Env::Production),
-            10,
-        )
-        .await
-        .unwrap()
-        .id;
+    let secret = secret_board(&store, &alice, "secret").await;
     let bb = public_board(&store, &bob, "bb").await;
     let on_secret = |i: usize| i.is_multiple_of(7);
     let imported: Vec<NewPin> = (0..N)

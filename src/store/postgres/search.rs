@@ -135,6 +135,11 @@ pub async fn backfill(client: &mut Client) -> StoreResult<()> {
 
 type Args = Vec<Box<dyn ToSql + Sync + Send>>;
 
+/// The first two arguments of every Pin search: `$1` the owner, `$2` the environment.
+fn owner_args(search: &PinSearch) -> Args {
+    vec![Box::new(search.owner.0), Box::new(env_code(search.env))]
+}
+
 /// Appends a query argument and names its placeholder.
 fn arg(v: Box<dyn ToSql + Sync + Send>, args: &mut Args) -> String {
     args.push(v);
@@ -172,7 +177,7 @@ async fn pins_among_ids(
     search: &PinSearch,
     ids: &[PinId],
 ) -> StoreResult<Vec<i64>> {
-    let mut args: Args = vec![Box::new(search.owner.0), Box::new(env_code(search.env))];
+    let mut args = owner_args(search);
     let ids: Vec<i64> = ids.iter().map(|i| i.0).collect();
     let mut sql = format!(
         "SELECT p.seq FROM pins p JOIN boards b ON b.id = p.board_id
@@ -228,7 +233,7 @@ async fn newest_of_few_matches(
     terms: &[String],
     tier: SearchTier,
 ) -> StoreResult<Option<Vec<i64>>> {
-    let mut args: Args = vec![Box::new(search.owner.0), Box::new(env_code(search.env))];
+    let mut args = owner_args(search);
     let words = arg(Box::new(terms.to_vec()), &mut args);
     let matching = words_condition(&words, tier);
     let cap = arg(Box::new(FEW_MATCHES + 1), &mut args);
@@ -273,7 +278,7 @@ async fn newest_by_walking(
     let mut before = search.cursor.after;
     let mut chunk = FIRST_CHUNK;
     loop {
-        let mut args: Args = vec![Box::new(search.owner.0), Box::new(env_code(search.env))];
+        let mut args = owner_args(search);
         let words = arg(Box::new(terms.to_vec()), &mut args);
         let matching = words_condition(&words, tier);
         let (join, privacy) = privacy_join(search, "s.pin_seq");

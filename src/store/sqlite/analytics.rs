@@ -9,16 +9,17 @@ use crate::domain::ids::{PinId, UserId};
 use crate::store::sqlite::engine::backend;
 use crate::store::{StoreError, StoreResult};
 
+/// Adds `count` to one log row (pin, day, app type, metric), stamped with its Pin's owner and
+/// environment (0 for a Pin that does not exist: such rows are never read by owner).
+pub const ADD_ENGAGEMENT: &str =
+    "INSERT INTO engagement (pin_id, owner_id, env, day, app_type, metric, count)
+     VALUES (?1, COALESCE((SELECT owner_id FROM pins WHERE id = ?1), 0),
+             COALESCE((SELECT env FROM pins WHERE id = ?1), 0), ?2, ?3, ?4, ?5)
+     ON CONFLICT (pin_id, day, app_type, metric) DO UPDATE SET count = count + excluded.count";
+
 /// Adds every row to the log; the caller's write runs them in one transaction.
 pub fn add_engagement_rows(conn: &Connection, rows: &[EngagementRow]) -> StoreResult<()> {
-    let mut stmt = conn
-        .prepare_cached(
-            "INSERT INTO engagement (pin_id, owner_id, env, day, app_type, metric, count)
-             VALUES (?1, COALESCE((SELECT owner_id FROM pins WHERE id = ?1), 0),
-                     COALESCE((SELECT env FROM pins WHERE id = ?1), 0), ?2, ?3, ?4, ?5)
-             ON CONFLICT (pin_id, day, app_type, metric) DO UPDATE SET count = count + excluded.count",
-        )
-        .map_err(backend)?;
+    let mut stmt = conn.prepare_cached(ADD_ENGAGEMENT).map_err(backend)?;
     for r in rows {
         stmt.execute(params![
             r.pin.0,

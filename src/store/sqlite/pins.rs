@@ -504,14 +504,9 @@ pub fn add_engagement(
     metric: &str,
     count: i64,
 ) -> StoreResult<()> {
-    conn.prepare_cached(
-        "INSERT INTO engagement (pin_id, owner_id, env, day, app_type, metric, count)
-         VALUES (?1, COALESCE((SELECT owner_id FROM pins WHERE id = ?1), 0),
-                     COALESCE((SELECT env FROM pins WHERE id = ?1), 0), ?2, ?3, ?4, ?5)
-         ON CONFLICT (pin_id, day, app_type, metric) DO UPDATE SET count = count + excluded.count",
-    )
-    .and_then(|mut s| s.execute(params![pin.0, day, app_type, metric, count]))
-    .map_err(backend)?;
+    conn.prepare_cached(super::analytics::ADD_ENGAGEMENT)
+        .and_then(|mut s| s.execute(params![pin.0, day, app_type, metric, count]))
+        .map_err(backend)?;
     Ok(())
 }
 
