@@ -1,9 +1,15 @@
-//! Turning bytes and URLs into the images Pins show: renditions made off the request threads,
-//! written once per distinct image, fetched under the operator's fetch policy and guard.
+//! Turning bytes and URLs into the images Pins show: each distinct image decoded once and its
+//! original kept, renditions made from it off the request threads when first asked for, URLs
+//! fetched under the operator's fetch policy and guard.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
 
 use crate::domain::Pinbox;
 use crate::domain::pin::{PinImage, StoredImage};
 use crate::error::{Error, Result};
+use crate::media::Renditions;
 use crate::media::fetch::{FetchError, FetchPolicy};
 use crate::media::images::{self, Rendition};
 
@@ -17,6 +23,11 @@ pub fn rendition_file(key: &str, r: Rendition) -> String {
     )
 }
 
+/// Where an image's original bytes live: its renditions are made from them.
+pub fn original_file(key: &str) -> String {
+    format!("images/{}/{}/{key}/original", &key[0..2], &key[2..4])
+}
+
 /// A key as pinbox makes them: 32 lower-case hex digits.
 pub fn is_image_key(key: &str) -> bool {
     key.len() == 32
@@ -26,8 +37,10 @@ pub fn is_image_key(key: &str) -> bool {
 }
 
 impl Pinbox {
-    /// Decodes and renders an image, or finds it already stored (identical bytes are stored once).
-    /// `field` names the request field in errors.
+    /// Decodes an image and keeps its original, or finds it already stored (identical bytes are
+    /// stored once). Renditions wait until someone asks for one (`rendition`): a Pin's answer
+    /// needs only their sizes, which follow from the original's, and most renditions of a test
+    /// Pin are never fetched. `field` names the request field in errors.
     pub async fn ingest_image(
         &self,
         bytes: Vec<u8>,
@@ -41,35 +54,101 @@ impl Pinbox {
             return Ok(found);
         }
         let declared = declared.map(str::to_string);
-        let _slot = self
-            .media
-            .render_slots
-            .acquire()
+        let (info, bytes) = {
+            let _slot = self.render_slot().await?;
+            tokio::task::spawn_blocking(move || {
+                (images::inspect(&bytes, declared.as_deref(), limits), bytes)
+            })
             .await
-            .map_err(|e| Error::internal(anyhow::anyhow!("waiting to render an image: {e}")))?;
-        let processed = tokio::task::spawn_blocking(move || {
-            images::process(&bytes, declared.as_deref(), limits)
-        })
-        .await
-        .map_err(|e| Error::internal(anyhow::anyhow!("rendering an image: {e}")))?
-        .map_err(|e| bad_image(field, e))?;
-        for (r, jpeg) in &processed.renditions {
-            self.media
-                .files
-                .put(&rendition_file(&processed.info.key, *r), jpeg)
-                .await
-                .map_err(|e| Error::internal(anyhow::anyhow!("writing a rendition: {e}")))?;
-        }
+            .map_err(|e| Error::internal(anyhow::anyhow!("decoding an image: {e}")))?
+        };
+        let info = info.map_err(|e| bad_image(field, e))?;
+        // Flushed to disk before the Pin that shows it can commit: a rendition can be made again,
+        // the original cannot.
+        self.media
+            .files
+            .put(&original_file(&info.key), bytes, true)
+            .await
+            .map_err(|e| Error::internal(anyhow::anyhow!("writing an image: {e}")))?;
         let stored = StoredImage {
-            key: processed.info.key,
-            width: processed.info.width,
-            height: processed.info.height,
-            format: processed.info.format.mime().to_string(),
-            dominant_color: processed.info.dominant_color,
+            key: info.key,
+            width: info.width,
+            height: info.height,
+            format: info.format.mime().to_string(),
+            dominant_color: info.dominant_color,
             created_at: self.clock.now(),
         };
         self.store.put_image(stored.clone()).await?;
         Ok(stored)
+    }
+
+    /// One rendition of a stored image as JPEG. The first request for any rendition of an image
+    /// makes all four from the original (one decode, the most expensive step for a large image)
+    /// and keeps them; requests for the image meanwhile wait for that work rather than repeat
+    /// it. `None` when pinbox has no such image.
+    pub async fn rendition(&self, key: &str, wanted: Rendition) -> Result<Option<Bytes>> {
+        let files = &self.media.files;
+        if let Some(jpeg) = files
+            .get(&rendition_file(key, wanted))
+            .await
+            .map_err(Error::internal)?
+        {
+            return Ok(Some(jpeg));
+        }
+        let made = self
+            .media
+            .renders
+            .run(key, || self.render_renditions(key))
+            .await?;
+        Ok(made.and_then(|all| {
+            all.iter()
+                .find(|(r, _)| *r == wanted)
+                .map(|(_, jpeg)| jpeg.clone())
+        }))
+    }
+
+    /// Makes and writes every rendition of `key` from its original; `None` without one.
+    async fn render_renditions(&self, key: &str) -> Result<Option<Renditions>> {
+        let files = &self.media.files;
+        let Some(original) = files
+            .get(&original_file(key))
+            .await
+            .map_err(Error::internal)?
+        else {
+            return Ok(None);
+        };
+        let limits = self.media.image_limits;
+        let rendering = |e: &dyn std::fmt::Display| {
+            Error::internal(anyhow::anyhow!("rendering image {key}: {e}"))
+        };
+        let renditions = {
+            let _slot = self.render_slot().await?;
+            tokio::task::spawn_blocking(move || images::render_all(&original, limits))
+                .await
+                .map_err(|e| rendering(&e))?
+                .map_err(|e| rendering(&e))?
+        };
+        let mut made = Vec::with_capacity(renditions.len());
+        // Another replica sharing the media directory may render at the same moment; the later
+        // rename wins, with the same bytes.
+        for (r, jpeg) in renditions {
+            let jpeg = Bytes::from(jpeg);
+            files
+                .put(&rendition_file(key, r), jpeg.clone(), false)
+                .await
+                .map_err(|e| rendering(&e))?;
+            made.push((r, jpeg));
+        }
+        Ok(Some(Arc::new(made)))
+    }
+
+    /// Decoding is CPU-bound: as many at once as there are cores.
+    async fn render_slot(&self) -> Result<tokio::sync::SemaphorePermit<'_>> {
+        self.media
+            .render_slots
+            .acquire()
+            .await
+            .map_err(|e| Error::internal(anyhow::anyhow!("waiting to decode an image: {e}")))
     }
 
     /// Fetches an image for a Pin; under the `try` and `never` policies a failure leaves the Pin

@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::domain::images::{is_image_key, rendition_file};
+use crate::domain::images::is_image_key;
 use crate::domain::pin::PinImage;
 use crate::error::{Error, Result};
 use crate::http::state::AppState;
@@ -115,11 +115,8 @@ pub async fn serve_rendition(
     }
     let bytes = app
         .pinbox
-        .media
-        .files
-        .get(&rendition_file(key, rendition))
-        .await
-        .map_err(Error::internal)?
+        .rendition(key, rendition)
+        .await?
         .ok_or_else(not_found)?;
     Ok((
         [

@@ -37,14 +37,15 @@ impl FileStore {
         Ok(self.root.join(key))
     }
 
-    pub async fn put(&self, key: &str, bytes: &[u8]) -> io::Result<()> {
-        let path = self.path(key)?;
-        if let Some(dir) = path.parent() {
-            tokio::fs::create_dir_all(dir).await?;
-        }
-        let tmp = path.with_extension(format!("tmp{}", rand::random::<u32>()));
-        tokio::fs::write(&tmp, bytes).await?;
-        tokio::fs::rename(&tmp, &path).await
+    /// Writes `bytes` to `key`, replacing what was there. One blocking task does the directory,
+    /// the write and the rename (three hops through tokio's pool cost more than the write).
+    /// `durable` flushes the file and its directory to disk before returning, for files that
+    /// cannot be made again; a cache that can be rebuilt skips it.
+    pub async fn put(&self, key: &str, bytes: impl Into<Bytes>, durable: bool) -> io::Result<()> {
+        let (path, bytes) = (self.path(key)?, bytes.into());
+        tokio::task::spawn_blocking(move || write_replacing(&path, &bytes, durable))
+            .await
+            .map_err(io::Error::other)?
     }
 
     pub async fn get(&self, key: &str) -> io::Result<Option<Bytes>> {
@@ -116,6 +117,30 @@ impl FileStore {
     }
 }
 
+fn write_replacing(path: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = path.with_extension(format!("tmp{}", rand::random::<u32>()));
+    let written = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        if durable {
+            f.sync_all()?;
+        }
+        std::fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written?;
+    if durable {
+        // The rename itself lives in the directory.
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(())
+}
+
 /// A temporary file in the media directory, removed when dropped unless committed.
 #[derive(Debug)]
 pub struct TempFile {
@@ -144,7 +169,9 @@ mod tests {
     async fn files_round_trip_and_keys_cannot_escape() {
         let dir = tempfile::tempdir().unwrap();
         let fs = FileStore::new(dir.path()).unwrap();
-        fs.put("images/ab/cd/x.jpg", b"hello").await.unwrap();
+        fs.put("images/ab/cd/x.jpg", b"hello".to_vec(), true)
+            .await
+            .unwrap();
         assert_eq!(
             fs.get("images/ab/cd/x.jpg").await.unwrap().unwrap(),
             Bytes::from_static(b"hello")
@@ -167,7 +194,9 @@ mod tests {
         fs.link_or_copy("uploads/1", "videos/a/b.mp4")
             .await
             .unwrap();
-        fs.put("uploads/1", b"second").await.unwrap();
+        fs.put("uploads/1", b"second".to_vec(), false)
+            .await
+            .unwrap();
         assert_eq!(
             &fs.get("videos/a/b.mp4").await.unwrap().unwrap()[..],
             b"first"

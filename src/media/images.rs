@@ -163,12 +163,6 @@ pub struct ImageInfo {
     pub dominant_color: String,
 }
 
-/// An image decoded and rendered: its info and each rendition as JPEG bytes.
-pub struct Processed {
-    pub info: ImageInfo,
-    pub renditions: Vec<(Rendition, Vec<u8>)>,
-}
-
 /// Limits on what pinbox decodes.
 #[derive(Debug, Clone, Copy)]
 pub struct ImageLimits {
@@ -216,13 +210,52 @@ pub fn check(
     Ok(actual)
 }
 
-/// Decodes the image and makes every rendition. CPU-bound: call it off the request threads.
-pub fn process(
+/// Decodes the image and reads what a Pin shows of it before any rendition exists: its size,
+/// format and dominant colour. Decoding in full is what proves the bytes are an image. CPU-bound:
+/// call it off the request threads.
+pub fn inspect(
     bytes: &[u8],
     declared: Option<&str>,
     limits: ImageLimits,
-) -> Result<Processed, ImageError> {
+) -> Result<ImageInfo, ImageError> {
     let format = check(bytes, declared, limits)?;
+    let rgb = decode(bytes, format, limits)?;
+    let (width, height) = rgb.dimensions();
+    Ok(ImageInfo {
+        key: image_key(bytes),
+        width,
+        height,
+        format,
+        dominant_color: dominant_color(&rgb),
+    })
+}
+
+/// Makes every rendition of an original (one `inspect` accepted) as JPEG, decoding it once.
+/// `600x` and `1200x` of an image narrower than 600 pixels are the same picture, encoded once.
+/// CPU-bound: call it off the request threads.
+pub fn render_all(
+    bytes: &[u8],
+    limits: ImageLimits,
+) -> Result<Vec<(Rendition, Vec<u8>)>, ImageError> {
+    let format = sniff(bytes).ok_or(ImageError::NotAnImage)?;
+    let src = decode(bytes, format, limits)?;
+    let (w, h) = src.dimensions();
+    let mut out: Vec<(Rendition, Vec<u8>)> = Vec::with_capacity(Rendition::ALL.len());
+    for r in Rendition::ALL {
+        let same = out.iter().find(|(done, _)| {
+            !done.crops() && !r.crops() && done.dimensions(w, h) == r.dimensions(w, h)
+        });
+        let jpeg = match same {
+            Some((_, jpeg)) => jpeg.clone(),
+            None => render_one(&src, r)?,
+        };
+        out.push((r, jpeg));
+    }
+    Ok(out)
+}
+
+/// Decodes within the limits, flattened onto white.
+fn decode(bytes: &[u8], format: Format, limits: ImageLimits) -> Result<RgbImage, ImageError> {
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
     let mut decode_limits = Limits::default();
     decode_limits.max_image_width = Some(limits.max_side);
@@ -254,18 +287,7 @@ pub fn process(
     if w == 0 || h == 0 {
         return Err(ImageError::Corrupt("the image has no pixels".into()));
     }
-    let dominant_color = dominant_color(&rgb);
-    let renditions = render_all(&rgb)?;
-    Ok(Processed {
-        info: ImageInfo {
-            key: image_key(bytes),
-            width: w,
-            height: h,
-            format,
-            dominant_color,
-        },
-        renditions,
-    })
+    Ok(rgb)
 }
 
 /// Transparent pixels become white, as a JPEG rendition cannot carry alpha.
@@ -284,42 +306,26 @@ fn flatten_on_white(img: &DynamicImage) -> RgbImage {
     out
 }
 
-/// Makes each rendition as JPEG. Renditions of the same size (`600x` and `1200x` of an image
-/// narrower than 600 pixels) are encoded once and shared.
-fn render_all(src: &RgbImage) -> Result<Vec<(Rendition, Vec<u8>)>, ImageError> {
+/// Resizes (and for the fixed shapes, center-crops) to the rendition's size and encodes JPEG.
+fn render_one(src: &RgbImage, r: Rendition) -> Result<Vec<u8>, ImageError> {
     let (w, h) = src.dimensions();
+    let (tw, th) = r.dimensions(w, h);
+    if (tw, th) == (w, h) {
+        return encode_jpeg(src.as_raw(), w, h);
+    }
     let source = fr::images::ImageRef::new(w, h, src.as_raw(), fr::PixelType::U8x3)
         .map_err(|e| ImageError::Corrupt(format!("preparing the image: {e}")))?;
-    let mut resizer = fr::Resizer::new();
-    let mut out: Vec<(Rendition, Vec<u8>)> = Vec::with_capacity(4);
-    for r in Rendition::ALL {
-        let (tw, th) = r.dimensions(w, h);
-        if let Some((_, jpeg)) = out
-            .iter()
-            .find(|(done, _)| done.dimensions(w, h) == (tw, th) && !done.crops() && !r.crops())
-        {
-            let jpeg = jpeg.clone();
-            out.push((r, jpeg));
-            continue;
-        }
-        let pixels = if (tw, th) == (w, h) {
-            src.as_raw().clone()
-        } else {
-            let mut dst = fr::images::Image::new(tw, th, fr::PixelType::U8x3);
-            let mut options = fr::ResizeOptions::new()
-                .resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Bilinear));
-            if r.crops() {
-                let (x, y, cw, ch) = cover_crop(w, h, tw, th);
-                options = options.crop(x as f64, y as f64, cw as f64, ch as f64);
-            }
-            resizer
-                .resize(&source, &mut dst, &options)
-                .map_err(|e| ImageError::Corrupt(format!("resizing the image: {e}")))?;
-            dst.into_vec()
-        };
-        out.push((r, encode_jpeg(&pixels, tw, th)?));
+    let mut dst = fr::images::Image::new(tw, th, fr::PixelType::U8x3);
+    let mut options =
+        fr::ResizeOptions::new().resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Bilinear));
+    if r.crops() {
+        let (x, y, cw, ch) = cover_crop(w, h, tw, th);
+        options = options.crop(x as f64, y as f64, cw as f64, ch as f64);
     }
-    Ok(out)
+    fr::Resizer::new()
+        .resize(&source, &mut dst, &options)
+        .map_err(|e| ImageError::Corrupt(format!("resizing the image: {e}")))?;
+    encode_jpeg(dst.buffer(), tw, th)
 }
 
 /// The largest centered region with the target's aspect ratio: (x, y, width, height).
@@ -396,15 +402,13 @@ mod tests {
 
     #[test]
     fn renditions_have_pinterests_sizes_and_never_upscale_widths() {
-        let p = process(
-            &png(402, 536, |_, _| [10, 20, 30]),
-            Some("image/png"),
-            ImageLimits::default(),
-        )
-        .unwrap();
-        assert_eq!((p.info.width, p.info.height), (402, 536));
-        for (r, bytes) in &p.renditions {
-            let img = image::load_from_memory(bytes).unwrap();
+        let original = png(402, 536, |_, _| [10, 20, 30]);
+        let info = inspect(&original, Some("image/png"), ImageLimits::default()).unwrap();
+        assert_eq!((info.width, info.height), (402, 536));
+        let renditions = render_all(&original, ImageLimits::default()).unwrap();
+        assert_eq!(renditions.len(), Rendition::ALL.len());
+        for (r, jpeg) in renditions {
+            let img = image::load_from_memory(&jpeg).unwrap();
             assert_eq!(img.dimensions(), r.dimensions(402, 536), "{}", r.name());
         }
         assert_eq!(Rendition::W600.dimensions(402, 536), (402, 536));
@@ -419,8 +423,8 @@ mod tests {
             100,
             |x, _| if x < 70 { [200, 30, 40] } else { [10, 10, 250] },
         );
-        let p = process(&bytes, None, ImageLimits::default()).unwrap();
-        assert_eq!(p.info.dominant_color, "#C81E28");
+        let info = inspect(&bytes, None, ImageLimits::default()).unwrap();
+        assert_eq!(info.dominant_color, "#C81E28");
     }
 
     #[test]
@@ -444,7 +448,7 @@ mod tests {
         ));
         let truncated = &bytes[..bytes.len() / 2];
         assert!(matches!(
-            process(truncated, None, ImageLimits::default()),
+            inspect(truncated, None, ImageLimits::default()),
             Err(ImageError::Corrupt(_))
         ));
         assert!(matches!(

@@ -8,13 +8,18 @@ pub mod fetch;
 pub mod files;
 pub mod images;
 pub mod s3_post;
+pub mod single_flight;
 
 use std::path::Path;
 use std::sync::Arc;
 
 use crate::media::fetch::{FetchConfig, Fetcher};
 use crate::media::files::FileStore;
-use crate::media::images::ImageLimits;
+use crate::media::images::{ImageLimits, Rendition};
+use crate::media::single_flight::SingleFlight;
+
+/// An image's renditions as made together on the first fetch of one.
+pub type Renditions = Arc<Vec<(Rendition, bytes::Bytes)>>;
 
 /// Everything Pins need besides the store: where files go, how URLs are fetched, image limits.
 #[derive(Clone)]
@@ -25,6 +30,9 @@ pub struct Media {
     /// Renditions are CPU-bound: as many at once as there are cores, so that a burst of uploads
     /// queues instead of starting a thread (and its buffers) per request.
     pub render_slots: Arc<tokio::sync::Semaphore>,
+    /// Renditions being made, by image key: a Pin's four rendition URLs fetched at once make
+    /// them once.
+    pub renders: Arc<SingleFlight<Option<Renditions>>>,
     /// Keeps an ephemeral media directory alive as long as any clone of this.
     _tempdir: Option<Arc<tempfile::TempDir>>,
 }
@@ -42,6 +50,7 @@ impl Media {
             render_slots: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
+            renders: Arc::default(),
             _tempdir: None,
         })
     }

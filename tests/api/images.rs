@@ -115,7 +115,19 @@ async fn identical_images_are_stored_once() {
     assert_ne!(one.id(), two.id());
     assert_eq!(one.json["media"], two.json["media"]);
     let files = walk(app.pinbox.media.files.root());
-    assert_eq!(files, 4, "four renditions of one image");
+    assert_eq!(
+        files, 1,
+        "one original; no rendition made before it is asked for"
+    );
+    for name in ["150x150", "400x300", "600x", "1200x"] {
+        for reply in [&one, &two] {
+            let url = reply.json["media"]["images"][name]["url"].as_str().unwrap();
+            let resp = app.client.get(url).send().await.unwrap();
+            assert_eq!(resp.status(), 200, "{name}");
+        }
+    }
+    let files = walk(app.pinbox.media.files.root());
+    assert_eq!(files, 5, "the original and four renditions, each made once");
 }
 
 fn walk(dir: &std::path::Path) -> usize {
