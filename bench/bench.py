@@ -397,7 +397,8 @@ def main():
     results["POST /v5/pins (new PNG)"] = wrk(base, "post_pin.lua", env)
     # The whole cost of a Pin whose images are looked at: renditions are made on first fetch.
     log("pinbox: POST a Pin, then GET its four renditions")
-    results[POST_PIN_AND_RENDITIONS] = wrk(base, "post_pin_renditions.lua", {**env, "BENCH_IMAGES": str(other_images_file)})
+    results[POST_PIN_AND_RENDITIONS] = wrk(
+        base, "post_pin.lua", {**env, "BENCH_IMAGES": str(other_images_file), "BENCH_FETCH_RENDITIONS": "1"})
     notes["pins_per_s_with_all_renditions_fetched"] = results[POST_PIN_AND_RENDITIONS]["rps"] / 5
     log("pinbox: POST a board")
     body_file = WORK / "board.json"
@@ -499,7 +500,7 @@ def baseline_pair(env, results, notes):
     results[f"{label}: GET /v5/pins/{{id}}"] = wrk(server.base, "get_pin.lua", benv)
     results[f"{label}: POST /v5/pins (new PNG)"] = wrk(server.base, "post_pin.lua", benv)
     results[f"{label}: {POST_PIN_AND_RENDITIONS}"] = wrk(
-        server.base, "post_pin_renditions.lua", {**benv, "BENCH_IMAGES": str(WORK / "pngs-other.txt")})
+        server.base, "post_pin.lua", {**benv, "BENCH_IMAGES": str(WORK / "pngs-other.txt"), "BENCH_FETCH_RENDITIONS": "1"})
     server.stop()
 
 

@@ -67,11 +67,11 @@ impl Pinbox {
         // the original cannot.
         self.media
             .files
-            .put(&original_file(&info.key), bytes, true)
+            .put(&original_file(&key), bytes, true)
             .await
             .map_err(|e| Error::internal(anyhow::anyhow!("writing an image: {e}")))?;
         let stored = StoredImage {
-            key: info.key,
+            key,
             width: info.width,
             height: info.height,
             format: info.format.mime().to_string(),

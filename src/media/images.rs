@@ -151,11 +151,10 @@ pub enum ImageError {
     TooManyPixels { w: u32, h: u32, max: u32 },
 }
 
-/// What pinbox keeps about an original image.
+/// What pinbox reads from an original image's pixels (its key, `image_key`, comes from the bytes
+/// alone and is computed before decoding, to find an identical image already stored).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageInfo {
-    /// 32 hex digits of the SHA-256 of the original bytes: identical images share one key.
-    pub key: String,
     pub width: u32,
     pub height: u32,
     pub format: Format,
@@ -179,6 +178,7 @@ impl Default for ImageLimits {
     }
 }
 
+/// 32 hex digits of the SHA-256 of the original bytes: identical images share one key.
 pub fn image_key(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
@@ -222,7 +222,6 @@ pub fn inspect(
     let rgb = decode(bytes, format, limits)?;
     let (width, height) = rgb.dimensions();
     Ok(ImageInfo {
-        key: image_key(bytes),
         width,
         height,
         format,
