@@ -5,58 +5,37 @@
 //! dir, takes effect on the very next request.
 
 use std::collections::HashMap;
-use std::fs::OpenOptions;
 use std::path::Path;
 use std::sync::RwLock;
-use std::sync::atomic::{AtomicU64, Ordering};
-
-use memmap2::MmapMut;
 
 use crate::domain::token::{Token, TokenHash};
+use crate::store::sqlite::shared_counter::SharedCounter;
 
 /// Tokens kept at most; past this the cache starts over (idle entries are not worth tracking).
 const MAX_ENTRIES: usize = 65_536;
 
 pub struct AuthCache {
-    epoch: MmapMut,
+    epoch: SharedCounter,
     tokens: RwLock<HashMap<TokenHash, (Token, u64)>>,
 }
 
 impl AuthCache {
     /// Maps (creating if needed) the epoch file beside the database.
     pub fn open(path: &Path) -> std::io::Result<AuthCache> {
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(path)?;
-        if file.metadata()?.len() < 8 {
-            file.set_len(8)?;
-        }
-        // SAFETY: the file is only ever accessed through this mapping's atomic counter, by
-        // pinbox processes; resizing it never happens after creation.
-        let epoch = unsafe { MmapMut::map_mut(&file)? };
         Ok(AuthCache {
-            epoch,
+            epoch: SharedCounter::open(path)?,
             tokens: RwLock::new(HashMap::new()),
         })
     }
 
-    fn counter(&self) -> &AtomicU64 {
-        // SAFETY: the mapping is at least 8 bytes and page-aligned, so aligned for a u64, and
-        // lives as long as `self`; all access is atomic.
-        unsafe { &*(self.epoch.as_ptr() as *const AtomicU64) }
-    }
-
     /// The epoch to tag a lookup with; read it before reading the database.
     pub fn epoch(&self) -> u64 {
-        self.counter().load(Ordering::Acquire)
+        self.epoch.get()
     }
 
     /// Makes every cached token in every process stale. Call after the write commits.
     pub fn invalidate(&self) {
-        self.counter().fetch_add(1, Ordering::AcqRel);
+        self.epoch.bump();
     }
 
     pub fn get(&self, hash: &TokenHash) -> Option<Token> {

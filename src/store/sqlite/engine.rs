@@ -1,24 +1,24 @@
 //! How pinbox drives SQLite: one writer thread that commits queued writes in groups (one fsync
-//! for many acknowledged writes), and a pool of reader connections used from blocking threads.
-//! WAL mode lets readers, the writer and a `pinbox` CLI process on the same file work at once.
+//! for many acknowledged writes), and a pool of reader connections (`readers`) used right on the
+//! calling thread. WAL mode lets readers, the writer and a `pinbox` CLI process on the same file
+//! work at once.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, Mutex, Once, mpsc};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use crossbeam_queue::ArrayQueue;
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::oneshot;
 
+use crate::store::sqlite::readers::{ReaderPool, SWEEP_EVERY};
 use crate::store::{StoreError, StoreResult};
 
 /// Most writes one commit may carry; bounds the latency a queued write can wait behind others.
 const MAX_BATCH: usize = 256;
-/// Reader connections kept open when idle.
-const MAX_IDLE_READERS: usize = 16;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How hard a commit tries to reach the disk.
@@ -75,12 +75,9 @@ where
 }
 
 pub struct Engine {
-    path: PathBuf,
-    durability: Durability,
     writer: Mutex<Option<mpsc::Sender<Box<dyn WriteJob>>>>,
     writer_thread: Mutex<Option<JoinHandle<()>>>,
-    /// Idle reader connections; lock-free, as every request takes one and gives it back.
-    readers: ArrayQueue<Connection>,
+    readers: Arc<ReaderPool>,
     closed: AtomicBool,
 }
 
@@ -91,24 +88,27 @@ impl Engine {
         durability: Durability,
         init: impl FnOnce(&mut Connection) -> StoreResult<()>,
     ) -> StoreResult<Arc<Engine>> {
+        let readers = Arc::new(ReaderPool::new(path, durability)?);
         let mut conn = open_connection(path, durability, false)?;
         init(&mut conn)?;
+        // Migrations may have changed what a running server's readers hold.
+        readers.written();
         let (tx, rx) = mpsc::channel::<Box<dyn WriteJob>>();
+        let pool = Arc::clone(&readers);
         let thread = std::thread::Builder::new()
             .name("pinbox-sqlite-writer".into())
-            .spawn(move || writer_loop(conn, rx))
+            .spawn(move || writer_loop(conn, rx, &pool))
             .map_err(|e| StoreError::Backend(anyhow::anyhow!("starting the writer thread: {e}")))?;
         Ok(Arc::new(Engine {
-            path: path.to_path_buf(),
-            durability,
             writer: Mutex::new(Some(tx)),
             writer_thread: Mutex::new(Some(thread)),
-            readers: ArrayQueue::new(MAX_IDLE_READERS),
+            readers,
             closed: AtomicBool::new(false),
         }))
     }
 
-    /// Runs `work` on a reader connection, right here on the calling task's thread.
+    /// Runs `work` on a reader connection, right here on the calling task's thread. It sees
+    /// every write acknowledged before the call (see `readers` for the snapshots readers keep).
     ///
     /// Reads are point lookups and short keyset scans over pages SQLite has cached: a few
     /// microseconds to a millisecond of CPU. Handing each to a blocking thread cost more in
@@ -122,9 +122,9 @@ impl Engine {
         if self.closed.load(Ordering::Acquire) {
             return Err(closed());
         }
-        let conn = self.take_reader()?;
-        let result = catch_unwind(AssertUnwindSafe(|| work(&conn)));
-        self.return_reader(conn);
+        let reader = self.readers.take()?;
+        let result = catch_unwind(AssertUnwindSafe(|| work(&reader.conn)));
+        self.readers.give_back(reader, matches!(result, Ok(Ok(_))));
         result.unwrap_or_else(|_| {
             Err(StoreError::Backend(anyhow::anyhow!(
                 "a store read panicked"
@@ -157,26 +157,13 @@ impl Engine {
     /// Stops the writer after the queued writes, checkpoints the WAL and closes every connection.
     pub fn close(&self) -> StoreResult<()> {
         self.closed.store(true, Ordering::Release);
+        // Readers first: a snapshot they hold would keep the final checkpoint waiting.
+        self.readers.close();
         drop(self.writer.lock().expect("writer lock").take());
         if let Some(handle) = self.writer_thread.lock().expect("thread lock").take() {
             let _ = handle.join();
         }
-        while self.readers.pop().is_some() {}
         Ok(())
-    }
-
-    fn take_reader(&self) -> StoreResult<Connection> {
-        if let Some(conn) = self.readers.pop() {
-            return Ok(conn);
-        }
-        open_connection(&self.path, self.durability, true)
-    }
-
-    fn return_reader(&self, conn: Connection) {
-        if !self.closed.load(Ordering::Acquire) {
-            // A full queue drops (closes) the extra connection.
-            let _ = self.readers.push(conn);
-        }
     }
 }
 
@@ -245,18 +232,31 @@ pub fn backend(e: rusqlite::Error) -> StoreError {
     StoreError::Backend(anyhow::Error::new(e))
 }
 
-fn writer_loop(conn: Connection, rx: mpsc::Receiver<Box<dyn WriteJob>>) {
-    while let Ok(first) = rx.recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
+fn writer_loop(conn: Connection, rx: mpsc::Receiver<Box<dyn WriteJob>>, readers: &ReaderPool) {
+    let mut swept = Instant::now();
+    loop {
+        match rx.recv_timeout(SWEEP_EVERY) {
+            Ok(first) => {
+                let mut batch = vec![first];
+                while batch.len() < MAX_BATCH {
+                    match rx.try_recv() {
+                        Ok(job) => batch.push(job),
+                        Err(_) => break,
+                    }
+                }
+                let commit = run_batch(&conn, &mut batch);
+                // Before acknowledging: a read that starts once a write is acknowledged sees it.
+                readers.written();
+                for job in batch {
+                    job.finish(commit.clone());
+                }
             }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
         }
-        let commit = run_batch(&conn, &mut batch);
-        for job in batch {
-            job.finish(commit.clone());
+        if swept.elapsed() >= SWEEP_EVERY {
+            readers.sweep();
+            swept = Instant::now();
         }
     }
     // Leave a tidy file behind: fold the WAL back into the database.

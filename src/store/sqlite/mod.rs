@@ -14,8 +14,10 @@ pub mod migrate;
 mod oauth;
 mod pins;
 pub mod quotas;
+mod readers;
 mod search;
 pub mod serve_lock;
+mod shared_counter;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
