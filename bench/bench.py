@@ -29,6 +29,7 @@ SPEC = Path(os.environ.get("PINBOX_SPEC", ROOT.parent / "shared" / "pinterest-op
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "64"))
 THREADS = 2
+GET_PIN_ROUNDS = 3
 
 
 def log(msg):
@@ -376,8 +377,23 @@ def main():
     notes["pinbox_idle_rss_mb"] = rss_mb(server.pid)
     env = {"BENCH_TOKEN": token, "BENCH_IDS": str(ids_file), "BENCH_IMAGES": str(images_file), "BENCH_BOARD": board}
 
-    log("pinbox: GET one Pin")
-    results["GET /v5/pins/{id}"] = wrk(base, "get_pin.lua", env)
+    # GET one Pin against the axum limit in alternated rounds: wrk moves by a fifth between runs
+    # of one binary on a shared 2-core machine, so one run each could put the two in different
+    # weather. The ratio reported is the median of the rounds' ratios.
+    axum = Process([str(AXUM), "127.0.0.1:0"], ready=r"listening on (\S+)")
+    pin_runs, axum_runs = [], []
+    for i in range(GET_PIN_ROUNDS):
+        log(f"pinbox, then the axum limit: GET one Pin (round {i + 1} of {GET_PIN_ROUNDS})")
+        pin_runs.append(wrk(base, "get_pin.lua", env))
+        axum_runs.append(wrk(axum.base, "get_pin.lua", env))
+    axum.stop()
+    results["GET /v5/pins/{id}"] = median_run(pin_runs)
+    ratios = [p["rps"] / a["rps"] for p, a in zip(pin_runs, axum_runs)]
+    notes["get_pin_rps_rounds"] = " / ".join(f"{r['rps']:,.0f}" for r in pin_runs)
+    notes["get_pin_p99_ms_rounds"] = " / ".join(f"{r['p99']:.2f}" for r in pin_runs)
+    notes["axum_limit_rps_rounds"] = " / ".join(f"{r['rps']:,.0f}" for r in axum_runs)
+    notes["get_pin_x_axum_limit_rounds"] = " / ".join(f"{r:.2f}" for r in ratios)
+    notes["get_pin_x_axum_limit_median"] = sorted(ratios)[len(ratios) // 2]
     log("pinbox: board Pins, first page of 250")
     results["GET /v5/boards/{id}/pins?page_size=250 (page 1)"] = wrk(
         base, "get_path.lua", {**env, "BENCH_PATH": f"/v5/boards/{board}/pins?page_size=250"})
@@ -420,10 +436,7 @@ def main():
     baseline_pair(env, results, notes)
 
     # --- the references --------------------------------------------------------------------
-    log("axum limit: GET one Pin")
-    axum = Process([str(AXUM), "127.0.0.1:0"], ready=r"listening on (\S+)")
-    results["axum limit: GET /v5/pins/{id}"] = wrk(axum.base, "get_pin.lua", env)
-    axum.stop()
+    results[f"axum limit: GET /v5/pins/{{id}} (median of {GET_PIN_ROUNDS})"] = median_run(axum_runs)
 
     prism_bin = ROOT / "target" / "bench-node" / "node_modules" / ".bin" / "prism"
     if prism_bin.exists():
@@ -504,8 +517,13 @@ def baseline_pair(env, results, notes):
     server.stop()
 
 
+def median_run(runs):
+    """The run with the median throughput (its latencies come with it)."""
+    return sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
+
+
 def report(results, notes):
-    limit = results.get("axum limit: GET /v5/pins/{id}", {}).get("rps")
+    limit = results.get(f"axum limit: GET /v5/pins/{{id}} (median of {GET_PIN_ROUNDS})", {}).get("rps")
     prism = results.get("prism: GET /pins/{id}", {}).get("rps")
     machine = f"{os.cpu_count()} cores, {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB"
     lines = [
@@ -527,9 +545,10 @@ def report(results, notes):
     get_pin = results["GET /v5/pins/{id}"]
     first, deep = results["GET /v5/boards/{id}/pins?page_size=250 (page 1)"], results["GET /v5/boards/{id}/pins?page_size=250 (page 790)"]
     targets = [
-        ("GET one Pin ≥ 0.5 × axum limit", limit and get_pin["rps"] / limit >= 0.5, f"{get_pin['rps'] / limit:.2f}×" if limit else "-"),
+        (f"GET one Pin ≥ 0.5 × axum limit (median of {GET_PIN_ROUNDS} alternated rounds' ratios)",
+         notes["get_pin_x_axum_limit_median"] >= 0.5, f"{notes['get_pin_x_axum_limit_median']:.2f}×"),
         ("GET one Pin ≥ 50 × Prism", prism and get_pin["rps"] / prism >= 50, f"{get_pin['rps'] / prism:.0f}×" if prism else "-"),
-        ("GET one Pin p99 < 5 ms at 64 connections", get_pin["p99"] < 5, f"{get_pin['p99']:.2f} ms"),
+        ("GET one Pin p99 < 5 ms at 64 connections (the median round)", get_pin["p99"] < 5, f"{get_pin['p99']:.2f} ms"),
         ("deep page (790) costs ≤ 1.5 × page 1", first["rps"] / deep["rps"] <= 1.5, f"{first['rps'] / deep['rps']:.2f}×"),
         ("POST a Pin (renditions made on first fetch) ≥ 1,000/s", results["POST /v5/pins (new PNG)"]["rps"] >= 1000,
          f"{results['POST /v5/pins (new PNG)']['rps']:,.0f}/s"),
