@@ -578,7 +578,11 @@ def report(results, notes):
         lines.append(f"| {name} | {'yes' if met else 'NO'} | {measured} |")
     lines += ["", "| other figures | |", "|---|---:|"]
     for k, v in notes.items():
-        lines.append(f"| {k} | {v:,.1f} |" if isinstance(v, (int, float)) else f"| {k} | {v} |")
+        if isinstance(v, (int, float)):
+            # Ratios below 10 need their second decimal (0.41× is not 0.4×).
+            lines.append(f"| {k} | {v:,.2f} |" if abs(v) < 10 else f"| {k} | {v:,.1f} |")
+        else:
+            lines.append(f"| {k} | {v} |")
     text = "\n".join(lines) + "\n"
     out = BENCH / "results" / "latest.md"
     out.write_text(text)
@@ -616,7 +620,11 @@ def rate_limits_only():
         lines.append(f"| {name} | {r['rps']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['non2xx']} |")
     lines += ["", "| figure | |", "|---|---:|"]
     for k, v in notes.items():
-        lines.append(f"| {k} | {v:,.1f} |" if isinstance(v, (int, float)) else f"| {k} | {v} |")
+        if isinstance(v, (int, float)):
+            # Ratios below 10 need their second decimal (0.41× is not 0.4×).
+            lines.append(f"| {k} | {v:,.2f} |" if abs(v) < 10 else f"| {k} | {v:,.1f} |")
+        else:
+            lines.append(f"| {k} | {v} |")
     text = "\n".join(lines) + "\n"
     out = BENCH / "results" / "rate-limits.md"
     out.write_text(text)
