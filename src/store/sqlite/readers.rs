@@ -2,8 +2,8 @@
 //!
 //! Beginning and ending a read transaction costs SQLite a lock and an unlock of a WAL read mark
 //! (`fcntl`), a look at the file's size (`fstat`) and turns on the process-wide mutex that guards
-//! both, which the other readers wait on: about a fifth of `GET /v5/pins/{id}`'s CPU, measured
-//! (bench/results/get-pin-profile.md). So a reader keeps its read transaction, its snapshot, from
+//! both, which the other readers wait on: an eighth to a fifth of `GET /v5/pins/{id}`'s server
+//! CPU, measured (bench/results/get-pin-profile.md). So a reader keeps its read transaction, its snapshot, from
 //! one read to the next for as long as nothing has been written, and begins a new one as soon as
 //! anything has.
 //!
@@ -32,7 +32,7 @@ use crate::store::{StoreError, StoreResult};
 const MAX_IDLE_READERS: usize = 16;
 /// The longest a reader reads one snapshot. Measured in the machine's monotonic time: this is
 /// connection housekeeping, not the API's (movable) clock.
-pub const SNAPSHOT_TTL: Duration = Duration::from_millis(500);
+const SNAPSHOT_TTL: Duration = Duration::from_millis(500);
 /// How often the writer thread releases idle readers' stale snapshots.
 pub const SWEEP_EVERY: Duration = Duration::from_millis(100);
 
