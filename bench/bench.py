@@ -281,8 +281,7 @@ def rate_limit_pair(data, env, results, notes, rounds=3):
             server.stop()
     median = {}
     for mode in ("off", "on"):
-        ordered = sorted(runs[mode], key=lambda r: r["rps"])
-        median[mode] = ordered[len(ordered) // 2]
+        median[mode] = median_run(runs[mode])
         results[f"GET /v5/pins/{{id}}, rate limits {mode} (median of {rounds})"] = median[mode]
         notes[f"rate_limits_{mode}_rps_runs"] = " / ".join(f"{r['rps']:,.0f}" for r in runs[mode])
     off, on = median["off"]["rps"], median["on"]["rps"]

@@ -5,7 +5,6 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, Mutex, Once, mpsc};
 use std::thread::JoinHandle;
@@ -78,7 +77,6 @@ pub struct Engine {
     writer: Mutex<Option<mpsc::Sender<Box<dyn WriteJob>>>>,
     writer_thread: Mutex<Option<JoinHandle<()>>>,
     readers: Arc<ReaderPool>,
-    closed: AtomicBool,
 }
 
 impl Engine {
@@ -103,7 +101,6 @@ impl Engine {
             writer: Mutex::new(Some(tx)),
             writer_thread: Mutex::new(Some(thread)),
             readers,
-            closed: AtomicBool::new(false),
         }))
     }
 
@@ -119,7 +116,7 @@ impl Engine {
         T: Send + 'static,
         F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
     {
-        if self.closed.load(Ordering::Acquire) {
+        if self.readers.is_closed() {
             return Err(closed());
         }
         let reader = self.readers.take()?;
@@ -156,7 +153,6 @@ impl Engine {
 
     /// Stops the writer after the queued writes, checkpoints the WAL and closes every connection.
     pub fn close(&self) -> StoreResult<()> {
-        self.closed.store(true, Ordering::Release);
         // Readers first: a snapshot they hold would keep the final checkpoint waiting.
         self.readers.close();
         drop(self.writer.lock().expect("writer lock").take());

@@ -139,7 +139,7 @@ impl ReaderPool {
         if !succeeded {
             reader.release();
         }
-        if self.closed.load(Ordering::Acquire) {
+        if self.is_closed() {
             return;
         }
         // A full queue drops (closes) the extra connection.
@@ -155,13 +155,17 @@ impl ReaderPool {
             let Some(mut reader) = self.idle.pop() else {
                 break;
             };
-            if reader.snapshot.is_some() && !reader.current(epoch, now) {
+            if !reader.current(epoch, now) {
                 reader.release();
             }
             if self.idle.push(reader).is_err() {
                 break;
             }
         }
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
     }
 
     /// Closes every idle reader; readers given back later are closed too.
