@@ -18,6 +18,7 @@ mod readers;
 mod search;
 pub mod serve_lock;
 mod shared_counter;
+mod shared_map;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
