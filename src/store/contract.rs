@@ -51,6 +51,7 @@ macro_rules! store_contract_suite {
             sections_are_listed_oldest_first_and_unique_per_board,
             content_counts_split_by_privacy,
             pins_keep_their_boards_counters_exact,
+            a_pin_read_shows_its_boards_privacy_as_it_is_now,
             pins_move_between_boards_and_sections,
             pin_lists_filter_and_page_newest_first,
             the_pin_limit_is_enforced_by_the_store,
@@ -741,6 +742,68 @@ pub async fn pins_keep_their_boards_counters_exact(store: S) {
         .await
         .unwrap();
     assert_eq!(c.total_pins(), 1);
+}
+
+/// A store may remember boards between reads (SQLite keeps what one snapshot showed): a Pin read
+/// after its board's privacy changed, or after it moved, still shows the board as it is now.
+pub async fn a_pin_read_shows_its_boards_privacy_as_it_is_now(store: S) {
+    let owner = user(&store, "owner").await;
+    let open = public_board(&store, &owner, "open").await;
+    let hidden = secret_board(&store, &owner, "hidden").await;
+    let pin = store
+        .create_pin(new_pin(&owner, open, None, "p", 10), 100)
+        .await
+        .unwrap();
+    let read = |store: &S| {
+        let store = store.clone();
+        async move { store.pin(Env::Production, pin.id).await.unwrap().unwrap() }
+    };
+    let first = read(&store).await;
+    assert_eq!(
+        (first.board_privacy, first.owner_username.as_str()),
+        (Privacy::Public, "owner")
+    );
+    store
+        .update_board(
+            Env::Production,
+            open,
+            BoardChanges {
+                privacy: Some(Privacy::Secret),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(read(&store).await.board_privacy, Privacy::Secret);
+    store
+        .update_board(
+            Env::Production,
+            hidden,
+            BoardChanges {
+                privacy: Some(Privacy::Public),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .update_pin(
+            Env::Production,
+            pin.id,
+            PinChanges {
+                board_id: Some(hidden),
+                ..PinChanges::default()
+            },
+            Timestamp(T0.0 + 20),
+        )
+        .await
+        .unwrap();
+    let moved = read(&store).await;
+    assert_eq!(
+        (moved.board_id, moved.board_privacy),
+        (hidden, Privacy::Public)
+    );
+    assert_eq!(moved.owner_username, "owner");
 }
 
 pub async fn pins_move_between_boards_and_sections(store: S) {

@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::oneshot;
 
-use crate::store::sqlite::readers::{ReaderPool, SWEEP_EVERY};
+use crate::store::sqlite::pins::JoinMemo;
+use crate::store::sqlite::readers::{Reader, ReaderPool, SWEEP_EVERY};
 use crate::store::sqlite::shared_map;
 use crate::store::{StoreError, StoreResult};
 
@@ -117,11 +118,23 @@ impl Engine {
         T: Send + 'static,
         F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
     {
+        self.read_with_memo(|conn, _| work(conn)).await
+    }
+
+    /// [`Engine::read`], with the reader's memo of lookups made under its snapshot.
+    pub async fn read_with_memo<T, F>(self: &Arc<Self>, work: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection, &mut JoinMemo) -> StoreResult<T> + Send + 'static,
+    {
         if self.readers.is_closed() {
             return Err(closed());
         }
-        let reader = self.readers.take()?;
-        let result = catch_unwind(AssertUnwindSafe(|| work(&reader.conn)));
+        let mut reader = self.readers.take()?;
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let Reader { conn, memo, .. } = &mut reader;
+            work(conn, memo)
+        }));
         self.readers.give_back(reader, matches!(result, Ok(Ok(_))));
         result.unwrap_or_else(|_| {
             Err(StoreError::Backend(anyhow::anyhow!(

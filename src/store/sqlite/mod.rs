@@ -327,7 +327,9 @@ impl Store for SqliteStore {
     }
 
     async fn pin(&self, env: Env, id: PinId) -> StoreResult<Option<Pin>> {
-        self.engine.read(move |c| pins::pin_by_id(c, env, id)).await
+        self.engine
+            .read_with_memo(move |c, memo| pins::pin_by_id_memo(c, memo, env, id))
+            .await
     }
 
     async fn update_pin(

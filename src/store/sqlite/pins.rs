@@ -1,6 +1,7 @@
 //! Pins, their images and the engagement log in SQLite. Board counters (`pin_count`,
 //! `pins_modified_at`) change in the same transaction as the Pins they count.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use rusqlite::types::Value as SqlValue;
@@ -32,6 +33,74 @@ static PIN_BY_ID: LazyLock<String> =
     LazyLock::new(|| format!("{PIN_SELECT} WHERE p.id = ?1 AND p.env = ?2"));
 
 static PIN_BY_SEQ: LazyLock<String> = LazyLock::new(|| format!("{PIN_SELECT} WHERE p.seq = ?1"));
+
+/// One Pin by id and environment from its own row only, in `PIN_SELECT`'s columns: the owner's
+/// username and the board's privacy are placeholders, filled from a [`JoinMemo`].
+const PIN_ROW_BY_ID: &str = "SELECT p.seq, p.id, p.owner_id, '', p.env, p.app_id, p.board_id,
+        'SECRET', p.section_id, p.title, p.description, p.link, p.alt_text, p.dominant_color,
+        p.creative_type, p.is_standard, p.has_been_promoted, p.is_removable, p.parent_pin_id,
+        p.media, p.created_at
+     FROM pins p WHERE p.id = ?1 AND p.env = ?2";
+
+/// Boards' privacy and owners' usernames as one reader's snapshot shows them, kept for as long as
+/// that snapshot lasts (the same snapshot always gives the same answers, so nothing kept here
+/// can be stale). Reading one Pin then touches the Pin's row only: the board and owner lookups
+/// of the join were a seventh of `GET /v5/pins/{id}`'s instructions.
+#[derive(Default)]
+pub struct JoinMemo {
+    privacy: HashMap<i64, Privacy>,
+    usernames: HashMap<i64, String>,
+}
+
+/// Past this many entries the memo starts over, so that a long snapshot cannot grow it unbounded.
+const MEMO_ENTRIES: usize = 4_096;
+
+impl JoinMemo {
+    /// Forgets everything: the reader's snapshot ended.
+    pub fn clear(&mut self) {
+        self.privacy.clear();
+        self.usernames.clear();
+    }
+
+    fn privacy(&mut self, conn: &Connection, board: BoardId) -> StoreResult<Option<Privacy>> {
+        if let Some(p) = self.privacy.get(&board.0) {
+            return Ok(Some(*p));
+        }
+        let found = conn
+            .prepare_cached("SELECT privacy FROM boards WHERE id = ?1")
+            .and_then(|mut s| {
+                s.query_row([board.0], |r| {
+                    Ok(Privacy::parse(r.get_ref(0)?.as_str()?).unwrap_or(Privacy::Secret))
+                })
+                .optional()
+            })
+            .map_err(backend)?;
+        if let Some(p) = found {
+            if self.privacy.len() >= MEMO_ENTRIES {
+                self.privacy.clear();
+            }
+            self.privacy.insert(board.0, p);
+        }
+        Ok(found)
+    }
+
+    fn username(&mut self, conn: &Connection, user: UserId) -> StoreResult<Option<String>> {
+        if let Some(u) = self.usernames.get(&user.0) {
+            return Ok(Some(u.clone()));
+        }
+        let found: Option<String> = conn
+            .prepare_cached("SELECT username FROM users WHERE id = ?1")
+            .and_then(|mut s| s.query_row([user.0], |r| r.get(0)).optional())
+            .map_err(backend)?;
+        if let Some(u) = &found {
+            if self.usernames.len() >= MEMO_ENTRIES {
+                self.usernames.clear();
+            }
+            self.usernames.insert(user.0, u.clone());
+        }
+        Ok(found)
+    }
+}
 
 fn pin_from_row(r: &Row<'_>) -> rusqlite::Result<Pin> {
     // Borrowed, not copied: every Pin read goes through here.
@@ -301,6 +370,36 @@ pub fn pin_by_id(conn: &Connection, env: Env, id: PinId) -> StoreResult<Option<P
                 .optional()
         })
         .map_err(backend)
+}
+
+/// One Pin by id and environment, its board's privacy and owner's username from `memo` (what
+/// `pin_by_id` reads with a join).
+pub fn pin_by_id_memo(
+    conn: &Connection,
+    memo: &mut JoinMemo,
+    env: Env,
+    id: PinId,
+) -> StoreResult<Option<Pin>> {
+    let row = conn
+        .prepare_cached(PIN_ROW_BY_ID)
+        .and_then(|mut s| {
+            s.query_row(params![id.0, env.code()], pin_from_row)
+                .optional()
+        })
+        .map_err(backend)?;
+    let Some(mut pin) = row else {
+        return Ok(None);
+    };
+    // The join's rows or none: a Pin whose board or owner is gone is not there.
+    let (Some(privacy), Some(username)) = (
+        memo.privacy(conn, pin.board_id)?,
+        memo.username(conn, pin.owner_id)?,
+    ) else {
+        return Ok(None);
+    };
+    pin.board_privacy = privacy;
+    pin.owner_username = username;
+    Ok(Some(pin))
 }
 
 /// One Pin by its list position (search results carry positions).

@@ -25,6 +25,7 @@ use crossbeam_queue::ArrayQueue;
 use rusqlite::Connection;
 
 use crate::store::sqlite::engine::{Durability, backend, open_connection};
+use crate::store::sqlite::pins::JoinMemo;
 use crate::store::sqlite::shared_counter::SharedCounter;
 use crate::store::{StoreError, StoreResult};
 
@@ -40,6 +41,8 @@ pub const SWEEP_EVERY: Duration = Duration::from_millis(100);
 pub struct Reader {
     pub conn: Connection,
     snapshot: Option<Snapshot>,
+    /// Lookups made under the current snapshot; forgotten with it.
+    pub memo: JoinMemo,
 }
 
 struct Snapshot {
@@ -83,6 +86,7 @@ impl Reader {
             let _ = self.conn.execute_batch("COMMIT");
         }
         self.snapshot = None;
+        self.memo.clear();
     }
 }
 
@@ -127,6 +131,7 @@ impl ReaderPool {
             None => Reader {
                 conn: open_connection(&self.path, self.durability, true)?,
                 snapshot: None,
+                memo: JoinMemo::default(),
             },
         };
         reader.refresh(epoch)?;
