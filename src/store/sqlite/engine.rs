@@ -15,7 +15,6 @@ use tokio::sync::oneshot;
 
 use crate::store::sqlite::pins::JoinMemo;
 use crate::store::sqlite::readers::{Reader, ReaderPool, SWEEP_EVERY};
-use crate::store::sqlite::shared_map;
 use crate::store::{StoreError, StoreResult};
 
 /// Most writes one commit may carry; bounds the latency a queued write can wait behind others.
@@ -211,14 +210,7 @@ pub fn open_connection(
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
         | OpenFlags::SQLITE_OPEN_URI;
-    let opened = if reader {
-        // Readers share one map of the file (see `shared_map`); the writer reads as SQLite does.
-        shared_map::register().map_err(|e| StoreError::Backend(anyhow::anyhow!(e)))?;
-        Connection::open_with_flags_and_vfs(path, flags, shared_map::VFS_NAME)
-    } else {
-        Connection::open_with_flags(path, flags)
-    };
-    let conn = opened
+    let conn = Connection::open_with_flags(path, flags)
         .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(backend)?;
     // The writer keeps the larger cache; each reader a small one, as they share the OS page cache.
@@ -236,9 +228,9 @@ pub fn open_connection(
     ))
     .map_err(backend)?;
     if reader {
-        // Any `mmap_size` above zero turns on page fetches from the shared map; SQLite caps it
-        // at 2 GiB, past which pages are read.
-        conn.execute_batch("PRAGMA query_only = ON; PRAGMA mmap_size = 2147418112;")
+        // No `mmap_size`: mapping the file saves a sixth of GET one Pin's CPU, but the mapped
+        // pages count in RSS, which then grows with the data set (bench/results/get-pin-profile.md).
+        conn.execute_batch("PRAGMA query_only = ON;")
             .map_err(backend)?;
     }
     conn.set_prepared_statement_cache_capacity(64);

@@ -18,7 +18,6 @@ mod readers;
 mod search;
 pub mod serve_lock;
 mod shared_counter;
-mod shared_map;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
