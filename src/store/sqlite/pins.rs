@@ -45,7 +45,7 @@ const PIN_ROW_BY_ID: &str = "SELECT p.seq, p.id, p.owner_id, '', p.env, p.app_id
 /// Boards' privacy and owners' usernames as one reader's snapshot shows them, kept for as long as
 /// that snapshot lasts (the same snapshot always gives the same answers, so nothing kept here
 /// can be stale). Reading one Pin then touches the Pin's row only: the board and owner lookups
-/// of the join were a seventh of `GET /v5/pins/{id}`'s instructions.
+/// of the join were 4.6k of `GET /v5/pins/{id}`'s 73.6k instructions (callgrind).
 #[derive(Default)]
 pub struct JoinMemo {
     privacy: HashMap<i64, Privacy>,
