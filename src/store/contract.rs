@@ -763,29 +763,9 @@ pub async fn a_pin_read_shows_its_boards_privacy_as_it_is_now(store: S) {
         (first.board_privacy, first.owner_username.as_str()),
         (Privacy::Public, "owner")
     );
-    store
-        .update_board(
-            Env::Production,
-            open,
-            BoardChanges {
-                privacy: Some(Privacy::Secret),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    set_privacy(&store, open, Privacy::Secret).await;
     assert_eq!(read(&store).await.board_privacy, Privacy::Secret);
-    store
-        .update_board(
-            Env::Production,
-            hidden,
-            BoardChanges {
-                privacy: Some(Privacy::Public),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    set_privacy(&store, hidden, Privacy::Public).await;
     store
         .update_pin(
             Env::Production,
@@ -804,6 +784,20 @@ pub async fn a_pin_read_shows_its_boards_privacy_as_it_is_now(store: S) {
         (hidden, Privacy::Public)
     );
     assert_eq!(moved.owner_username, "owner");
+}
+
+async fn set_privacy(store: &S, board: BoardId, privacy: Privacy) {
+    store
+        .update_board(
+            Env::Production,
+            board,
+            BoardChanges {
+                privacy: Some(privacy),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
 }
 
 pub async fn pins_move_between_boards_and_sections(store: S) {

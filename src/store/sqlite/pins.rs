@@ -63,43 +63,44 @@ impl JoinMemo {
     }
 
     fn privacy(&mut self, conn: &Connection, board: BoardId) -> StoreResult<Option<Privacy>> {
-        if let Some(p) = self.privacy.get(&board.0) {
-            return Ok(Some(*p));
-        }
-        let found = conn
-            .prepare_cached("SELECT privacy FROM boards WHERE id = ?1")
-            .and_then(|mut s| {
-                s.query_row([board.0], |r| {
-                    Ok(Privacy::parse(r.get_ref(0)?.as_str()?).unwrap_or(Privacy::Secret))
+        remembered(&mut self.privacy, board.0, || {
+            conn.prepare_cached("SELECT privacy FROM boards WHERE id = ?1")
+                .and_then(|mut s| {
+                    s.query_row([board.0], |r| {
+                        Ok(Privacy::parse(r.get_ref(0)?.as_str()?).unwrap_or(Privacy::Secret))
+                    })
+                    .optional()
                 })
-                .optional()
-            })
-            .map_err(backend)?;
-        if let Some(p) = found {
-            if self.privacy.len() >= MEMO_ENTRIES {
-                self.privacy.clear();
-            }
-            self.privacy.insert(board.0, p);
-        }
-        Ok(found)
+                .map_err(backend)
+        })
     }
 
     fn username(&mut self, conn: &Connection, user: UserId) -> StoreResult<Option<String>> {
-        if let Some(u) = self.usernames.get(&user.0) {
-            return Ok(Some(u.clone()));
-        }
-        let found: Option<String> = conn
-            .prepare_cached("SELECT username FROM users WHERE id = ?1")
-            .and_then(|mut s| s.query_row([user.0], |r| r.get(0)).optional())
-            .map_err(backend)?;
-        if let Some(u) = &found {
-            if self.usernames.len() >= MEMO_ENTRIES {
-                self.usernames.clear();
-            }
-            self.usernames.insert(user.0, u.clone());
-        }
-        Ok(found)
+        remembered(&mut self.usernames, user.0, || {
+            conn.prepare_cached("SELECT username FROM users WHERE id = ?1")
+                .and_then(|mut s| s.query_row([user.0], |r| r.get(0)).optional())
+                .map_err(backend)
+        })
     }
+}
+
+/// The value `memo` keeps for `key`, or what `fetch` reads, kept when there is one.
+fn remembered<V: Clone>(
+    memo: &mut HashMap<i64, V>,
+    key: i64,
+    fetch: impl FnOnce() -> StoreResult<Option<V>>,
+) -> StoreResult<Option<V>> {
+    if let Some(v) = memo.get(&key) {
+        return Ok(Some(v.clone()));
+    }
+    let found = fetch()?;
+    if let Some(v) = &found {
+        if memo.len() >= MEMO_ENTRIES {
+            memo.clear();
+        }
+        memo.insert(key, v.clone());
+    }
+    Ok(found)
 }
 
 fn pin_from_row(r: &Row<'_>) -> rusqlite::Result<Pin> {
