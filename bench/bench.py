@@ -349,10 +349,25 @@ def deep_bookmark(base, token, board, page):
     return bookmark
 
 
+def cpu_model():
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return "unknown CPU"
+
+
+def cpu_ticks():
+    """(steal, total) jiffies of all CPUs so far, from /proc/stat."""
+    fields = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+    return fields[7], sum(fields[:8])
+
+
 def main():
     WORK.mkdir(parents=True, exist_ok=True)
     results = {}
-    notes = {}
+    # The host's other guests take CPU time the guest never sees; the share taken during the run
+    # is printed with the machine, so that runs on hosts in different weather can be told apart.
+    notes = {"_ticks_at_start": cpu_ticks()}
     ids_file = WORK / "pin-ids.txt"
     images_file = WORK / "pngs.txt"
     distinct_pngs(images_file, 40_000)
@@ -524,12 +539,14 @@ def median_run(runs):
 def report(results, notes):
     limit = results.get(f"axum limit: GET /v5/pins/{{id}} (median of {GET_PIN_ROUNDS})", {}).get("rps")
     prism = results.get("prism: GET /pins/{id}", {}).get("rps")
-    machine = f"{os.cpu_count()} cores, {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB"
+    machine = f"{os.cpu_count()} cores ({cpu_model()}), {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB"
+    (steal0, total0), (steal1, total1) = notes.pop("_ticks_at_start"), cpu_ticks()
+    stolen = (steal1 - steal0) / max(total1 - total0, 1) * 100
     lines = [
         "# Benchmark results",
         "",
         f"Made by `bench/run` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; machine: {machine}, "
-        f"Linux {os.uname().release}. wrk with {THREADS} threads and {CONNECTIONS} connections for {DURATION} "
+        f"Linux {os.uname().release}, {stolen:.1f} % of CPU time stolen by the host during the run. wrk with {THREADS} threads and {CONNECTIONS} connections for {DURATION} "
         "per workload, on the same machine as the servers; pinbox release build, SQLite data dir seeded "
         "with 2,000 boards and 200,000 Pins (all on one board) for one account.",
         "",
