@@ -223,4 +223,28 @@ mod postgres {
         fresh,
         ignore = "needs PINBOX_TEST_DATABASE_URL (scripts/test runs it)"
     );
+
+    /// Rate-limit counts live in an unlogged table (migration 13), so counting a request never
+    /// waits for a WAL flush. They are lost with a crash of PostgreSQL, as SQLite's are with a
+    /// restart of the server.
+    #[tokio::test]
+    #[ignore = "needs PINBOX_TEST_DATABASE_URL (scripts/test runs it)"]
+    async fn rate_windows_are_unlogged() {
+        let (_store, schema) = fresh().await;
+        let (client, connection) = tokio_postgres::connect(&schema.url, tokio_postgres::NoTls)
+            .await
+            .expect("connect to the PostgreSQL test database");
+        tokio::spawn(connection);
+        let row = client
+            .query_one(
+                "SELECT c.relpersistence FROM pg_class c \
+                 JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = $1 AND c.relname = 'rate_windows'",
+                &[&schema.name],
+            )
+            .await
+            .expect("the rate_windows table exists");
+        let persistence: i8 = row.get(0);
+        assert_eq!(persistence as u8, b'u', "rate_windows is not unlogged");
+    }
 }

@@ -54,6 +54,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "engagement_owner",
         include_str!("migrations/0012_engagement_owner.sql"),
     ),
+    (
+        13,
+        "rate_windows_unlogged",
+        include_str!("migrations/0013_rate_windows_unlogged.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming pinbox's migration lock.
