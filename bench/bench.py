@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 import zlib
 from pathlib import Path
@@ -356,6 +357,30 @@ def deep_bookmark(base, token, board, page):
     return bookmark
 
 
+def oauth_client(base, data_args, info):
+    """HTTP Basic credentials of the seeded app and a refresh token for the seeded user, got
+    through the OAuth flow as an app runs it: the server approves as that user
+    (`--oauth-auto-approve`), pinbox's own callback answers with the code, and the code is
+    exchanged with client authentication. Returns (basic, refresh_token)."""
+    def cli(*args):
+        return subprocess.run([str(PINBOX), *args, *data_args], capture_output=True, text=True, check=True).stdout.strip()
+
+    app = info["app_id"]
+    secret = cli("app", "rotate-secret", app)
+    callback = f"{base}/_pinbox/oauth/callback"
+    cli("app", "add-redirect-uri", app, callback)
+    query = urllib.parse.urlencode(
+        {"client_id": app, "redirect_uri": callback, "response_type": "code", "scope": "pins:read", "state": "bench"})
+    with urllib.request.urlopen(f"{base}/oauth/?{query}", timeout=30) as resp:
+        code = json.loads(resp.read())["code"]
+    basic = base64.b64encode(f"{app}:{secret}".encode()).decode()
+    form = urllib.parse.urlencode({"grant_type": "authorization_code", "code": code, "redirect_uri": callback})
+    req = urllib.request.Request(f"{base}/v5/oauth/token", data=form.encode(), method="POST", headers={
+        "Authorization": f"Basic {basic}", "Content-Type": "application/x-www-form-urlencoded"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return basic, json.loads(resp.read())["refresh_token"]
+
+
 def cpu_model():
     for line in open("/proc/cpuinfo"):
         if line.startswith("model name"):
@@ -391,7 +416,7 @@ def main():
 
     # Every workload counts every request, as the targets ask ("rate-limit check included"); what
     # counting costs is measured by the pair below.
-    server, started = serve_pinbox(["--data-dir", str(data)], counting())
+    server, started = serve_pinbox(["--data-dir", str(data)], [*counting(), "--oauth-auto-approve", info["user"]])
     base = server.base
     notes["pinbox_first_answer_ms"] = wait_first_answer(f"{base}/v5/user_account", token, started)
     time.sleep(0.5)
@@ -441,6 +466,13 @@ def main():
     body_file = WORK / "board.json"
     body_file.write_text('{"name": "bench board __N__", "description": "bench"}')
     results["POST /v5/boards"] = wrk(base, "post_json.lua", {**env, "BENCH_PATH": "/v5/boards", "BENCH_BODY_FILE": str(body_file)})
+    # Token exchange: each request authenticates the app and issues new tokens (a durable write).
+    log("pinbox: OAuth token exchange (refresh_token and client_credentials grants)")
+    basic, refresh = oauth_client(base, ["--data-dir", str(data)], info)
+    results["POST /v5/oauth/token (refresh_token grant)"] = wrk(base, "oauth_token.lua", {
+        "BENCH_BASIC": basic, "BENCH_FORM": urllib.parse.urlencode({"grant_type": "refresh_token", "refresh_token": refresh})})
+    results["POST /v5/oauth/token (client_credentials grant)"] = wrk(base, "oauth_token.lua", {
+        "BENCH_BASIC": basic, "BENCH_FORM": "grant_type=client_credentials&scope=pins%3Aread"})
     notes["pinbox_after_load_rss_mb"] = rss_mb(server.pid)
     server.stop()
 
