@@ -208,15 +208,20 @@ def upload_mb_s(base, token, video, runs=5):
     return rates[len(rates) // 2], rates[-1]
 
 
+def pinbox_cli(data_args, *args):
+    """What a `pinbox` admin command printed, stripped; it fails the run if the command fails."""
+    return subprocess.run([str(PINBOX), *args, *data_args], capture_output=True, text=True, check=True).stdout.strip()
+
+
 def upload_only():
     """`bench/bench.py upload`: just the upload workload, on a fresh data dir."""
     WORK.mkdir(parents=True, exist_ok=True)
     data = WORK / "upload-data"
     shutil.rmtree(data, ignore_errors=True)
-    cli = lambda *a: subprocess.run([str(PINBOX), *a, "--data-dir", str(data)], capture_output=True, text=True, check=True).stdout
+    cli = lambda *a: pinbox_cli(["--data-dir", str(data)], *a)
     cli("user", "create", "bench")
     app_id = cli("app", "create", "--owner", "bench", "--name", "bench", "--tier", "standard").split()[0]
-    token = cli("token", "issue", "--user", "bench", "--app", app_id, "--scopes", "pins:read,pins:write").strip()
+    token = cli("token", "issue", "--user", "bench", "--app", app_id, "--scopes", "pins:read,pins:write")
     video = WORK / "upload-50mb.mp4"
     mp4_file(video, 50 * 1000 * 1000)
     server, _ = serve_pinbox(["--data-dir", str(data)], ["--media-processing-delay", "0"])
@@ -362,13 +367,10 @@ def oauth_client(base, data_args, info):
     through the OAuth flow as an app runs it: the server approves as that user
     (`--oauth-auto-approve`), pinbox's own callback answers with the code, and the code is
     exchanged with client authentication. Returns (basic, refresh_token)."""
-    def cli(*args):
-        return subprocess.run([str(PINBOX), *args, *data_args], capture_output=True, text=True, check=True).stdout.strip()
-
     app = info["app_id"]
-    secret = cli("app", "rotate-secret", app)
+    secret = pinbox_cli(data_args, "app", "rotate-secret", app)
     callback = f"{base}/_pinbox/oauth/callback"
-    cli("app", "add-redirect-uri", app, callback)
+    pinbox_cli(data_args, "app", "add-redirect-uri", app, callback)
     query = urllib.parse.urlencode(
         {"client_id": app, "redirect_uri": callback, "response_type": "code", "scope": "pins:read", "state": "bench"})
     with urllib.request.urlopen(f"{base}/oauth/?{query}", timeout=30) as resp:
