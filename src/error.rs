@@ -205,6 +205,10 @@ impl From<StoreError> for Error {
             StoreError::Unavailable(msg) => Error::unavailable(format!(
                 "The pinbox store is unavailable: {msg}. Retry shortly."
             )),
+            StoreError::Unstorable(_) => Error::invalid(
+                "Invalid request: the text sent holds a NUL character (U+0000), which pinbox \
+                 does not store. Remove it and try again.",
+            ),
             other => Error::internal(other),
         }
     }

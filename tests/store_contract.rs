@@ -224,6 +224,37 @@ mod postgres {
         ignore = "needs PINBOX_TEST_DATABASE_URL (scripts/test runs it)"
     );
 
+    /// Text PostgreSQL cannot keep (NUL) that got past the domain's rules is refused as such,
+    /// which the API answers with a 400, not as a failure of the database.
+    #[tokio::test]
+    #[ignore = "needs PINBOX_TEST_DATABASE_URL (scripts/test runs it)"]
+    async fn text_with_nul_is_unstorable_not_a_failure() {
+        use pinbox::domain::ids::UserId;
+        use pinbox::domain::user::{AccountType, NewUser};
+        use pinbox::store::StoreError;
+
+        let (store, _schema) = fresh().await;
+        let refused = store
+            .create_user(NewUser {
+                id: UserId::random(),
+                username: "a\u{0}b".into(),
+                account_type: AccountType::Pinner,
+                business_name: None,
+                password_hash: None,
+                created_at: Timestamp(0),
+            })
+            .await;
+        assert!(
+            matches!(refused, Err(StoreError::Unstorable(_))),
+            "{refused:?}"
+        );
+        let lookup = store.user_by_username("a\u{0}b").await;
+        assert!(
+            matches!(lookup, Err(StoreError::Unstorable(_))),
+            "{lookup:?}"
+        );
+    }
+
     /// Rate-limit counts live in an unlogged table (migration 13), so counting a request never
     /// waits for a WAL flush. They are lost with a crash of PostgreSQL, as SQLite's are with a
     /// restart of the server.

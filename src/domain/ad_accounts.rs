@@ -6,6 +6,7 @@ use crate::domain::caller::Caller;
 use crate::domain::env::Env;
 use crate::domain::ids::{AdAccountId, UserId};
 use crate::domain::page::{Cursor, ListKind, Page};
+use crate::domain::text::{TextKind, check_characters};
 use crate::domain::{Listing, PageRequest, Pinbox};
 use crate::error::{Error, Result};
 use crate::store::StoreError;
@@ -80,6 +81,9 @@ impl Pinbox {
                 "Not authorized to create an ad account for another user: 'owner_user_id' must be \
                  your own user id, or left out.",
             ));
+        }
+        if let Some(name) = &input.name {
+            check_characters("name", name, TextKind::Name)?;
         }
         // The spec's maxLength holds for the name as sent; trimming comes after.
         if input

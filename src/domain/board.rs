@@ -4,6 +4,7 @@ use crate::clock::Timestamp;
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, UserId};
 use crate::domain::pin::PinImage;
+use crate::domain::text::{TextKind, check_characters};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -145,6 +146,7 @@ pub const BOARD_DESCRIPTION_MAX: usize = 500;
 
 /// Trims a board name and checks its length; names are compared case-insensitively for uniqueness.
 pub fn parse_board_name(raw: &str) -> Result<String> {
+    check_characters("name", raw, TextKind::Name)?;
     let name = raw.trim();
     if name.is_empty() {
         return Err(Error::invalid(
@@ -165,7 +167,10 @@ pub fn parse_board_description(raw: Option<&str>) -> Result<Option<String>> {
         Some(d) if d.chars().count() > BOARD_DESCRIPTION_MAX => Err(Error::invalid(format!(
             "Invalid request: 'description' is longer than {BOARD_DESCRIPTION_MAX} characters."
         ))),
-        Some(d) => Ok(Some(d.to_string())),
+        Some(d) => {
+            check_characters("description", d, TextKind::Free)?;
+            Ok(Some(d.to_string()))
+        }
     }
 }
 

@@ -13,6 +13,7 @@ use crate::domain::caller::Caller;
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, UserId};
 use crate::domain::page::{Cursor, ListKind, Page};
+use crate::domain::text::{TextKind, check_characters};
 use crate::domain::user::{AccountType, User};
 use crate::domain::{Listing, PageRequest, Pinbox};
 use crate::error::{Error, Result};
@@ -91,6 +92,7 @@ impl Pinbox {
 
     /// Makes `follower` follow `username` in `env` (the API and `pinbox follow user`).
     pub async fn follow_user_as(&self, follower: UserId, env: Env, username: &str) -> Result<User> {
+        check_characters("username", username, TextKind::Name)?;
         let followee = self
             .store
             .user_by_username(username)

@@ -28,6 +28,7 @@ pub mod scope;
 pub mod search;
 pub mod section;
 pub mod session;
+pub mod text;
 pub mod token;
 pub mod token_inspect;
 pub mod user;

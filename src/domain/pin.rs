@@ -6,6 +6,7 @@ use crate::clock::Timestamp;
 use crate::domain::board::Privacy;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, BoardId, PinId, SectionId, UserId};
+use crate::domain::text::{TextKind, check_characters};
 use crate::error::{Error, Result};
 use crate::media::bmff::Container;
 
@@ -266,10 +267,12 @@ pub const LINK_MAX: usize = 2048;
 pub const ALT_TEXT_MAX: usize = 500;
 
 /// Checks an optional text field against the spec's `maxLength`.
+/// Checks an optional text field against the spec's `maxLength` and the characters free text
+/// may hold.
 pub fn check_text(field: &str, value: Option<&str>, max: usize) -> Result<()> {
-    if let Some(v) = value
-        && v.chars().count() > max
-    {
+    let Some(v) = value else { return Ok(()) };
+    check_characters(field, v, TextKind::Free)?;
+    if v.chars().count() > max {
         return Err(Error::invalid(format!(
             "Invalid request: '{field}' is longer than {max} characters."
         )));
@@ -279,6 +282,10 @@ pub fn check_text(field: &str, value: Option<&str>, max: usize) -> Result<()> {
 
 /// Pin links must be http(s) URLs, as Pinterest requires.
 pub fn check_link(link: Option<&str>) -> Result<()> {
+    // A URL holds no control character; the URL parser would silently drop tabs and line breaks.
+    if let Some(l) = link {
+        check_characters("link", l, TextKind::Name)?;
+    }
     check_text("link", link, LINK_MAX)?;
     if let Some(l) = link
         && !l.is_empty()

@@ -4,6 +4,7 @@ use crate::clock::Timestamp;
 use crate::domain::caller::Caller;
 use crate::domain::ids::{BoardId, SectionId};
 use crate::domain::page::{Cursor, ListKind, Page};
+use crate::domain::text::{TextKind, check_characters};
 use crate::domain::{Listing, PageRequest, Pinbox};
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::{Conflict, StoreError};
@@ -22,6 +23,7 @@ pub struct Section {
 }
 
 pub fn parse_section_name(raw: &str) -> Result<String> {
+    check_characters("name", raw, TextKind::Name)?;
     let name = raw.trim();
     // The spec's maxLength holds for the name as sent, spaces included; trimming comes after.
     if name.is_empty() || raw.chars().count() > SECTION_NAME_MAX {

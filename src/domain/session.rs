@@ -13,6 +13,7 @@ use crate::clock::Timestamp;
 use crate::domain::Pinbox;
 use crate::domain::accounts::hash_password;
 use crate::domain::ids::UserId;
+use crate::domain::text::{TextKind, check_characters};
 use crate::domain::token::{TokenHash, hash_secret, hashes_match};
 use crate::domain::user::User;
 use crate::error::{Error, Result};
@@ -102,7 +103,10 @@ impl Pinbox {
     /// The user whose username and password these are, or `None`. Unknown users cost the same
     /// time as a wrong password, so the form does not tell which usernames exist.
     pub async fn check_password(&self, username: &str, password: &str) -> Result<Option<User>> {
-        let user = if username.is_empty() || username.len() > 64 {
+        let user = if username.is_empty()
+            || username.len() > 64
+            || check_characters("username", username, TextKind::Name).is_err()
+        {
             None
         } else {
             self.store.user_by_username(username).await?

@@ -45,6 +45,7 @@ macro_rules! store_contract_suite {
             board_names_are_unique_per_owner_and_environment,
             the_board_limit_is_enforced_by_the_store,
             board_updates_change_only_what_is_given,
+            stored_text_comes_back_as_written,
             renaming_a_board_onto_another_name_conflicts,
             deleting_a_board_removes_its_sections,
             environments_never_see_each_others_boards,
@@ -464,6 +465,60 @@ pub async fn board_updates_change_only_what_is_given(store: S) {
             .await,
         Err(StoreError::NotFound(_))
     ));
+}
+
+/// Every character the domain lets into stored text comes back byte for byte from every engine
+/// (the domain refuses the rest, NUL among them, which PostgreSQL cannot keep).
+pub async fn stored_text_comes_back_as_written(store: S) {
+    use crate::domain::text::{TextKind, check_characters};
+    let name = "Fruit 🍓 e\u{301} \u{200f}עברית \u{fffd}\u{ffff} 'quoted' \"q\" \\ %_";
+    let free = format!("{name}\r\nline two\tindented\n");
+    check_characters("name", name, TextKind::Name).unwrap();
+    check_characters("description", &free, TextKind::Free).unwrap();
+
+    let owner = user(&store, "owner").await;
+    let mut nb = new_board(&owner, name, Privacy::Public, Env::Production);
+    nb.description = Some(free.clone());
+    let b = store.create_board(nb, 2000).await.unwrap();
+    assert_eq!(
+        (b.name.as_str(), b.description.as_deref()),
+        (name, Some(free.as_str()))
+    );
+    let read = store.board(Env::Production, b.id).await.unwrap().unwrap();
+    assert_eq!(
+        (read.name.as_str(), read.description.as_deref()),
+        (name, Some(free.as_str()))
+    );
+
+    let section = store.create_section(new_section(b.id, name)).await.unwrap();
+    assert_eq!(section.name, name);
+
+    let mut np = new_pin(&owner, b.id, None, &free, 1);
+    np.description = Some(free.clone());
+    np.alt_text = Some(free.clone());
+    let link = "https://example.com/caf%C3%A9?q=%F0%9F%8D%93#frag";
+    np.link = Some(link.into());
+    let pin = store.create_pin(np, 1000).await.unwrap();
+    let read = store.pin(Env::Production, pin.id).await.unwrap().unwrap();
+    assert_eq!(read.title.as_deref(), Some(free.as_str()));
+    assert_eq!(read.description.as_deref(), Some(free.as_str()));
+    assert_eq!(read.alt_text.as_deref(), Some(free.as_str()));
+    assert_eq!(read.link.as_deref(), Some(link));
+    let edited = format!("{free}edited");
+    store
+        .update_pin(
+            Env::Production,
+            pin.id,
+            PinChanges {
+                title: Some(Some(edited.clone())),
+                ..Default::default()
+            },
+            T0,
+        )
+        .await
+        .unwrap();
+    let read = store.pin(Env::Production, pin.id).await.unwrap().unwrap();
+    assert_eq!(read.title.as_deref(), Some(edited.as_str()));
 }
 
 pub async fn renaming_a_board_onto_another_name_conflicts(store: S) {

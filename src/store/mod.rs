@@ -56,6 +56,9 @@ pub enum StoreError {
     LimitReached(Limit),
     #[error("store unavailable: {0}")]
     Unavailable(String),
+    /// Text the engine cannot keep reached it (the domain's text rules should have refused it).
+    #[error("the store cannot keep this text: {0}")]
+    Unstorable(String),
     #[error(transparent)]
     Backend(#[from] anyhow::Error),
 }

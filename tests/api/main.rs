@@ -12,6 +12,7 @@ mod analytics;
 mod auth;
 mod board_sections;
 mod boards;
+mod control_characters;
 mod environments;
 mod errors;
 mod follows;

@@ -175,7 +175,12 @@ async fn a_wrong_password_shows_the_form_again() {
     let alice = dev(&app, "alice").await;
     let mut browser = Browser::new(&app);
     let page = browser.authorize(&alice, "boards:read").await;
-    for (user, password) in [("alice", "not the password"), ("nobody", PASSWORD)] {
+    // A username no one can have (PostgreSQL cannot even look up a NUL) is just a wrong one.
+    for (user, password) in [
+        ("alice", "not the password"),
+        ("nobody", PASSWORD),
+        ("ali\u{0}ce", PASSWORD),
+    ] {
         let fields = form_of(&page, &[("username", user), ("password", password)]);
         let again = browser.post("/oauth/signin", &borrowed(&fields)).await;
         assert_eq!(again.status, 401);

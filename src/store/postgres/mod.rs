@@ -178,6 +178,13 @@ pub(crate) fn pg(e: tokio_postgres::Error) -> StoreError {
             return StoreError::Conflict(c);
         }
     }
+    // A NUL character: PostgreSQL's text cannot hold one. The domain refuses such text before
+    // any write; this keeps a path it missed a 400, not a 500.
+    if let Some(db) = e.as_db_error()
+        && *db.code() == SqlState::CHARACTER_NOT_IN_REPERTOIRE
+    {
+        return StoreError::Unstorable(db.message().to_string());
+    }
     if e.is_closed() {
         return StoreError::Unavailable(format!("the database connection closed: {e}"));
     }
