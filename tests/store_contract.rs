@@ -85,6 +85,93 @@ mod sqlite {
         );
     }
 
+    /// A program that knows nothing of pinbox's epochs (the `sqlite3` shell, a script) revokes a
+    /// token or moves its expiry with a plain UPDATE: the server honours it within half a second
+    /// (docs/architecture.md), with no other write to wake it.
+    #[tokio::test]
+    async fn a_token_changed_by_another_program_counts_within_half_a_second() {
+        use std::time::Duration;
+
+        use pinbox::domain::app::{NewApp, Tier};
+        use pinbox::domain::env::Env;
+        use pinbox::domain::ids::{AppId, TokenId, UserId};
+        use pinbox::domain::scope::Scopes;
+        use pinbox::domain::token::{self, NewToken, TokenKind};
+        use pinbox::domain::user::{AccountType, NewUser};
+
+        let dir = tempfile::tempdir().unwrap();
+        let server = SqliteStore::open(dir.path(), Timestamp(0)).unwrap();
+        let user = server
+            .create_user(NewUser {
+                id: UserId::random(),
+                username: "u_3".into(),
+                account_type: AccountType::Pinner,
+                business_name: None,
+                password_hash: None,
+                created_at: Timestamp(0),
+            })
+            .await
+            .unwrap();
+        let app = server
+            .create_app(NewApp {
+                id: AppId::random(),
+                owner_id: user.id,
+                name: "a".into(),
+                secret_hash: [0; 32],
+                redirect_uris: vec![],
+                tier: Tier::Standard,
+                created_at: Timestamp(0),
+            })
+            .await
+            .unwrap();
+        let mut minted = Vec::new();
+        for _ in 0..2 {
+            let m = token::mint(TokenKind::Access);
+            server
+                .create_token(NewToken {
+                    id: TokenId::random(),
+                    hash: m.hash,
+                    kind: TokenKind::Access,
+                    user_id: Some(user.id),
+                    app_id: app.id,
+                    scopes: Scopes::CONTENT,
+                    env: Env::Production,
+                    created_at: Timestamp(0),
+                    expires_at: Timestamp(i64::MAX),
+                })
+                .await
+                .unwrap();
+            minted.push(m.hash);
+        }
+        // Both are read, so both are cached.
+        for hash in &minted {
+            let seen = server.token_by_hash(hash).await.unwrap().unwrap();
+            assert!(seen.revoked_at.is_none());
+        }
+        let shell = rusqlite::Connection::open(dir.path().join("pinbox.sqlite3")).unwrap();
+        shell
+            .execute(
+                "UPDATE tokens SET revoked_at = 7 WHERE hash = ?1",
+                [minted[0].as_slice()],
+            )
+            .unwrap();
+        shell
+            .execute(
+                "UPDATE tokens SET expires_at = 9 WHERE hash = ?1",
+                [minted[1].as_slice()],
+            )
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(510)).await;
+        let revoked = server.token_by_hash(&minted[0]).await.unwrap().unwrap();
+        assert_eq!(
+            revoked.revoked_at,
+            Some(Timestamp(7)),
+            "revocation not seen"
+        );
+        let expired = server.token_by_hash(&minted[1]).await.unwrap().unwrap();
+        assert_eq!(expired.expires_at, Timestamp(9), "new expiry not seen");
+    }
+
     /// The OAuth writes that revoke tokens (a password change, a grant, a replayed code) must
     /// reach a token another process has cached, like `revoke_token` does.
     #[tokio::test]

@@ -3,12 +3,19 @@
 //! that can invalidate a token. A cached token is used only while the epoch is the one it was
 //! read under, so a revocation made by the server, or by a `pinbox` CLI process on the same data
 //! dir, takes effect on the very next request.
+//!
+//! A program that knows nothing of the epoch (the `sqlite3` shell, a script's `UPDATE`) can change
+//! a token too, so a cached token is also used only while the database read it came from is
+//! younger than [`SNAPSHOT_TTL`]: such a change counts within that time, as every other change
+//! made outside pinbox does through the readers' snapshots.
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::RwLock;
+use std::time::Instant;
 
 use crate::domain::token::{Token, TokenHash};
+use crate::store::sqlite::readers::SNAPSHOT_TTL;
 use crate::store::sqlite::shared_counter::SharedCounter;
 
 /// Tokens kept at most; past this the cache starts over (idle entries are not worth tracking).
@@ -16,7 +23,15 @@ const MAX_ENTRIES: usize = 65_536;
 
 pub struct AuthCache {
     epoch: SharedCounter,
-    tokens: RwLock<HashMap<TokenHash, (Token, u64)>>,
+    tokens: RwLock<HashMap<TokenHash, Cached>>,
+}
+
+struct Cached {
+    token: Token,
+    /// The auth epoch the token was read under.
+    epoch: u64,
+    /// From when the database was read.
+    as_of: Instant,
 }
 
 impl AuthCache {
@@ -42,18 +57,27 @@ impl AuthCache {
         let epoch = self.epoch();
         let tokens = self.tokens.read().ok()?;
         match tokens.get(hash) {
-            Some((token, seen)) if *seen == epoch => Some(token.clone()),
+            Some(c) if c.epoch == epoch && c.as_of.elapsed() < SNAPSHOT_TTL => {
+                Some(c.token.clone())
+            }
             _ => None,
         }
     }
 
-    /// Remembers a token read from the database under `epoch`.
-    pub fn put(&self, token: Token, epoch: u64) {
+    /// Remembers a token read from the database under `epoch`, as the database was at `as_of`.
+    pub fn put(&self, token: Token, epoch: u64, as_of: Instant) {
         if let Ok(mut tokens) = self.tokens.write() {
             if tokens.len() >= MAX_ENTRIES {
                 tokens.clear();
             }
-            tokens.insert(token.hash, (token, epoch));
+            tokens.insert(
+                token.hash,
+                Cached {
+                    token,
+                    epoch,
+                    as_of,
+                },
+            );
         }
     }
 }

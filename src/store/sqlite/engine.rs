@@ -120,20 +120,40 @@ impl Engine {
         self.read_with_memo(|conn, _| work(conn)).await
     }
 
+    /// [`Engine::read`], also telling from when the database was read: the answer holds every
+    /// change made before that instant, by any program.
+    pub async fn read_as_of<T, F>(self: &Arc<Self>, work: F) -> StoreResult<(T, Instant)>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    {
+        let asked = Instant::now();
+        self.with_reader(move |reader| {
+            let as_of = reader.snapshot_began().unwrap_or(asked);
+            work(&reader.conn).map(|t| (t, as_of))
+        })
+    }
+
     /// [`Engine::read`], with the reader's memo of lookups made under its snapshot.
     pub async fn read_with_memo<T, F>(self: &Arc<Self>, work: F) -> StoreResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&Connection, &mut JoinMemo) -> StoreResult<T> + Send + 'static,
     {
+        self.with_reader(|reader| {
+            let Reader { conn, memo, .. } = reader;
+            work(conn, memo)
+        })
+    }
+
+    /// Runs `work` on a reader whose snapshot holds every acknowledged write, right on the
+    /// calling thread.
+    fn with_reader<T>(&self, work: impl FnOnce(&mut Reader) -> StoreResult<T>) -> StoreResult<T> {
         if self.readers.is_closed() {
             return Err(closed());
         }
         let mut reader = self.readers.take()?;
-        let result = catch_unwind(AssertUnwindSafe(|| {
-            let Reader { conn, memo, .. } = &mut reader;
-            work(conn, memo)
-        }));
+        let result = catch_unwind(AssertUnwindSafe(|| work(&mut reader)));
         self.readers.give_back(reader, matches!(result, Ok(Ok(_))));
         result.unwrap_or_else(|_| {
             Err(StoreError::Backend(anyhow::anyhow!(

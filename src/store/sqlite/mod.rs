@@ -215,12 +215,12 @@ impl Store for SqliteStore {
         }
         let epoch = self.auth.epoch();
         let key = *hash;
-        let token = self
+        let (token, as_of) = self
             .engine
-            .read(move |c| accounts::token_by_hash(c, &key))
+            .read_as_of(move |c| accounts::token_by_hash(c, &key))
             .await?;
         if let Some(t) = &token {
-            self.auth.put(t.clone(), epoch);
+            self.auth.put(t.clone(), epoch, as_of);
         }
         Ok(token)
     }

@@ -33,7 +33,7 @@ use crate::store::{StoreError, StoreResult};
 const MAX_IDLE_READERS: usize = 16;
 /// The longest a reader reads one snapshot. Measured in the machine's monotonic time: this is
 /// connection housekeeping, not the API's (movable) clock.
-const SNAPSHOT_TTL: Duration = Duration::from_millis(500);
+pub const SNAPSHOT_TTL: Duration = Duration::from_millis(500);
 /// How often the writer thread releases idle readers' stale snapshots.
 pub const SWEEP_EVERY: Duration = Duration::from_millis(100);
 
@@ -53,6 +53,11 @@ struct Snapshot {
 }
 
 impl Reader {
+    /// When the held snapshot began: what it reads is at least as new as the database then.
+    pub fn snapshot_began(&self) -> Option<Instant> {
+        self.snapshot.as_ref().map(|s| s.began)
+    }
+
     /// Whether the held snapshot may serve a read that starts at write epoch `epoch`.
     fn current(&self, epoch: u64, now: Instant) -> bool {
         match &self.snapshot {
