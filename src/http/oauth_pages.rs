@@ -53,8 +53,21 @@ fn params_from(p: &QueryParams) -> std::result::Result<AuthorizeParams, Response
             .map(|v| v.map(str::to_string))
             .map_err(|e| error_page(StatusCode::BAD_REQUEST, &e.message))
     };
+    // Pinterest's own quickstart clients name the app `consumer_id`, as Pinterest's older OAuth
+    // did, and Pinterest still takes it; `refreshable` comes with it and changes nothing, since
+    // every v5 token exchange gives a refresh token.
+    let client_id = match (get("client_id")?, get("consumer_id")?) {
+        (Some(c), Some(k)) if c != k => {
+            return Err(error_page(
+                StatusCode::BAD_REQUEST,
+                "The link that brought you here names two different apps: client_id and \
+                 consumer_id must be the same app id (or send only one of them).",
+            ));
+        }
+        (c, k) => c.or(k),
+    };
     Ok(AuthorizeParams {
-        client_id: get("client_id")?,
+        client_id,
         redirect_uri: get("redirect_uri")?,
         response_type: get("response_type")?,
         scope: get("scope")?,

@@ -367,3 +367,41 @@ async fn pinboxs_own_callback_answers_the_code_as_json() {
     assert_eq!(json["code"], 1);
     assert!(json["message"].as_str().unwrap().contains("access_denied"));
 }
+
+/// Pinterest's own quickstart clients open `/oauth/?consumer_id=APP&...&refreshable=true`; the app
+/// id may come as `consumer_id`, and the code it yields exchanges as usual.
+#[tokio::test]
+async fn the_quickstarts_consumer_id_link_names_the_app() {
+    let app = TestApp::start_auto_approving("alice").await;
+    let alice = dev(&app, "alice").await;
+    let mut browser = Browser::new(&app);
+    let id = alice.app_id.to_string();
+    let link = |pairs: &[(&str, &str)]| {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in pairs {
+            s.append_pair(k, v);
+        }
+        format!("/oauth/?{}", s.finish())
+    };
+    let quickstart = [
+        ("consumer_id", id.as_str()),
+        ("redirect_uri", REDIRECT),
+        ("response_type", "code"),
+        ("refreshable", "true"),
+        ("scope", "user_accounts:read"),
+        ("state", "st4te"),
+    ];
+    let page = browser.get(&link(&quickstart)).await;
+    assert_eq!(page.status, 302, "{}", page.html);
+    let code = param(&page.location().unwrap(), "code").expect("a code");
+    let r = exchange(&app, &alice, &code).await.expect(200);
+    assert!(r.json["refresh_token"].is_string(), "{}", r.json);
+
+    // Naming two different apps is refused on a page, never redirected.
+    let mut both = quickstart.to_vec();
+    both.push(("client_id", "1234567890123456789"));
+    let page = browser.get(&link(&both)).await;
+    assert_eq!(page.status, 400);
+    assert!(page.location().is_none());
+    assert!(page.html.contains("consumer_id"), "{}", page.html);
+}
