@@ -23,11 +23,26 @@ pub struct BoardInput {
 /// The name Pinterest gives every ad-only board.
 pub const AD_ONLY_BOARD_NAME: &str = "Ad-only Pins";
 
-fn board_write_error(e: StoreError, limit: u32) -> Error {
+/// Which write a store refusal answers: an edit's refusal says it could not edit the board.
+#[derive(Clone, Copy)]
+enum BoardWrite {
+    Create,
+    Edit,
+}
+
+fn board_write_error(e: StoreError, write: BoardWrite, limit: u32) -> Error {
     match e {
         StoreError::Conflict(Conflict::BoardName) => Error::conflict(
             58,
-            "You already have a board with this name. Choose a different name.",
+            match write {
+                BoardWrite::Create => {
+                    "You already have a board with this name. Choose a different name."
+                }
+                BoardWrite::Edit => {
+                    "Could not edit board: you already have a board with this name. Choose a \
+                     different name."
+                }
+            },
         ),
         StoreError::LimitReached(Limit::Boards) => Error::forbidden(
             2014,
@@ -72,7 +87,7 @@ impl Pinbox {
         self.store
             .create_board(board, limit)
             .await
-            .map_err(|e| board_write_error(e, limit))
+            .map_err(|e| board_write_error(e, BoardWrite::Create, limit))
     }
 
     pub async fn get_board(&self, caller: &Caller, id: BoardId) -> Result<Board> {
@@ -135,7 +150,7 @@ impl Pinbox {
         self.store
             .update_board(caller.env, board.id, changes)
             .await
-            .map_err(|e| board_write_error(e, limit))
+            .map_err(|e| board_write_error(e, BoardWrite::Edit, limit))
     }
 
     pub async fn delete_board(&self, caller: &Caller, id: BoardId) -> Result<()> {
@@ -143,7 +158,7 @@ impl Pinbox {
         self.store
             .delete_board(caller.env, board.id)
             .await
-            .map_err(|e| board_write_error(e, 0))
+            .map_err(|e| board_write_error(e, BoardWrite::Edit, 0))
     }
 
     /// Privacies the caller's scopes let it see.

@@ -17,7 +17,7 @@ use crate::domain::pin::{
 };
 use crate::domain::video_pins::VideoSourceInput;
 use crate::domain::{Listing, PageRequest, Pinbox};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::store::{Limit, StoreError};
 
 /// One image of a carousel as sent: bytes or a URL, with its own text.
@@ -576,6 +576,23 @@ impl Pinbox {
     }
 
     /// The Pins on a board, or on one of its sections, newest first.
+    /// `board_sections/list_pins`: a section's Pins. An unknown board or section is the spec's
+    /// one answer for both.
+    pub async fn list_section_pins(
+        &self,
+        caller: &Caller,
+        board_id: BoardId,
+        section: SectionId,
+        page: PageRequest,
+    ) -> Result<Listing<Pin>> {
+        self.list_board_pins(caller, board_id, Some(section), Vec::new(), false, page)
+            .await
+            .map_err(|e| match e.kind {
+                ErrorKind::NotFound => Error::not_found(404, "Board or section not found."),
+                _ => e,
+            })
+    }
+
     pub async fn list_board_pins(
         &self,
         caller: &Caller,

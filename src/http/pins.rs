@@ -650,7 +650,7 @@ async fn board_sections_list_pins(
     let page = query.page()?;
     let listing = app
         .pinbox
-        .list_board_pins(&caller, board, Some(section), Vec::new(), false, page)
+        .list_section_pins(&caller, board, section, page)
         .await?;
     let view = PinView::of(&app, &caller, &listing.items.iter().collect::<Vec<_>>()).await?;
     Ok(Json(Paginated::from_listing(listing, |p| {

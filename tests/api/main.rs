@@ -23,6 +23,7 @@ mod oauth_pages;
 mod pagination;
 mod pins;
 mod rate_limits;
+mod refusals;
 mod scope_matrix;
 mod search;
 mod token_inspect;
