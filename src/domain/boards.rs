@@ -96,6 +96,7 @@ impl Pinbox {
                     owner_id: owner,
                     env: caller.env,
                     privacies,
+                    secret_pins: caller.reads_secret_pins(),
                     cursor: Cursor {
                         after,
                         limit: page.page_size,
@@ -133,7 +134,7 @@ impl Pinbox {
         }
         let limit = self.limits.max_boards_per_user;
         self.store
-            .update_board(caller.env, board.id, changes)
+            .update_board(caller.env, board.id, changes, caller.reads_secret_pins())
             .await
             .map_err(|e| board_write_error(e, limit))
     }
@@ -155,11 +156,12 @@ impl Pinbox {
     }
 
     /// A board the caller owns and may see; anything else is "not found", as if it did not exist.
+    /// What the board shows of its Pins follows the caller's sight of them (`pins:read_secret`).
     pub async fn readable_board(&self, caller: &Caller, id: BoardId) -> Result<Board> {
         let owner = caller.user()?;
         let board = self
             .store
-            .board(caller.env, id)
+            .board(caller.env, id, caller.reads_secret_pins())
             .await?
             .filter(|b| b.owner_id == owner)
             .ok_or_else(Error::board_not_found)?;
@@ -174,7 +176,7 @@ impl Pinbox {
         let owner = caller.user()?;
         let board = self
             .store
-            .board(caller.env, id)
+            .board(caller.env, id, caller.reads_secret_pins())
             .await?
             .filter(|b| b.owner_id == owner)
             .ok_or_else(Error::board_not_found)?;

@@ -118,7 +118,7 @@ impl Pinbox {
     ) -> Result<Board> {
         let found = self
             .store
-            .board(env, board)
+            .board(env, board, false)
             .await?
             .filter(|b| b.privacy == Privacy::Public)
             .ok_or_else(Error::board_not_found)?;

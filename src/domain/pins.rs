@@ -14,6 +14,7 @@ use crate::domain::page::{Cursor, ListKind, Page};
 use crate::domain::pin::{
     ALT_TEXT_MAX, CarouselItem, CreativeType, DESCRIPTION_MAX, NewPin, Pin, PinChanges, PinFilter,
     PinImage, PinMedia, PinScope, TITLE_MAX, check_color, check_link, check_text,
+    owner_sees_pins_on,
 };
 use crate::domain::video_pins::VideoSourceInput;
 use crate::domain::{Listing, PageRequest, Pinbox};
@@ -364,7 +365,7 @@ impl Pinbox {
     /// anyone if the Pin is on a public board.
     pub fn can_read_pin(&self, caller: &Caller, pin: &Pin) -> bool {
         if caller.user_id == Some(pin.owner_id) {
-            pin.board_privacy != Privacy::Secret || caller.reads_secret_pins()
+            owner_sees_pins_on(pin.board_privacy, caller.reads_secret_pins())
         } else {
             // Sandbox content is "visible to you in Sandbox but not live or visible to Pinterest
             // users" (seed 000).

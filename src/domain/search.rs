@@ -358,7 +358,11 @@ impl Pinbox {
         let mut rows = Vec::with_capacity(window.len());
         for (position, id) in window {
             // A board deleted since the texts were read is simply left out.
-            if let Some(board) = self.store.board(caller.env, id).await? {
+            if let Some(board) = self
+                .store
+                .board(caller.env, id, caller.reads_secret_pins())
+                .await?
+            {
                 rows.push((position, board));
             }
         }
