@@ -121,6 +121,12 @@ impl Pinbox {
         if let Some(Some(d)) = &changes.description {
             changes.description = Some(parse_board_description(Some(d))?);
         }
+        if changes.privacy.is_some() && board.is_ads_only {
+            return Err(Error::invalid(
+                "Invalid request: 'privacy' cannot change on an ad-only board: an ad-only board is \
+                 always PROTECTED, which keeps its Pins off the profile. Leave 'privacy' out.",
+            ));
+        }
         if changes.privacy == Some(Privacy::Secret)
             && board.privacy != Privacy::Secret
             && !caller.writes_secret_boards()
