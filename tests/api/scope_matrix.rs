@@ -39,9 +39,13 @@ async fn a_token_lacking_any_required_scope_gets_403() {
             let r = request(&app, op, &token).await;
             assert_eq!(r.status, 403, "{} without {scope}: {}", op.id, r.text);
             assert_eq!(r.json["code"], 3, "{} without {scope}", op.id);
-            assert!(
-                r.json["message"].as_str().unwrap().starts_with(
-                    "Your token does not have sufficient permissions to perform this operation."
+            // Pinterest's sentence, then the scope the token lacks, named.
+            assert_eq!(
+                r.json["message"].as_str().unwrap(),
+                format!(
+                    "Your token does not have sufficient permissions to perform this operation. \
+                     Please ensure your token is authorized with the correct set of scopes. \
+                     Missing scopes: {scope}."
                 ),
                 "{}",
                 r.text
@@ -56,6 +60,25 @@ async fn a_token_lacking_any_required_scope_gets_403() {
     assert!(
         checked >= bearer.len(),
         "every operation needs at least one scope"
+    );
+    // Every scope the token lacks is named, in the spec's order.
+    let none = app
+        .token(&alice, Scopes::of(&[Scope::UserAccountsRead]))
+        .await;
+    let r = app
+        .call("pins/create")
+        .token(&none)
+        .json(json!({}))
+        .send()
+        .await;
+    assert_eq!((r.status, &r.json["code"]), (403, &json!(3)), "{}", r.text);
+    assert!(
+        r.json["message"]
+            .as_str()
+            .unwrap()
+            .ends_with(" Missing scopes: boards:read, boards:write, pins:read, pins:write."),
+        "{}",
+        r.text
     );
 }
 
