@@ -713,7 +713,7 @@ impl Pinbox {
     /// A Pin the operation user account may read analytics for: its own.
     async fn analytics_pin(&self, caller: &Caller, id: PinId, report: Report) -> Result<Pin> {
         let pin = self.readable_pin(caller, id).await?;
-        if caller.user_id != Some(pin.owner_id) {
+        if caller.user_id != pin.owner_id {
             return Err(match report {
                 Report::MultiPin => Error::new(
                     ErrorKind::Unauthenticated,
@@ -794,7 +794,7 @@ impl Pinbox {
     /// The operation user account's Pins with engagement on days `from..=to` that the caller may
     /// see (secret Pins only with `pins:read_secret`), each with its log.
     async fn owner_logs(&self, caller: &Caller, from: Day, to: Day) -> Result<Vec<(Pin, Log)>> {
-        let user = caller.user()?;
+        let user = caller.user_id;
         let rows = self
             .store
             .owner_engagement_rows(user, caller.env, from, to, caller.reads_secret_pins())
@@ -820,7 +820,6 @@ impl Pinbox {
     pub async fn user_account_analytics(&self, caller: &Caller, raw: &RawParams) -> Result<Groups> {
         let today = self.today();
         let params = Params::parse(Report::UserAccount, raw, today)?;
-        caller.user()?;
         if !params.any_content {
             return Ok(Vec::new());
         }
@@ -863,7 +862,6 @@ impl Pinbox {
     ) -> Result<TopPins> {
         let today = self.today();
         let params = Params::parse(report, raw, today)?;
-        caller.user()?;
         let sort_by = params.sort_by.unwrap_or(Metric::Counted(C::Impression));
         let mut wanted = params.metrics.clone();
         if !wanted.contains(&sort_by) {
@@ -932,7 +930,7 @@ impl Pinbox {
     /// `monthly_views`: impressions over the last 30 days of the user's Pins in `caller.env` that
     /// the caller may see (secret Pins only with `pins:read_secret`).
     pub async fn monthly_views(&self, caller: &Caller) -> Result<i64> {
-        let user = caller.user()?;
+        let user = caller.user_id;
         let today = self.today();
         let rows = self
             .store

@@ -43,7 +43,7 @@ fn board_write_error(e: StoreError, limit: u32) -> Error {
 
 impl Pinbox {
     pub async fn create_board(&self, caller: &Caller, input: BoardInput) -> Result<Board> {
-        let owner = caller.user()?;
+        let owner = caller.user_id;
         let requested_name = parse_board_name(&input.name)?;
         let (name, privacy) = if input.is_ads_only {
             // As the spec notes: an ad-only board is always so named and always PROTECTED.
@@ -85,7 +85,7 @@ impl Pinbox {
         requested: PrivacySet,
         page: PageRequest,
     ) -> Result<Listing<Board>> {
-        let owner = caller.user()?;
+        let owner = caller.user_id;
         let privacies = requested.intersect(self.visible_privacies(caller));
         let after = self.resume_after(&page, ListKind::Boards, owner.0)?;
         let rows = if privacies.is_empty() {
@@ -164,7 +164,7 @@ impl Pinbox {
     /// A board the caller owns and may see; anything else is "not found", as if it did not exist.
     /// What the board shows of its Pins follows the caller's sight of them (`pins:read_secret`).
     pub async fn readable_board(&self, caller: &Caller, id: BoardId) -> Result<Board> {
-        let owner = caller.user()?;
+        let owner = caller.user_id;
         let board = self
             .store
             .board(caller.env, id, caller.reads_secret_pins())
@@ -179,7 +179,7 @@ impl Pinbox {
 
     /// A board the caller owns and may change: secret boards need `boards:write_secret`.
     pub async fn writable_board(&self, caller: &Caller, id: BoardId) -> Result<Board> {
-        let owner = caller.user()?;
+        let owner = caller.user_id;
         let board = self
             .store
             .board(caller.env, id, caller.reads_secret_pins())

@@ -85,7 +85,7 @@ impl Pinbox {
     /// `follow_user/update`: the caller follows `username` (again is fine). Unknown users are
     /// Pinterest's 404 code 30; following yourself is refused.
     pub async fn follow_user(&self, caller: &Caller, username: &str) -> Result<User> {
-        let me = caller.user()?;
+        let me = caller.user_id;
         self.follow_user_as(me, caller.env, username).await
     }
 
@@ -142,7 +142,7 @@ impl Pinbox {
         caller: &Caller,
         page: PageRequest,
     ) -> Result<Listing<FollowedUser>> {
-        let me = caller.user()?;
+        let me = caller.user_id;
         let after = self.resume_after(&page, ListKind::Followers, me.0)?;
         let rows = self
             .store
@@ -167,7 +167,7 @@ impl Pinbox {
         feed: FeedType,
         page: PageRequest,
     ) -> Result<Listing<FollowedUser>> {
-        let me = caller.user()?;
+        let me = caller.user_id;
         // Each filter is its own list: a bookmark of one does not continue another.
         let context = me.0 ^ ((explicit_only as i64) << 1 | feed.creators_only() as i64);
         let after = self.resume_after(&page, ListKind::Following, context)?;
@@ -195,7 +195,7 @@ impl Pinbox {
         caller: &Caller,
         page: PageRequest,
     ) -> Result<Listing<Board>> {
-        let me = caller.user()?;
+        let me = caller.user_id;
         let after = self.resume_after(&page, ListKind::FollowingBoards, me.0)?;
         let rows = self
             .store

@@ -240,7 +240,7 @@ impl Pinbox {
         raw_query: &str,
         page: PageRequest,
     ) -> Result<Listing<Pin>> {
-        let owner = caller.user()?;
+        let owner = caller.user_id;
         let query = PinQuery::parse(raw_query)?;
         let context = search_context(owner, &query.fingerprint());
         let after = self.resume_after(&page, ListKind::SearchPins, context)?;
@@ -313,7 +313,7 @@ impl Pinbox {
         raw_query: Option<&str>,
         page: PageRequest,
     ) -> Result<Listing<Board>> {
-        let owner = caller.user()?;
+        let owner = caller.user_id;
         let words = query_words(raw_query.unwrap_or(""), false)?;
         let context = search_context(owner, format!("b:{}", words.join(" ")).as_bytes());
         let after = self.resume_after(&page, ListKind::SearchBoards, context)?;

@@ -87,6 +87,7 @@ macro_rules! store_contract_suite {
             concurrent_takes_admit_exactly_the_limit,
             ended_windows_are_swept,
             a_token_lookup_carries_its_apps_current_tier,
+            a_token_lookup_carries_its_apps_owner,
             // analytics (issue 10)
             engagement_rows_add_up_and_are_read_by_pin_and_day,
             owner_engagement_covers_the_owners_live_pins_in_one_environment,

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use pinbox::catalog::{self, Auth, Method};
+use pinbox::domain::env::Env;
 use pinbox::domain::rate_limit::RateLimits;
 use pinbox::domain::scope::{Scope, Scopes};
 use serde_json::{Value, json};
@@ -79,6 +80,69 @@ async fn a_token_lacking_any_required_scope_gets_403() {
             .ends_with(" Missing scopes: boards:read, boards:write, pins:read, pins:write."),
         "{}",
         r.text
+    );
+}
+
+/// An app token (the client-credentials grant) is accepted exactly where the spec's `security`
+/// lists `client_credentials`, with the scopes listed there (the same as the user token's on every
+/// operation, as tests/catalog.rs checks), and refused with 403 code 29 everywhere else.
+#[tokio::test]
+async fn app_tokens_are_accepted_exactly_where_the_spec_lists_client_credentials() {
+    let app = TestApp::start_rate_limited(RateLimits::off()).await;
+    let alice = app.user("alice").await;
+    let app_token = async |scopes| {
+        app.pinbox
+            .issue_access_token(None, alice.app_id, scopes, Env::Production)
+            .await
+            .unwrap()
+            .secret
+    };
+    let full = app_token(Scopes::all()).await;
+    let (mut accepted, mut refused) = (0, 0);
+    for op in catalog::OPERATIONS
+        .iter()
+        .filter(|o| o.auth == Auth::Bearer)
+    {
+        let r = request(&app, op, &full).await;
+        let code = &r.json["code"];
+        if op.client_credentials {
+            assert!(
+                r.status != 401 && !(r.status == 403 && (code == 29 || code == 3)),
+                "{} lists client_credentials but refused an app token with every scope: {}",
+                op.id,
+                r.text
+            );
+            for scope in op.scopes.iter() {
+                let lacking = app_token(Scopes::all().without(scope)).await;
+                let r = request(&app, op, &lacking).await;
+                assert_eq!(
+                    (r.status, &r.json["code"]),
+                    (403, &json!(3)),
+                    "{} with an app token without {scope}: {}",
+                    op.id,
+                    r.text
+                );
+            }
+            accepted += 1;
+        } else {
+            assert_eq!(
+                (r.status, code),
+                (403, &json!(29)),
+                "{} does not list client_credentials: {}",
+                op.id,
+                r.text
+            );
+            assert!(
+                r.json["message"].as_str().unwrap().contains(op.id),
+                "{}",
+                r.text
+            );
+            refused += 1;
+        }
+    }
+    assert!(
+        accepted > 0 && refused > 0,
+        "{accepted} accepted, {refused} refused"
     );
 }
 
