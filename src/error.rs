@@ -87,13 +87,19 @@ impl Error {
         Error::new(ErrorKind::Unauthenticated, 2, message)
     }
 
-    /// 403 for a token without every scope the operation needs.
+    /// 403 for a token without every scope the operation needs: Pinterest's code and sentence,
+    /// then the scopes the token lacks, so that the fix is in the message.
     pub fn insufficient_scope(missing: Scopes) -> Error {
+        let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
         let mut e = Error::new(
             ErrorKind::Forbidden,
             3,
-            "Your token does not have sufficient permissions to perform this operation. \
-             Please ensure your token is authorized with the correct set of scopes.",
+            format!(
+                "Your token does not have sufficient permissions to perform this operation. \
+                 Please ensure your token is authorized with the correct set of scopes. \
+                 Missing scopes: {}.",
+                names.join(", ")
+            ),
         );
         e.missing_scopes = Some(missing);
         e

@@ -127,7 +127,9 @@ pub struct Operation {
     pub auth: Auth,
     /// Every scope the operation requires (the spec's `pinterest_oauth2` requirement).
     pub scopes: Scopes,
-    /// Whether the spec also accepts an app-context (client credentials) token.
+    /// Whether the spec also accepts an app-context token (the client-credentials grant), which
+    /// then acts as its app's owner. The spec lists the same scopes for it as for a user's token
+    /// (`tests/catalog.rs` checks), so `scopes` holds for both.
     pub client_credentials: bool,
     pub category: RateCategory,
     pub sandbox: Sandbox,

@@ -199,7 +199,8 @@ impl Pinbox {
         }
         Ok(Caller {
             token_id: token.id,
-            user_id: token.user_id,
+            user_id: token.user_id.unwrap_or(token.app_owner),
+            app_token: token.user_id.is_none(),
             app_id: token.app_id,
             scopes: token.scopes,
             env: token.env,
@@ -208,7 +209,7 @@ impl Pinbox {
     }
 
     pub async fn account_view(&self, caller: &Caller) -> Result<AccountView> {
-        let id = caller.user()?;
+        let id = caller.user_id;
         let user = self
             .store
             .user(id)

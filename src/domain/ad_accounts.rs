@@ -72,7 +72,7 @@ impl Pinbox {
         caller: &Caller,
         input: AdAccountInput,
     ) -> Result<AdAccount> {
-        let owner = caller.user()?;
+        let owner = caller.user_id;
         if let Some(other) = input.owner_user_id
             && other != owner
         {
@@ -120,7 +120,7 @@ impl Pinbox {
         caller: &Caller,
         page: PageRequest,
     ) -> Result<Listing<AdAccount>> {
-        let owner = caller.user()?;
+        let owner = caller.user_id;
         let after = self.resume_after(&page, ListKind::AdAccounts, owner.0)?;
         let rows = self
             .store
@@ -145,7 +145,7 @@ impl Pinbox {
             .ad_account(caller.env, id)
             .await?
             .ok_or_else(not_found)?;
-        if caller.user_id != Some(account.owner_id) {
+        if caller.user_id != account.owner_id {
             return Err(not_yours());
         }
         Ok(account)

@@ -713,7 +713,7 @@ impl Pinbox {
     /// A Pin the operation user account may read analytics for: its own.
     async fn analytics_pin(&self, caller: &Caller, id: PinId, report: Report) -> Result<Pin> {
         let pin = self.readable_pin(caller, id).await?;
-        if caller.user_id != Some(pin.owner_id) {
+        if caller.user_id != pin.owner_id {
             return Err(match report {
                 Report::MultiPin => Error::new(
                     ErrorKind::Unauthenticated,
@@ -791,12 +791,13 @@ impl Pinbox {
             .collect())
     }
 
-    /// The operation user account's Pins with engagement on days `from..=to`, each with its log.
+    /// The operation user account's Pins with engagement on days `from..=to` that the caller may
+    /// see (secret Pins only with `pins:read_secret`), each with its log.
     async fn owner_logs(&self, caller: &Caller, from: Day, to: Day) -> Result<Vec<(Pin, Log)>> {
-        let user = caller.user()?;
+        let user = caller.user_id;
         let rows = self
             .store
-            .owner_engagement_rows(user, caller.env, from, to)
+            .owner_engagement_rows(user, caller.env, from, to, caller.reads_secret_pins())
             .await?;
         let mut logs: BTreeMap<PinId, Log> = BTreeMap::new();
         for r in &rows {
@@ -804,8 +805,11 @@ impl Pinbox {
         }
         let mut out = Vec::new();
         for (id, log) in logs {
-            // A Pin deleted since the rows were read has no analytics any more.
-            if let Some(pin) = self.store.pin(caller.env, id).await? {
+            // A Pin deleted since the rows were read has no analytics any more, and one moved to a
+            // secret board meanwhile is as secret as the rows would have been.
+            if let Some(pin) = self.store.pin(caller.env, id).await?
+                && self.can_read_pin(caller, &pin)
+            {
                 out.push((pin, log));
             }
         }
@@ -816,7 +820,6 @@ impl Pinbox {
     pub async fn user_account_analytics(&self, caller: &Caller, raw: &RawParams) -> Result<Groups> {
         let today = self.today();
         let params = Params::parse(Report::UserAccount, raw, today)?;
-        caller.user()?;
         if !params.any_content {
             return Ok(Vec::new());
         }
@@ -859,7 +862,6 @@ impl Pinbox {
     ) -> Result<TopPins> {
         let today = self.today();
         let params = Params::parse(report, raw, today)?;
-        caller.user()?;
         let sort_by = params.sort_by.unwrap_or(Metric::Counted(C::Impression));
         let mut wanted = params.metrics.clone();
         if !wanted.contains(&sort_by) {
@@ -925,13 +927,20 @@ impl Pinbox {
             .collect())
     }
 
-    /// `monthly_views`: impressions of the user's Pins in `caller.env` over the last 30 days.
+    /// `monthly_views`: impressions over the last 30 days of the user's Pins in `caller.env` that
+    /// the caller may see (secret Pins only with `pins:read_secret`).
     pub async fn monthly_views(&self, caller: &Caller) -> Result<i64> {
-        let user = caller.user()?;
+        let user = caller.user_id;
         let today = self.today();
         let rows = self
             .store
-            .owner_engagement_rows(user, caller.env, today - MONTHLY_VIEW_DAYS + 1, today)
+            .owner_engagement_rows(
+                user,
+                caller.env,
+                today - MONTHLY_VIEW_DAYS + 1,
+                today,
+                caller.reads_secret_pins(),
+            )
             .await?;
         Ok(rows
             .iter()

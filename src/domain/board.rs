@@ -113,6 +113,21 @@ pub struct Board {
     pub thumbnails: Vec<PinImage>,
 }
 
+impl Board {
+    /// The board as shown to a reader who may not see the Pins on it: every figure and image a
+    /// board takes from its Pins (count, cover, thumbnails, when they last changed) as if it had
+    /// none.
+    pub fn without_pins(self) -> Board {
+        Board {
+            pin_count: 0,
+            pins_modified_at: self.created_at,
+            cover: None,
+            thumbnails: Vec::new(),
+            ..self
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewBoard {
     pub id: BoardId,

@@ -58,7 +58,7 @@ fn board_write_error(e: StoreError, write: BoardWrite, limit: u32) -> Error {
 
 impl Pinbox {
     pub async fn create_board(&self, caller: &Caller, input: BoardInput) -> Result<Board> {
-        let owner = caller.user()?;
+        let owner = caller.user_id;
         let requested_name = parse_board_name(&input.name)?;
         let (name, privacy) = if input.is_ads_only {
             // As the spec notes: an ad-only board is always so named and always PROTECTED.
@@ -100,7 +100,7 @@ impl Pinbox {
         requested: PrivacySet,
         page: PageRequest,
     ) -> Result<Listing<Board>> {
-        let owner = caller.user()?;
+        let owner = caller.user_id;
         let privacies = requested.intersect(self.visible_privacies(caller));
         let after = self.resume_after(&page, ListKind::Boards, owner.0)?;
         let rows = if privacies.is_empty() {
@@ -111,6 +111,7 @@ impl Pinbox {
                     owner_id: owner,
                     env: caller.env,
                     privacies,
+                    secret_pins: caller.reads_secret_pins(),
                     cursor: Cursor {
                         after,
                         limit: page.page_size,
@@ -135,6 +136,12 @@ impl Pinbox {
         if let Some(Some(d)) = &changes.description {
             changes.description = Some(parse_board_description(Some(d))?);
         }
+        if changes.privacy.is_some() && board.is_ads_only {
+            return Err(Error::invalid(
+                "Invalid request: 'privacy' cannot change on an ad-only board: an ad-only board is \
+                 always PROTECTED, which keeps its Pins off the profile. Leave 'privacy' out.",
+            ));
+        }
         if changes.privacy == Some(Privacy::Secret)
             && board.privacy != Privacy::Secret
             && !caller.writes_secret_boards()
@@ -148,7 +155,7 @@ impl Pinbox {
         }
         let limit = self.limits.max_boards_per_user;
         self.store
-            .update_board(caller.env, board.id, changes)
+            .update_board(caller.env, board.id, changes, caller.reads_secret_pins())
             .await
             .map_err(|e| board_write_error(e, BoardWrite::Edit, limit))
     }
@@ -170,11 +177,12 @@ impl Pinbox {
     }
 
     /// A board the caller owns and may see; anything else is "not found", as if it did not exist.
+    /// What the board shows of its Pins follows the caller's sight of them (`pins:read_secret`).
     pub async fn readable_board(&self, caller: &Caller, id: BoardId) -> Result<Board> {
-        let owner = caller.user()?;
+        let owner = caller.user_id;
         let board = self
             .store
-            .board(caller.env, id)
+            .board(caller.env, id, caller.reads_secret_pins())
             .await?
             .filter(|b| b.owner_id == owner)
             .ok_or_else(Error::board_not_found)?;
@@ -186,10 +194,10 @@ impl Pinbox {
 
     /// A board the caller owns and may change: secret boards need `boards:write_secret`.
     pub async fn writable_board(&self, caller: &Caller, id: BoardId) -> Result<Board> {
-        let owner = caller.user()?;
+        let owner = caller.user_id;
         let board = self
             .store
-            .board(caller.env, id)
+            .board(caller.env, id, caller.reads_secret_pins())
             .await?
             .filter(|b| b.owner_id == owner)
             .ok_or_else(Error::board_not_found)?;

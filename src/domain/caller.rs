@@ -1,17 +1,21 @@
-//! The authenticated caller of an operation: whose token, for which app, with which scopes,
-//! in which environment. Visibility rules read it.
+//! The authenticated caller of an operation: whose token, for which app, acting for which user,
+//! with which scopes, in which environment. Visibility rules read it.
 
 use crate::domain::app::Tier;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, TokenId, UserId};
 use crate::domain::scope::{Scope, Scopes};
-use crate::error::{Error, Result};
 
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub token_id: TokenId,
-    /// `None` for an app-context token from the client-credentials grant.
-    pub user_id: Option<UserId>,
+    /// The user the operation acts for (the spec's "operation user_account"): the token's user,
+    /// or for an app token its app's owner.
+    pub user_id: UserId,
+    /// An app-context token from the client-credentials grant. It has no user of its own and
+    /// acts as its app's owner, as on Pinterest; the auth layer admits it only to operations
+    /// whose spec lists `client_credentials`.
+    pub app_token: bool,
     pub app_id: AppId,
     pub scopes: Scopes,
     pub env: Env,
@@ -20,15 +24,10 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// The user the operation acts for; app-context tokens have none and are refused.
-    pub fn user(&self) -> Result<crate::domain::ids::UserId> {
-        self.user_id.ok_or_else(|| {
-            Error::forbidden(
-                29,
-                "You are not permitted to access that resource. This operation acts on a user's \
-                 account; use a token from the authorization-code flow, not client credentials.",
-            )
-        })
+    /// The user the token itself belongs to: `None` for an app token. Per-user quotas count
+    /// against it, so app tokens count against their app alone.
+    pub fn token_user(&self) -> Option<UserId> {
+        (!self.app_token).then_some(self.user_id)
     }
 
     pub fn has(&self, scope: Scope) -> bool {

@@ -86,7 +86,7 @@ impl Pinbox {
     /// `follow_user/update`: the caller follows `username` (again is fine). Unknown users are
     /// Pinterest's 404 code 30; following yourself is refused.
     pub async fn follow_user(&self, caller: &Caller, username: &str) -> Result<User> {
-        let me = caller.user()?;
+        let me = caller.user_id;
         self.follow_user_as(me, caller.env, username).await
     }
 
@@ -120,7 +120,7 @@ impl Pinbox {
     ) -> Result<Board> {
         let found = self
             .store
-            .board(env, board)
+            .board(env, board, false)
             .await?
             .filter(|b| b.privacy == Privacy::Public)
             .ok_or_else(Error::board_not_found)?;
@@ -144,7 +144,7 @@ impl Pinbox {
         caller: &Caller,
         page: PageRequest,
     ) -> Result<Listing<FollowedUser>> {
-        let me = caller.user()?;
+        let me = caller.user_id;
         let after = self.resume_after(&page, ListKind::Followers, me.0)?;
         let rows = self
             .store
@@ -169,7 +169,7 @@ impl Pinbox {
         feed: FeedType,
         page: PageRequest,
     ) -> Result<Listing<FollowedUser>> {
-        let me = caller.user()?;
+        let me = caller.user_id;
         // Each filter is its own list: a bookmark of one does not continue another.
         let context = me.0 ^ ((explicit_only as i64) << 1 | feed.creators_only() as i64);
         let after = self.resume_after(&page, ListKind::Following, context)?;
@@ -197,7 +197,7 @@ impl Pinbox {
         caller: &Caller,
         page: PageRequest,
     ) -> Result<Listing<Board>> {
-        let me = caller.user()?;
+        let me = caller.user_id;
         let after = self.resume_after(&page, ListKind::FollowingBoards, me.0)?;
         let rows = self
             .store

@@ -108,7 +108,7 @@ impl Pinbox {
         caller: &Caller,
         media_type: MediaType,
     ) -> Result<RegisteredUpload> {
-        let owner = caller.user()?;
+        let owner = caller.user_id;
         let settings = &self.limits.uploads;
         let now = self.clock.now();
         let id = MediaId::random();
@@ -140,7 +140,7 @@ impl Pinbox {
 
     /// An upload the caller registered (in the caller's environment); anyone else's is "not found".
     pub async fn media_upload_of(&self, caller: &Caller, id: MediaId) -> Result<MediaUpload> {
-        let owner = caller.user()?;
+        let owner = caller.user_id;
         self.store
             .media_upload(id)
             .await?
@@ -154,7 +154,7 @@ impl Pinbox {
         caller: &Caller,
         page: PageRequest,
     ) -> Result<Listing<MediaUpload>> {
-        let owner = caller.user()?;
+        let owner = caller.user_id;
         let after = self.resume_after(&page, ListKind::Media, owner.0)?;
         let rows = self
             .store

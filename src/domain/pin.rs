@@ -236,6 +236,14 @@ pub struct PinChanges {
     pub media: Option<PinMedia>,
 }
 
+/// Whether a Pin's owner sees it, with a token that has `pins:read_secret` or not
+/// (`reads_secret_pins`): Pins on secret boards are secret Pins. Every figure and image computed
+/// from an owner's Pins (board counts, covers and thumbnails, analytics) counts only those the
+/// owner's token sees; the stores apply the same rule in their queries.
+pub fn owner_sees_pins_on(board_privacy: Privacy, reads_secret_pins: bool) -> bool {
+    board_privacy != Privacy::Secret || reads_secret_pins
+}
+
 /// Which Pins a list returns.
 #[derive(Debug, Clone, Copy)]
 pub enum PinScope {

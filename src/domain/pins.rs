@@ -14,6 +14,7 @@ use crate::domain::page::{Cursor, ListKind, Page};
 use crate::domain::pin::{
     ALT_TEXT_MAX, CarouselItem, CreativeType, DESCRIPTION_MAX, NewPin, Pin, PinChanges, PinFilter,
     PinImage, PinMedia, PinScope, TITLE_MAX, check_color, check_link, check_text,
+    owner_sees_pins_on,
 };
 use crate::domain::video_pins::VideoSourceInput;
 use crate::domain::{Listing, PageRequest, Pinbox};
@@ -131,7 +132,7 @@ fn check_texts(
 
 impl Pinbox {
     pub async fn create_pin(&self, caller: &Caller, input: PinInput) -> Result<Pin> {
-        let owner = caller.user()?;
+        let owner = caller.user_id;
         self.refuse_trial_pins_in_production(caller).await?;
         check_texts(
             input.title.as_deref(),
@@ -327,7 +328,7 @@ impl Pinbox {
 
     /// The caller's ad-only board, created on first use (seed 004).
     async fn ad_only_board(&self, caller: &Caller) -> Result<Board> {
-        let owner = caller.user()?;
+        let owner = caller.user_id;
         if let Some(b) = self.store.ad_only_board(owner, caller.env).await? {
             return Ok(b);
         }
@@ -363,8 +364,8 @@ impl Pinbox {
     /// Whether the caller may see a Pin: its owner (secret ones with `pins:read_secret`), or
     /// anyone if the Pin is on a public board.
     pub fn can_read_pin(&self, caller: &Caller, pin: &Pin) -> bool {
-        if caller.user_id == Some(pin.owner_id) {
-            pin.board_privacy != Privacy::Secret || caller.reads_secret_pins()
+        if caller.user_id == pin.owner_id {
+            owner_sees_pins_on(pin.board_privacy, caller.reads_secret_pins())
         } else {
             // Sandbox content is "visible to you in Sandbox but not live or visible to Pinterest
             // users" (seed 000).
@@ -401,7 +402,7 @@ impl Pinbox {
     /// else "not found".
     async fn writable_pin(&self, caller: &Caller, id: PinId) -> Result<Pin> {
         let pin = self.readable_pin(caller, id).await?;
-        if caller.user_id != Some(pin.owner_id) {
+        if caller.user_id != pin.owner_id {
             return Err(Error::forbidden(
                 29,
                 "You are not permitted to access that resource: only the Pin's owner may change it.",
@@ -479,7 +480,7 @@ impl Pinbox {
         board_id: Option<BoardId>,
         section_id: Option<SectionId>,
     ) -> Result<Pin> {
-        let owner = caller.user()?;
+        let owner = caller.user_id;
         self.refuse_trial_pins_in_production(caller).await?;
         let source = self.readable_pin(caller, id).await?;
         let board_id = board_id.ok_or_else(|| {
@@ -530,7 +531,7 @@ impl Pinbox {
         input: PinListInput,
         page: PageRequest,
     ) -> Result<Listing<Pin>> {
-        let owner = caller.user()?;
+        let owner = caller.user_id;
         let after = self.resume_after(&page, ListKind::UserPins, owner.0)?;
         let filter = PinFilter {
             include_secret: caller.reads_secret_pins(),

@@ -240,7 +240,7 @@ impl Pinbox {
         raw_query: &str,
         page: PageRequest,
     ) -> Result<Listing<Pin>> {
-        let owner = caller.user()?;
+        let owner = caller.user_id;
         let query = PinQuery::parse(raw_query)?;
         let context = search_context(owner, &query.fingerprint());
         let after = self.resume_after(&page, ListKind::SearchPins, context)?;
@@ -313,7 +313,7 @@ impl Pinbox {
         raw_query: Option<&str>,
         page: PageRequest,
     ) -> Result<Listing<Board>> {
-        let owner = caller.user()?;
+        let owner = caller.user_id;
         let words = query_words(raw_query.unwrap_or(""), false)?;
         let context = search_context(owner, format!("b:{}", words.join(" ")).as_bytes());
         let after = self.resume_after(&page, ListKind::SearchBoards, context)?;
@@ -358,7 +358,11 @@ impl Pinbox {
         let mut rows = Vec::with_capacity(window.len());
         for (position, id) in window {
             // A board deleted since the texts were read is simply left out.
-            if let Some(board) = self.store.board(caller.env, id).await? {
+            if let Some(board) = self
+                .store
+                .board(caller.env, id, caller.reads_secret_pins())
+                .await?
+            {
                 rows.push((position, board));
             }
         }

@@ -59,6 +59,9 @@ pub struct Token {
     /// The access tier of the token's app when the token was read: one lookup both
     /// authenticates a request and says which rate limits apply to it.
     pub app_tier: Tier,
+    /// The user who owns the token's app: an app token (no `user_id`) acts as this user, as a
+    /// client-credentials token does on Pinterest. Read with the token, in the same lookup.
+    pub app_owner: UserId,
 }
 
 impl Token {

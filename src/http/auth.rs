@@ -57,7 +57,7 @@ pub async fn authorize(
         Ok(caller) => caller,
         Err(e) => return e.into_response(),
     };
-    let (app, user, tier) = (caller.app_id, caller.user_id, caller.tier);
+    let (app, user, tier) = (caller.app_id, caller.token_user(), caller.tier);
     let checks = &state;
     rate_limited(&state, op, app, user, tier, env, async move {
         let caller = permitted(checks, op, caller, req.uri().query()).await?;
@@ -113,15 +113,16 @@ async fn rate_limited(
     response
 }
 
-/// What an authenticated caller must also have for the operation: a user (unless the spec
-/// accepts app tokens) and every scope.
+/// What an authenticated caller must also have for the operation: a user's token (unless the
+/// spec also lists `client_credentials`, where an app token acts as its app's owner) and every
+/// scope, which the spec lists alike for both kinds of token.
 async fn permitted(
     state: &AppState,
     op: &'static Operation,
     caller: Caller,
     query: Option<&str>,
 ) -> Result<Caller> {
-    if caller.user_id.is_none() && !op.client_credentials {
+    if caller.app_token && !op.client_credentials {
         return Err(Error::forbidden(
             29,
             format!(

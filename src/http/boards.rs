@@ -42,7 +42,10 @@ pub struct BoardJson {
     follower_count: i64,
     media: BoardMediaJson,
     owner: Owner,
-    privacy: &'static str,
+    /// Always present in the spec's `Board`; left out of `boards/update`'s answer when the
+    /// value is one its `BoardUpdatePrivacy` does not allow (see [`BoardJson::updated`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    privacy: Option<&'static str>,
     is_ads_only: bool,
 }
 
@@ -77,9 +80,21 @@ impl BoardJson {
             owner: Owner {
                 username: b.owner_username,
             },
-            privacy: b.privacy.as_str(),
+            privacy: Some(b.privacy.as_str()),
             is_ads_only: b.is_ads_only,
         }
+    }
+
+    /// The spec's `BoardWithUpdatePrivacy`, `boards/update`'s answer: its `privacy` is PUBLIC or
+    /// SECRET only, so a PROTECTED board (an ad-only one) answers without `privacy` rather than
+    /// with a value the schema refuses or one that is not true. `privacy` is optional there.
+    pub fn updated(public_url: &str, b: Board) -> BoardJson {
+        let protected = b.privacy == Privacy::Protected;
+        let mut json = BoardJson::from_board(public_url, b);
+        if protected {
+            json.privacy = None;
+        }
+        json
     }
 }
 
@@ -214,7 +229,7 @@ async fn boards_update(
         }),
     };
     let board = app.pinbox.update_board(&caller, id, changes).await?;
-    Ok(Json(BoardJson::from_board(&app.public_url, board)))
+    Ok(Json(BoardJson::updated(&app.public_url, board)))
 }
 
 /// <https://developers.pinterest.com/docs/api/v5/boards-delete>

@@ -196,7 +196,7 @@ impl PinJson {
             board_owner: Owner {
                 username: pin.owner_username,
             },
-            is_owner: caller.user_id == Some(pin.owner_id),
+            is_owner: caller.user_id == pin.owner_id,
             media,
             parent_pin_id: pin.parent_pin_id.map(|p| p.to_string()),
             is_standard: pin.is_standard,

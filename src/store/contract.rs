@@ -53,6 +53,7 @@ macro_rules! store_contract_suite {
             content_counts_split_by_privacy,
             pins_keep_their_boards_counters_exact,
             a_pin_read_shows_its_boards_privacy_as_it_is_now,
+            a_secret_boards_pins_show_only_to_readers_of_secret_pins,
             pins_move_between_boards_and_sections,
             pin_lists_filter_and_page_newest_first,
             the_pin_limit_is_enforced_by_the_store,
@@ -87,9 +88,11 @@ macro_rules! store_contract_suite {
             concurrent_takes_admit_exactly_the_limit,
             ended_windows_are_swept,
             a_token_lookup_carries_its_apps_current_tier,
+            a_token_lookup_carries_its_apps_owner,
             // analytics (issue 10)
             engagement_rows_add_up_and_are_read_by_pin_and_day,
             owner_engagement_covers_the_owners_live_pins_in_one_environment,
+            owner_engagement_leaves_out_secret_pins_unless_asked,
             concurrent_engagement_writes_are_all_counted,
         );
     };
@@ -164,6 +167,7 @@ fn all_boards(owner: &User, env: Env, after: Option<i64>, limit: u32) -> BoardQu
         owner_id: owner.id,
         env,
         privacies: PrivacySet::ALL,
+        secret_pins: true,
         cursor: Cursor { after, limit },
     }
 }
@@ -438,6 +442,7 @@ pub async fn board_updates_change_only_what_is_given(store: S) {
                 name: Some("After".into()),
                 ..Default::default()
             },
+            true,
         )
         .await
         .unwrap();
@@ -453,6 +458,7 @@ pub async fn board_updates_change_only_what_is_given(store: S) {
                 privacy: Some(Privacy::Secret),
                 ..Default::default()
             },
+            true,
         )
         .await
         .unwrap();
@@ -461,7 +467,7 @@ pub async fn board_updates_change_only_what_is_given(store: S) {
     assert_eq!(cleared.created_at, b.created_at);
     assert!(matches!(
         store
-            .update_board(Env::Production, BoardId(7), BoardChanges::default())
+            .update_board(Env::Production, BoardId(7), BoardChanges::default(), true)
             .await,
         Err(StoreError::NotFound(_))
     ));
@@ -545,13 +551,18 @@ pub async fn renaming_a_board_onto_another_name_conflicts(store: S) {
                 name: Some("ONE".into()),
                 ..Default::default()
             },
+            true,
         )
         .await;
     assert!(matches!(
         clash,
         Err(StoreError::Conflict(Conflict::BoardName))
     ));
-    let unchanged = store.board(Env::Production, two.id).await.unwrap().unwrap();
+    let unchanged = store
+        .board(Env::Production, two.id, true)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(unchanged.name, "Two");
 }
 
@@ -566,7 +577,13 @@ pub async fn deleting_a_board_removes_its_sections(store: S) {
         .unwrap();
     let s = store.create_section(new_section(b.id, "s")).await.unwrap();
     store.delete_board(Env::Production, b.id).await.unwrap();
-    assert!(store.board(Env::Production, b.id).await.unwrap().is_none());
+    assert!(
+        store
+            .board(Env::Production, b.id, true)
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert!(store.section(b.id, s.id).await.unwrap().is_none());
     assert!(matches!(
         store.delete_board(Env::Production, b.id).await,
@@ -582,14 +599,14 @@ pub async fn environments_never_see_each_others_boards(store: S) {
         .unwrap();
     assert!(
         store
-            .board(Env::Production, sandbox.id)
+            .board(Env::Production, sandbox.id, true)
             .await
             .unwrap()
             .is_none()
     );
     assert!(
         store
-            .board(Env::Sandbox, sandbox.id)
+            .board(Env::Sandbox, sandbox.id, true)
             .await
             .unwrap()
             .is_some()
@@ -774,7 +791,11 @@ pub async fn pins_keep_their_boards_counters_exact(store: S) {
     assert_eq!(p1.owner_username, "owner");
     assert_eq!(p1.board_privacy, Privacy::Public);
     assert_eq!(p2.title.as_deref(), Some("two"));
-    let board = store.board(Env::Production, b).await.unwrap().unwrap();
+    let board = store
+        .board(Env::Production, b, true)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(board.pin_count, 2);
     assert_eq!(board.pins_modified_at, Timestamp(T0.0 + 20));
     assert_eq!(board.cover, Some(p2.media.cover().unwrap().clone()));
@@ -783,7 +804,11 @@ pub async fn pins_keep_their_boards_counters_exact(store: S) {
         .delete_pin(Env::Production, p1.id, Timestamp(T0.0 + 30))
         .await
         .unwrap();
-    let board = store.board(Env::Production, b).await.unwrap().unwrap();
+    let board = store
+        .board(Env::Production, b, true)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(board.pin_count, 1);
     assert_eq!(board.pins_modified_at, Timestamp(T0.0 + 30));
     assert!(store.pin(Env::Production, p1.id).await.unwrap().is_none());
@@ -797,6 +822,72 @@ pub async fn pins_keep_their_boards_counters_exact(store: S) {
         .await
         .unwrap();
     assert_eq!(c.total_pins(), 1);
+}
+
+/// A reader without `pins:read_secret` sees a secret board without what its Pins make of it
+/// (count, cover, thumbnails, when they changed) on every read that answers a board; a public
+/// board shows its Pins either way, and a board made secret hides them from then on.
+pub async fn a_secret_boards_pins_show_only_to_readers_of_secret_pins(store: S) {
+    let owner = user(&store, "owner").await;
+    let open = public_board(&store, &owner, "open").await;
+    let hidden = secret_board(&store, &owner, "hidden").await;
+    for (board, at) in [(open, 10), (hidden, 20), (hidden, 30)] {
+        store
+            .create_pin(new_pin(&owner, board, None, "p", at), 100)
+            .await
+            .unwrap();
+    }
+    let list = |secret_pins| BoardQuery {
+        secret_pins,
+        ..all_boards(&owner, Env::Production, None, 10)
+    };
+    for secret_pins in [false, true] {
+        let got = store
+            .board(Env::Production, hidden, secret_pins)
+            .await
+            .unwrap()
+            .unwrap();
+        let listed = store.list_boards(list(secret_pins)).await.unwrap();
+        let listed = listed.iter().find(|b| b.id == hidden).unwrap().clone();
+        let updated = store
+            .update_board(
+                Env::Production,
+                hidden,
+                BoardChanges {
+                    description: Some(Some(format!("{secret_pins}"))),
+                    ..Default::default()
+                },
+                secret_pins,
+            )
+            .await
+            .unwrap();
+        for b in [got, listed, updated] {
+            if secret_pins {
+                assert_eq!(b.pin_count, 2);
+                assert_eq!(b.thumbnails.len(), 2);
+                assert!(b.cover.is_some());
+                assert_eq!(b.pins_modified_at, Timestamp(T0.0 + 30));
+            } else {
+                assert_eq!(b.pin_count, 0, "a secret board's Pins are not counted");
+                assert_eq!((b.cover, b.thumbnails), (None, Vec::new()));
+                assert_eq!(b.pins_modified_at, b.created_at);
+            }
+        }
+        let public = store
+            .board(Env::Production, open, secret_pins)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((public.pin_count, public.thumbnails.len()), (1, 1));
+    }
+    // Made secret, the open board's Pin is a secret Pin too.
+    set_privacy(&store, open, Privacy::Secret).await;
+    let now_secret = store
+        .board(Env::Production, open, false)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((now_secret.pin_count, now_secret.cover), (0, None));
 }
 
 /// A store may remember boards between reads (SQLite keeps what one snapshot showed): a Pin read
@@ -850,6 +941,7 @@ async fn set_privacy(store: &S, board: BoardId, privacy: Privacy) {
                 privacy: Some(privacy),
                 ..Default::default()
             },
+            true,
         )
         .await
         .unwrap();
@@ -882,7 +974,7 @@ pub async fn pins_move_between_boards_and_sections(store: S) {
     assert_eq!(moved.title, None);
     assert_eq!(
         store
-            .board(Env::Production, a)
+            .board(Env::Production, a, true)
             .await
             .unwrap()
             .unwrap()
@@ -891,7 +983,7 @@ pub async fn pins_move_between_boards_and_sections(store: S) {
     );
     assert_eq!(
         store
-            .board(Env::Production, b)
+            .board(Env::Production, b, true)
             .await
             .unwrap()
             .unwrap()
@@ -1074,7 +1166,11 @@ pub async fn deleting_a_section_removes_its_pins_from_the_count(store: S) {
         .await
         .unwrap();
     store.delete_section(b, s.id).await.unwrap();
-    let board = store.board(Env::Production, b).await.unwrap().unwrap();
+    let board = store
+        .board(Env::Production, b, true)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(board.pin_count, 1);
     let left = store
         .list_pins(

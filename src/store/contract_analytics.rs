@@ -1,10 +1,11 @@
 //! Store contract cases for the engagement log's analytics reads and batch writes (issue 10).
 
-use super::{S, T0, new_board, new_pin, public_board, user};
+use super::{S, T0, new_board, new_pin, public_board, secret_board, user};
 use crate::domain::board::Privacy;
 use crate::domain::engagement::{AppType, Counted, EngagementRow};
 use crate::domain::env::Env;
 use crate::domain::ids::PinId;
+use crate::domain::pin::PinChanges;
 
 fn row(pin: PinId, day: i64, app: AppType, metric: Counted, count: i64) -> EngagementRow {
     EngagementRow {
@@ -107,7 +108,7 @@ pub async fn owner_engagement_covers_the_owners_live_pins_in_one_environment(sto
     store.delete_pin(Env::Production, p2.id, T0).await.unwrap();
 
     let rows = store
-        .owner_engagement_rows(alice.id, Env::Production, 20_000, 20_001)
+        .owner_engagement_rows(alice.id, Env::Production, 20_000, 20_001, true)
         .await
         .unwrap();
     assert_eq!(
@@ -119,11 +120,59 @@ pub async fn owner_engagement_covers_the_owners_live_pins_in_one_environment(sto
         "a deleted Pin, another owner's Pin and a Sandbox Pin are not alice's production Pins"
     );
     let sandbox = store
-        .owner_engagement_rows(alice.id, Env::Sandbox, i64::MIN, i64::MAX)
+        .owner_engagement_rows(alice.id, Env::Sandbox, i64::MIN, i64::MAX, true)
         .await
         .unwrap();
     assert_eq!(sandbox.len(), 3);
     assert!(sandbox.iter().all(|r| r.pin == sandboxed.id));
+}
+
+/// Pins on secret boards are secret Pins: their rows come only to a reader of secret Pins, by the
+/// board's privacy at the time of the read.
+pub async fn owner_engagement_leaves_out_secret_pins_unless_asked(store: S) {
+    let alice = user(&store, "alice").await;
+    let open = public_board(&store, &alice, "open").await;
+    let hidden = secret_board(&store, &alice, "hidden").await;
+    let shown = store
+        .create_pin(new_pin(&alice, open, None, "shown", 1), 100)
+        .await
+        .unwrap();
+    let secret = store
+        .create_pin(new_pin(&alice, hidden, None, "secret", 2), 100)
+        .await
+        .unwrap();
+    store
+        .add_engagement_rows(vec![
+            row(shown.id, 20_000, AppType::Web, Counted::Impression, 10),
+            row(secret.id, 20_000, AppType::Web, Counted::Impression, 1000),
+        ])
+        .await
+        .unwrap();
+    let pins = |rows: Vec<EngagementRow>| rows.iter().map(|r| r.pin).collect::<Vec<_>>();
+    let read = async |secret_pins| {
+        store
+            .owner_engagement_rows(alice.id, Env::Production, 20_000, 20_000, secret_pins)
+            .await
+            .unwrap()
+    };
+    assert_eq!(pins(read(false).await), vec![shown.id]);
+    let mut both = vec![shown.id, secret.id];
+    both.sort();
+    assert_eq!(pins(read(true).await), both, "ordered by Pin");
+    // Moving the Pin to a public board makes its history public with it.
+    store
+        .update_pin(
+            Env::Production,
+            secret.id,
+            PinChanges {
+                board_id: Some(open),
+                ..Default::default()
+            },
+            T0,
+        )
+        .await
+        .unwrap();
+    assert_eq!(pins(read(false).await), both);
 }
 
 pub async fn concurrent_engagement_writes_are_all_counted(store: S) {

@@ -172,6 +172,7 @@ pub async fn board_follows_make_implicit_followees(store: S) {
                 privacy: Some(Privacy::Secret),
                 ..BoardChanges::default()
             },
+            true,
         )
         .await
         .unwrap();

@@ -397,3 +397,27 @@ pub async fn sessions_are_kept_by_hash_until_deleted_or_expired(store: S) {
     assert!(store.session(&[3; 32]).await.unwrap().is_none());
     assert!(store.session(&[5; 32]).await.unwrap().is_some());
 }
+
+/// An app token acts as its app's owner, so every token lookup (and the tokens a grant inserts)
+/// carries the app's owner, whoever the token's own user is.
+pub async fn a_token_lookup_carries_its_apps_owner(store: S) {
+    let dev = user(&store, "dev").await;
+    let other = user(&store, "other").await;
+    let a = app(&store, &dev, "a", 0).await.unwrap();
+    let (app_token, app_hash) = new_token(TokenKind::Access, None, a.id);
+    let created = store.create_token(app_token).await.unwrap();
+    assert_eq!((created.user_id, created.app_owner), (None, dev.id));
+    let (users, users_hash) = new_token(TokenKind::Access, Some(other.id), a.id);
+    let granted = store
+        .create_grant_tokens(GrantId::random(), vec![users])
+        .await
+        .unwrap();
+    assert_eq!(granted[0].app_owner, dev.id);
+    // Twice, so that an engine with a cache answers the second from it.
+    for _ in 0..2 {
+        let t = store.token_by_hash(&app_hash).await.unwrap().unwrap();
+        assert_eq!((t.user_id, t.app_owner), (None, dev.id));
+        let t = store.token_by_hash(&users_hash).await.unwrap().unwrap();
+        assert_eq!((t.user_id, t.app_owner), (Some(other.id), dev.id));
+    }
+}

@@ -71,6 +71,8 @@ pub struct BoardQuery {
     pub owner_id: UserId,
     pub env: Env,
     pub privacies: PrivacySet,
+    /// Whether the reader sees the Pins on secret boards (see [`Store::board`]).
+    pub secret_pins: bool,
     pub cursor: Cursor,
 }
 
@@ -177,14 +179,21 @@ pub trait Store: Send + Sync + 'static {
     /// Inserts a board unless its owner already has `max_boards` boards in that environment
     /// (`LimitReached(Boards)`) or one with the same name (`Conflict(BoardName)`).
     async fn create_board(&self, board: NewBoard, max_boards: u32) -> StoreResult<Board>;
-    async fn board(&self, env: Env, id: BoardId) -> StoreResult<Option<Board>>;
-    /// Up to `cursor.limit + 1` boards after the cursor, newest first.
+    /// A board with what its Pins make of it (count, cover, thumbnails, `pins_modified_at`). A
+    /// reader who does not see the Pins on secret boards (`secret_pins` false: no
+    /// `pins:read_secret`, `pin::owner_sees_pins_on`) gets a secret board as
+    /// `Board::without_pins` shows it, and its Pins are not read.
+    async fn board(&self, env: Env, id: BoardId, secret_pins: bool) -> StoreResult<Option<Board>>;
+    /// Up to `cursor.limit + 1` boards after the cursor, newest first, shown as
+    /// [`Store::board`] shows them.
     async fn list_boards(&self, query: BoardQuery) -> StoreResult<Vec<Board>>;
+    /// Changes a board and answers it as [`Store::board`] shows it.
     async fn update_board(
         &self,
         env: Env,
         id: BoardId,
         changes: BoardChanges,
+        secret_pins: bool,
     ) -> StoreResult<Board>;
     /// Deletes the board with its sections and Pins.
     async fn delete_board(&self, env: Env, id: BoardId) -> StoreResult<()>;
@@ -369,12 +378,14 @@ pub trait Store: Send + Sync + 'static {
         to: Day,
     ) -> StoreResult<Vec<EngagementRow>>;
     /// The log's rows for every Pin `owner` has in `env` (deleted Pins are gone) on days
-    /// `from..=to`, by Pin, day, app type and metric.
+    /// `from..=to`, by Pin, day, app type and metric; the rows of Pins on secret boards only with
+    /// `secret_pins` (a reader with `pins:read_secret`, `pin::owner_sees_pins_on`).
     async fn owner_engagement_rows(
         &self,
         owner: UserId,
         env: Env,
         from: Day,
         to: Day,
+        secret_pins: bool,
     ) -> StoreResult<Vec<EngagementRow>>;
 }

@@ -443,3 +443,89 @@ async fn an_ad_only_board_is_protected_and_named_by_pinterest() {
     assert_eq!(r.json["privacy"], "PROTECTED");
     assert_eq!(r.json["is_ads_only"], true);
 }
+
+/// The spec's answer to `boards/update` (`BoardWithUpdatePrivacy`) allows only PUBLIC and SECRET:
+/// a PROTECTED board's update answer leaves `privacy` out rather than break the schema or lie,
+/// every other answer (`Board`) says PROTECTED, and an ad-only board's privacy cannot change.
+#[tokio::test]
+async fn a_protected_board_answers_every_operation_within_its_schema() {
+    let app = TestApp::start().await;
+    let alice = app.user("alice").await;
+    let ad_only = app
+        .call("boards/create")
+        .token(&alice.token)
+        .json(json!({"name": "x", "is_ads_only": true}))
+        .send()
+        .await
+        .expect(201)
+        .id();
+    // The harness checks each answer against the operation's response schema.
+    let r = app
+        .call("boards/update")
+        .path("board_id", &ad_only)
+        .token(&alice.token)
+        .json(json!({"description": "For ads"}))
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(r.json["description"], "For ads");
+    assert_eq!(r.json["is_ads_only"], true);
+    assert!(r.json.get("privacy").is_none(), "{}", r.text);
+    for privacy in ["PUBLIC", "SECRET"] {
+        app.call("boards/update")
+            .path("board_id", &ad_only)
+            .token(&alice.token)
+            .json(json!({"privacy": privacy}))
+            .send()
+            .await
+            .expect_error(400, 1, "ad-only board is always PROTECTED");
+    }
+    let got = app
+        .call("boards/get")
+        .path("board_id", &ad_only)
+        .token(&alice.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(
+        got.json["privacy"], "PROTECTED",
+        "unchanged by the refusals"
+    );
+    assert_eq!(got.json["description"], "For ads");
+
+    // A PROTECTED board that is not ad-only may become PUBLIC or SECRET; never PROTECTED again.
+    let protected = app
+        .call("boards/create")
+        .token(&alice.token)
+        .json(json!({"name": "Drafts", "privacy": "PROTECTED"}))
+        .send()
+        .await
+        .expect(201)
+        .id();
+    let renamed = app
+        .call("boards/update")
+        .path("board_id", &protected)
+        .token(&alice.token)
+        .json(json!({"name": "Later"}))
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(renamed.json["name"], "Later");
+    assert!(renamed.json.get("privacy").is_none(), "{}", renamed.text);
+    let public = app
+        .call("boards/update")
+        .path("board_id", &protected)
+        .token(&alice.token)
+        .json(json!({"privacy": "PUBLIC"}))
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(public.json["privacy"], "PUBLIC");
+    app.call("boards/update")
+        .path("board_id", &protected)
+        .token(&alice.token)
+        .json(json!({"privacy": "PROTECTED"}))
+        .send()
+        .await
+        .expect_error(400, 1, "'privacy'");
+}

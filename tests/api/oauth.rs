@@ -419,16 +419,15 @@ async fn access_tokens_from_the_flow_expire_after_thirty_days() {
 }
 
 #[tokio::test]
-async fn client_credentials_give_an_app_token_that_user_endpoints_refuse() {
+async fn client_credentials_give_an_app_token_that_acts_as_the_apps_owner() {
     let app = TestApp::start().await;
     let alice = dev(&app, "alice").await;
+    let bob = app.user("bob").await;
+    let grant = |scope: &'static str| [("grant_type", "client_credentials"), ("scope", scope)];
     let r = app
         .call("oauth/token")
         .basic(alice.app_id, &alice.secret)
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("scope", "boards:read,user_accounts:read"),
-        ])
+        .form(&grant("boards:read,boards:write,user_accounts:read"))
         .send()
         .await
         .expect(200);
@@ -444,22 +443,102 @@ async fn client_credentials_give_an_app_token_that_user_endpoints_refuse() {
         ]
     );
     assert_eq!(r.json["response_type"], "client_credentials");
-    assert_eq!(r.json["scope"], "boards:read,user_accounts:read");
+    assert_eq!(
+        r.json["scope"],
+        "boards:read,boards:write,user_accounts:read"
+    );
     let token = r.json["access_token"].as_str().unwrap();
-    // The spec allows client credentials on these, but they act on a user's account.
-    for op in ["user_account/get", "boards/list"] {
-        app.call(op).token(token).send().await.expect_error(
-            403,
-            29,
-            "You are not permitted to access that resource",
-        );
-    }
+
+    // Where the spec lists client_credentials, the token is the app's owner, alice.
+    let me = app
+        .call("user_account/get")
+        .token(token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(me.json["username"], "alice");
+    let board = app
+        .call("boards/create")
+        .token(token)
+        .json(serde_json::json!({"name": "Made by the app"}))
+        .send()
+        .await
+        .expect(201);
+    assert_eq!(board.json["owner"]["username"], "alice");
+    let alices = app
+        .pinbox
+        .issue_access_token(
+            Some(alice.user.id),
+            alice.app_id,
+            pinbox::domain::scope::Scopes::CONTENT,
+            pinbox::domain::env::Env::Production,
+        )
+        .await
+        .unwrap()
+        .secret;
+    app.call("boards/get")
+        .path("board_id", board.id())
+        .token(&alices)
+        .send()
+        .await
+        .expect(200);
+    // Someone else's board stays someone else's.
+    let bobs = app
+        .call("boards/create")
+        .token(&bob.token)
+        .json(serde_json::json!({"name": "Bob's"}))
+        .send()
+        .await
+        .expect(201)
+        .id();
+    app.call("boards/get")
+        .path("board_id", &bobs)
+        .token(token)
+        .send()
+        .await
+        .expect_error(404, 40, "Board not found.");
+    // With the scopes the token was granted, checked as the spec lists them.
+    app.call("pins/list")
+        .token(token)
+        .send()
+        .await
+        .expect_error(403, 3, "Missing scopes: pins:read.");
+    // Where the spec does not list client_credentials, refused.
     app.call("boards/delete")
-        .path("board_id", "1234567890123456789")
+        .path("board_id", board.id())
         .token(token)
         .send()
         .await
         .expect_error(403, 29, "client-credentials");
+    app.call("boards/get")
+        .path("board_id", board.id())
+        .token(token)
+        .send()
+        .await
+        .expect(200);
+
+    // A Sandbox app token acts for alice in Sandbox only.
+    let sandbox = app
+        .call_sandbox("oauth/token")
+        .basic(alice.app_id, &alice.secret)
+        .form(&grant("boards:read"))
+        .send()
+        .await
+        .expect(200);
+    let sandbox = sandbox.json["access_token"].as_str().unwrap();
+    let listed = app
+        .call_sandbox("boards/list")
+        .token(sandbox)
+        .send()
+        .await
+        .expect(200);
+    assert!(listed.items().is_empty(), "{}", listed.text);
+    app.call("boards/list")
+        .token(sandbox)
+        .send()
+        .await
+        .expect_error(401, 2, "sandbox token");
+
     app.call("oauth/token")
         .basic(alice.app_id, &alice.secret)
         .form(&[("grant_type", "client_credentials"), ("scope", "pins:fly")])

@@ -132,7 +132,7 @@ async fn simulate(
     let profile = Profile::named(&body.profile)?;
     let sim = Simulation {
         env: caller.env,
-        user: caller.user()?,
+        user: caller.user_id,
         profile,
         from: day("from", &body.from)?,
         to: day("to", &body.to)?,

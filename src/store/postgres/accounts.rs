@@ -220,7 +220,8 @@ pub async fn app_by_id(client: &Client, id: AppId) -> StoreResult<Option<App>> {
 }
 
 pub(super) const TOKEN_COLUMNS: &str = "id, hash, kind, user_id, app_id, scopes, env, created_at, \
-     expires_at, revoked_at, (SELECT tier FROM apps WHERE apps.id = tokens.app_id)";
+     expires_at, revoked_at, (SELECT tier FROM apps WHERE apps.id = tokens.app_id), \
+     (SELECT owner_id FROM apps WHERE apps.id = tokens.app_id)";
 
 pub(super) fn token_from_row(r: &Row) -> StoreResult<Token> {
     let kind: String = r.get(2);
@@ -240,6 +241,7 @@ pub(super) fn token_from_row(r: &Row) -> StoreResult<Token> {
             .get::<_, Option<String>>(10)
             .and_then(|t| Tier::parse(&t))
             .unwrap_or(Tier::Trial),
+        app_owner: UserId(r.get::<_, Option<i64>>(11).unwrap_or(0)),
     })
 }
 

@@ -61,15 +61,19 @@ pub async fn owner_engagement_rows(
     env: Env,
     from: Day,
     to: Day,
+    secret_pins: bool,
 ) -> StoreResult<Vec<EngagementRow>> {
+    // Each row is checked against a Pin that still exists and the privacy of its board now
+    // (secret Pins are those on secret boards), each by its unique id.
     let rows = client
         .query(
             "SELECT e.pin_id, e.day, e.app_type, e.metric, e.count
              FROM engagement e
              WHERE e.owner_id = $1 AND e.env = $2 AND e.day >= $3 AND e.day <= $4
-               AND EXISTS (SELECT 1 FROM pins p WHERE p.id = e.pin_id)
+               AND EXISTS (SELECT 1 FROM pins p JOIN boards b ON b.id = p.board_id
+                           WHERE p.id = e.pin_id AND ($5 OR b.privacy <> 'SECRET'))
              ORDER BY e.pin_id, e.day, e.app_type, e.metric",
-            &[&owner.0, &(env.code() as i16), &from, &to],
+            &[&owner.0, &(env.code() as i16), &from, &to, &secret_pins],
         )
         .await
         .map_err(pg)?;

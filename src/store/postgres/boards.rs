@@ -9,17 +9,34 @@ use crate::domain::board::{Board, BoardChanges, NewBoard, Privacy, name_key};
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, SectionId, UserId, random_id};
 use crate::domain::page::Cursor;
-use crate::domain::pin::{PinImage, PinMedia};
+use crate::domain::pin::{PinImage, PinMedia, owner_sees_pins_on};
 use crate::domain::section::Section;
 use crate::domain::user::ContentCounts;
 use crate::store::postgres::pg;
 use crate::store::{BoardQuery, Limit, StoreError, StoreResult};
 
-/// Boards with their owner's name and the media of their five newest Pins, in one query.
-const BOARD_SELECT: &str = "SELECT b.seq, b.id, b.owner_id, u.username, b.env, b.name, b.description,
-        b.privacy, b.is_ads_only, b.created_at, b.pins_modified_at, b.pin_count,
-        ARRAY(SELECT p.media FROM pins p WHERE p.board_id = b.id ORDER BY p.seq DESC LIMIT 5) AS medias
-     FROM boards b JOIN users u ON u.id = b.owner_id";
+/// Boards with their owner's name and the media of their five newest Pins, in one query. The
+/// parameter numbered `secret_pins` says whether the reader sees the Pins on secret boards; when
+/// not, a secret board's Pins are not read (`pin::owner_sees_pins_on`, [`shown`]).
+fn board_select(secret_pins: &str) -> String {
+    format!(
+        "SELECT b.seq, b.id, b.owner_id, u.username, b.env, b.name, b.description,
+            b.privacy, b.is_ads_only, b.created_at, b.pins_modified_at, b.pin_count,
+            ARRAY(SELECT p.media FROM pins p
+                  WHERE p.board_id = b.id AND ({secret_pins} OR b.privacy <> 'SECRET')
+                  ORDER BY p.seq DESC LIMIT 5) AS medias
+         FROM boards b JOIN users u ON u.id = b.owner_id"
+    )
+}
+
+/// A board as a reader with (`secret_pins`) or without `pins:read_secret` is shown it.
+fn shown(board: Board, secret_pins: bool) -> Board {
+    if owner_sees_pins_on(board.privacy, secret_pins) {
+        board
+    } else {
+        board.without_pins()
+    }
+}
 
 fn board_from_row(r: &Row) -> Board {
     let privacy: String = r.get(7);
@@ -101,32 +118,42 @@ pub async fn create_board(
     }
     add_counts(&tx, board.owner_id, board.env, 1, 0).await?;
     tx.commit().await.map_err(pg)?;
-    board_by_id(client, board.env, id)
+    // A new board has no Pins for anyone to see or not.
+    board_by_id(client, board.env, id, true)
         .await?
         .ok_or(StoreError::NotFound("board"))
 }
 
-pub async fn board_by_id(client: &Client, env: Env, id: BoardId) -> StoreResult<Option<Board>> {
+pub async fn board_by_id(
+    client: &Client,
+    env: Env,
+    id: BoardId,
+    secret_pins: bool,
+) -> StoreResult<Option<Board>> {
     let stmt = client
-        .prepare_cached(&format!("{BOARD_SELECT} WHERE b.id = $1 AND b.env = $2"))
+        .prepare_cached(&format!(
+            "{} WHERE b.id = $1 AND b.env = $2",
+            board_select("$3")
+        ))
         .await
         .map_err(pg)?;
     Ok(client
-        .query_opt(&stmt, &[&id.0, &env_code(env)])
+        .query_opt(&stmt, &[&id.0, &env_code(env), &secret_pins])
         .await
         .map_err(pg)?
-        .map(|r| board_from_row(&r)))
+        .map(|r| shown(board_from_row(&r), secret_pins)))
 }
 
 pub async fn list_boards(client: &Client, q: BoardQuery) -> StoreResult<Vec<Board>> {
     let stmt = client
         .prepare_cached(&format!(
-            "{BOARD_SELECT}
+            "{}
              WHERE b.owner_id = $1 AND b.env = $2
                AND (($3 AND b.privacy = 'PUBLIC') OR ($4 AND b.privacy = 'PROTECTED') OR ($5 AND b.privacy = 'SECRET'))
                AND ($6::BIGINT IS NULL OR b.seq < $6)
              ORDER BY b.seq DESC
-             LIMIT $7"
+             LIMIT $7",
+            board_select("$8")
         ))
         .await
         .map_err(pg)?;
@@ -141,11 +168,15 @@ pub async fn list_boards(client: &Client, q: BoardQuery) -> StoreResult<Vec<Boar
                 &q.privacies.secret,
                 &q.cursor.after,
                 &(q.cursor.limit as i64 + 1),
+                &q.secret_pins,
             ],
         )
         .await
         .map_err(pg)?;
-    Ok(rows.iter().map(board_from_row).collect())
+    Ok(rows
+        .iter()
+        .map(|r| shown(board_from_row(r), q.secret_pins))
+        .collect())
 }
 
 pub async fn update_board(
@@ -153,6 +184,7 @@ pub async fn update_board(
     env: Env,
     id: BoardId,
     changes: BoardChanges,
+    secret_pins: bool,
 ) -> StoreResult<Board> {
     let tx = client.transaction().await.map_err(pg)?;
     let row = tx
@@ -185,7 +217,7 @@ pub async fn update_board(
     .await
     .map_err(pg)?;
     tx.commit().await.map_err(pg)?;
-    board_by_id(client, env, id)
+    board_by_id(client, env, id, secret_pins)
         .await?
         .ok_or(StoreError::NotFound("board"))
 }

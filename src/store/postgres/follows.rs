@@ -186,7 +186,8 @@ pub async fn list_followed_boards(
         .map_err(pg)?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        if let Some(board) = boards::board_by_id(client, env, BoardId(r.get(1))).await? {
+        // Followed boards are public; a follower never sees another user's secret Pins.
+        if let Some(board) = boards::board_by_id(client, env, BoardId(r.get(1)), false).await? {
             out.push(FollowedBoard {
                 seq: r.get(0),
                 board,

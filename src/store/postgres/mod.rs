@@ -262,8 +262,8 @@ impl Store for PgStore {
         boards::create_board(&mut self.client().await?, board, max_boards).await
     }
 
-    async fn board(&self, env: Env, id: BoardId) -> StoreResult<Option<Board>> {
-        boards::board_by_id(&self.client().await?, env, id).await
+    async fn board(&self, env: Env, id: BoardId, secret_pins: bool) -> StoreResult<Option<Board>> {
+        boards::board_by_id(&self.client().await?, env, id, secret_pins).await
     }
 
     async fn list_boards(&self, query: BoardQuery) -> StoreResult<Vec<Board>> {
@@ -275,8 +275,9 @@ impl Store for PgStore {
         env: Env,
         id: BoardId,
         changes: BoardChanges,
+        secret_pins: bool,
     ) -> StoreResult<Board> {
-        boards::update_board(&mut self.client().await?, env, id, changes).await
+        boards::update_board(&mut self.client().await?, env, id, changes, secret_pins).await
     }
 
     async fn delete_board(&self, env: Env, id: BoardId) -> StoreResult<()> {
@@ -354,7 +355,7 @@ impl Store for PgStore {
     async fn ad_only_board(&self, owner: UserId, env: Env) -> StoreResult<Option<Board>> {
         let client = self.client().await?;
         match pins::ad_only_board(&client, owner, env).await? {
-            Some(id) => boards::board_by_id(&client, env, id).await,
+            Some(id) => boards::board_by_id(&client, env, id, true).await,
             None => Ok(None),
         }
     }
@@ -600,8 +601,10 @@ impl Store for PgStore {
         env: Env,
         from: Day,
         to: Day,
+        secret_pins: bool,
     ) -> StoreResult<Vec<EngagementRow>> {
-        analytics::owner_engagement_rows(&self.client().await?, owner, env, from, to).await
+        analytics::owner_engagement_rows(&self.client().await?, owner, env, from, to, secret_pins)
+            .await
     }
 }
 

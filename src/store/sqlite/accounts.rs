@@ -189,7 +189,8 @@ pub(super) fn hash_array(v: Vec<u8>) -> StoreResult<[u8; 32]> {
 }
 
 const TOKEN_COLUMNS: &str = "id, hash, kind, user_id, app_id, scopes, env, created_at, expires_at, \
-     revoked_at, (SELECT tier FROM apps WHERE apps.id = tokens.app_id)";
+     revoked_at, (SELECT tier FROM apps WHERE apps.id = tokens.app_id), \
+     (SELECT owner_id FROM apps WHERE apps.id = tokens.app_id)";
 
 fn token_from_row(r: &Row<'_>) -> rusqlite::Result<(Token, Vec<u8>)> {
     let hash: Vec<u8> = r.get(1)?;
@@ -210,6 +211,7 @@ fn token_from_row(r: &Row<'_>) -> rusqlite::Result<(Token, Vec<u8>)> {
                 .get::<_, Option<String>>(10)?
                 .and_then(|t| Tier::parse(&t))
                 .unwrap_or(Tier::Trial),
+            app_owner: UserId(r.get::<_, Option<i64>>(11)?.unwrap_or(0)),
         },
         hash,
     ))

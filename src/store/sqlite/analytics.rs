@@ -59,16 +59,26 @@ pub fn owner_engagement_rows(
     env: Env,
     from: Day,
     to: Day,
+    secret_pins: bool,
 ) -> StoreResult<Vec<EngagementRow>> {
     query(
         conn,
         // CROSS JOIN keeps the log as the outer loop: the account's rows by index, each checked
-        // against a Pin that still exists.
+        // against a Pin that still exists and the privacy of its board now (secret Pins are
+        // those on secret boards), each by its unique id.
         "SELECT e.pin_id, e.day, e.app_type, e.metric, e.count
          FROM engagement e CROSS JOIN pins p ON p.id = e.pin_id
+              CROSS JOIN boards b ON b.id = p.board_id
          WHERE e.owner_id = ? AND e.env = ? AND e.day >= ? AND e.day <= ?
+           AND (? OR b.privacy <> 'SECRET')
          ORDER BY e.pin_id, e.day, e.app_type, e.metric",
-        vec![owner.0.into(), env.code().into(), from.into(), to.into()],
+        vec![
+            owner.0.into(),
+            env.code().into(),
+            from.into(),
+            to.into(),
+            secret_pins.into(),
+        ],
     )
 }
 

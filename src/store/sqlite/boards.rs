@@ -7,6 +7,7 @@ use crate::domain::board::{Board, BoardChanges, NewBoard, Privacy, name_key};
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, SectionId, UserId, random_id};
 use crate::domain::page::Cursor;
+use crate::domain::pin::owner_sees_pins_on;
 use crate::domain::section::Section;
 use crate::domain::user::ContentCounts;
 use crate::store::sqlite::engine::backend;
@@ -69,7 +70,9 @@ pub fn create_board(conn: &Connection, board: NewBoard, max_boards: u32) -> Stor
         match inserted {
             Ok(_) => {
                 counts::add(conn, board.owner_id, board.env, 1, 0)?;
-                return board_by_id(conn, board.env, id)?.ok_or(StoreError::NotFound("board"));
+                // A new board has no Pins for anyone to see or not.
+                return board_by_id(conn, board.env, id, true)?
+                    .ok_or(StoreError::NotFound("board"));
             }
             Err(e) if is_unique_violation(&e, "boards.name_key") => {
                 return Err(StoreError::Conflict(Conflict::BoardName));
@@ -83,7 +86,12 @@ pub fn create_board(conn: &Connection, board: NewBoard, max_boards: u32) -> Stor
     )))
 }
 
-pub fn board_by_id(conn: &Connection, env: Env, id: BoardId) -> StoreResult<Option<Board>> {
+pub fn board_by_id(
+    conn: &Connection,
+    env: Env,
+    id: BoardId,
+    secret_pins: bool,
+) -> StoreResult<Option<Board>> {
     let board = conn
         .prepare_cached(&format!("{BOARD_SELECT} WHERE b.id = ?1 AND b.env = ?2"))
         .and_then(|mut s| {
@@ -91,9 +99,16 @@ pub fn board_by_id(conn: &Connection, env: Env, id: BoardId) -> StoreResult<Opti
                 .optional()
         })
         .map_err(backend)?;
-    board
-        .map(|mut b| pins::fill_board_media(conn, &mut b).map(|()| b))
-        .transpose()
+    board.map(|b| with_pins(conn, b, secret_pins)).transpose()
+}
+
+/// The board with what its Pins make of it, read only when the reader sees them.
+fn with_pins(conn: &Connection, mut board: Board, secret_pins: bool) -> StoreResult<Board> {
+    if !owner_sees_pins_on(board.privacy, secret_pins) {
+        return Ok(board.without_pins());
+    }
+    pins::fill_board_media(conn, &mut board)?;
+    Ok(board)
 }
 
 pub fn list_boards(conn: &Connection, q: BoardQuery) -> StoreResult<Vec<Board>> {
@@ -105,7 +120,7 @@ pub fn list_boards(conn: &Connection, q: BoardQuery) -> StoreResult<Vec<Board>> 
          ORDER BY b.seq DESC
          LIMIT ?7"
     );
-    let mut boards: Vec<Board> = conn
+    let boards: Vec<Board> = conn
         .prepare_cached(&sql)
         .and_then(|mut s| {
             s.query_map(
@@ -123,10 +138,10 @@ pub fn list_boards(conn: &Connection, q: BoardQuery) -> StoreResult<Vec<Board>> 
             .collect()
         })
         .map_err(backend)?;
-    for b in &mut boards {
-        pins::fill_board_media(conn, b)?;
-    }
-    Ok(boards)
+    boards
+        .into_iter()
+        .map(|b| with_pins(conn, b, q.secret_pins))
+        .collect()
 }
 
 pub fn update_board(
@@ -134,8 +149,9 @@ pub fn update_board(
     env: Env,
     id: BoardId,
     changes: BoardChanges,
+    secret_pins: bool,
 ) -> StoreResult<Board> {
-    let current = board_by_id(conn, env, id)?.ok_or(StoreError::NotFound("board"))?;
+    let current = board_by_id(conn, env, id, secret_pins)?.ok_or(StoreError::NotFound("board"))?;
     let name = changes.name.unwrap_or(current.name);
     let description = changes.description.unwrap_or(current.description);
     let privacy = changes.privacy.unwrap_or(current.privacy);
@@ -152,7 +168,7 @@ pub fn update_board(
         ],
     );
     match updated {
-        Ok(_) => board_by_id(conn, env, id)?.ok_or(StoreError::NotFound("board")),
+        Ok(_) => board_by_id(conn, env, id, secret_pins)?.ok_or(StoreError::NotFound("board")),
         Err(e) if is_unique_violation(&e, "boards.name_key") => {
             Err(StoreError::Conflict(Conflict::BoardName))
         }

@@ -167,7 +167,8 @@ pub fn list_followed_boards(
         .map_err(backend)?;
     let mut out = Vec::with_capacity(rows.len());
     for (seq, board) in rows {
-        if let Some(board) = boards::board_by_id(conn, env, BoardId(board))? {
+        // Followed boards are public; a follower never sees another user's secret Pins.
+        if let Some(board) = boards::board_by_id(conn, env, BoardId(board), false)? {
             out.push(FollowedBoard { seq, board });
         }
     }

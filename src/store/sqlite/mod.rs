@@ -240,9 +240,9 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn board(&self, env: Env, id: BoardId) -> StoreResult<Option<Board>> {
+    async fn board(&self, env: Env, id: BoardId, secret_pins: bool) -> StoreResult<Option<Board>> {
         self.engine
-            .read(move |c| boards::board_by_id(c, env, id))
+            .read(move |c| boards::board_by_id(c, env, id, secret_pins))
             .await
     }
 
@@ -257,9 +257,10 @@ impl Store for SqliteStore {
         env: Env,
         id: BoardId,
         changes: BoardChanges,
+        secret_pins: bool,
     ) -> StoreResult<Board> {
         self.engine
-            .write(move |c| boards::update_board(c, env, id, changes))
+            .write(move |c| boards::update_board(c, env, id, changes, secret_pins))
             .await
     }
 
@@ -363,7 +364,7 @@ impl Store for SqliteStore {
     async fn ad_only_board(&self, owner: UserId, env: Env) -> StoreResult<Option<Board>> {
         self.engine
             .read(move |c| match pins::ad_only_board(c, owner, env)? {
-                Some(id) => boards::board_by_id(c, env, id),
+                Some(id) => boards::board_by_id(c, env, id, true),
                 None => Ok(None),
             })
             .await
@@ -697,9 +698,10 @@ impl Store for SqliteStore {
         env: Env,
         from: Day,
         to: Day,
+        secret_pins: bool,
     ) -> StoreResult<Vec<EngagementRow>> {
         self.engine
-            .read(move |c| analytics::owner_engagement_rows(c, owner, env, from, to))
+            .read(move |c| analytics::owner_engagement_rows(c, owner, env, from, to, secret_pins))
             .await
     }
 }
