@@ -6,6 +6,7 @@ mod admin;
 mod app_features;
 pub mod compat;
 mod data_dir;
+mod demo;
 mod duration_arg;
 mod engagement;
 mod follow;

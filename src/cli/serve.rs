@@ -8,16 +8,12 @@ use clap::Args;
 use clap::builder::BoolishValueParser;
 use tokio::net::TcpListener;
 
-use crate::cli::DataDirArg;
 use crate::cli::duration_arg::parse_duration;
+use crate::cli::{DataDirArg, demo};
 use crate::clock::Clock;
 use crate::config::{Config, Storage};
 use crate::config_file::ConfigFile;
-use crate::domain::app::Tier;
-use crate::domain::env::Env;
 use crate::domain::media_uploads::UploadSettings;
-use crate::domain::scope::Scopes;
-use crate::domain::user::AccountType;
 use crate::domain::{Limits, Pinbox};
 use crate::media::fetch::{AllowRule, FetchConfig, FetchPolicy};
 use crate::media::images::ImageLimits;
@@ -178,8 +174,8 @@ pub async fn run(args: ServeArgs, data: &DataDirArg) -> anyhow::Result<()> {
     let public_url = public_url_for(config.public_url.as_deref(), addr);
     let mut pinbox = open_pinbox(&config, Clock::system()).await?;
     watch.announce();
-    if config.demo_on_first_start && pinbox.store.user_count().await? == 0 {
-        create_demo(&pinbox, &public_url).await?;
+    if config.demo_on_first_start {
+        demo::create_if_empty(&pinbox, &public_url).await?;
     }
     if !config.rate_limits.enabled {
         eprintln!("pinbox: rate limits are off (--rate-limits off or the config file)");
@@ -191,50 +187,6 @@ pub async fn run(args: ServeArgs, data: &DataDirArg) -> anyhow::Result<()> {
     println!("pinbox listening on http://{addr}");
     serve(listener, pinbox, public_url, shutdown_signal()).await?;
     tracing::info!("pinbox stopped");
-    Ok(())
-}
-
-/// The demo account a newcomer's first request uses: a Standard app and a token with every content scope.
-async fn create_demo(pinbox: &Pinbox, public_url: &str) -> anyhow::Result<()> {
-    let password = "pinbox-demo";
-    let user = pinbox
-        .create_user("demo", Some(password), AccountType::Pinner)
-        .await?;
-    let app = pinbox
-        .create_app(
-            &user,
-            "pinbox demo app",
-            // The second is pinbox's own callback, so `curl -L` can run the OAuth flow at once.
-            vec![
-                "http://localhost:8085/callback".to_string(),
-                format!("{public_url}/_pinbox/oauth/callback"),
-            ],
-            Tier::Standard,
-        )
-        .await?;
-    let token = pinbox
-        .issue_access_token(Some(user.id), app.app.id, Scopes::CONTENT, Env::Production)
-        .await?;
-    println!(
-        "pinbox: empty data dir, so here is a demo account (shown once; secrets are stored only as hashes):"
-    );
-    println!("  user   demo (password: {password})");
-    println!("  app    {} (secret: {})", app.app.id, app.secret);
-    println!(
-        "  token  {} (scopes: {}; expires {})",
-        token.secret,
-        token.token.scopes,
-        token.token.expires_at.to_rfc3339()
-    );
-    println!(
-        "  try    curl -H 'Authorization: Bearer {}' {public_url}/v5/user_account",
-        token.secret
-    );
-    println!(
-        "  oauth  {public_url}/oauth/?client_id={}&redirect_uri={public_url}/_pinbox/oauth/callback\
-         &response_type=code&scope=boards:read,pins:read,user_accounts:read&state=demo",
-        app.app.id
-    );
     Ok(())
 }
 
