@@ -305,3 +305,46 @@ fn limits_read_variables_named_after_their_flags_and_the_old_names_still_work() 
         assert_eq!(made, limit, "{envs:?}");
     }
 }
+
+#[test]
+fn every_flag_with_a_variable_is_in_docs_configuration() {
+    let docs = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/configuration.md"
+    ))
+    .unwrap();
+    let mut root = pinbox::cli::command();
+    root.build();
+    let mut missing = Vec::new();
+    let mut stack = vec![root];
+    while let Some(cmd) = stack.pop() {
+        for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+            let (Some(long), Some(env)) = (arg.get_long(), arg.get_env()) else {
+                continue;
+            };
+            let env = env.to_string_lossy();
+            if !docs.contains(&format!("`--{long}")) || !docs.contains(&format!("`{env}`")) {
+                missing.push(format!("--{long} ({env})"));
+            }
+        }
+        stack.extend(cmd.get_subcommands().cloned());
+    }
+    missing.sort();
+    missing.dedup();
+    assert!(
+        missing.is_empty(),
+        "docs/configuration.md (Flags and variables) does not list: {}",
+        missing.join(", ")
+    );
+    for var in [
+        "PINBOX_LOG",
+        "NO_COLOR",
+        "PINBOX_MAX_BOARDS`",
+        "PINBOX_MAX_PINS`",
+    ] {
+        assert!(
+            docs.contains(var),
+            "docs/configuration.md does not mention {var}"
+        );
+    }
+}
