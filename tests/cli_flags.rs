@@ -348,3 +348,18 @@ fn every_flag_with_a_variable_is_in_docs_configuration() {
         );
     }
 }
+
+#[test]
+fn pinbox_no_demo_takes_one_or_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    for (value, demo) in [("1", false), ("true", false), ("0", true)] {
+        let mut server = spawn_serve(dir.path(), &["--ephemeral"], &[("PINBOX_NO_DEMO", value)]);
+        let (printed, base) = wait_listening(&mut server);
+        stop_and_read_stderr(server, &base);
+        assert_eq!(
+            printed.iter().any(|l| l.contains("here is a demo account")),
+            demo,
+            "PINBOX_NO_DEMO={value}: {printed:?}"
+        );
+    }
+}

@@ -28,7 +28,7 @@ Environment:
                targets, e.g. PINBOX_LOG=pinbox=debug,tower_http=debug. Default: info.
   NO_COLOR     Set to anything to keep colour codes out of the log; they are only written when
                stderr is a terminal anyway.
-Every flag also reads the variable named after it: --max-pins-per-user is
+Flags read the variable named after them, shown as [env: ...] above: --max-pins-per-user is
 PINBOX_MAX_PINS_PER_USER; --no-demo is PINBOX_NO_DEMO=1 (or true, yes, on).";
 
 #[derive(Args)]
@@ -37,7 +37,7 @@ pub struct ServeArgs {
     #[arg(long, env = "PINBOX_ADDR", default_value = "127.0.0.1:8080")]
     addr: String,
     /// Keep everything in a throwaway store, removed at exit (instead of --data-dir).
-    #[arg(long, env = "PINBOX_EPHEMERAL", value_parser = BoolishValueParser::new(), conflicts_with_all = ["data_dir", "database_url"])]
+    #[arg(long, conflicts_with_all = ["data_dir", "database_url"])]
     ephemeral: bool,
     /// Most connections this replica opens to PostgreSQL.
     #[arg(long, env = "PINBOX_DATABASE_POOL_SIZE", default_value_t = 16)]
