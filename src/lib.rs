@@ -12,6 +12,7 @@ pub mod config_file;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod logging;
 pub mod media;
 pub mod server;
 pub mod store;

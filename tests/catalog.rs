@@ -97,7 +97,13 @@ fn the_spec_index_lists_exactly_the_specs_operations() {
     let Some(spec) = spec() else { return };
     let ours: BTreeSet<(String, String, String)> = SPEC_OPERATIONS
         .iter()
-        .map(|(m, p, id)| (m.as_str().to_lowercase(), p.to_string(), id.to_string()))
+        .map(|o| {
+            (
+                o.method.as_str().to_lowercase(),
+                o.path.to_string(),
+                o.id.to_string(),
+            )
+        })
         .collect();
     let theirs: BTreeSet<(String, String, String)> = spec
         .operations()

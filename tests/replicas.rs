@@ -501,3 +501,69 @@ async fn two_replicas_share_one_rate_limit_exactly() {
     );
     drop((a, b));
 }
+
+/// A replica started with the demo account on (no `--no-demo`): what it printed up to its
+/// "listening" line, or, if it died first, its exit status and stderr.
+fn start_with_demo(url: &str, data: &Path, media: &Path) -> Child {
+    Command::new(BIN)
+        .args(["serve", "--addr", "127.0.0.1:0", "--database-url", url])
+        .arg("--data-dir")
+        .arg(data)
+        .arg("--media-dir")
+        .arg(media)
+        .env("PINBOX_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start a replica")
+}
+
+fn printed_until_listening(child: &mut Child) -> Result<Vec<String>, String> {
+    let mut seen = Vec::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        let listening = line.starts_with("pinbox listening on ");
+        seen.push(line);
+        if listening {
+            return Ok(seen);
+        }
+    }
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    Err(format!("{status}: {err}"))
+}
+
+/// The README's replicas example: several replicas started together on an empty database all
+/// find it empty. Exactly one makes the demo account; the others say another replica made it
+/// and serve on, instead of dying on the taken username.
+#[test]
+#[ignore = "needs PINBOX_TEST_DATABASE_URL (scripts/test runs it)"]
+fn replicas_started_together_on_an_empty_database_make_one_demo_account() {
+    for round in 0..3 {
+        let schema = pg::Schema::new();
+        let url = schema.url_with_search_path();
+        let dirs = tempfile::tempdir().unwrap();
+        let media = dirs.path().join("shared-media");
+        let mut children: Vec<Child> = (0..3)
+            .map(|i| start_with_demo(&url, &dirs.path().join(format!("r{i}")), &media))
+            .collect();
+        let printed: Vec<Result<Vec<String>, String>> =
+            children.iter_mut().map(printed_until_listening).collect();
+        for c in &mut children {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        let printed: Vec<Vec<String>> = printed
+            .into_iter()
+            .map(|p| p.unwrap_or_else(|e| panic!("round {round}: a replica died: {e}")))
+            .collect();
+        let made = printed
+            .iter()
+            .filter(|lines| lines.iter().any(|l| l.contains("here is a demo account")))
+            .count();
+        assert_eq!(made, 1, "round {round}: {printed:#?}");
+        let apps = cli(&url, &["app", "list", "--owner", "demo"]);
+        assert_eq!(apps.lines().count(), 1, "round {round}: {apps}");
+    }
+}

@@ -4,7 +4,7 @@
 
 mod spec_index;
 
-pub use spec_index::SPEC_OPERATIONS;
+pub use spec_index::{SPEC_OPERATIONS, SPEC_VERSION};
 
 use crate::domain::scope::{Scope, Scope::*, Scopes};
 
@@ -27,6 +27,26 @@ impl Method {
             Method::Delete => "DELETE",
         }
     }
+}
+
+/// One operation of Pinterest's spec as pinbox was built against it, served or not.
+#[derive(Debug, Clone, Copy)]
+pub struct SpecOperation {
+    pub method: Method,
+    /// The spec's path, without the `/v5` server prefix.
+    pub path: &'static str,
+    /// The spec's operationId.
+    pub id: &'static str,
+    /// The scopes of the spec's `pinterest_oauth2` requirement.
+    pub scopes: &'static [&'static str],
+    /// Whether the spec also accepts an app token (the `client_credentials` scheme).
+    pub client_credentials: bool,
+    /// Whether the spec asks for HTTP Basic with the app id and secret (the `basic` scheme).
+    pub client_basic: bool,
+    /// The spec's `x-ratelimit-category`.
+    pub category: Option<&'static str>,
+    /// The spec's `x-sandbox`.
+    pub sandbox: Option<&'static str>,
 }
 
 /// The spec's `x-ratelimit-category`: operations in one category share one quota.
@@ -237,8 +257,6 @@ pub fn by_id(id: &str) -> Option<&'static Operation> {
 }
 
 /// Spec operations pinbox does not serve yet, for the "not implemented" answers and the compatibility report.
-pub fn unserved() -> impl Iterator<Item = &'static (Method, &'static str, &'static str)> {
-    SPEC_OPERATIONS
-        .iter()
-        .filter(|(_, _, id)| by_id(id).is_none())
+pub fn unserved() -> impl Iterator<Item = &'static SpecOperation> {
+    SPEC_OPERATIONS.iter().filter(|o| by_id(o.id).is_none())
 }

@@ -23,6 +23,7 @@ pub enum UserCommand {
 
 #[derive(Args)]
 pub struct UserCreate {
+    /// The username (letters, digits, _ and -; 3 to 30 characters).
     username: String,
     /// Password for signing in (OAuth consent); at least 8 characters.
     #[arg(long)]
@@ -30,8 +31,6 @@ pub struct UserCreate {
     /// Make it a BUSINESS account instead of PINNER.
     #[arg(long)]
     business: bool,
-    #[command(flatten)]
-    data: DataDirArg,
 }
 
 #[derive(Subcommand)]
@@ -61,15 +60,15 @@ pub struct AppCreate {
     /// Username of the developer who owns the app.
     #[arg(long)]
     owner: String,
+    /// The app's name, shown on the OAuth consent page.
     #[arg(long)]
     name: String,
     /// A redirect URI for the OAuth flow; repeat for several.
     #[arg(long = "redirect-uri")]
     redirect_uris: Vec<String>,
+    /// Access tier: trial (1,000 calls a day, no Pins in production) or standard.
     #[arg(long, default_value = "trial", value_parser = ["trial", "standard"])]
     tier: String,
-    #[command(flatten)]
-    data: DataDirArg,
 }
 
 #[derive(Subcommand)]
@@ -91,10 +90,9 @@ pub struct TokenIssue {
     /// Comma-separated Pinterest scopes, e.g. boards:read,pins:read.
     #[arg(long)]
     scopes: String,
+    /// The environment the token works in.
     #[arg(long, default_value = "production", value_parser = ["production", "sandbox"])]
     env: String,
-    #[command(flatten)]
-    data: DataDirArg,
 }
 
 pub(super) async fn open(data: &DataDirArg) -> anyhow::Result<Pinbox> {
@@ -103,13 +101,16 @@ pub(super) async fn open(data: &DataDirArg) -> anyhow::Result<Pinbox> {
         media_dir: Some(data.data_dir.join("media")),
         ..Config::default()
     };
-    open_pinbox(&config, Clock::system()).await
+    let watch = data.watch();
+    let pinbox = open_pinbox(&config, Clock::system()).await?;
+    watch.announce();
+    Ok(pinbox)
 }
 
-pub async fn user(cmd: UserCommand) -> anyhow::Result<()> {
+pub async fn user(cmd: UserCommand, data: &DataDirArg) -> anyhow::Result<()> {
     match cmd {
         UserCommand::Create(args) => {
-            let pinbox = open(&args.data).await?;
+            let pinbox = open(data).await?;
             let account_type = if args.business {
                 AccountType::Business
             } else {
@@ -122,14 +123,14 @@ pub async fn user(cmd: UserCommand) -> anyhow::Result<()> {
             println!("{}", result?.id);
             Ok(())
         }
-        UserCommand::SetPassword(args) => oauth_admin::set_password(args).await,
+        UserCommand::SetPassword(args) => oauth_admin::set_password(args, data).await,
     }
 }
 
-pub async fn app(cmd: AppCommand) -> anyhow::Result<()> {
+pub async fn app(cmd: AppCommand, data: &DataDirArg) -> anyhow::Result<()> {
     match cmd {
         AppCommand::Create(args) => {
-            let pinbox = open(&args.data).await?;
+            let pinbox = open(data).await?;
             let tier = Tier::parse(&args.tier).unwrap_or(Tier::Trial);
             let result = async {
                 let owner = pinbox.user_named(&args.owner).await?;
@@ -144,13 +145,13 @@ pub async fn app(cmd: AppCommand) -> anyhow::Result<()> {
             println!("{}", created.secret);
             Ok(())
         }
-        AppCommand::GrantFeature(args) => crate::cli::app_features::grant(args).await,
-        AppCommand::RevokeFeature(args) => crate::cli::app_features::revoke(args).await,
-        other => oauth_admin::app(other).await,
+        AppCommand::GrantFeature(args) => crate::cli::app_features::grant(args, data).await,
+        AppCommand::RevokeFeature(args) => crate::cli::app_features::revoke(args, data).await,
+        other => oauth_admin::app(other, data).await,
     }
 }
 
-pub async fn token(cmd: TokenCommand) -> anyhow::Result<()> {
+pub async fn token(cmd: TokenCommand, data: &DataDirArg) -> anyhow::Result<()> {
     match cmd {
         TokenCommand::Issue(args) => {
             let scopes = Scopes::parse_list(&args.scopes).map_err(|bad| {
@@ -166,7 +167,7 @@ pub async fn token(cmd: TokenCommand) -> anyhow::Result<()> {
                 anyhow::anyhow!("--app must be a numeric app id (was '{}')", args.app)
             })?;
             let env = Env::parse(&args.env).unwrap_or_default();
-            let pinbox = open(&args.data).await?;
+            let pinbox = open(data).await?;
             let result = async {
                 let user = pinbox.user_named(&args.user).await?;
                 let app = pinbox.app(app_id).await?;
@@ -179,6 +180,6 @@ pub async fn token(cmd: TokenCommand) -> anyhow::Result<()> {
             println!("{}", result?.secret);
             Ok(())
         }
-        TokenCommand::Inspect(args) => oauth_admin::inspect(args).await,
+        TokenCommand::Inspect(args) => oauth_admin::inspect(args, data).await,
     }
 }

@@ -16,8 +16,6 @@ pub struct FeatureArgs {
     app: String,
     /// The feature: video_url.
     feature: String,
-    #[command(flatten)]
-    data: DataDirArg,
 }
 
 fn parse(args: &FeatureArgs) -> anyhow::Result<(AppId, AppFeature)> {
@@ -36,18 +34,18 @@ fn parse(args: &FeatureArgs) -> anyhow::Result<(AppId, AppFeature)> {
 }
 
 /// Grants the feature; granting it twice is fine. Prints nothing.
-pub async fn grant(args: FeatureArgs) -> anyhow::Result<()> {
+pub async fn grant(args: FeatureArgs, data: &DataDirArg) -> anyhow::Result<()> {
     let (app, feature) = parse(&args)?;
-    let pinbox = open(&args.data).await?;
+    let pinbox = open(data).await?;
     let result = pinbox.grant_app_feature(app, feature).await;
     pinbox.store.close().await?;
     Ok(result?)
 }
 
 /// Takes the feature back; an error when the app does not have it.
-pub async fn revoke(args: FeatureArgs) -> anyhow::Result<()> {
+pub async fn revoke(args: FeatureArgs, data: &DataDirArg) -> anyhow::Result<()> {
     let (app, feature) = parse(&args)?;
-    let pinbox = open(&args.data).await?;
+    let pinbox = open(data).await?;
     let result = pinbox.revoke_app_feature(app, feature).await;
     pinbox.store.close().await?;
     Ok(result?)

@@ -19,14 +19,7 @@ pub enum EngagementCommand {
     /// Add a profile's deterministic traffic to every Pin of a user over a date range.
     Simulate(SimulateArgs),
     /// List the profiles `simulate` knows.
-    Profiles(ProfilesArgs),
-}
-
-/// Takes `--data-dir` like every command, so scripts can pass it everywhere; reads nothing.
-#[derive(Args)]
-pub struct ProfilesArgs {
-    #[command(flatten)]
-    _data: DataDirArg,
+    Profiles,
 }
 
 #[derive(Args)]
@@ -46,8 +39,6 @@ pub struct AddArgs {
     /// Events as METRIC=COUNT, e.g. IMPRESSION=30 OUTBOUND_CLICK=2.
     #[arg(required = true)]
     events: Vec<String>,
-    #[command(flatten)]
-    data: DataDirArg,
 }
 
 #[derive(Args)]
@@ -73,20 +64,18 @@ pub struct SimulateArgs {
     /// Print no progress.
     #[arg(long)]
     quiet: bool,
-    #[command(flatten)]
-    data: DataDirArg,
 }
 
-pub async fn run(cmd: EngagementCommand) -> anyhow::Result<()> {
+pub async fn run(cmd: EngagementCommand, data: &DataDirArg) -> anyhow::Result<()> {
     match cmd {
-        EngagementCommand::Profiles(_) => {
+        EngagementCommand::Profiles => {
             for p in Profile::ALL {
                 println!("{:<9} {}", p.as_str(), p.describe());
             }
             Ok(())
         }
-        EngagementCommand::Add(args) => add(args).await,
-        EngagementCommand::Simulate(args) => simulate(args).await,
+        EngagementCommand::Add(args) => add(args, data).await,
+        EngagementCommand::Simulate(args) => simulate(args, data).await,
     }
 }
 
@@ -99,7 +88,7 @@ fn date(name: &str, s: &str) -> anyhow::Result<i64> {
         .ok_or_else(|| anyhow::anyhow!("--{name} must be a date as YYYY-MM-DD (was '{s}')"))
 }
 
-async fn add(args: AddArgs) -> anyhow::Result<()> {
+async fn add(args: AddArgs, data: &DataDirArg) -> anyhow::Result<()> {
     let pin = parse_digits(&args.pin)
         .map(PinId)
         .ok_or_else(|| anyhow::anyhow!("--pin must be a numeric Pin id (was '{}')", args.pin))?;
@@ -121,7 +110,7 @@ async fn add(args: AddArgs) -> anyhow::Result<()> {
         counts.push(parse_event(metric, count)?);
     }
     let env = env(&args.env)?;
-    let pinbox = open(&args.data).await?;
+    let pinbox = open(data).await?;
     let result = pinbox
         .add_engagement_events(
             env,
@@ -149,11 +138,11 @@ async fn find_user(pinbox: &Pinbox, user: &str) -> anyhow::Result<UserId> {
     anyhow::bail!("no user '{user}' (give a username or a user id)")
 }
 
-async fn simulate(args: SimulateArgs) -> anyhow::Result<()> {
+async fn simulate(args: SimulateArgs, data: &DataDirArg) -> anyhow::Result<()> {
     let profile = Profile::named(&args.profile)?;
     let (from, to) = (date("from", &args.from)?, date("to", &args.to)?);
     let env = env(&args.env)?;
-    let pinbox = open(&args.data).await?;
+    let pinbox = open(data).await?;
     let result = async {
         let user = find_user(&pinbox, &args.user).await?;
         let quiet = args.quiet;

@@ -18,29 +18,31 @@ pub enum FollowCommand {
 
 #[derive(Args)]
 pub struct FollowUser {
+    /// Username of the user who follows.
     follower: String,
+    /// Username of the user followed.
     followee: String,
+    /// The environment the follow is made in.
     #[arg(long, default_value = "production", value_parser = ["production", "sandbox"])]
     env: String,
-    #[command(flatten)]
-    data: DataDirArg,
 }
 
 #[derive(Args)]
 pub struct FollowBoard {
+    /// Username of the user who follows.
     follower: String,
+    /// Id of another user's public board.
     board_id: String,
+    /// The environment the board lives in.
     #[arg(long, default_value = "production", value_parser = ["production", "sandbox"])]
     env: String,
-    #[command(flatten)]
-    data: DataDirArg,
 }
 
-pub async fn run(cmd: FollowCommand) -> anyhow::Result<()> {
+pub async fn run(cmd: FollowCommand, data: &DataDirArg) -> anyhow::Result<()> {
     match cmd {
         FollowCommand::User(args) => {
             let env = Env::parse(&args.env).unwrap_or_default();
-            let pinbox = open(&args.data).await?;
+            let pinbox = open(data).await?;
             let result = async {
                 let follower = pinbox.user_named(&args.follower).await?;
                 pinbox
@@ -60,7 +62,7 @@ pub async fn run(cmd: FollowCommand) -> anyhow::Result<()> {
                     args.board_id
                 )
             })?;
-            let pinbox = open(&args.data).await?;
+            let pinbox = open(data).await?;
             let result = async {
                 let follower = pinbox.user_named(&args.follower).await?;
                 pinbox.follow_board_as(follower.id, env, board).await

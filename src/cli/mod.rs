@@ -1,10 +1,12 @@
 //! The `pinbox` command line: `serve`, and the admin commands that scripts rely on
-//! (`user create`, `app create`, `token issue`). Every command takes `--data-dir` and works while a
-//! server runs on the same data dir.
+//! (`user create`, `app create`, `token issue`). Every command takes `--data-dir` (before or after
+//! its name) and works while a server runs on the same data dir.
 
 mod admin;
 mod app_features;
 pub mod compat;
+mod data_dir;
+mod demo;
 mod duration_arg;
 mod engagement;
 mod follow;
@@ -12,10 +14,11 @@ mod oauth_admin;
 mod seed;
 mod serve;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
+
+pub(crate) use data_dir::DataDirArg;
 
 #[derive(Parser)]
 #[command(
@@ -24,33 +27,31 @@ use clap::{Args, Parser, Subcommand};
     about = "A self-hosted server that speaks the Pinterest REST API v5"
 )]
 struct Cli {
+    #[command(flatten)]
+    data: DataDirArg,
     #[command(subcommand)]
     command: Command,
 }
 
-#[derive(Args, Clone)]
-struct DataDirArg {
-    /// Directory holding pinbox's data.
-    #[arg(
-        long,
-        env = "PINBOX_DATA_DIR",
-        default_value = "pinbox-data",
-        global = true
-    )]
-    data_dir: PathBuf,
-    /// Use this PostgreSQL database instead of the SQLite file in the data dir.
-    #[arg(long, env = "PINBOX_DATABASE_URL", global = true)]
-    database_url: Option<String>,
+/// The command line's definition, for tests that hold every flag to its help text and variable.
+pub fn command() -> clap::Command {
+    Cli::command()
 }
 
-impl DataDirArg {
-    fn storage(&self) -> crate::config::Storage {
-        match &self.database_url {
-            Some(url) => crate::config::Storage::Postgres(crate::store::postgres::PgOptions {
-                pool_size: 2,
-                ..crate::store::postgres::PgOptions::new(url)
-            }),
-            None => crate::config::Storage::DataDir(self.data_dir.clone()),
+/// Variables renamed to match their flags (`PINBOX_<FLAG>`), old name first. The old names still
+/// work; where both are set, the new one wins.
+pub const RENAMED_VARS: &[(&str, &str)] = &[
+    ("PINBOX_MAX_BOARDS", "PINBOX_MAX_BOARDS_PER_USER"),
+    ("PINBOX_MAX_PINS", "PINBOX_MAX_PINS_PER_USER"),
+];
+
+fn honour_renamed_vars() {
+    for (old, new) in RENAMED_VARS {
+        if std::env::var_os(new).is_none()
+            && let Some(value) = std::env::var_os(old)
+        {
+            // SAFETY: called first thing in `main`, before any other thread exists.
+            unsafe { std::env::set_var(new, value) };
         }
     }
 }
@@ -58,6 +59,7 @@ impl DataDirArg {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the API.
+    #[command(after_help = serve::AFTER_HELP)]
     Serve(serve::ServeArgs),
     /// Manage users.
     #[command(subcommand)]
@@ -88,6 +90,7 @@ const BLOCKING_THREADS: usize = 16;
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
+    honour_renamed_vars();
     let cli = Cli::parse();
     if !matches!(cli.command, Command::Serve(_)) {
         die_quietly_on_closed_pipe();
@@ -104,15 +107,16 @@ pub fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
+        let data = &cli.data;
         match cli.command {
-            Command::Serve(args) => serve::run(args).await,
-            Command::User(cmd) => admin::user(cmd).await,
-            Command::App(cmd) => admin::app(cmd).await,
-            Command::Token(cmd) => admin::token(cmd).await,
+            Command::Serve(args) => serve::run(args, data).await,
+            Command::User(cmd) => admin::user(cmd, data).await,
+            Command::App(cmd) => admin::app(cmd, data).await,
+            Command::Token(cmd) => admin::token(cmd, data).await,
             Command::Compat(args) => compat::run(args),
-            Command::Seed(args) => seed::run(args).await,
-            Command::Follow(cmd) => follow::run(cmd).await,
-            Command::Engagement(cmd) => engagement::run(cmd).await,
+            Command::Seed(args) => seed::run(args, data).await,
+            Command::Follow(cmd) => follow::run(cmd, data).await,
+            Command::Engagement(cmd) => engagement::run(cmd, data).await,
         }
     });
     match result {

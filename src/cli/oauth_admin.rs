@@ -15,12 +15,11 @@ use crate::http::control::tokens::TokenReportJson;
 
 #[derive(Args)]
 pub struct UserSetPassword {
+    /// The user whose password changes.
     username: String,
     /// The new password (at least 8 characters); read from the first line of stdin when absent.
     #[arg(long)]
     password: Option<String>,
-    #[command(flatten)]
-    data: DataDirArg,
 }
 
 #[derive(Args)]
@@ -28,16 +27,12 @@ pub struct AppList {
     /// Only the apps of this developer.
     #[arg(long)]
     owner: Option<String>,
-    #[command(flatten)]
-    data: DataDirArg,
 }
 
 #[derive(Args)]
 pub struct AppRef {
     /// The app id (also its OAuth client id).
     app: String,
-    #[command(flatten)]
-    data: DataDirArg,
 }
 
 #[derive(Args)]
@@ -46,18 +41,15 @@ pub struct AppUri {
     app: String,
     /// An absolute http:// or https:// URL, matched exactly in the OAuth flow.
     uri: String,
-    #[command(flatten)]
-    data: DataDirArg,
 }
 
 #[derive(Args)]
 pub struct AppTier {
     /// The app id (also its OAuth client id).
     app: String,
+    /// trial or standard.
     #[arg(value_parser = ["trial", "standard"])]
     tier: String,
-    #[command(flatten)]
-    data: DataDirArg,
 }
 
 #[derive(Args)]
@@ -68,8 +60,6 @@ pub struct TokenInspect {
     /// Print the report as JSON (the same shape as POST /_pinbox/tokens/inspect).
     #[arg(long)]
     json: bool,
-    #[command(flatten)]
-    data: DataDirArg,
 }
 
 fn app_id(raw: &str) -> anyhow::Result<AppId> {
@@ -89,7 +79,7 @@ async fn with_pinbox<T>(
     Ok(result?)
 }
 
-pub async fn set_password(args: UserSetPassword) -> anyhow::Result<()> {
+pub async fn set_password(args: UserSetPassword, data: &DataDirArg) -> anyhow::Result<()> {
     let password = match args.password {
         Some(p) => p,
         None => {
@@ -98,7 +88,7 @@ pub async fn set_password(args: UserSetPassword) -> anyhow::Result<()> {
             line.trim_end_matches(['\n', '\r']).to_string()
         }
     };
-    let revoked = with_pinbox(&args.data, async |p| {
+    let revoked = with_pinbox(data, async |p| {
         p.set_password(&args.username, &password).await
     })
     .await?;
@@ -130,13 +120,13 @@ fn print_app(app: &App, owner: &str) {
     }
 }
 
-pub async fn app(cmd: AppCommand) -> anyhow::Result<()> {
+pub async fn app(cmd: AppCommand, data: &DataDirArg) -> anyhow::Result<()> {
     match cmd {
         AppCommand::Create(_) | AppCommand::GrantFeature(_) | AppCommand::RevokeFeature(_) => {
             unreachable!("handled by admin::app")
         }
         AppCommand::List(args) => {
-            let rows = with_pinbox(&args.data, async |p| {
+            let rows = with_pinbox(data, async |p| {
                 let mut rows = Vec::new();
                 for app in p.apps_of(args.owner.as_deref()).await? {
                     let owner = describe(p, &app).await?;
@@ -157,7 +147,7 @@ pub async fn app(cmd: AppCommand) -> anyhow::Result<()> {
         }
         AppCommand::Show(args) => {
             let id = app_id(&args.app)?;
-            let (app, owner) = with_pinbox(&args.data, async |p| {
+            let (app, owner) = with_pinbox(data, async |p| {
                 let app = p.app(id).await?;
                 let owner = describe(p, &app).await?;
                 Ok((app, owner))
@@ -167,33 +157,27 @@ pub async fn app(cmd: AppCommand) -> anyhow::Result<()> {
         }
         AppCommand::AddRedirectUri(args) => {
             let id = app_id(&args.app)?;
-            with_pinbox(&args.data, async |p| {
-                p.add_redirect_uri(id, &args.uri).await
-            })
-            .await?;
+            with_pinbox(data, async |p| p.add_redirect_uri(id, &args.uri).await).await?;
         }
         AppCommand::RemoveRedirectUri(args) => {
             let id = app_id(&args.app)?;
-            with_pinbox(&args.data, async |p| {
-                p.remove_redirect_uri(id, &args.uri).await
-            })
-            .await?;
+            with_pinbox(data, async |p| p.remove_redirect_uri(id, &args.uri).await).await?;
         }
         AppCommand::RotateSecret(args) => {
             let id = app_id(&args.app)?;
-            let rotated = with_pinbox(&args.data, async |p| p.rotate_app_secret(id).await).await?;
+            let rotated = with_pinbox(data, async |p| p.rotate_app_secret(id).await).await?;
             println!("{}", rotated.secret);
         }
         AppCommand::SetTier(args) => {
             let id = app_id(&args.app)?;
             let tier = Tier::parse(&args.tier).unwrap_or(Tier::Trial);
-            with_pinbox(&args.data, async |p| p.set_app_tier(id, tier).await).await?;
+            with_pinbox(data, async |p| p.set_app_tier(id, tier).await).await?;
         }
     }
     Ok(())
 }
 
-pub async fn inspect(args: TokenInspect) -> anyhow::Result<()> {
+pub async fn inspect(args: TokenInspect, data: &DataDirArg) -> anyhow::Result<()> {
     let token = if args.token == "-" {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text)?;
@@ -201,7 +185,7 @@ pub async fn inspect(args: TokenInspect) -> anyhow::Result<()> {
     } else {
         args.token.trim().to_string()
     };
-    let report = with_pinbox(&args.data, async |p| p.inspect_token(&token).await).await?;
+    let report = with_pinbox(data, async |p| p.inspect_token(&token).await).await?;
     if args.json {
         println!(
             "{}",

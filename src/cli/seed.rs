@@ -24,6 +24,7 @@ pub struct SeedArgs {
     /// Username of the account to fill (created if missing).
     #[arg(long, default_value = "bench")]
     user: String,
+    /// Boards of the account (Pinterest's limit: 2,000).
     #[arg(long, default_value_t = 2_000)]
     boards: u32,
     /// Pins, all on the first board (so one board holds them all, as deep pages need).
@@ -32,8 +33,6 @@ pub struct SeedArgs {
     /// Write every Pin id here, one per line.
     #[arg(long)]
     ids_out: Option<std::path::PathBuf>,
-    #[command(flatten)]
-    data: DataDirArg,
 }
 
 const CHUNK: usize = 10_000;
@@ -176,13 +175,15 @@ fn seed_png() -> Vec<u8> {
     out
 }
 
-pub async fn run(args: SeedArgs) -> anyhow::Result<()> {
+pub async fn run(args: SeedArgs, data: &DataDirArg) -> anyhow::Result<()> {
     let config = Config {
-        storage: args.data.storage(),
-        media_dir: Some(args.data.data_dir.join("media")),
+        storage: data.storage(),
+        media_dir: Some(data.data_dir.join("media")),
         ..Config::default()
     };
+    let watch = data.watch();
     let pinbox = open_pinbox(&config, Clock::system()).await?;
+    watch.announce();
     let started = Instant::now();
     let user = match pinbox.store.user_by_username(&args.user).await? {
         Some(u) => u,

@@ -5,17 +5,15 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
+use clap::builder::BoolishValueParser;
 use tokio::net::TcpListener;
 
 use crate::cli::duration_arg::parse_duration;
+use crate::cli::{DataDirArg, demo};
 use crate::clock::Clock;
 use crate::config::{Config, Storage};
 use crate::config_file::ConfigFile;
-use crate::domain::app::Tier;
-use crate::domain::env::Env;
 use crate::domain::media_uploads::UploadSettings;
-use crate::domain::scope::Scopes;
-use crate::domain::user::AccountType;
 use crate::domain::{Limits, Pinbox};
 use crate::media::fetch::{AllowRule, FetchConfig, FetchPolicy};
 use crate::media::images::ImageLimits;
@@ -23,34 +21,33 @@ use crate::server::{open_pinbox, public_url_for, serve};
 use crate::store::postgres::PgOptions;
 use crate::store::sqlite::serve_lock;
 
+/// What `pinbox serve --help` adds after the flags: the settings that are not flags.
+pub const AFTER_HELP: &str = "\
+Environment:
+  PINBOX_LOG   What the log on stderr shows: a level (error, warn, info, debug, trace) or
+               targets, e.g. PINBOX_LOG=pinbox=debug,tower_http=debug. Default: info.
+  NO_COLOR     Set to anything to keep colour codes out of the log; they are only written when
+               stderr is a terminal anyway.
+Flags read the variable named after them, shown as [env: ...] above: --max-pins-per-user is
+PINBOX_MAX_PINS_PER_USER; --no-demo is PINBOX_NO_DEMO=1 (or true, yes, on).";
+
 #[derive(Args)]
 pub struct ServeArgs {
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, env = "PINBOX_ADDR", default_value = "127.0.0.1:8080")]
     addr: String,
-    /// Directory holding pinbox's data.
-    #[arg(
-        long,
-        env = "PINBOX_DATA_DIR",
-        default_value = "pinbox-data",
-        conflicts_with = "ephemeral"
-    )]
-    data_dir: PathBuf,
-    /// Keep everything in a throwaway store, removed at exit.
-    #[arg(long, conflicts_with = "database_url")]
+    /// Keep everything in a throwaway store, removed at exit (instead of --data-dir).
+    #[arg(long, conflicts_with_all = ["data_dir", "database_url"])]
     ephemeral: bool,
-    /// Keep data in this PostgreSQL database (postgres://user:password@host:port/db) instead of
-    /// SQLite, so that several replicas can serve it; set --media-dir to a directory they share.
-    #[arg(long, env = "PINBOX_DATABASE_URL")]
-    database_url: Option<String>,
     /// Most connections this replica opens to PostgreSQL.
     #[arg(long, env = "PINBOX_DATABASE_POOL_SIZE", default_value_t = 16)]
     database_pool_size: usize,
     /// Base URL clients reach this server at, when not http://<addr>.
     #[arg(long, env = "PINBOX_PUBLIC_URL")]
     public_url: Option<String>,
-    /// Do not create the demo user, app and token on an empty store.
-    #[arg(long)]
+    /// Do not create the demo user, app and token on an empty store (replicas on PostgreSQL may
+    /// leave it on: the first to start makes it, the others skip it).
+    #[arg(long, env = "PINBOX_NO_DEMO", value_parser = BoolishValueParser::new())]
     no_demo: bool,
     /// Directory for image and video files (default: <data dir>/media); replicas share one.
     #[arg(long, env = "PINBOX_MEDIA_DIR")]
@@ -71,10 +68,10 @@ pub struct ServeArgs {
     #[arg(long, env = "PINBOX_MAX_IMAGE_BYTES", default_value_t = 20 * 1024 * 1024)]
     max_image_bytes: usize,
     /// Boards one user may have in one environment (Pinterest: 2,000).
-    #[arg(long, env = "PINBOX_MAX_BOARDS", default_value_t = 2_000)]
+    #[arg(long, env = "PINBOX_MAX_BOARDS_PER_USER", default_value_t = 2_000)]
     max_boards_per_user: u32,
     /// Pins one user may have in one environment (Pinterest: 200,000).
-    #[arg(long, env = "PINBOX_MAX_PINS", default_value_t = 200_000)]
+    #[arg(long, env = "PINBOX_MAX_PINS_PER_USER", default_value_t = 200_000)]
     max_pins_per_user: u32,
     /// Unattended OAuth for CI: approve consent at once, as this user, for every app that sends
     /// a browser (or `curl -L`) to GET /oauth/. Never use it on a shared server.
@@ -104,8 +101,8 @@ pub struct ServeArgs {
     rate_limits: Option<String>,
 }
 
-pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
-    init_logging();
+pub async fn run(args: ServeArgs, data: &DataDirArg) -> anyhow::Result<()> {
+    crate::logging::init();
     let file = match &args.config {
         Some(path) => ConfigFile::load(path)?,
         None => ConfigFile::default(),
@@ -125,20 +122,20 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         allow.push(AllowRule::parse(rule).map_err(|e| anyhow::anyhow!("--fetch-allow: {e}"))?);
     }
     let config = Config {
-        storage: match (&args.database_url, args.ephemeral) {
+        storage: match (&data.database_url, args.ephemeral) {
             (Some(url), _) => Storage::Postgres(PgOptions {
                 pool_size: args.database_pool_size,
                 ..PgOptions::new(url)
             }),
             (None, true) => Storage::Ephemeral,
-            (None, false) => Storage::DataDir(args.data_dir.clone()),
+            (None, false) => Storage::DataDir(data.data_dir.clone()),
         },
         public_url: args.public_url.clone(),
         demo_on_first_start: !args.no_demo,
         media_dir: args.media_dir.clone().or_else(|| {
-            args.database_url
+            data.database_url
                 .as_ref()
-                .map(|_| args.data_dir.join("media"))
+                .map(|_| data.data_dir.join("media"))
         }),
         fetch: FetchConfig {
             policy: FetchPolicy::parse(&args.fetch_images).unwrap_or(FetchPolicy::Try),
@@ -164,6 +161,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         },
         rate_limits,
     };
+    let watch = data.watch();
     // SQLite keeps rate-limit counts in the serving process, so one server per data dir.
     let _serving = match &config.storage {
         Storage::DataDir(dir) => Some(serve_lock::acquire(dir)?),
@@ -175,8 +173,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     let public_url = public_url_for(config.public_url.as_deref(), addr);
     let mut pinbox = open_pinbox(&config, Clock::system()).await?;
-    if config.demo_on_first_start && pinbox.store.user_count().await? == 0 {
-        create_demo(&pinbox, &public_url).await?;
+    watch.announce();
+    if config.demo_on_first_start {
+        demo::create_if_empty(&pinbox, &public_url).await?;
     }
     if !config.rate_limits.enabled {
         eprintln!("pinbox: rate limits are off (--rate-limits off or the config file)");
@@ -188,50 +187,6 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     println!("pinbox listening on http://{addr}");
     serve(listener, pinbox, public_url, shutdown_signal()).await?;
     tracing::info!("pinbox stopped");
-    Ok(())
-}
-
-/// The demo account a newcomer's first request uses: a Standard app and a token with every content scope.
-async fn create_demo(pinbox: &Pinbox, public_url: &str) -> anyhow::Result<()> {
-    let password = "pinbox-demo";
-    let user = pinbox
-        .create_user("demo", Some(password), AccountType::Pinner)
-        .await?;
-    let app = pinbox
-        .create_app(
-            &user,
-            "pinbox demo app",
-            // The second is pinbox's own callback, so `curl -L` can run the OAuth flow at once.
-            vec![
-                "http://localhost:8085/callback".to_string(),
-                format!("{public_url}/_pinbox/oauth/callback"),
-            ],
-            Tier::Standard,
-        )
-        .await?;
-    let token = pinbox
-        .issue_access_token(Some(user.id), app.app.id, Scopes::CONTENT, Env::Production)
-        .await?;
-    println!(
-        "pinbox: empty data dir, so here is a demo account (shown once; secrets are stored only as hashes):"
-    );
-    println!("  user   demo (password: {password})");
-    println!("  app    {} (secret: {})", app.app.id, app.secret);
-    println!(
-        "  token  {} (scopes: {}; expires {})",
-        token.secret,
-        token.token.scopes,
-        token.token.expires_at.to_rfc3339()
-    );
-    println!(
-        "  try    curl -H 'Authorization: Bearer {}' {public_url}/v5/user_account",
-        token.secret
-    );
-    println!(
-        "  oauth  {public_url}/oauth/?client_id={}&redirect_uri={public_url}/_pinbox/oauth/callback\
-         &response_type=code&scope=boards:read,pins:read,user_accounts:read&state=demo",
-        app.app.id
-    );
     Ok(())
 }
 
@@ -251,15 +206,6 @@ async fn warn_auto_approve(pinbox: &Pinbox, user: &str) -> anyhow::Result<()> {
     eprintln!("{bar}");
     tracing::warn!(user, "OAuth consent is auto-approved");
     Ok(())
-}
-
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("PINBOX_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
 }
 
 async fn shutdown_signal() {

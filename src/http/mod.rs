@@ -124,10 +124,11 @@ pub fn router(state: AppState) -> Router {
             );
         }
         // Spec operations pinbox does not serve yet answer "not implemented" by name, not a bare 404.
-        for &(method, path, id) in catalog::unserved() {
+        for unserved in catalog::unserved() {
+            let id = unserved.id;
             root = root.route(
-                &format!("{prefix}{path}"),
-                on(method_filter(method), move || async move {
+                &format!("{prefix}{}", unserved.path),
+                on(method_filter(unserved.method), move || async move {
                     Error::not_implemented(id)
                 }),
             );

@@ -490,7 +490,11 @@ pub async fn stored_text_comes_back_as_written(store: S) {
         (b.name.as_str(), b.description.as_deref()),
         (name, Some(free.as_str()))
     );
-    let read = store.board(Env::Production, b.id, true).await.unwrap().unwrap();
+    let read = store
+        .board(Env::Production, b.id, true)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         (read.name.as_str(), read.description.as_deref()),
         (name, Some(free.as_str()))

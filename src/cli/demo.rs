@@ -1,0 +1,74 @@
+//! The demo account `serve` makes on first start, so that a newcomer's first request works: a
+//! user, a Standard app and a token with every content scope, printed once.
+
+use crate::domain::Pinbox;
+use crate::domain::app::Tier;
+use crate::domain::env::Env;
+use crate::domain::scope::Scopes;
+use crate::domain::user::AccountType;
+use crate::error::ErrorKind;
+
+const USERNAME: &str = "demo";
+const PASSWORD: &str = "pinbox-demo";
+
+/// Makes the demo account when the store holds no user yet.
+///
+/// Replicas started together on one empty database all find it empty. Usernames are unique in
+/// the store, so exactly one of them creates the user; the others are refused the username, say
+/// so and serve on.
+pub async fn create_if_empty(pinbox: &Pinbox, public_url: &str) -> anyhow::Result<()> {
+    if pinbox.store.user_count().await? != 0 {
+        return Ok(());
+    }
+    let user = match pinbox
+        .create_user(USERNAME, Some(PASSWORD), AccountType::Pinner)
+        .await
+    {
+        Ok(user) => user,
+        Err(e) if e.kind == ErrorKind::Conflict => {
+            println!(
+                "pinbox: another replica started at the same time made the demo account \
+                 (user {USERNAME}); it printed the token"
+            );
+            return Ok(());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let app = pinbox
+        .create_app(
+            &user,
+            "pinbox demo app",
+            // The second is pinbox's own callback, so `curl -L` can run the OAuth flow at once.
+            vec![
+                "http://localhost:8085/callback".to_string(),
+                format!("{public_url}/_pinbox/oauth/callback"),
+            ],
+            Tier::Standard,
+        )
+        .await?;
+    let token = pinbox
+        .issue_access_token(Some(user.id), app.app.id, Scopes::CONTENT, Env::Production)
+        .await?;
+    println!(
+        "pinbox: nothing stored yet, so here is a demo account (shown once; secrets are stored \
+         only as hashes; --no-demo starts without it):"
+    );
+    println!("  user   {USERNAME} (password: {PASSWORD})");
+    println!("  app    {} (secret: {})", app.app.id, app.secret);
+    println!(
+        "  token  {} (scopes: {}; expires {})",
+        token.secret,
+        token.token.scopes,
+        token.token.expires_at.to_rfc3339()
+    );
+    println!(
+        "  try    curl -H 'Authorization: Bearer {}' {public_url}/v5/user_account",
+        token.secret
+    );
+    println!(
+        "  oauth  {public_url}/oauth/?client_id={}&redirect_uri={public_url}/_pinbox/oauth/callback\
+         &response_type=code&scope=boards:read,pins:read,user_accounts:read&state=demo",
+        app.app.id
+    );
+    Ok(())
+}
