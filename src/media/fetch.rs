@@ -145,16 +145,20 @@ pub fn is_private(ip: IpAddr) -> bool {
 
 /// The IPv4 addresses an IPv6 address leads to: `::a.b.c.d` (IPv4-compatible, deprecated but
 /// still routed by some stacks), `::ffff:a.b.c.d` (IPv4-mapped), `::ffff:0:a.b.c.d`
-/// (IPv4-translated), `64:ff9b::a.b.c.d` (NAT64's
-/// well-known prefix), `2002:aabb:ccdd::/48` (6to4) and Teredo's `2001:0::/32` (its server, and
-/// its client, stored inverted in the last 32 bits).
+/// (IPv4-translated), `64:ff9b::a.b.c.d` (NAT64's well-known prefix), `2002:aabb:ccdd::/48`
+/// (6to4) and Teredo's `2001:0::/32` (its server, and its client, stored inverted in the last
+/// 32 bits).
 fn embedded_ipv4(v6: std::net::Ipv6Addr) -> Vec<std::net::Ipv4Addr> {
     use std::net::Ipv4Addr;
     let s = v6.segments();
     let v4 = |hi: u16, lo: u16| Ipv4Addr::from(((hi as u32) << 16) | lo as u32);
-    if s[0..5] == [0, 0, 0, 0, 0] && (s[5] == 0 || s[5] == 0xFFFF) {
-        vec![v4(s[6], s[7])]
-    } else if s[0..6] == [0, 0, 0, 0, 0xFFFF, 0] || s[0..6] == [0x64, 0xFF9B, 0, 0, 0, 0] {
+    let last_32_bits = [
+        [0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0, 0xFFFF],
+        [0, 0, 0, 0, 0xFFFF, 0],
+        [0x64, 0xFF9B, 0, 0, 0, 0],
+    ];
+    if last_32_bits.iter().any(|prefix| s[0..6] == prefix[..]) {
         vec![v4(s[6], s[7])]
     } else if s[0] == 0x2002 {
         vec![v4(s[1], s[2])]
