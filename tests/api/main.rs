@@ -15,6 +15,7 @@ mod boards;
 mod environments;
 mod errors;
 mod follows;
+mod image_limits;
 mod images;
 mod media;
 mod oauth;
