@@ -126,15 +126,16 @@ impl Pinbox {
         let rendering = |e: &dyn std::fmt::Display| {
             Error::internal(anyhow::anyhow!("rendering image {key}: {e}"))
         };
-        // An original stored under a higher limit than this server's is not decoded.
-        let refused = |e: ImageError| match e {
-            ImageError::TooManyPixels { .. }
-            | ImageError::SideTooLong { .. }
-            | ImageError::DecodeMemory { .. } => Error::invalid(format!(
-                "pinbox makes no renditions of this image: {e}. It was stored under a higher \
-                 limit than this server's."
-            )),
-            other => rendering(&other),
+        // An original kept by a pinbox with a higher limit than this one's is not decoded.
+        let refused = |e: ImageError| {
+            if e.is_over_a_limit() {
+                Error::invalid(format!(
+                    "pinbox makes no renditions of this image: {e}. It was kept by a pinbox with \
+                     a higher limit; start this one with that limit to serve its renditions."
+                ))
+            } else {
+                rendering(&e)
+            }
         };
         let header = images::read_header(&original, limits).map_err(refused)?;
         let renditions = {
@@ -242,6 +243,11 @@ fn fetch_failure(url: &str, e: &FetchError) -> String {
     format!("could not fetch the image at {url}: {e}")
 }
 
-fn bad_image(field: &str, e: images::ImageError) -> Error {
-    Error::invalid(format!("Invalid '{field}': {e}."))
+fn bad_image(field: &str, e: ImageError) -> Error {
+    let what_to_do = if e.is_over_a_limit() {
+        ": send a smaller image"
+    } else {
+        ""
+    };
+    Error::invalid(format!("Invalid '{field}': {e}{what_to_do}."))
 }

@@ -135,19 +135,30 @@ pub enum ImageError {
     #[error("the image data is corrupt or truncated: {0}")]
     Corrupt(String),
     #[error(
-        "the image is {w}x{h}, {} pixels; the limit is {} pixels (--max-image-pixels): send a smaller image",
+        "the image is {w}x{h}, {} pixels; the limit is {} pixels (--max-image-pixels)",
         grouped(*w as u64 * *h as u64),
         grouped(*limit)
     )]
     TooManyPixels { w: u32, h: u32, limit: u64 },
-    #[error(
-        "the image is {w}x{h} pixels; the limit is {max} pixels on a side: send a smaller image"
-    )]
+    #[error("the image is {w}x{h} pixels; the limit is {max} pixels on a side")]
     SideTooLong { w: u32, h: u32, max: u32 },
     #[error(
-        "decoding the {w}x{h} image needs more memory than pinbox allows one image (--max-image-pixels): send a smaller image"
+        "decoding the {w}x{h} image needs more memory than pinbox allows one image (--max-image-pixels)"
     )]
     DecodeMemory { w: u32, h: u32 },
+}
+
+impl ImageError {
+    /// Whether the image is refused for its size (rather than for what it is).
+    pub fn is_over_a_limit(&self) -> bool {
+        matches!(
+            self,
+            ImageError::TooLarge { .. }
+                | ImageError::TooManyPixels { .. }
+                | ImageError::SideTooLong { .. }
+                | ImageError::DecodeMemory { .. }
+        )
+    }
 }
 
 /// 50000000 as 50,000,000.
@@ -616,7 +627,7 @@ mod tests {
         assert_eq!(
             refused.to_string(),
             "the image is 8000x8000, 64,000,000 pixels; the limit is 50,000,000 pixels \
-             (--max-image-pixels): send a smaller image"
+             (--max-image-pixels)"
         );
         assert_eq!(
             inspect(&bomb, None, ImageLimits::default()),
