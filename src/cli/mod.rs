@@ -85,7 +85,7 @@ enum Command {
 /// Threads for file I/O and image decoding. Tokio's default (512) let a burst of rendition
 /// fetches start one thread per request, each keeping its own stack and allocator pages: RSS
 /// after the benchmark's Pin workloads went from 57 to 105 MB with 60 threads. Requests beyond
-/// these queue; CPU-bound work is bounded by cores anyway (`Media::render_slots`).
+/// these queue; CPU-bound work is bounded by cores anyway (`Media::decoding`).
 const BLOCKING_THREADS: usize = 16;
 
 /// Runs the command line and returns the process exit code.

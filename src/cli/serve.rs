@@ -16,7 +16,7 @@ use crate::config_file::ConfigFile;
 use crate::domain::media_uploads::UploadSettings;
 use crate::domain::{Limits, Pinbox};
 use crate::media::fetch::{AllowRule, FetchConfig, FetchPolicy};
-use crate::media::images::ImageLimits;
+use crate::media::images::{DEFAULT_MAX_PIXELS, ImageLimits};
 use crate::server::{open_pinbox, public_url_for, serve};
 use crate::store::postgres::PgOptions;
 use crate::store::sqlite::serve_lock;
@@ -67,6 +67,11 @@ pub struct ServeArgs {
     /// Largest image accepted, in bytes.
     #[arg(long, env = "PINBOX_MAX_IMAGE_BYTES", default_value_t = 20 * 1024 * 1024)]
     max_image_bytes: usize,
+    /// Most pixels (width × height) an image may have, read from its header before decoding;
+    /// decoding memory is budgeted from it (4 bytes a pixel, shared by decodes in flight).
+    #[arg(long, env = "PINBOX_MAX_IMAGE_PIXELS", default_value_t = DEFAULT_MAX_PIXELS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    max_image_pixels: u64,
     /// Boards one user may have in one environment (Pinterest: 2,000).
     #[arg(long, env = "PINBOX_MAX_BOARDS_PER_USER", default_value_t = 2_000)]
     max_boards_per_user: u32,
@@ -145,6 +150,7 @@ pub async fn run(args: ServeArgs, data: &DataDirArg) -> anyhow::Result<()> {
         },
         image_limits: ImageLimits {
             max_bytes: args.max_image_bytes,
+            max_pixels: args.max_image_pixels,
             ..ImageLimits::default()
         },
         limits: Limits {

@@ -1,17 +1,22 @@
-//! Turning bytes and URLs into the images Pins show: each distinct image decoded once and its
-//! original kept, renditions made from it off the request threads when first asked for, URLs
-//! fetched under the operator's fetch policy and guard.
+//! Turning bytes and URLs into the images Pins show: each distinct image held to the limits on
+//! its header, decoded once within the decode budget and its original kept, renditions made from
+//! it off the request threads when first asked for, URLs fetched under the operator's fetch
+//! policy and guard.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
 
 use crate::domain::Pinbox;
 use crate::domain::pin::{PinImage, StoredImage};
 use crate::error::{Error, Result};
 use crate::media::Renditions;
+use crate::media::decode_budget::Reservation;
 use crate::media::fetch::{FetchError, FetchPolicy};
-use crate::media::images::{self, Rendition};
+use crate::media::images::{self, ImageError, Rendition};
 
 /// Where a rendition's file lives in the media directory.
 pub fn rendition_file(key: &str, r: Rendition) -> String {
@@ -38,9 +43,12 @@ pub fn is_image_key(key: &str) -> bool {
 
 impl Pinbox {
     /// Decodes an image and keeps its original, or finds it already stored (identical bytes are
-    /// stored once). Renditions wait until someone asks for one (`rendition`): a Pin's answer
-    /// needs only their sizes, which follow from the original's, and most renditions of a test
-    /// Pin are never fetched. `field` names the request field in errors.
+    /// stored once). The header is read first: an image over the limits is refused before
+    /// anything the size of its pixels is allocated, and a decode waits for its share of the
+    /// decode budget. The bytes decide the format; `declared` must only name one pinbox accepts.
+    /// Renditions wait until someone asks for one (`rendition`): a Pin's answer needs only their
+    /// sizes, which follow from the original's, and most renditions of a test Pin are never
+    /// fetched. `field` names the request field in errors.
     pub async fn ingest_image(
         &self,
         bytes: Vec<u8>,
@@ -48,19 +56,16 @@ impl Pinbox {
         field: &str,
     ) -> Result<StoredImage> {
         let limits = self.media.image_limits;
-        images::check(&bytes, declared, limits).map_err(|e| bad_image(field, e))?;
+        let header = images::check(&bytes, declared, limits).map_err(|e| bad_image(field, e))?;
         let key = images::image_key(&bytes);
         if let Some(found) = self.store.image(&key).await? {
             return Ok(found);
         }
-        let declared = declared.map(str::to_string);
         let (info, bytes) = {
-            let _slot = self.render_slot().await?;
-            tokio::task::spawn_blocking(move || {
-                (images::inspect(&bytes, declared.as_deref(), limits), bytes)
-            })
-            .await
-            .map_err(|e| Error::internal(anyhow::anyhow!("decoding an image: {e}")))?
+            let _reserved = self.reserve_decode(header.decode_cost()).await?;
+            tokio::task::spawn_blocking(move || (images::inspect(&bytes, None, limits), bytes))
+                .await
+                .map_err(|e| Error::internal(anyhow::anyhow!("decoding an image: {e}")))?
         };
         let info = info.map_err(|e| bad_image(field, e))?;
         // Flushed to disk before the Pin that shows it can commit: a rendition can be made again,
@@ -121,12 +126,24 @@ impl Pinbox {
         let rendering = |e: &dyn std::fmt::Display| {
             Error::internal(anyhow::anyhow!("rendering image {key}: {e}"))
         };
+        // An original kept by a pinbox with a higher limit than this one's is not decoded.
+        let refused = |e: ImageError| {
+            if e.is_over_a_limit() {
+                Error::invalid(format!(
+                    "pinbox makes no renditions of this image: {e}. It was kept by a pinbox with \
+                     a higher limit; start this one with that limit to serve its renditions."
+                ))
+            } else {
+                rendering(&e)
+            }
+        };
+        let header = images::read_header(&original, limits).map_err(refused)?;
         let renditions = {
-            let _slot = self.render_slot().await?;
+            let _reserved = self.reserve_decode(header.decode_cost()).await?;
             tokio::task::spawn_blocking(move || images::render_all(&original, limits))
                 .await
                 .map_err(|e| rendering(&e))?
-                .map_err(|e| rendering(&e))?
+                .map_err(refused)?
         };
         let mut made = Vec::with_capacity(renditions.len());
         // Another replica sharing the media directory may render at the same moment; the later
@@ -142,13 +159,33 @@ impl Pinbox {
         Ok(Some(Arc::new(made)))
     }
 
-    /// Decoding is CPU-bound: as many at once as there are cores.
-    async fn render_slot(&self) -> Result<tokio::sync::SemaphorePermit<'_>> {
+    /// Waits for `bytes` of the decode budget and a core.
+    async fn reserve_decode(&self, bytes: u64) -> Result<Reservation<'_>> {
         self.media
-            .render_slots
-            .acquire()
+            .decoding
+            .reserve(bytes)
             .await
             .map_err(|e| Error::internal(anyhow::anyhow!("waiting to decode an image: {e}")))
+    }
+
+    /// An image sent as base64 in the JSON field `field`: its size is checked on the text first,
+    /// so that a huge one is refused before decoding, and the text is copied only when it holds
+    /// whitespace (line-wrapped base64).
+    pub fn image_from_base64(&self, data: &str, field: &str) -> Result<Vec<u8>> {
+        let max = self.media.image_limits.max_bytes;
+        if data.len() / 4 * 3 > max + 3 {
+            return Err(Error::invalid(format!(
+                "Invalid '{field}': the image is larger than the {max}-byte limit."
+            )));
+        }
+        let text: Cow<'_, [u8]> = if data.bytes().any(|b| b.is_ascii_whitespace()) {
+            Cow::Owned(data.bytes().filter(|b| !b.is_ascii_whitespace()).collect())
+        } else {
+            Cow::Borrowed(data.as_bytes())
+        };
+        STANDARD.decode(&text).map_err(|e| {
+            Error::invalid(format!("Invalid '{field}': it is not valid base64 ({e})."))
+        })
     }
 
     /// Fetches an image for a Pin; under the `try` and `never` policies a failure leaves the Pin
@@ -206,6 +243,11 @@ fn fetch_failure(url: &str, e: &FetchError) -> String {
     format!("could not fetch the image at {url}: {e}")
 }
 
-fn bad_image(field: &str, e: images::ImageError) -> Error {
-    Error::invalid(format!("Invalid '{field}': {e}."))
+fn bad_image(field: &str, e: ImageError) -> Error {
+    let what_to_do = if e.is_over_a_limit() {
+        ": send a smaller image"
+    } else {
+        ""
+    };
+    Error::invalid(format!("Invalid '{field}': {e}{what_to_do}."))
 }

@@ -1,9 +1,6 @@
 //! The rules for Pins: where they may go, who may see and change them, what they are made from,
 //! saving, and their lists.
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-
 use crate::domain::app::Tier;
 use crate::domain::board::{Board, Privacy};
 use crate::domain::boards::{AD_ONLY_BOARD_NAME, BoardInput};
@@ -279,19 +276,7 @@ impl Pinbox {
             ImageInput::Url(url) => self.image_from_url(url, &format!("{field}.url")).await,
             ImageInput::Base64 { content_type, data } => {
                 let data_field = format!("{field}.data");
-                // Size is checked on the text first so that a huge body is refused before decoding.
-                let max = self.media.image_limits.max_bytes;
-                if data.len() / 4 * 3 > max + 3 {
-                    return Err(Error::invalid(format!(
-                        "Invalid '{data_field}': the image is larger than the {max}-byte limit."
-                    )));
-                }
-                let cleaned: String = data.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-                let bytes = STANDARD.decode(cleaned.as_bytes()).map_err(|e| {
-                    Error::invalid(format!(
-                        "Invalid '{data_field}': it is not valid base64 ({e})."
-                    ))
-                })?;
+                let bytes = self.image_from_base64(data, &data_field)?;
                 let img = self
                     .ingest_image(bytes, Some(content_type), &data_field)
                     .await?;

@@ -4,9 +4,6 @@
 //! frame (pinbox has no video decoder). The Pin keeps its own hard link to the video file, so
 //! cleaning up the upload never takes the Pin's video.
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-
 use crate::domain::Pinbox;
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
@@ -173,16 +170,7 @@ impl Pinbox {
                 ));
             };
             let field = "media_source.cover_image_data";
-            let max = self.media.image_limits.max_bytes;
-            if data.len() / 4 * 3 > max + 3 {
-                return Err(Error::invalid(format!(
-                    "Invalid '{field}': the image is larger than the {max}-byte limit."
-                )));
-            }
-            let cleaned: String = data.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-            let bytes = STANDARD.decode(cleaned.as_bytes()).map_err(|e| {
-                Error::invalid(format!("Invalid '{field}': it is not valid base64 ({e})."))
-            })?;
+            let bytes = self.image_from_base64(data, field)?;
             let img = self.ingest_image(bytes, Some(content_type), field).await?;
             let color = Some(img.dominant_color.clone());
             return Ok((PinImage::Stored(img.as_ref()), color));

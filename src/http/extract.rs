@@ -3,8 +3,10 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
-use axum::http::header::CONTENT_TYPE;
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::request::Parts;
+use bytes::BytesMut;
+use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 
 use crate::domain::PageRequest;
@@ -205,24 +207,40 @@ pub fn check_json_content_type(req: &Request) -> Result<()> {
     }
 }
 
+/// Reads a body of at most `limit` bytes. A `Content-Length` over the limit is refused before
+/// anything is read, and a body without one as soon as it passes the limit, so an oversized
+/// body is never held whole; the buffer is sized once from `Content-Length`.
 pub async fn read_body<S: Send + Sync>(req: Request, _: &S, limit: usize) -> Result<Bytes> {
-    axum::body::to_bytes(req.into_body(), limit)
-        .await
-        .map_err(|e| {
-            let too_large = std::error::Error::source(&e)
-                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
-            if too_large {
-                Error::new(
-                    ErrorKind::PayloadTooLarge,
-                    1,
-                    format!(
-                        "The request body is larger than the {limit} bytes this operation accepts."
-                    ),
-                )
+    let too_large = || {
+        Error::new(
+            ErrorKind::PayloadTooLarge,
+            1,
+            format!("The request body is larger than the {limit} bytes this operation accepts."),
+        )
+    };
+    let declared = req
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let mut buf = BytesMut::with_capacity(declared.unwrap_or(0) as usize);
+    let mut body = http_body_util::Limited::new(req.into_body(), limit);
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| {
+            if e.is::<http_body_util::LengthLimitError>() {
+                too_large()
             } else {
                 Error::invalid(format!("The request body could not be read: {e}"))
             }
-        })
+        })?;
+        if let Ok(data) = frame.into_data() {
+            buf.extend_from_slice(&data);
+        }
+    }
+    Ok(buf.freeze())
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {

@@ -21,7 +21,7 @@ use crate::domain::pins::{
     PinUpdateInput,
 };
 use crate::domain::video_pins::VideoSourceInput;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::http::extract::{
     JsonBody, PathParams, QueryParams, check_json_content_type, nullable, parse_json, present,
     read_body,
@@ -496,10 +496,13 @@ async fn pins_list(
     })))
 }
 
-/// Largest `POST /v5/pins` body: five base64 images at the size limit, plus text.
+/// Largest `POST /v5/pins` body: `--max-image-bytes` of images in all, base64-encoded, plus
+/// room for the text fields. One image at the limit fits; a carousel's images must add up to
+/// no more than it. Checked on `Content-Length` before reading and on the bytes as they arrive,
+/// so a larger body is refused without being held.
 fn create_body_limit(app: &AppState) -> usize {
     let max = app.pinbox.media.image_limits.max_bytes;
-    (max / 3 * 4 + 4096) * 5 + 64 * 1024
+    max.div_ceil(3).saturating_mul(4).saturating_add(64 * 1024)
 }
 
 /// <https://developers.pinterest.com/docs/api/v5/pins-create>
@@ -510,8 +513,26 @@ async fn pins_create(
 ) -> Result<Response> {
     check_json_content_type(&req)?;
     let limit = create_body_limit(&app);
-    let bytes = read_body(req, &(), limit).await?;
-    let body: PinCreateJson = parse_json(&bytes)?;
+    // The body is dropped once parsed: the base64 text lives on in the fields, not twice.
+    let body: PinCreateJson = {
+        let bytes = read_body(req, &(), limit).await.map_err(|e| {
+            if e.kind != ErrorKind::PayloadTooLarge {
+                return e;
+            }
+            let images = app.pinbox.media.image_limits.max_bytes;
+            Error::new(
+                ErrorKind::PayloadTooLarge,
+                1,
+                format!(
+                    "The request body is larger than the {limit} bytes POST /v5/pins accepts: at \
+                     most {images} bytes of images in all (--max-image-bytes), base64-encoded. \
+                     Send larger images, or carousels of large images, by URL (image_url, \
+                     multiple_image_urls)."
+                ),
+            )
+        })?;
+        parse_json(&bytes)?
+    };
     body_id("sponsor_id", body.sponsor_id.as_deref())?;
     let input = PinInput {
         board_id: body_id("board_id", body.board_id.as_deref())?.map(BoardId),

@@ -102,7 +102,9 @@ pub enum FetchError {
     Disabled,
 }
 
-/// Whether an address is one a shared server must not reach on a client's behalf.
+/// Whether an address is one a shared server must not reach on a client's behalf. An IPv6
+/// address that carries an IPv4 one (IPv4-mapped and -compatible, NAT64, 6to4, Teredo) is
+/// judged by the IPv4 address it leads to, so no spelling of a refused address gets through.
 pub fn is_private(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
@@ -121,8 +123,11 @@ pub fn is_private(ip: IpAddr) -> bool {
                 || o[0] >= 240
         }
         IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_private(IpAddr::V4(v4));
+            if embedded_ipv4(v6)
+                .into_iter()
+                .any(|v4| is_private(IpAddr::V4(v4)))
+            {
+                return true;
             }
             let s = v6.segments();
             v6.is_loopback()
@@ -130,9 +135,37 @@ pub fn is_private(ip: IpAddr) -> bool {
                 || v6.is_multicast()
                 || (s[0] & 0xFE00) == 0xFC00 // unique local, includes fd00:ec2::254
                 || (s[0] & 0xFFC0) == 0xFE80 // link-local
-                || (s[0] == 0x64 && s[1] == 0xFF9B) // NAT64 may reach private IPv4
+                || (s[0] & 0xFFC0) == 0xFEC0 // site-local (deprecated, still routed by some)
+                || (s[0] == 0x64 && s[1] == 0xFF9B && s[2] == 0x0001) // 64:ff9b:1::/48 local NAT64
                 || (s[0] == 0x2001 && s[1] == 0x0DB8) // documentation
+                || (s[0] == 0x0100 && s[1..4] == [0, 0, 0]) // 100::/64 discard-only
         }
+    }
+}
+
+/// The IPv4 addresses an IPv6 address leads to: `::a.b.c.d` (IPv4-compatible, deprecated but
+/// still routed by some stacks), `::ffff:a.b.c.d` (IPv4-mapped), `::ffff:0:a.b.c.d`
+/// (IPv4-translated), `64:ff9b::a.b.c.d` (NAT64's well-known prefix), `2002:aabb:ccdd::/48`
+/// (6to4) and Teredo's `2001:0::/32` (its server, and its client, stored inverted in the last
+/// 32 bits).
+fn embedded_ipv4(v6: std::net::Ipv6Addr) -> Vec<std::net::Ipv4Addr> {
+    use std::net::Ipv4Addr;
+    let s = v6.segments();
+    let v4 = |hi: u16, lo: u16| Ipv4Addr::from(((hi as u32) << 16) | lo as u32);
+    let last_32_bits = [
+        [0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0, 0xFFFF],
+        [0, 0, 0, 0, 0xFFFF, 0],
+        [0x64, 0xFF9B, 0, 0, 0, 0],
+    ];
+    if last_32_bits.iter().any(|prefix| s[0..6] == prefix[..]) {
+        vec![v4(s[6], s[7])]
+    } else if s[0] == 0x2002 {
+        vec![v4(s[1], s[2])]
+    } else if s[0] == 0x2001 && s[1] == 0 {
+        vec![v4(s[2], s[3]), v4(!s[6], !s[7])]
+    } else {
+        Vec::new()
     }
 }
 
@@ -330,6 +363,69 @@ mod tests {
         }
         for ip in ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111"] {
             assert!(!is_private(ip.parse().unwrap()), "{ip}");
+        }
+    }
+
+    #[test]
+    fn every_ipv6_form_of_a_refused_ipv4_address_is_refused() {
+        for (ip, leads_to) in [
+            ("::127.0.0.1", "IPv4-compatible loopback"),
+            ("::10.0.0.1", "IPv4-compatible private"),
+            ("::169.254.169.254", "IPv4-compatible metadata"),
+            ("::ffff:127.0.0.1", "IPv4-mapped loopback"),
+            ("::ffff:169.254.169.254", "IPv4-mapped metadata"),
+            ("::ffff:0:127.0.0.1", "IPv4-translated loopback"),
+            ("64:ff9b::7f00:1", "NAT64 of 127.0.0.1"),
+            ("64:ff9b::a9fe:a9fe", "NAT64 of 169.254.169.254"),
+            ("64:ff9b:1::808:808", "local-use NAT64"),
+            ("2002:7f00:1::1", "6to4 of 127.0.0.1"),
+            ("2002:a00:1::1", "6to4 of 10.0.0.1"),
+            ("2002:a9fe:a9fe::", "6to4 of 169.254.169.254"),
+            // Teredo: server 65.54.227.120, client 127.0.0.1 stored inverted (80ff:fffe).
+            (
+                "2001:0:4136:e378:8000:63bf:80ff:fffe",
+                "Teredo to client 127.0.0.1",
+            ),
+            (
+                "2001:0:4136:e378:8000:63bf:f5ff:fffe",
+                "Teredo to client 10.0.0.1",
+            ),
+            (
+                "2001:0:a00:1:8000:63bf:f7f7:f7f7",
+                "Teredo via server 10.0.0.1",
+            ),
+            ("fec0::1", "site-local"),
+            ("100::1", "discard-only"),
+        ] {
+            assert!(is_private(ip.parse().unwrap()), "{ip} ({leads_to})");
+        }
+        for ip in [
+            "::8.8.8.8",
+            "64:ff9b::808:808",
+            "2002:808:808::1",
+            "2001:0:4136:e378:8000:63bf:f7f7:f7f7",
+        ] {
+            assert!(!is_private(ip.parse().unwrap()), "{ip} leads to 8.8.8.8");
+        }
+    }
+
+    #[test]
+    fn the_guard_refuses_ipv6_literals_that_lead_to_refused_addresses_without_connecting() {
+        let guard = Guard {
+            allow: Arc::new(Vec::new()),
+        };
+        for url in [
+            "http://[::127.0.0.1]:9/x.png",
+            "http://[::ffff:127.0.0.1]/x.png",
+            "http://[2002:7f00:1::1]/x.png",
+            "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/x.png",
+            "http://[64:ff9b::a9fe:a9fe]/latest",
+        ] {
+            let parsed = reqwest::Url::parse(url).unwrap();
+            assert!(
+                matches!(guard.check_url(&parsed), Err(FetchError::Blocked(_))),
+                "{url}"
+            );
         }
     }
 

@@ -1,11 +1,12 @@
-//! Images as Pinterest serves them: the bytes sniffed (never the declared type trusted), decoded
-//! within limits, and turned into the renditions named in `media.images` (`150x150`, `400x300`,
-//! `600x`, `1200x`) with a dominant colour taken from the pixels.
+//! Images as Pinterest serves them: the bytes sniffed (never the declared type trusted), their
+//! header read and held to the size limits before any pixel is decoded, decoded within a memory
+//! cap, and turned into the renditions named in `media.images` (`150x150`, `400x300`, `600x`,
+//! `1200x`) with a dominant colour taken from the pixels.
 
 use std::io::Cursor;
 
 use fast_image_resize as fr;
-use image::{DynamicImage, ImageFormat, ImageReader, Limits, RgbImage};
+use image::{ColorType, DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage};
 use sha2::{Digest, Sha256};
 
 /// Formats pinbox accepts, told apart by their leading bytes.
@@ -34,15 +35,6 @@ impl Format {
             "image/gif" => Some(Format::Gif),
             "image/webp" => Some(Format::Webp),
             _ => None,
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Format::Jpeg => "a JPEG",
-            Format::Png => "a PNG",
-            Format::Gif => "a GIF",
-            Format::Webp => "a WebP",
         }
     }
 
@@ -136,19 +128,50 @@ pub enum ImageError {
     TooLarge { size: usize, limit: usize },
     #[error("the data is not an image pinbox can read (JPEG, PNG, GIF or WebP)")]
     NotAnImage,
-    #[error("content_type says {declared} but the data is {actual} image")]
-    TypeMismatch {
-        declared: String,
-        actual: &'static str,
-    },
     #[error(
         "content_type '{0}' is not an image type pinbox accepts (image/jpeg, image/png, image/gif, image/webp)"
     )]
     UnsupportedType(String),
     #[error("the image data is corrupt or truncated: {0}")]
     Corrupt(String),
+    #[error(
+        "the image is {w}x{h}, {} pixels; the limit is {} pixels (--max-image-pixels)",
+        grouped(*w as u64 * *h as u64),
+        grouped(*limit)
+    )]
+    TooManyPixels { w: u32, h: u32, limit: u64 },
     #[error("the image is {w}x{h} pixels; the limit is {max} pixels on a side")]
-    TooManyPixels { w: u32, h: u32, max: u32 },
+    SideTooLong { w: u32, h: u32, max: u32 },
+    #[error(
+        "decoding the {w}x{h} image needs more memory than pinbox allows one image (--max-image-pixels)"
+    )]
+    DecodeMemory { w: u32, h: u32 },
+}
+
+impl ImageError {
+    /// Whether the image is refused for its size (rather than for what it is).
+    pub fn is_over_a_limit(&self) -> bool {
+        matches!(
+            self,
+            ImageError::TooLarge { .. }
+                | ImageError::TooManyPixels { .. }
+                | ImageError::SideTooLong { .. }
+                | ImageError::DecodeMemory { .. }
+        )
+    }
+}
+
+/// 50000000 as 50,000,000.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// What pinbox reads from an original image's pixels (its key, `image_key`, comes from the bytes
@@ -166,15 +189,76 @@ pub struct ImageInfo {
 #[derive(Debug, Clone, Copy)]
 pub struct ImageLimits {
     pub max_bytes: usize,
+    /// Most pixels (width × height) an image may declare; checked on its header, before decoding.
+    pub max_pixels: u64,
     pub max_side: u32,
 }
+
+/// 50 megapixels: the largest photos phones take (48 and 50 MP sensors) pass; a 10,000×10,000
+/// bomb (100 MP from a few hundred KB of PNG) does not.
+pub const DEFAULT_MAX_PIXELS: u64 = 50_000_000;
 
 impl Default for ImageLimits {
     fn default() -> ImageLimits {
         ImageLimits {
             max_bytes: 20 * 1024 * 1024,
+            max_pixels: DEFAULT_MAX_PIXELS,
             max_side: 10_000,
         }
+    }
+}
+
+impl ImageLimits {
+    /// What decodes in flight may hold together: one image at the pixel limit as 8-bit RGBA.
+    /// Smaller images share it; a larger reservation (a 16-bit image at the limit) runs alone.
+    pub fn decode_budget(&self) -> u64 {
+        self.max_pixels.saturating_mul(4)
+    }
+
+    /// The most one decoder may allocate: an image at the pixel limit as 16-bit RGBA, the
+    /// largest pixel format the accepted codecs produce.
+    fn max_alloc(&self) -> u64 {
+        self.max_pixels.saturating_mul(8)
+    }
+}
+
+/// What an image's header declares, read without decoding its pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Header {
+    pub format: Format,
+    pub width: u32,
+    pub height: u32,
+    color: ColorType,
+}
+
+impl Header {
+    /// Bytes decoding this image and making its renditions may hold at once, on the high side:
+    /// the decoded pixels, the codec's own working buffers (a progressive JPEG keeps every
+    /// coefficient; a GIF frame is composed onto a screen buffer), the RGB copy pinbox works on
+    /// when the decoder's format is not one it converts in place, and the largest rendition.
+    pub fn decode_cost(&self) -> u64 {
+        let pixels = self.width as u64 * self.height as u64;
+        let decoded = pixels * self.color.bytes_per_pixel() as u64;
+        let codec = match self.format {
+            Format::Png => 0,
+            Format::Webp => decoded / 2,
+            Format::Gif => decoded + pixels,
+            Format::Jpeg => decoded * 2,
+        };
+        let rgb_copy = match self.color {
+            ColorType::Rgb8 | ColorType::Rgba8 => 0,
+            _ => pixels * 4,
+        };
+        let rendition = Rendition::ALL
+            .iter()
+            .map(|r| {
+                let (tw, th) = r.dimensions(self.width, self.height);
+                // The resized pixels, the resizer's one-axis pass, and the JPEG.
+                tw as u64 * th as u64 * 4 + tw as u64 * self.height as u64 * 3
+            })
+            .max()
+            .unwrap_or(0);
+        decoded + codec + rgb_copy + rendition
     }
 }
 
@@ -184,30 +268,62 @@ pub fn image_key(bytes: &[u8]) -> String {
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Checks size, sniffs the format and, when a type was declared, that it tells the truth.
+/// Checks size, sniffs the format and reads the header, holding the declared size to the limits.
+/// A declared type must be one pinbox accepts, but the bytes decide what the image is: a PNG sent
+/// as `image/jpeg` is a PNG, as Pinterest reads it.
 pub fn check(
     bytes: &[u8],
     declared: Option<&str>,
     limits: ImageLimits,
-) -> Result<Format, ImageError> {
+) -> Result<Header, ImageError> {
     if bytes.len() > limits.max_bytes {
         return Err(ImageError::TooLarge {
             size: bytes.len(),
             limit: limits.max_bytes,
         });
     }
-    let actual = sniff(bytes).ok_or(ImageError::NotAnImage)?;
     if let Some(declared) = declared {
-        let claimed = Format::from_mime(declared)
+        Format::from_mime(declared)
             .ok_or_else(|| ImageError::UnsupportedType(declared.to_string()))?;
-        if claimed != actual {
-            return Err(ImageError::TypeMismatch {
-                declared: declared.to_string(),
-                actual: actual.name(),
-            });
-        }
     }
-    Ok(actual)
+    read_header(bytes, limits)
+}
+
+/// Reads the format, size and pixel format from the header alone and refuses an image larger
+/// than the limits, before anything the size of its pixels is allocated.
+pub fn read_header(bytes: &[u8], limits: ImageLimits) -> Result<Header, ImageError> {
+    let format = sniff(bytes).ok_or(ImageError::NotAnImage)?;
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
+    let mut header_limits = Limits::no_limits();
+    header_limits.max_alloc = Some(limits.max_alloc());
+    reader.limits(header_limits);
+    let decoder = reader
+        .into_decoder()
+        .map_err(|e| ImageError::Corrupt(e.to_string()))?;
+    let (width, height) = decoder.dimensions();
+    if width > limits.max_side || height > limits.max_side {
+        return Err(ImageError::SideTooLong {
+            w: width,
+            h: height,
+            max: limits.max_side,
+        });
+    }
+    if width as u64 * height as u64 > limits.max_pixels {
+        return Err(ImageError::TooManyPixels {
+            w: width,
+            h: height,
+            limit: limits.max_pixels,
+        });
+    }
+    if width == 0 || height == 0 {
+        return Err(ImageError::Corrupt("the image has no pixels".into()));
+    }
+    Ok(Header {
+        format,
+        width,
+        height,
+        color: decoder.color_type(),
+    })
 }
 
 /// Decodes the image and reads what a Pin shows of it before any rendition exists: its size,
@@ -218,13 +334,13 @@ pub fn inspect(
     declared: Option<&str>,
     limits: ImageLimits,
 ) -> Result<ImageInfo, ImageError> {
-    let format = check(bytes, declared, limits)?;
-    let rgb = decode(bytes, format, limits)?;
+    let header = check(bytes, declared, limits)?;
+    let rgb = decode(bytes, header, limits)?;
     let (width, height) = rgb.dimensions();
     Ok(ImageInfo {
         width,
         height,
-        format,
+        format: header.format,
         dominant_color: dominant_color(&rgb),
     })
 }
@@ -236,8 +352,8 @@ pub fn render_all(
     bytes: &[u8],
     limits: ImageLimits,
 ) -> Result<Vec<(Rendition, Vec<u8>)>, ImageError> {
-    let format = sniff(bytes).ok_or(ImageError::NotAnImage)?;
-    let src = decode(bytes, format, limits)?;
+    let header = read_header(bytes, limits)?;
+    let src = decode(bytes, header, limits)?;
     let (w, h) = src.dimensions();
     let mut out: Vec<(Rendition, Vec<u8>)> = Vec::with_capacity(Rendition::ALL.len());
     for r in Rendition::ALL {
@@ -253,35 +369,23 @@ pub fn render_all(
     Ok(out)
 }
 
-/// Decodes within the limits, flattened onto white.
-fn decode(bytes: &[u8], format: Format, limits: ImageLimits) -> Result<RgbImage, ImageError> {
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
-    let mut decode_limits = Limits::default();
+/// Decodes an image whose header passed the limits, flattened onto white. The decoder is capped
+/// too (`max_alloc`), so a header that lies about the pixels cannot make it allocate more.
+fn decode(bytes: &[u8], header: Header, limits: ImageLimits) -> Result<RgbImage, ImageError> {
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), header.format.image_format());
+    let mut decode_limits = Limits::no_limits();
     decode_limits.max_image_width = Some(limits.max_side);
     decode_limits.max_image_height = Some(limits.max_side);
-    decode_limits.max_alloc = Some(1024 * 1024 * 1024);
-    reader.limits(decode_limits.clone());
-    let (w, h) = reader
-        .into_dimensions()
-        .map_err(|e| ImageError::Corrupt(e.to_string()))?;
-    if w > limits.max_side || h > limits.max_side {
-        return Err(ImageError::TooManyPixels {
-            w,
-            h,
-            max: limits.max_side,
-        });
-    }
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
+    decode_limits.max_alloc = Some(limits.max_alloc());
     reader.limits(decode_limits);
     let decoded = reader.decode().map_err(|e| match e {
-        image::ImageError::Limits(_) => ImageError::TooManyPixels {
-            w,
-            h,
-            max: limits.max_side,
+        image::ImageError::Limits(_) => ImageError::DecodeMemory {
+            w: header.width,
+            h: header.height,
         },
         other => ImageError::Corrupt(other.to_string()),
     })?;
-    let rgb = flatten_on_white(&decoded);
+    let rgb = into_rgb_on_white(decoded);
     let (w, h) = rgb.dimensions();
     if w == 0 || h == 0 {
         return Err(ImageError::Corrupt("the image has no pixels".into()));
@@ -289,20 +393,30 @@ fn decode(bytes: &[u8], format: Format, limits: ImageLimits) -> Result<RgbImage,
     Ok(rgb)
 }
 
-/// Transparent pixels become white, as a JPEG rendition cannot carry alpha.
-fn flatten_on_white(img: &DynamicImage) -> RgbImage {
-    if !img.color().has_alpha() {
-        return img.to_rgb8();
-    }
-    let rgba = img.to_rgba8();
+/// Transparent pixels become white, as a JPEG rendition cannot carry alpha. 8-bit RGB and RGBA,
+/// what most images decode to, are converted in their own buffer: a second copy of a large
+/// image's pixels would double what decoding it costs.
+fn into_rgb_on_white(img: DynamicImage) -> RgbImage {
+    let rgba = match img {
+        DynamicImage::ImageRgb8(rgb) => return rgb,
+        DynamicImage::ImageRgba8(rgba) => rgba,
+        other if !other.color().has_alpha() => return other.to_rgb8(),
+        other => other.to_rgba8(),
+    };
     let (w, h) = rgba.dimensions();
-    let mut out = RgbImage::new(w, h);
-    for (x, y, p) in rgba.enumerate_pixels() {
-        let a = p[3] as u32;
-        let blend = |c: u8| ((c as u32 * a + 255 * (255 - a) + 127) / 255) as u8;
-        out.put_pixel(x, y, image::Rgb([blend(p[0]), blend(p[1]), blend(p[2])]));
+    let mut buf = rgba.into_raw();
+    let blend = |c: u8, a: u32| ((c as u32 * a + 255 * (255 - a) + 127) / 255) as u8;
+    // Pixel i moves from 4i to 3i: never past bytes not yet read.
+    for i in 0..(w as usize * h as usize) {
+        let (s, d) = (i * 4, i * 3);
+        let a = buf[s + 3] as u32;
+        let (r, g, b) = (blend(buf[s], a), blend(buf[s + 1], a), blend(buf[s + 2], a));
+        buf[d] = r;
+        buf[d + 1] = g;
+        buf[d + 2] = b;
     }
-    out
+    buf.truncate(w as usize * h as usize * 3);
+    RgbImage::from_raw(w, h, buf).expect("three bytes for every pixel")
 }
 
 /// Resizes (and for the fixed shapes, center-crops) to the rendition's size and encodes JPEG.
@@ -427,12 +541,8 @@ mod tests {
     }
 
     #[test]
-    fn lies_corruption_and_size_are_refused_by_name() {
+    fn corruption_size_and_unknown_types_are_refused_by_name() {
         let bytes = png(10, 10, |_, _| [0, 0, 0]);
-        assert!(matches!(
-            check(&bytes, Some("image/jpeg"), ImageLimits::default()),
-            Err(ImageError::TypeMismatch { .. })
-        ));
         assert_eq!(
             check(b"hello world", None, ImageLimits::default()),
             Err(ImageError::NotAnImage)
@@ -454,6 +564,122 @@ mod tests {
             check(&bytes, Some("text/plain"), ImageLimits::default()),
             Err(ImageError::UnsupportedType(_))
         ));
+    }
+
+    #[test]
+    fn the_bytes_decide_the_type_whatever_content_type_says() {
+        let bytes = png(10, 10, |_, _| [0, 0, 0]);
+        let header = check(&bytes, Some("image/jpeg"), ImageLimits::default()).unwrap();
+        assert_eq!(header.format, Format::Png);
+        let info = inspect(&bytes, Some("image/gif"), ImageLimits::default()).unwrap();
+        assert_eq!(info.format, Format::Png);
+    }
+
+    /// A PNG whose header declares `w`×`h` 8-bit RGB pixels, followed by data that is no image.
+    fn png_header_only(w: u32, h: u32) -> Vec<u8> {
+        fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+            out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            let start = out.len();
+            out.extend_from_slice(kind);
+            out.extend_from_slice(data);
+            let crc = crc32(&out[start..]);
+            out.extend_from_slice(&crc.to_be_bytes());
+        }
+        let mut ihdr = Vec::new();
+        ihdr.extend_from_slice(&w.to_be_bytes());
+        ihdr.extend_from_slice(&h.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+        let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+        chunk(&mut out, b"IHDR", &ihdr);
+        chunk(&mut out, b"IDAT", b"not a zlib stream");
+        chunk(&mut out, b"IEND", b"");
+        out
+    }
+
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in bytes {
+            crc ^= b as u32;
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
+    #[test]
+    fn an_image_over_the_pixel_limit_is_refused_on_its_header_before_decoding() {
+        // 8,000×8,000 is within the side limit but 64 MP; its pixel data is not even there.
+        let bomb = png_header_only(8_000, 8_000);
+        let refused = check(&bomb, Some("image/png"), ImageLimits::default()).unwrap_err();
+        assert_eq!(
+            refused,
+            ImageError::TooManyPixels {
+                w: 8_000,
+                h: 8_000,
+                limit: DEFAULT_MAX_PIXELS
+            }
+        );
+        assert_eq!(
+            refused.to_string(),
+            "the image is 8000x8000, 64,000,000 pixels; the limit is 50,000,000 pixels \
+             (--max-image-pixels)"
+        );
+        assert_eq!(
+            inspect(&bomb, None, ImageLimits::default()),
+            Err(refused.clone())
+        );
+        assert_eq!(render_all(&bomb, ImageLimits::default()), Err(refused));
+        let small = ImageLimits {
+            max_pixels: 99,
+            ..ImageLimits::default()
+        };
+        assert!(matches!(
+            inspect(&png(10, 10, |_, _| [0, 0, 0]), None, small),
+            Err(ImageError::TooManyPixels { w: 10, h: 10, .. })
+        ));
+        assert!(inspect(&png(9, 11, |_, _| [0, 0, 0]), None, small).is_ok());
+        assert!(matches!(
+            check(&png_header_only(10_001, 2), None, ImageLimits::default()),
+            Err(ImageError::SideTooLong { w: 10_001, .. })
+        ));
+    }
+
+    #[test]
+    fn transparent_pixels_are_flattened_onto_white() {
+        let rgba = image::RgbaImage::from_fn(3, 2, |x, _| match x {
+            0 => image::Rgba([10, 20, 30, 255]),
+            1 => image::Rgba([0, 0, 0, 0]),
+            _ => image::Rgba([0, 0, 0, 128]),
+        });
+        let rgb = into_rgb_on_white(DynamicImage::ImageRgba8(rgba));
+        assert_eq!(rgb.dimensions(), (3, 2));
+        for y in 0..2 {
+            assert_eq!(rgb.get_pixel(0, y).0, [10, 20, 30]);
+            assert_eq!(rgb.get_pixel(1, y).0, [255, 255, 255]);
+            assert_eq!(rgb.get_pixel(2, y).0, [127, 127, 127]);
+        }
+    }
+
+    #[test]
+    fn the_decode_cost_grows_with_the_pixels_and_covers_them() {
+        let header = |w, h, format, color| Header {
+            format,
+            width: w,
+            height: h,
+            color,
+        };
+        let photo = header(4_000, 3_000, Format::Jpeg, ColorType::Rgb8);
+        assert!(photo.decode_cost() >= 4_000 * 3_000 * 3 * 3);
+        let at_limit = header(7_000, 7_000, Format::Png, ColorType::Rgb8);
+        assert!(at_limit.decode_cost() >= 7_000 * 7_000 * 3);
+        assert!(at_limit.decode_cost() <= ImageLimits::default().decode_budget());
+        let tiny = header(16, 16, Format::Png, ColorType::Rgba8);
+        assert!(tiny.decode_cost() < 1024 * 1024);
     }
 
     #[test]

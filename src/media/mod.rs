@@ -1,9 +1,10 @@
-//! Media handling outside the store: image decoding and renditions, guarded fetching from URLs,
-//! the directory media files live in, and for videos the container reader, S3-style upload
+//! Media handling outside the store: image decoding and renditions within a memory budget,
+//! guarded fetching from URLs, the directory media files live in, and for videos the container reader, S3-style upload
 //! policies and the neutral cover.
 
 pub mod bmff;
 pub mod cover_frame;
+pub mod decode_budget;
 pub mod fetch;
 pub mod files;
 pub mod images;
@@ -13,6 +14,7 @@ pub mod single_flight;
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::media::decode_budget::DecodeBudget;
 use crate::media::fetch::{FetchConfig, Fetcher};
 use crate::media::files::FileStore;
 use crate::media::images::{ImageLimits, Rendition};
@@ -27,9 +29,11 @@ pub struct Media {
     pub files: FileStore,
     pub fetcher: Arc<Fetcher>,
     pub image_limits: ImageLimits,
-    /// Renditions are CPU-bound: as many at once as there are cores, so that a burst of uploads
-    /// queues instead of starting a thread (and its buffers) per request.
-    pub render_slots: Arc<tokio::sync::Semaphore>,
+    /// Decodes (on upload and for renditions) share one memory budget sized by the pixel limit,
+    /// so concurrent large images queue instead of multiplying memory; and, being CPU-bound, run
+    /// at most one per core, so that a burst of uploads queues instead of starting a thread (and
+    /// its buffers) per request.
+    pub decoding: Arc<DecodeBudget>,
     /// Renditions being made, by image key: a Pin's four rendition URLs fetched at once make
     /// them once.
     pub renders: Arc<SingleFlight<Option<Renditions>>>,
@@ -47,7 +51,8 @@ impl Media {
             files: FileStore::new(dir)?,
             fetcher: Arc::new(Fetcher::new(fetch)),
             image_limits,
-            render_slots: Arc::new(tokio::sync::Semaphore::new(
+            decoding: Arc::new(DecodeBudget::new(
+                image_limits.decode_budget(),
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
             renders: Arc::default(),

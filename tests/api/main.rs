@@ -16,6 +16,7 @@ mod control_characters;
 mod environments;
 mod errors;
 mod follows;
+mod image_limits;
 mod images;
 mod media;
 mod oauth;
