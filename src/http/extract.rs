@@ -251,10 +251,8 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
         } else if path == "." {
             Error::invalid(format!("Invalid request body: {inner}"))
         } else if inner == "expected value" {
-            // serde_json's word for a null (or other non-string) where an enum value belongs.
-            Error::invalid(format!(
-                "Invalid request: '{path}': expected one of its listed values, not null"
-            ))
+            // serde_json's only word for a null, number, boolean or array where an enum value belongs.
+            Error::invalid(wrong_enum_type::<T>(bytes, e.path()))
         } else {
             Error::invalid(format!("Invalid request: '{path}': {inner}"))
         }
@@ -263,6 +261,65 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
         Error::invalid("Invalid request body: unexpected data after the JSON object.")
     })?;
     Ok(value)
+}
+
+/// The message for an enum field that holds something other than a string: the values it takes
+/// (found by deserializing again with a string no variant has there, so that serde lists them)
+/// and the JSON type that was sent instead. Runs only on the error path.
+fn wrong_enum_type<T: DeserializeOwned>(bytes: &[u8], path: &serde_path_to_error::Path) -> String {
+    let shown = path.to_string();
+    let mut root: serde_json::Value = match serde_json::from_slice(bytes) {
+        Ok(v) => v,
+        Err(_) => return format!("Invalid request: '{shown}': expected one of its listed values."),
+    };
+    let Some(slot) = value_at(&mut root, path) else {
+        return format!("Invalid request: '{shown}': expected one of its listed values.");
+    };
+    let sent = match slot {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    };
+    *slot = serde_json::Value::String(String::new());
+    let again = match serde_path_to_error::deserialize::<_, T>(root) {
+        Err(e) if e.path().to_string() == shown => e.inner().to_string(),
+        _ => String::new(),
+    };
+    match listed_variants(&again) {
+        Some(values) => format!(
+            "Invalid request: '{shown}' must be one of {}, not {sent}.",
+            values.join(", ")
+        ),
+        None => {
+            format!("Invalid request: '{shown}': expected one of its listed values, not {sent}.")
+        }
+    }
+}
+
+/// The value a serde path points at, if every step of it exists.
+fn value_at<'a>(
+    mut v: &'a mut serde_json::Value,
+    path: &serde_path_to_error::Path,
+) -> Option<&'a mut serde_json::Value> {
+    use serde_path_to_error::Segment;
+    for segment in path.iter() {
+        v = match segment {
+            Segment::Map { key } => v.get_mut(key.as_str())?,
+            Segment::Seq { index } => v.get_mut(*index)?,
+            Segment::Enum { .. } | Segment::Unknown => return None,
+        };
+    }
+    Some(v)
+}
+
+/// The variants serde names in "unknown variant ``, expected one of `A`, `B`" (or "`A` or `B`").
+fn listed_variants(message: &str) -> Option<Vec<&str>> {
+    let (_, expected) = message.split_once(", expected ")?;
+    let values: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    (!values.is_empty()).then_some(values)
 }
 
 /// serde_json appends " at line 1 column 17"; the field path says more.
