@@ -2,6 +2,8 @@
 //! `{code, message}` naming the parameter or field that was wrong, never a panic or a plain-text error.
 
 use axum::body::Bytes;
+use axum::extract::path::ErrorKind as PathErrorKind;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
@@ -68,6 +70,28 @@ impl PathParams {
             .map(|(_, v)| v.as_str())
             .unwrap_or("");
         Ok(parse_digits(raw).unwrap_or(0))
+    }
+}
+
+/// axum's `Path`, refused with Pinterest's body and the segment named (axum's own rejection
+/// is plain text).
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Path<T>> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Path(value)),
+            Err(PathRejection::FailedToDeserializePathParams(e)) => match e.kind() {
+                PathErrorKind::InvalidUtf8InPathParam { key } => Err(Error::invalid(format!(
+                    "Invalid path: its '{key}' segment is not UTF-8 once percent-decoded; \
+                     percent-encode the UTF-8 bytes of the text."
+                ))),
+                _ => Err(Error::invalid(format!("Invalid path: {}", e.body_text()))),
+            },
+            Err(e) => Err(Error::invalid(format!("Invalid path: {}", e.body_text()))),
+        }
     }
 }
 

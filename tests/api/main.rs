@@ -27,3 +27,4 @@ mod search;
 mod token_inspect;
 mod user_account;
 mod video_pins;
+mod wire_errors;
