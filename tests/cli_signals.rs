@@ -1,7 +1,8 @@
 //! `pinbox serve` stops cleanly, with status 0, on SIGTERM or SIGINT at any moment, and a client
 //! that stalls cannot hold the stop up past the shutdown grace period.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
@@ -75,4 +76,33 @@ fn sigterm_right_after_the_listening_line_exits_0() {
 #[test]
 fn sigint_right_after_the_listening_line_exits_0() {
     stops_cleanly_right_after_listening(libc::SIGINT);
+}
+
+#[test]
+fn a_stalled_client_does_not_hold_sigterm_past_the_shutdown_grace() {
+    let (mut child, addr) = serve(&[
+        "--shutdown-grace",
+        "500ms",
+        "--header-timeout",
+        "60s",
+        "--body-timeout",
+        "60s",
+    ]);
+    // One client stalls in its head, one in its body.
+    let mut in_head = TcpStream::connect(&addr).unwrap();
+    in_head
+        .write_all(b"GET /v5/user_account HTTP/1.1\r\nHost:")
+        .unwrap();
+    let mut in_body = TcpStream::connect(&addr).unwrap();
+    in_body
+        .write_all(b"POST /oauth/signin HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nuser")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    signal(&child, libc::SIGTERM);
+    let (status, took) = wait_exit(&mut child, Duration::from_secs(20));
+    assert!(status.success(), "pinbox exited with {status}");
+    assert!(
+        took >= Duration::from_millis(400) && took < Duration::from_secs(5),
+        "pinbox gave the grace period and no more: it took {took:?}"
+    );
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use clap::Args;
 use tokio::net::TcpListener;
 
-use crate::cli::duration_arg::parse_duration;
+use crate::cli::duration_arg::{parse_duration, parse_timeout};
 use crate::clock::Clock;
 use crate::config::{Config, Storage};
 use crate::config_file::ConfigFile;
@@ -17,6 +17,7 @@ use crate::domain::media_uploads::UploadSettings;
 use crate::domain::scope::Scopes;
 use crate::domain::user::AccountType;
 use crate::domain::{Limits, Pinbox};
+use crate::http::transport::ConnectionLimits;
 use crate::media::fetch::{AllowRule, FetchConfig, FetchPolicy};
 use crate::media::images::ImageLimits;
 use crate::server::{open_pinbox, public_url_for, serve};
@@ -102,6 +103,33 @@ pub struct ServeArgs {
     /// Turn every rate limit off (load tests) or on, whatever the config file says.
     #[arg(long, env = "PINBOX_RATE_LIMITS", value_parser = ["on", "off"])]
     rate_limits: Option<String>,
+    /// Timeouts, the connection cap and the shutdown grace period (boxed: clap's command enum
+    /// holds every command's arguments inline).
+    #[command(flatten)]
+    connections: Box<ConnectionArgs>,
+}
+
+#[derive(Args)]
+struct ConnectionArgs {
+    /// How long a client may take to send a request's line and headers, from their first byte;
+    /// past it pinbox answers 408 and closes the connection.
+    #[arg(long, env = "PINBOX_HEADER_TIMEOUT", default_value = "10s", value_parser = parse_timeout)]
+    header_timeout: Duration,
+    /// The longest pause allowed while a request body arrives; past it the request ends with 408.
+    #[arg(long, env = "PINBOX_BODY_TIMEOUT", default_value = "30s", value_parser = parse_timeout)]
+    body_timeout: Duration,
+    /// How long a connection may stay open with no request in progress and nothing sent either
+    /// way (a keep-alive connection between requests, or a client that stopped reading).
+    #[arg(long, env = "PINBOX_IDLE_TIMEOUT", default_value = "60s", value_parser = parse_timeout)]
+    idle_timeout: Duration,
+    /// Most client connections open at once; past it a new connection gets 503 and is closed.
+    #[arg(long, env = "PINBOX_MAX_CONNECTIONS", default_value_t = 1024,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: u32,
+    /// On SIGTERM or SIGINT, how long in-flight requests may take to finish before their
+    /// connections are dropped and pinbox exits.
+    #[arg(long, env = "PINBOX_SHUTDOWN_GRACE", default_value = "10s", value_parser = parse_duration)]
+    shutdown_grace: Duration,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -166,6 +194,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             ..Limits::default()
         },
         rate_limits,
+        connections: ConnectionLimits {
+            header_timeout: args.connections.header_timeout,
+            body_timeout: args.connections.body_timeout,
+            idle_timeout: args.connections.idle_timeout,
+            max_connections: args.connections.max_connections as usize,
+            shutdown_grace: args.connections.shutdown_grace,
+        },
     };
     // SQLite keeps rate-limit counts in the serving process, so one server per data dir.
     let _serving = match &config.storage {
@@ -189,7 +224,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         pinbox.oauth.auto_approve = Some(user.to_string());
     }
     println!("pinbox listening on http://{addr}");
-    serve(listener, pinbox, public_url, stop).await?;
+    serve(listener, pinbox, public_url, config.connections, stop).await?;
     tracing::info!("pinbox stopped");
     Ok(())
 }

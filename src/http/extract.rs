@@ -14,6 +14,7 @@ use crate::domain::caller::Caller;
 use crate::domain::ids::parse_digits;
 use crate::domain::page::parse_page_size;
 use crate::error::{Error, ErrorKind, Result};
+use crate::http::transport::body_timeout::BodyStalled;
 
 /// Largest JSON body accepted by default; Pin creation with images raises its own limit.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
@@ -235,7 +236,17 @@ pub async fn read_body<S: Send + Sync>(req: Request, _: &S, limit: usize) -> Res
         .map_err(|e| {
             let too_large = std::error::Error::source(&e)
                 .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
-            if too_large {
+            if let Some(stalled) = BodyStalled::find(&e) {
+                Error::new(
+                    ErrorKind::RequestTimeout,
+                    408,
+                    format!(
+                        "The request body stopped arriving: nothing came for {:?}. Send the \
+                         whole body without pausing that long.",
+                        stalled.after
+                    ),
+                )
+            } else if too_large {
                 Error::new(
                     ErrorKind::PayloadTooLarge,
                     1,

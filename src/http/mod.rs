@@ -21,6 +21,7 @@ pub mod rate_limit;
 pub mod respond;
 pub mod search;
 pub mod state;
+pub mod transport;
 pub mod user_account;
 pub mod videos;
 pub mod wire;

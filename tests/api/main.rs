@@ -5,6 +5,7 @@ mod fixtures;
 #[path = "../support/mp4.rs"]
 mod mp4;
 mod oauth_support;
+mod raw_http;
 mod support;
 
 mod ad_accounts;
@@ -12,6 +13,7 @@ mod analytics;
 mod auth;
 mod board_sections;
 mod boards;
+mod connections;
 mod environments;
 mod errors;
 mod follows;
