@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use crate::domain::Limits;
 use crate::domain::rate_limit::RateLimits;
+use crate::http::transport::ConnectionLimits;
 use crate::media::fetch::FetchConfig;
 use crate::media::images::ImageLimits;
 use crate::store::postgres::PgOptions;
@@ -34,6 +35,8 @@ pub struct Config {
     pub image_limits: ImageLimits,
     /// Rate limits per tier and category (the config file's `[rate_limits]`).
     pub rate_limits: RateLimits,
+    /// Timeouts, the connection cap and the shutdown grace period.
+    pub connections: ConnectionLimits,
 }
 
 impl Default for Config {
@@ -47,6 +50,7 @@ impl Default for Config {
             fetch: FetchConfig::default(),
             image_limits: ImageLimits::default(),
             rate_limits: RateLimits::default(),
+            connections: ConnectionLimits::default(),
         }
     }
 }

@@ -21,6 +21,8 @@ pub enum ErrorKind {
     NotFound,
     /// 405
     MethodNotAllowed,
+    /// 408: the request body stopped arriving.
+    RequestTimeout,
     /// 409: conflicts with the current state (duplicate names, ...).
     Conflict,
     /// 413

@@ -15,6 +15,7 @@ use crate::clock::Clock;
 use crate::config::{Config, Storage};
 use crate::domain::Pinbox;
 use crate::http::state::AppState;
+use crate::http::transport::{self, ConnectionLimits};
 use crate::media::Media;
 use crate::store::Store;
 use crate::store::postgres::PgStore;
@@ -71,21 +72,20 @@ pub fn public_url_for(config_url: Option<&str>, addr: SocketAddr) -> String {
     }
 }
 
-/// Serves until `shutdown` resolves, lets in-flight requests finish, then closes the store. The
-/// periodic cleanup of unused media uploads runs alongside.
+/// Serves until `shutdown` resolves, lets in-flight requests finish for up to the grace period,
+/// then closes the store. The periodic cleanup of unused media uploads runs alongside.
 pub async fn serve(
     listener: TcpListener,
     pinbox: Pinbox,
     public_url: String,
+    limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let store = Arc::clone(&pinbox.store);
     let cleanup = pinbox.spawn_media_cleanup();
     let sweeper = tokio::spawn(sweep_rate_windows(Arc::clone(&store), pinbox.clock.clone()));
     let router = crate::http::router(AppState::new(pinbox, public_url));
-    let served = axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let served = transport::serve(listener, router, limits, shutdown).await;
     cleanup.abort();
     sweeper.abort();
     served?;
@@ -120,13 +120,28 @@ pub struct RunningServer {
 impl RunningServer {
     /// Binds `addr` (use port 0 for a free port) and serves `pinbox` on it.
     pub async fn start(pinbox: Pinbox, addr: &str) -> anyhow::Result<RunningServer> {
+        RunningServer::start_with_limits(pinbox, addr, ConnectionLimits::default()).await
+    }
+
+    /// Like [`RunningServer::start`], with these timeouts and connection cap.
+    pub async fn start_with_limits(
+        pinbox: Pinbox,
+        addr: &str,
+        limits: ConnectionLimits,
+    ) -> anyhow::Result<RunningServer> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let base_url = format!("http://{addr}");
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(serve(listener, pinbox.clone(), base_url.clone(), async {
-            let _ = stopped.await;
-        }));
+        let task = tokio::spawn(serve(
+            listener,
+            pinbox.clone(),
+            base_url.clone(),
+            limits,
+            async {
+                let _ = stopped.await;
+            },
+        ));
         Ok(RunningServer {
             addr,
             base_url,
@@ -136,7 +151,7 @@ impl RunningServer {
         })
     }
 
-    /// Stops accepting, waits for in-flight requests, and closes the store.
+    /// Stops accepting, waits for in-flight requests (up to the grace period), and closes the store.
     pub async fn stop(mut self) -> anyhow::Result<()> {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());

@@ -26,6 +26,16 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("'{s}' is too long a duration"))
 }
 
+/// Parses a timeout: a duration longer than zero (a zero timeout would end every request).
+pub fn parse_timeout(s: &str) -> Result<Duration, String> {
+    match parse_duration(s)? {
+        Duration::ZERO => Err(format!(
+            "'{s}' is no time at all; give a timeout such as 10s"
+        )),
+        d => Ok(d),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,5 +52,12 @@ mod tests {
         assert!(parse_duration("2 weeks").is_err());
         assert!(parse_duration("s").is_err());
         assert!(parse_duration("-1s").is_err());
+    }
+
+    #[test]
+    fn a_timeout_is_longer_than_zero() {
+        assert_eq!(parse_timeout("300ms"), Ok(Duration::from_millis(300)));
+        assert!(parse_timeout("0").unwrap_err().contains("no time at all"));
+        assert!(parse_timeout("0s").is_err());
     }
 }

@@ -8,13 +8,14 @@ use clap::Args;
 use clap::builder::BoolishValueParser;
 use tokio::net::TcpListener;
 
-use crate::cli::duration_arg::parse_duration;
+use crate::cli::duration_arg::{parse_duration, parse_timeout};
 use crate::cli::{DataDirArg, demo};
 use crate::clock::Clock;
 use crate::config::{Config, Storage};
 use crate::config_file::ConfigFile;
 use crate::domain::media_uploads::UploadSettings;
 use crate::domain::{Limits, Pinbox};
+use crate::http::transport::ConnectionLimits;
 use crate::media::fetch::{AllowRule, FetchConfig, FetchPolicy};
 use crate::media::images::{DEFAULT_MAX_PIXELS, ImageLimits};
 use crate::server::{open_pinbox, public_url_for, serve};
@@ -104,10 +105,40 @@ pub struct ServeArgs {
     /// Turn every rate limit off (load tests) or on, whatever the config file says.
     #[arg(long, env = "PINBOX_RATE_LIMITS", value_parser = ["on", "off"])]
     rate_limits: Option<String>,
+    /// Timeouts, the connection cap and the shutdown grace period (boxed: clap's command enum
+    /// holds every command's arguments inline).
+    #[command(flatten)]
+    connections: Box<ConnectionArgs>,
+}
+
+#[derive(Args)]
+struct ConnectionArgs {
+    /// How long a client may take to send a request's line and headers, from their first byte;
+    /// past it pinbox answers 408 and closes the connection.
+    #[arg(long, env = "PINBOX_HEADER_TIMEOUT", default_value = "10s", value_parser = parse_timeout)]
+    header_timeout: Duration,
+    /// The longest pause allowed while a request body arrives; past it the request ends with 408.
+    #[arg(long, env = "PINBOX_BODY_TIMEOUT", default_value = "30s", value_parser = parse_timeout)]
+    body_timeout: Duration,
+    /// How long a connection may stay open with no request in progress and nothing sent either
+    /// way (a keep-alive connection between requests, or a client that stopped reading).
+    #[arg(long, env = "PINBOX_IDLE_TIMEOUT", default_value = "60s", value_parser = parse_timeout)]
+    idle_timeout: Duration,
+    /// Most client connections open at once; past it a new connection gets 503 and is closed.
+    #[arg(long, env = "PINBOX_MAX_CONNECTIONS", default_value_t = 1024,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: u32,
+    /// On SIGTERM or SIGINT, how long in-flight requests may take to finish before their
+    /// connections are dropped and pinbox exits.
+    #[arg(long, env = "PINBOX_SHUTDOWN_GRACE", default_value = "10s", value_parser = parse_duration)]
+    shutdown_grace: Duration,
 }
 
 pub async fn run(args: ServeArgs, data: &DataDirArg) -> anyhow::Result<()> {
     crate::logging::init();
+    // First of all: until its handler is installed, SIGTERM or SIGINT kills the process outright
+    // (a script that stops the server as soon as it announces itself saw it die by the signal).
+    let stop = shutdown_signal()?;
     let file = match &args.config {
         Some(path) => ConfigFile::load(path)?,
         None => ConfigFile::default(),
@@ -166,6 +197,13 @@ pub async fn run(args: ServeArgs, data: &DataDirArg) -> anyhow::Result<()> {
             ..Limits::default()
         },
         rate_limits,
+        connections: ConnectionLimits {
+            header_timeout: args.connections.header_timeout,
+            body_timeout: args.connections.body_timeout,
+            idle_timeout: args.connections.idle_timeout,
+            max_connections: args.connections.max_connections as usize,
+            shutdown_grace: args.connections.shutdown_grace,
+        },
     };
     let watch = data.watch();
     // SQLite keeps rate-limit counts in the serving process, so one server per data dir.
@@ -191,7 +229,7 @@ pub async fn run(args: ServeArgs, data: &DataDirArg) -> anyhow::Result<()> {
         pinbox.oauth.auto_approve = Some(user.to_string());
     }
     println!("pinbox listening on http://{addr}");
-    serve(listener, pinbox, public_url, shutdown_signal()).await?;
+    serve(listener, pinbox, public_url, config.connections, stop).await?;
     tracing::info!("pinbox stopped");
     Ok(())
 }
@@ -214,24 +252,27 @@ async fn warn_auto_approve(pinbox: &Pinbox, user: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// Installs the SIGTERM and SIGINT handlers now and returns the future that resolves on either.
+#[cfg(unix)]
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate())
+        .map_err(|e| anyhow::anyhow!("cannot handle SIGTERM: {e}"))?;
+    let mut interrupt = signal(SignalKind::interrupt())
+        .map_err(|e| anyhow::anyhow!("cannot handle SIGINT: {e}"))?;
+    Ok(async move {
+        tokio::select! {
+            _ = terminate.recv() => {},
+            _ = interrupt.recv() => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
-    }
-    tracing::info!("shutting down: finishing in-flight requests");
+        tracing::info!("shutting down: finishing in-flight requests");
+    })
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down: finishing in-flight requests");
+    })
 }

@@ -2,6 +2,8 @@
 //! `{code, message}` naming the parameter or field that was wrong, never a panic or a plain-text error.
 
 use axum::body::Bytes;
+use axum::extract::path::ErrorKind as PathErrorKind;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::request::Parts;
@@ -14,6 +16,7 @@ use crate::domain::caller::Caller;
 use crate::domain::ids::parse_digits;
 use crate::domain::page::parse_page_size;
 use crate::error::{Error, ErrorKind, Result};
+use crate::http::transport::body_timeout::BodyStalled;
 
 /// Largest JSON body accepted by default; Pin creation with images raises its own limit.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
@@ -70,6 +73,28 @@ impl PathParams {
             .map(|(_, v)| v.as_str())
             .unwrap_or("");
         Ok(parse_digits(raw).unwrap_or(0))
+    }
+}
+
+/// axum's `Path`, refused with Pinterest's body and the segment named (axum's own rejection
+/// is plain text).
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Path<T>> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Path(value)),
+            Err(PathRejection::FailedToDeserializePathParams(e)) => match e.kind() {
+                PathErrorKind::InvalidUtf8InPathParam { key } => Err(Error::invalid(format!(
+                    "Invalid path: its '{key}' segment is not UTF-8 once percent-decoded; \
+                     percent-encode the UTF-8 bytes of the text."
+                ))),
+                _ => Err(Error::invalid(format!("Invalid path: {}", e.body_text()))),
+            },
+            Err(e) => Err(Error::invalid(format!("Invalid path: {}", e.body_text()))),
+        }
     }
 }
 
@@ -232,6 +257,16 @@ pub async fn read_body<S: Send + Sync>(req: Request, _: &S, limit: usize) -> Res
         let frame = frame.map_err(|e| {
             if e.is::<http_body_util::LengthLimitError>() {
                 too_large()
+            } else if let Some(stalled) = BodyStalled::find(e.as_ref()) {
+                Error::new(
+                    ErrorKind::RequestTimeout,
+                    408,
+                    format!(
+                        "The request body stopped arriving: nothing came for {:?}. Send the \
+                         whole body without pausing that long.",
+                        stalled.after
+                    ),
+                )
             } else {
                 Error::invalid(format!("The request body could not be read: {e}"))
             }
@@ -269,10 +304,8 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
         } else if path == "." {
             Error::invalid(format!("Invalid request body: {inner}"))
         } else if inner == "expected value" {
-            // serde_json's word for a null (or other non-string) where an enum value belongs.
-            Error::invalid(format!(
-                "Invalid request: '{path}': expected one of its listed values, not null"
-            ))
+            // serde_json's only word for a null, number, boolean or array where an enum value belongs.
+            Error::invalid(wrong_enum_type::<T>(bytes, e.path()))
         } else {
             Error::invalid(format!("Invalid request: '{path}': {inner}"))
         }
@@ -281,6 +314,65 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
         Error::invalid("Invalid request body: unexpected data after the JSON object.")
     })?;
     Ok(value)
+}
+
+/// The message for an enum field that holds something other than a string: the values it takes
+/// (found by deserializing again with a string no variant has there, so that serde lists them)
+/// and the JSON type that was sent instead. Runs only on the error path.
+fn wrong_enum_type<T: DeserializeOwned>(bytes: &[u8], path: &serde_path_to_error::Path) -> String {
+    let shown = path.to_string();
+    let mut root: serde_json::Value = match serde_json::from_slice(bytes) {
+        Ok(v) => v,
+        Err(_) => return format!("Invalid request: '{shown}': expected one of its listed values."),
+    };
+    let Some(slot) = value_at(&mut root, path) else {
+        return format!("Invalid request: '{shown}': expected one of its listed values.");
+    };
+    let sent = match slot {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    };
+    *slot = serde_json::Value::String(String::new());
+    let again = match serde_path_to_error::deserialize::<_, T>(root) {
+        Err(e) if e.path().to_string() == shown => e.inner().to_string(),
+        _ => String::new(),
+    };
+    match listed_variants(&again) {
+        Some(values) => format!(
+            "Invalid request: '{shown}' must be one of {}, not {sent}.",
+            values.join(", ")
+        ),
+        None => {
+            format!("Invalid request: '{shown}': expected one of its listed values, not {sent}.")
+        }
+    }
+}
+
+/// The value a serde path points at, if every step of it exists.
+fn value_at<'a>(
+    mut v: &'a mut serde_json::Value,
+    path: &serde_path_to_error::Path,
+) -> Option<&'a mut serde_json::Value> {
+    use serde_path_to_error::Segment;
+    for segment in path.iter() {
+        v = match segment {
+            Segment::Map { key } => v.get_mut(key.as_str())?,
+            Segment::Seq { index } => v.get_mut(*index)?,
+            Segment::Enum { .. } | Segment::Unknown => return None,
+        };
+    }
+    Some(v)
+}
+
+/// The variants serde names in "unknown variant ``, expected one of `A`, `B`" (or "`A` or `B`").
+fn listed_variants(message: &str) -> Option<Vec<&str>> {
+    let (_, expected) = message.split_once(", expected ")?;
+    let values: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    (!values.is_empty()).then_some(values)
 }
 
 /// serde_json appends " at line 1 column 17"; the field path says more.

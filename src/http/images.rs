@@ -1,7 +1,7 @@
 //! Image renditions served by pinbox itself at stable URLs shaped like Pinterest's
 //! (`/media/150x150/ab/cd/ef/<key>.jpg`), with long cache lifetimes and ETags.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::domain::images::is_image_key;
 use crate::domain::pin::PinImage;
 use crate::error::{Error, Result};
+use crate::http::extract::Path;
 use crate::http::state::AppState;
 use crate::media::images::Rendition;
 

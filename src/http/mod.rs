@@ -21,6 +21,7 @@ pub mod rate_limit;
 pub mod respond;
 pub mod search;
 pub mod state;
+pub mod transport;
 pub mod user_account;
 pub mod videos;
 pub mod wire;
@@ -135,8 +136,7 @@ pub fn router(state: AppState) -> Router {
         }
     }
 
-    root.method_not_allowed_fallback(method_not_allowed)
-        .route("/media/avatars/default.png", get(default_avatar))
+    root.route("/media/avatars/default.png", get(default_avatar))
         .route(
             "/media/{size}/{a}/{b}/{c}/{file}",
             get(images::serve_rendition),
@@ -144,6 +144,8 @@ pub fn router(state: AppState) -> Router {
         .merge(oauth_pages::routes())
         .route("/media/videos/{a}/{b}/{file}", get(videos::serve_video))
         .merge(control::routes())
+        // Last: axum gives this fallback only to the routes already added.
+        .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
         .layer(CatchPanicLayer::custom(panic_response))
         .with_state(state)

@@ -5,7 +5,7 @@
 //! restricted `video_url` feature.
 
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::{
     ACCEPT_RANGES, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, ETAG, IF_RANGE,
     RANGE,
@@ -19,6 +19,7 @@ use crate::domain::images::is_image_key;
 use crate::domain::pin::VideoRef;
 use crate::domain::video_pins::video_file;
 use crate::error::{Error, Result};
+use crate::http::extract::Path;
 use crate::http::state::AppState;
 use crate::media::bmff::Container;
 

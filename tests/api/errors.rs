@@ -328,3 +328,54 @@ async fn array_bodies_and_empty_enum_values_are_refused() {
         .await
         .expect_error(400, 1, "'creative_types'");
 }
+
+#[tokio::test]
+async fn an_enum_field_of_the_wrong_type_names_the_values_and_the_type_sent() {
+    let app = TestApp::start().await;
+    let alice = app.user("alice").await;
+    for (privacy, sent) in [
+        (json!(7), "not a number"),
+        (json!(true), "not a boolean"),
+        (json!(["PUBLIC"]), "not an array"),
+        (json!(null), "not null"),
+    ] {
+        app.call("boards/create")
+            .token(&alice.token)
+            .json(json!({"name": "x", "privacy": privacy}))
+            .send()
+            .await
+            .expect_error(
+                400,
+                1,
+                &format!("'privacy' must be one of PUBLIC, PROTECTED, SECRET, {sent}"),
+            );
+    }
+    let b = app
+        .call("boards/create")
+        .token(&alice.token)
+        .json(json!({"name": "b"}))
+        .send()
+        .await
+        .expect(201)
+        .id();
+    // An update may not make a board PROTECTED, so its list is shorter.
+    app.call("boards/update")
+        .path("board_id", &b)
+        .token(&alice.token)
+        .json(json!({"privacy": 7}))
+        .send()
+        .await
+        .expect_error(
+            400,
+            1,
+            "'privacy' must be one of PUBLIC, SECRET, not a number",
+        );
+    let list = app
+        .call("boards/list")
+        .token(&alice.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(list.items().len(), 1, "only the valid board was made");
+    assert_eq!(list.items()[0]["privacy"], "PUBLIC");
+}

@@ -5,6 +5,7 @@ mod fixtures;
 #[path = "../support/mp4.rs"]
 mod mp4;
 mod oauth_support;
+mod raw_http;
 mod support;
 
 mod ad_accounts;
@@ -12,6 +13,7 @@ mod analytics;
 mod auth;
 mod board_sections;
 mod boards;
+mod connections;
 mod control_characters;
 mod environments;
 mod errors;
@@ -30,3 +32,4 @@ mod search;
 mod token_inspect;
 mod user_account;
 mod video_pins;
+mod wire_errors;

@@ -14,6 +14,7 @@ use pinbox::domain::rate_limit::RateLimits;
 use pinbox::domain::scope::Scopes;
 use pinbox::domain::user::{AccountType, User};
 use pinbox::domain::{Limits, Pinbox};
+use pinbox::http::transport::ConnectionLimits;
 use pinbox::media::Media;
 use pinbox::media::fetch::FetchConfig;
 use pinbox::media::images::ImageLimits;
@@ -100,12 +101,44 @@ impl TestApp {
         .await
     }
 
+    /// A server with these timeouts and connection cap (every other test runs with the defaults).
+    pub async fn start_with_connections(connections: ConnectionLimits) -> TestApp {
+        TestApp::start_full_with(
+            Limits::default(),
+            FetchConfig::default(),
+            ImageLimits::default(),
+            OAuthSettings::default(),
+            RateLimits::default(),
+            connections,
+        )
+        .await
+    }
+
     async fn start_full(
         limits: Limits,
         fetch: FetchConfig,
         image_limits: ImageLimits,
         oauth: OAuthSettings,
         rate_limits: RateLimits,
+    ) -> TestApp {
+        TestApp::start_full_with(
+            limits,
+            fetch,
+            image_limits,
+            oauth,
+            rate_limits,
+            ConnectionLimits::default(),
+        )
+        .await
+    }
+
+    async fn start_full_with(
+        limits: Limits,
+        fetch: FetchConfig,
+        image_limits: ImageLimits,
+        oauth: OAuthSettings,
+        rate_limits: RateLimits,
+        connections: ConnectionLimits,
     ) -> TestApp {
         let clock = Clock::frozen(START);
         let (store, schema) = test_store(&clock).await;
@@ -115,7 +148,7 @@ impl TestApp {
             .expect("pinbox");
         pinbox.oauth = oauth;
         pinbox.rate_limits = rate_limits;
-        let server = RunningServer::start(pinbox.clone(), "127.0.0.1:0")
+        let server = RunningServer::start_with_limits(pinbox.clone(), "127.0.0.1:0", connections)
             .await
             .expect("server starts on port 0");
         TestApp {

@@ -1,0 +1,108 @@
+//! `pinbox serve` stops cleanly, with status 0, on SIGTERM or SIGINT at any moment, and a client
+//! that stalls cannot hold the stop up past the shutdown grace period.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+#[path = "support/cli.rs"]
+mod cli;
+use cli::BIN;
+
+/// Starts `pinbox serve` on a free port and returns as soon as it announces its address.
+fn serve(extra: &[&str]) -> (Child, String) {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--ephemeral", "--no-demo", "--addr", "127.0.0.1:0"])
+        .args(extra)
+        .env_remove("PINBOX_DATABASE_URL")
+        .env("PINBOX_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn pinbox serve");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    loop {
+        let Some(Ok(line)) = lines.next() else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("pinbox serve exited before listening");
+        };
+        if let Some(url) = line.strip_prefix("pinbox listening on http://") {
+            return (child, url.to_string());
+        }
+    }
+}
+
+fn signal(child: &Child, signal: libc::c_int) {
+    let rc = unsafe { libc::kill(child.id() as libc::pid_t, signal) };
+    assert_eq!(rc, 0, "kill failed");
+}
+
+/// Waits for the process to exit, at most `limit`; kills it and fails if it does not.
+fn wait_exit(child: &mut Child, limit: Duration) -> (ExitStatus, Duration) {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return (status, start.elapsed());
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("pinbox did not exit within {limit:?} of the signal");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn stops_cleanly_right_after_listening(sig: libc::c_int) {
+    // The race was between printing the line and installing the handler: repeat to show it.
+    for round in 0..15 {
+        let (mut child, _) = serve(&[]);
+        signal(&child, sig);
+        let (status, _) = wait_exit(&mut child, Duration::from_secs(20));
+        assert!(
+            status.success(),
+            "round {round}: pinbox exited with {status} on signal {sig} right after listening"
+        );
+    }
+}
+
+#[test]
+fn sigterm_right_after_the_listening_line_exits_0() {
+    stops_cleanly_right_after_listening(libc::SIGTERM);
+}
+
+#[test]
+fn sigint_right_after_the_listening_line_exits_0() {
+    stops_cleanly_right_after_listening(libc::SIGINT);
+}
+
+#[test]
+fn a_stalled_client_does_not_hold_sigterm_past_the_shutdown_grace() {
+    let (mut child, addr) = serve(&[
+        "--shutdown-grace",
+        "500ms",
+        "--header-timeout",
+        "60s",
+        "--body-timeout",
+        "60s",
+    ]);
+    // One client stalls in its head, one in its body.
+    let mut in_head = TcpStream::connect(&addr).unwrap();
+    in_head
+        .write_all(b"GET /v5/user_account HTTP/1.1\r\nHost:")
+        .unwrap();
+    let mut in_body = TcpStream::connect(&addr).unwrap();
+    in_body
+        .write_all(b"POST /oauth/signin HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nuser")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    signal(&child, libc::SIGTERM);
+    let (status, took) = wait_exit(&mut child, Duration::from_secs(20));
+    assert!(status.success(), "pinbox exited with {status}");
+    assert!(
+        took >= Duration::from_millis(400) && took < Duration::from_secs(5),
+        "pinbox gave the grace period and no more: it took {took:?}"
+    );
+}
