@@ -1,10 +1,12 @@
-//! The log `pinbox serve` writes to stderr: what `PINBOX_LOG` selects (an `EnvFilter`, default
-//! `info`), in colour only when a person reads it.
+//! The log `pinbox serve` writes to stderr: what `PINBOX_LOG` selects (a level, or levels by
+//! target; default `info`), in colour only when a person reads it.
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
 
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 /// The variable that selects what is logged, e.g. `debug` or `pinbox=debug,tower_http=info`.
 pub const LOG_VAR: &str = "PINBOX_LOG";
@@ -15,23 +17,29 @@ pub const DEFAULT_FILTER: &str = "info";
 /// Installs the log for this process; a second call changes nothing.
 pub fn init() {
     let filter = match std::env::var(LOG_VAR) {
-        Ok(spec) => EnvFilter::try_new(&spec).unwrap_or_else(|e| {
+        Ok(spec) => spec.parse::<Targets>().unwrap_or_else(|e| {
             eprintln!(
                 "pinbox: {LOG_VAR}={spec} is not a log filter ({e}); logging at {DEFAULT_FILTER}. \
                  Use a level (error, warn, info, debug, trace) or targets, e.g. pinbox=debug"
             );
-            EnvFilter::new(DEFAULT_FILTER)
+            default_filter()
         }),
-        Err(_) => EnvFilter::new(DEFAULT_FILTER),
+        Err(_) => default_filter(),
     };
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let output = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(colour(
             std::io::stderr().is_terminal(),
             std::env::var_os("NO_COLOR"),
-        ))
+        ));
+    let _ = tracing_subscriber::registry()
+        .with(output)
+        .with(filter)
         .try_init();
+}
+
+fn default_filter() -> Targets {
+    DEFAULT_FILTER.parse().expect("the default filter parses")
 }
 
 /// Colour codes only on a terminal: in a file or a pipe they are noise a reader has to strip.

@@ -1,6 +1,5 @@
 //! Users, developer apps and access tokens: creating them, and authenticating a bearer token.
 
-use argon2::password_hash::SaltString;
 use argon2::{Argon2, PasswordHasher};
 
 use crate::domain::Pinbox;
@@ -39,11 +38,9 @@ pub struct AccountView {
 
 /// Argon2id with the crate's defaults (19 MiB, 2 passes): slow enough for passwords.
 pub fn hash_password(password: &str) -> Result<String> {
-    let salt_bytes: [u8; 16] = rand::random();
-    let salt = SaltString::encode_b64(&salt_bytes)
-        .map_err(|e| Error::internal(anyhow::anyhow!("encoding a salt: {e}")))?;
+    let salt: [u8; 16] = rand::random();
     Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
+        .hash_password_with_salt(password.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|e| Error::internal(anyhow::anyhow!("hashing a password: {e}")))
 }

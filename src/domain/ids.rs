@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use rand::Rng;
+use rand::RngExt;
 
 /// Smallest id pinbox hands out: every id has at least 18 digits.
 const MIN_ID: i64 = 100_000_000_000_000_000;

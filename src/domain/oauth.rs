@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use rand::RngCore;
+use rand::Rng;
 
 use crate::clock::Timestamp;
 use crate::domain::Pinbox;

@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use argon2::password_hash::PasswordHash;
+use argon2::password_hash::phc::PasswordHash;
 use argon2::{Argon2, PasswordVerifier};
-use rand::RngCore;
+use rand::Rng;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -171,6 +171,21 @@ mod tests {
         assert!(!csrf_matches(&a, &csrf_token(&b)));
         assert!(!csrf_matches(&a, ""));
         assert!(!csrf_matches(&a, &csrf_token(&a)[1..]));
+    }
+
+    /// A hash stored by an earlier pinbox (argon2 0.5) still signs its user in: password hashes
+    /// outlive upgrades of the crate that made them.
+    #[test]
+    fn hashes_stored_by_earlier_versions_still_verify() {
+        let stored = "$argon2id$v=19$m=19456,t=2,p=1$9TuuWpb+0Sc1Lfkc8uC83A$\
+                      T1AbgDRMIkcJRz+M/o+abMWJ8K7poNmCGRvibl+h7x8";
+        assert!(verify_password(Some(stored), "correct horse battery"));
+        assert!(!verify_password(Some(stored), "correct horse"));
+        assert!(
+            hash_password("x")
+                .unwrap()
+                .starts_with("$argon2id$v=19$m=19456,t=2,p=1$")
+        );
     }
 
     #[test]

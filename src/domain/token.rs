@@ -1,7 +1,7 @@
 //! Access and refresh tokens: opaque secrets with Pinterest's prefixes, stored only as SHA-256
 //! hashes and bound to a user, an app, scopes, an environment and an expiry.
 
-use rand::RngCore;
+use rand::Rng;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
