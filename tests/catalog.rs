@@ -1,7 +1,6 @@
 //! The operation catalog checked against Pinterest's spec, so the two cannot drift.
 
-#[path = "support/openapi.rs"]
-mod openapi;
+use pinbox_testkit::openapi;
 
 use std::collections::{BTreeSet, HashSet};
 

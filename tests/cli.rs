@@ -5,12 +5,11 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-#[path = "support/cli.rs"]
-mod cli;
+mod common;
 use cli::{BIN, pinbox, stdout};
+use common::cli;
 
-#[path = "support/mp4.rs"]
-mod mp4;
+use pinbox_testkit::mp4;
 
 struct Served {
     child: Child,

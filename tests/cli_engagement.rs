@@ -6,9 +6,9 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-#[path = "support/cli.rs"]
-mod cli;
+mod common;
 use cli::{BIN, pinbox, stdout};
+use common::cli;
 
 fn stderr(o: &Output) -> String {
     assert!(!o.status.success(), "expected a failure");

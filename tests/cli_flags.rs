@@ -6,9 +6,9 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 
-#[path = "support/cli.rs"]
-mod cli;
+mod common;
 use cli::{BIN, stdout};
+use common::cli;
 
 /// `pinbox ARGS` run in `cwd`, with no data dir or database from the developer's environment.
 fn pinbox_in(cwd: &Path, args: &[&str]) -> Output {

@@ -7,9 +7,9 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-#[path = "support/cli.rs"]
-mod cli;
+mod common;
 use cli::{BIN, stdout};
+use common::cli;
 
 fn pinbox_with_stdin(args: &[&str], data_dir: &Path, stdin: Option<&str>) -> Output {
     let mut child = cli::command(args, data_dir)

@@ -8,9 +8,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-#[path = "support/cli.rs"]
-mod cli;
+mod common;
 use cli::{BIN, pinbox, stdout};
+use common::cli;
 
 /// A user, an app of `tier` and a token; returns (app id, token).
 fn account(data: &Path, tier: &str) -> (String, String) {

@@ -6,9 +6,9 @@ use std::net::TcpStream;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-#[path = "support/cli.rs"]
-mod cli;
+mod common;
 use cli::BIN;
+use common::cli;
 
 /// Starts `pinbox serve` on a free port and returns as soon as it announces its address.
 fn serve(extra: &[&str]) -> (Child, String) {
@@ -34,7 +34,9 @@ fn serve(extra: &[&str]) -> (Child, String) {
     }
 }
 
+#[allow(unsafe_code)] // kill(2) on a child this test started: no memory is involved
 fn signal(child: &Child, signal: libc::c_int) {
+    // SAFETY: kill takes a pid and a signal number and touches no memory of ours.
     let rc = unsafe { libc::kill(child.id() as libc::pid_t, signal) };
     assert_eq!(rc, 0, "kill failed");
 }

@@ -1,11 +1,10 @@
 //! `pinbox compat` reports on the whole spec from the binary alone, and docs/operations.md is
 //! the report it prints: it must be current.
 
-#[path = "support/openapi.rs"]
-mod openapi;
+use pinbox_testkit::openapi;
 
-#[path = "support/cli.rs"]
-mod cli;
+mod common;
+use common::cli;
 
 use std::process::{Command, Output};
 

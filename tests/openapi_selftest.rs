@@ -1,7 +1,7 @@
-//! Tests of the OpenAPI response validator in `tests/support/openapi.rs`: every schema check in the suites is only as good as its ability to reject.
+//! Tests of the OpenAPI response validator, `pinbox_testkit::openapi` (testkit/src/openapi.rs):
+//! every schema check in the suites is only as good as its ability to reject.
 
-#[path = "support/openapi.rs"]
-mod openapi;
+use pinbox_testkit::openapi;
 
 use openapi::Spec;
 use serde_json::{Value, json};

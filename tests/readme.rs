@@ -12,11 +12,10 @@
 //! as the other PostgreSQL suites are). The README's fixed ports (8080, 8081, 8082) become free
 //! ports, so that the test runs beside other servers.
 
-#[path = "support/cli.rs"]
-mod cli;
+mod common;
+use common::cli;
 
-#[path = "support/pg.rs"]
-mod pg;
+use pinbox_testkit::pg;
 
 use std::fmt::Write as _;
 use std::io::Read;

@@ -2,11 +2,9 @@
 //! concurrent writers on both: they must behave as one server. Needs `PINBOX_TEST_DATABASE_URL`
 //! (scripts/test runs it when set; otherwise it is reported as ignored).
 
-#[path = "support/pg.rs"]
-mod pg;
+use pinbox_testkit::pg;
 
-#[path = "support/mp4.rs"]
-mod mp4;
+use pinbox_testkit::mp4;
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};

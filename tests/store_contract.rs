@@ -1,9 +1,8 @@
-//! The store contract (src/store/contract.rs) run against every engine: SQLite always, and
-//! PostgreSQL when `PINBOX_TEST_DATABASE_URL` is set (scripts/test runs those, which are otherwise
-//! reported as ignored).
+//! The store contract (`pinbox_testkit::contract`, in testkit/src/contract/) run against every
+//! engine: SQLite always, and PostgreSQL when `PINBOX_TEST_DATABASE_URL` is set (scripts/test runs
+//! those, which are otherwise reported as ignored).
 
-#[path = "support/pg.rs"]
-mod pg;
+use pinbox_testkit::pg;
 
 mod sqlite {
     use std::sync::Arc;
@@ -17,7 +16,7 @@ mod sqlite {
         (Arc::new(store), ())
     }
 
-    pinbox::store_contract_suite!(fresh);
+    pinbox_testkit::store_contract_suite!(fresh);
 
     /// Token lookups are cached in memory; a revocation by another process on the same data dir
     /// (here: a second store on the same files, as the CLI would be) must still count at once.
@@ -306,7 +305,7 @@ mod postgres {
         (Arc::new(store), schema)
     }
 
-    pinbox::store_contract_suite!(
+    pinbox_testkit::store_contract_suite!(
         fresh,
         ignore = "needs PINBOX_TEST_DATABASE_URL (scripts/test runs it)"
     );

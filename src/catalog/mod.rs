@@ -237,14 +237,14 @@ pub static OPERATIONS: &[Operation] = &[
     op("media/list", Get, "/media", &[PinsRead], false, OrgRead, Enabled),
     op("media/create", Post, "/media", &[PinsRead, PinsWrite], false, OrgWrite, Enabled),
     op("media/get", Get, "/media/{media_id}", &[PinsRead], false, OrgRead, Enabled),
-    // search and follows (issue 10)
+    // search and follows
     op("search_user_pins/list", Get, "/search/pins", &[BoardsRead, BoardsReadSecret, PinsRead, PinsReadSecret], false, OrgRead, Disabled),
     op("search_user_boards/get", Get, "/search/boards", &[BoardsRead, BoardsReadSecret], true, OrgRead, Disabled),
     op("followers/list", Get, "/user_account/followers", &[UserAccountsRead], true, RateCategory::AdsRead, Enabled),
     op("user_following/get", Get, "/user_account/following", &[UserAccountsRead], true, OrgRead, Disabled),
     op("boards_user_follows/list", Get, "/user_account/following/boards", &[UserAccountsRead], true, OrgRead, Enabled),
     op("follow_user/update", Post, "/user_account/following/{username}", &[UserAccountsWrite], false, OrgWrite, Enabled),
-    // analytics (issue 10): every one x-sandbox disabled
+    // analytics: every one x-sandbox disabled
     op("pins/analytics", Get, "/pins/{pin_id}/analytics", &[BoardsRead, PinsRead], true, OrgAnalytics, Disabled),
     op("multi_pins/analytics", Get, "/pins/analytics", &[BoardsRead, PinsRead], true, OrgAnalytics, Disabled),
     op("user_account/analytics", Get, "/user_account/analytics", &[UserAccountsRead], false, OrgAnalytics, Disabled),

@@ -1,4 +1,4 @@
-//! `pinbox engagement add|simulate|profiles` (issue 10): fill the engagement log analytics read,
+//! `pinbox engagement add|simulate|profiles`: fill the engagement log analytics read,
 //! with exact events for one Pin or a named profile over all of a user's Pins. Works beside a
 //! running server on the same data dir or database.
 

@@ -45,6 +45,7 @@ pub const RENAMED_VARS: &[(&str, &str)] = &[
     ("PINBOX_MAX_PINS", "PINBOX_MAX_PINS_PER_USER"),
 ];
 
+#[allow(unsafe_code)] // each block says why it is sound
 fn honour_renamed_vars() {
     for (old, new) in RENAMED_VARS {
         if std::env::var_os(new).is_none()
@@ -131,6 +132,7 @@ pub fn main() -> ExitCode {
 /// The admin commands print for scripts (`pinbox app create ... | head -n1`): when the reader
 /// goes away, end quietly as other command-line tools do instead of panicking in `println!`.
 /// Not for `serve`, which must outlive any pipe.
+#[allow(unsafe_code)] // each block says why it is sound
 fn die_quietly_on_closed_pipe() {
     #[cfg(unix)]
     // SAFETY: restoring the default disposition of one signal before any other thread starts.

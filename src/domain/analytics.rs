@@ -1,4 +1,4 @@
-//! Pin and user account analytics (issue 10), read from the engagement log: the parameter rules
+//! Pin and user account analytics, read from the engagement log: the parameter rules
 //! Pinterest's spec gives, derived metrics computed from counts, each day's `data_status`, and
 //! seed 002's rule that analytics answers hold only entities with data.
 //!

@@ -1,4 +1,4 @@
-//! Analytics (issue 10): `/v5/pins/{pin_id}/analytics`, `/v5/pins/analytics`,
+//! Analytics: `/v5/pins/{pin_id}/analytics`, `/v5/pins/analytics`,
 //! `/v5/user_account/analytics` and its top Pins and top video Pins. The rules and numbers are
 //! `domain::analytics`'; this module reads the parameters and writes the spec's shapes.
 

@@ -96,7 +96,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(media::endpoints());
     all.extend(search::endpoints());
     all.extend(follows::endpoints());
-    // analytics (issue 10)
+    // analytics
     all.extend(analytics::endpoints());
     all
 }

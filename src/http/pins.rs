@@ -101,7 +101,7 @@ pub struct PinView<'a> {
     pub caller: &'a Caller,
     pub now: Timestamp,
     pub video_url: bool,
-    /// `pin_metrics=true`: the Pins' numbers from the engagement log (issue 10).
+    /// `pin_metrics=true`: the Pins' numbers from the engagement log.
     pub metrics: HashMap<PinId, PinMetrics>,
 }
 

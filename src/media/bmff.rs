@@ -477,19 +477,13 @@ fn sample_size(mdia: &[Child<'_>]) -> Result<Option<(u32, u32)>, ProbeError> {
     }
 }
 
-/// The test suite's MP4 writer, shared with the HTTP tests.
-#[cfg(test)]
-#[path = "../../tests/support/mp4.rs"]
-mod test_mp4;
-
 #[cfg(test)]
 mod tests {
     use std::io::Cursor;
 
     use super::*;
 
-    use super::test_mp4 as mp4;
-    use mp4::VideoSpec;
+    use pinbox_testkit::mp4::{self, VideoSpec};
 
     fn read(bytes: &[u8]) -> Result<VideoInfo, ProbeError> {
         probe(&mut Cursor::new(bytes), bytes.len() as u64)

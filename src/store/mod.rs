@@ -2,7 +2,6 @@
 //! domain entities and never knows HTTP; each engine maps its own constraint violations to
 //! [`StoreError`] so the domain sees the same answers whatever the engine.
 
-pub mod contract;
 pub mod postgres;
 pub mod sqlite;
 
@@ -96,7 +95,7 @@ pub trait Store: Send + Sync + 'static {
     async fn user_count(&self) -> StoreResult<i64>;
     /// Boards and Pins a user owns in one environment, by board privacy.
     async fn content_counts(&self, user: UserId, env: Env) -> StoreResult<ContentCounts>;
-    // OAuth (issue 7)
+    // OAuth
     /// Sets a new password hash and, in the same transaction, revokes every token of the user,
     /// ends their sign-in sessions and expires their unused codes at `at` (seed 002: a changed
     /// password logs the user out). Returns how many tokens it revoked.
@@ -113,7 +112,7 @@ pub trait Store: Send + Sync + 'static {
     /// (`LimitReached(Apps)`).
     async fn create_app(&self, app: NewApp) -> StoreResult<App>;
     async fn app(&self, id: AppId) -> StoreResult<Option<App>>;
-    // OAuth (issue 7): managing apps
+    // OAuth: managing apps
     /// Apps of one owner (or of everyone), oldest first.
     async fn apps(&self, owner: Option<UserId>) -> StoreResult<Vec<App>>;
     /// Registers a redirect URI (kept if already there); `NotFound("app")` for an unknown app.
@@ -123,7 +122,7 @@ pub trait Store: Send + Sync + 'static {
     async fn set_app_secret_hash(&self, app: AppId, secret_hash: [u8; 32]) -> StoreResult<App>;
     async fn set_app_tier(&self, app: AppId, tier: Tier) -> StoreResult<App>;
 
-    // app features (issue 9): restricted features granted to an app, such as `video_url`
+    // app features: restricted features granted to an app, such as `video_url`
 
     /// Grants `feature` to the app; granting it again changes nothing.
     async fn grant_app_feature(&self, app: AppId, feature: &str, at: Timestamp) -> StoreResult<()>;
@@ -139,7 +138,7 @@ pub trait Store: Send + Sync + 'static {
     /// store (SQLite: the shared auth epoch; see `sqlite::auth_cache`).
     async fn token_by_hash(&self, hash: &TokenHash) -> StoreResult<Option<Token>>;
     async fn revoke_token(&self, id: TokenId, at: Timestamp) -> StoreResult<()>;
-    // OAuth (issue 7): tokens of one authorization grant
+    // OAuth: tokens of one authorization grant
     /// Inserts tokens that belong to one grant (an access and a refresh token, from a refresh).
     async fn create_grant_tokens(
         &self,
@@ -151,7 +150,7 @@ pub trait Store: Send + Sync + 'static {
     /// Revokes every token of a grant that is not revoked yet; returns how many.
     async fn revoke_grant(&self, grant: GrantId, at: Timestamp) -> StoreResult<u64>;
 
-    // OAuth (issue 7): authorization codes
+    // OAuth: authorization codes
 
     /// Stores a new code (by hash); expired codes are swept in the same write.
     async fn create_oauth_code(&self, code: OAuthCode) -> StoreResult<()>;
@@ -167,7 +166,7 @@ pub trait Store: Send + Sync + 'static {
         tokens: Vec<NewToken>,
     ) -> StoreResult<CodeRedemption>;
 
-    // OAuth (issue 7): sign-in sessions of the consent pages
+    // OAuth: sign-in sessions of the consent pages
 
     /// Stores a new session (by hash); expired sessions are swept in the same write.
     async fn create_session(&self, session: Session) -> StoreResult<()>;
@@ -263,7 +262,7 @@ pub trait Store: Send + Sync + 'static {
     /// A Pin's all-time total of one metric.
     async fn engagement_total(&self, pin: PinId, metric: &str) -> StoreResult<i64>;
 
-    // ad accounts (issue 11)
+    // ad accounts
 
     /// Inserts an ad account (a clashing random id is replaced by another).
     async fn create_ad_account(&self, account: NewAdAccount) -> StoreResult<AdAccount>;
@@ -278,7 +277,7 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes an ad account and everything under it (`NotFound` if there is none).
     async fn delete_ad_account(&self, env: Env, id: AdAccountId) -> StoreResult<()>;
 
-    // media uploads (issue 9: video Pins)
+    // media uploads (video Pins)
 
     async fn create_media_upload(&self, upload: NewMediaUpload) -> StoreResult<MediaUpload>;
     /// An upload by id in any environment (the upload endpoint knows only the object key).
@@ -305,7 +304,7 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<MediaUpload>>;
     /// Deletes an upload unless a Pin has used it meanwhile; whether it was deleted.
     async fn delete_unused_media_upload(&self, id: MediaId) -> StoreResult<bool>;
-    // rate limits (issue 8)
+    // rate limits
 
     /// Counts one request against each of `key`'s `quotas` (at most `rate_limit::MAX_QUOTAS`),
     /// in the windows holding `now`, if and only if every one is under its limit: all or nothing,
@@ -321,7 +320,7 @@ pub trait Store: Send + Sync + 'static {
     /// many records went.
     async fn sweep_quotas(&self, now: Timestamp) -> StoreResult<u64>;
 
-    // search and follows (issue 10)
+    // search and follows
 
     /// One page of a Pin search: up to `cursor.limit + 1` of the owner's Pins in one environment
     /// that match (`PinMatch`), on boards of the allowed privacies, newest first after the cursor.
@@ -366,7 +365,7 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<FollowedBoard>>;
     /// Exact follower and following counts (following: what `list_following` lists unfiltered).
     async fn follow_counts(&self, user: UserId, env: Env) -> StoreResult<FollowCounts>;
-    // analytics (issue 10)
+    // analytics
 
     /// Adds every row's count to the engagement log, all in one transaction.
     async fn add_engagement_rows(&self, rows: Vec<EngagementRow>) -> StoreResult<()>;

@@ -2,8 +2,7 @@
 //! checked against Pinterest's OpenAPI description.
 
 mod fixtures;
-#[path = "../support/mp4.rs"]
-mod mp4;
+use pinbox_testkit::mp4;
 mod oauth_support;
 mod raw_http;
 mod support;

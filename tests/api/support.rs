@@ -24,11 +24,9 @@ use pinbox::store::postgres::{PgOptions, PgStore};
 use pinbox::store::sqlite::SqliteStore;
 use serde_json::Value;
 
-#[path = "../support/openapi.rs"]
-pub mod openapi;
+pub use pinbox_testkit::openapi;
 
-#[path = "../support/pg.rs"]
-pub mod pg;
+pub use pinbox_testkit::pg;
 
 /// 2026-11-01T00:00:00Z: tests start here and move the clock themselves.
 pub const START: Timestamp = Timestamp(1_793_491_200_000);

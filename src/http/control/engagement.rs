@@ -1,4 +1,4 @@
-//! Simulated engagement over HTTP (issue 10), for testers whose Pins need history:
+//! Simulated engagement over HTTP, for testers whose Pins need history:
 //! `POST /_pinbox/engagement` adds exact events to one Pin, `POST /_pinbox/engagement/simulate`
 //! runs a named profile over the caller's Pins, `GET /_pinbox/engagement/profiles` lists the
 //! profiles. The writes take the Pin owner's access token (`Authorization: Bearer`, production

@@ -172,6 +172,7 @@ impl WatchedIo {
 }
 
 impl hyper::rt::Read for WatchedIo {
+    #[allow(unsafe_code)] // each block says why it is sound
     fn poll_read(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -194,6 +195,7 @@ impl hyper::rt::Read for WatchedIo {
                 Poll::Pending => return this.poll_deadline(cx, true).map(Err),
             }
         };
+        // SAFETY: `n` bytes were just filled by the read above.
         unsafe { buf.advance(n) };
         Poll::Ready(Ok(()))
     }

@@ -1,4 +1,4 @@
-//! The engagement log's reads and batch writes for analytics (issue 10) in PostgreSQL.
+//! The engagement log's reads and batch writes for analytics in PostgreSQL.
 
 use deadpool_postgres::Client;
 use tokio_postgres::Row;

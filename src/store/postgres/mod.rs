@@ -375,7 +375,7 @@ impl Store for PgStore {
         pins::engagement_total(&self.client().await?, pin, metric).await
     }
 
-    // OAuth (issue 7)
+    // OAuth
 
     async fn set_password(
         &self,
@@ -509,7 +509,7 @@ impl Store for PgStore {
         media::delete_unused_media_upload(&self.client().await?, id).await
     }
 
-    // Rate limits (issue 8): windows in a table every replica updates atomically.
+    // Rate limits: windows in a table every replica updates atomically.
 
     async fn take_quota(
         &self,
@@ -524,7 +524,7 @@ impl Store for PgStore {
         quotas::sweep_quotas(&self.client().await?, now).await
     }
 
-    // search and follows (issue 10)
+    // search and follows
 
     async fn search_pins(&self, search: PinSearch) -> StoreResult<Vec<Pin>> {
         search::search_pins(&self.client().await?, &search).await
@@ -580,7 +580,7 @@ impl Store for PgStore {
         follows::follow_counts(&self.client().await?, user, env).await
     }
 
-    // analytics (issue 10)
+    // analytics
 
     async fn add_engagement_rows(&self, rows: Vec<EngagementRow>) -> StoreResult<()> {
         analytics::add_engagement_rows(&mut self.client().await?, &rows).await

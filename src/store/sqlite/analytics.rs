@@ -1,4 +1,4 @@
-//! The engagement log's reads and batch writes for analytics (issue 10) in SQLite.
+//! The engagement log's reads and batch writes for analytics in SQLite.
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, Row, params, params_from_iter};

@@ -209,6 +209,7 @@ fn closed() -> StoreError {
 /// Turns off SQLite's memory statistics, once, before the first connection initialises SQLite.
 /// With them on (the bundled build's default), every allocation SQLite makes takes one
 /// process-wide mutex, which concurrent readers contend for on every query.
+#[allow(unsafe_code)] // each block says why it is sound
 fn configure_sqlite_once() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
@@ -320,6 +321,7 @@ fn run_batch(conn: &Connection, batch: &mut [Box<dyn WriteJob>]) -> Result<(), S
 #[cfg(test)]
 mod tests {
     #[test]
+    #[allow(unsafe_code)] // each block says why it is sound
     fn page_caches_are_separate() {
         // With this option, every connection's page cache shares one group behind a process-wide
         // mutex (`.cargo/config.toml` says why it is left out).

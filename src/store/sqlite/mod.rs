@@ -390,7 +390,7 @@ impl Store for SqliteStore {
             .read(move |c| pins::engagement_total(c, pin, &metric))
             .await
     }
-    // OAuth (issue 7). Every write that can revoke a token bumps the auth epoch after it commits.
+    // OAuth. Every write that can revoke a token bumps the auth epoch after it commits.
 
     async fn set_password(
         &self,
@@ -586,7 +586,7 @@ impl Store for SqliteStore {
             .await
     }
 
-    // Rate limits (issue 8): counted in this process's memory, never in the database.
+    // Rate limits: counted in this process's memory, never in the database.
 
     async fn take_quota(
         &self,
@@ -601,7 +601,7 @@ impl Store for SqliteStore {
         Ok(self.quotas.sweep(now))
     }
 
-    // search and follows (issue 10)
+    // search and follows
 
     async fn search_pins(&self, search: PinSearch) -> StoreResult<Vec<Pin>> {
         self.engine
@@ -673,7 +673,7 @@ impl Store for SqliteStore {
             .await
     }
 
-    // analytics (issue 10)
+    // analytics
 
     async fn add_engagement_rows(&self, rows: Vec<EngagementRow>) -> StoreResult<()> {
         self.engine

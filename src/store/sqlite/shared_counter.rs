@@ -14,6 +14,7 @@ pub struct SharedCounter {
 
 impl SharedCounter {
     /// Maps the counter in `path`, creating the file (at zero) if needed.
+    #[allow(unsafe_code)] // each block says why it is sound
     pub fn open(path: &Path) -> std::io::Result<SharedCounter> {
         let file = OpenOptions::new()
             .read(true)
@@ -30,6 +31,7 @@ impl SharedCounter {
         Ok(SharedCounter { map })
     }
 
+    #[allow(unsafe_code)] // each block says why it is sound
     fn atomic(&self) -> &AtomicU64 {
         // SAFETY: the mapping is at least 8 bytes and page-aligned, so aligned for a u64, and
         // lives as long as `self`; all access is atomic.

@@ -1,4 +1,4 @@
--- Media uploads for video Pins (issue 9) and the restricted features granted to apps.
+-- Media uploads for video Pins and the restricted features granted to apps.
 -- Mirrors src/store/sqlite/migrations/0005 in PostgreSQL's types (and, like it, without
 -- foreign keys to tables other migrations rebuild).
 

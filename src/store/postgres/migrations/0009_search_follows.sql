@@ -1,5 +1,5 @@
 -- Mirrors src/store/sqlite/migrations/0009 in PostgreSQL's types.
--- Search (issue 10): the term index of Pins, and the social graph: users following users and
+-- Search: the term index of Pins, and the social graph: users following users and
 -- boards. Terms are folded in Rust (src/domain/search.rs) and written in the same transaction as
 -- the Pin; a Pin's terms go with it (ON DELETE CASCADE, also when its board or section goes).
 

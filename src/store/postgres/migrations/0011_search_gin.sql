@@ -1,4 +1,4 @@
--- Search (issue 10) moves from one row per (Pin, term) to one row per Pin whose folded terms are
+-- Search moves from one row per (Pin, term) to one row per Pin whose folded terms are
 -- arrays under GIN indexes, so that a query of several words intersects their postings inside
 -- the index (`terms @> words`) instead of probing one word's postings for the others. Terms are
 -- still folded in Rust (src/domain/search.rs) and written in the same transaction as the Pin.

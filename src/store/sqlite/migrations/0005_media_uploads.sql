@@ -1,4 +1,4 @@
--- Media uploads for video Pins (issue 9) and the restricted features granted to apps.
+-- Media uploads for video Pins and the restricted features granted to apps.
 -- No foreign keys on purpose: apps (and perhaps users) are rebuilt by other migrations, and
 -- SQLite's table rebuilds would re-point or break references from these tables.
 

@@ -1,4 +1,4 @@
--- Search (issue 10) moves from the term table to an FTS5 index, so that a query of several words
+-- Search moves from the term table to an FTS5 index, so that a query of several words
 -- intersects their postings inside FTS5 instead of probing one word's postings for the others.
 -- Text is still folded in Rust (src/domain/search.rs). rowid = the Pin's seq; the one column
 -- holds tokens that carry their account, so that each account has postings of its own:

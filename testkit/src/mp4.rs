@@ -1,7 +1,6 @@
 //! Tiny ISO-BMFF files (MP4, MOV, M4V) written box by box, for tests of pinbox's container reader
 //! and of the video upload flow. Only the boxes the reader looks at are real; the media data is
 //! filler, which is all a container reader (no decoder) can tell apart.
-#![allow(dead_code)]
 
 /// What a generated video claims to be.
 #[derive(Debug, Clone)]

@@ -1,7 +1,6 @@
 //! What every CLI test does: run the pinbox binary against a data dir (never the developer's own
 //! database or data dir from the environment) and read its output.
-
-#![allow(dead_code)] // each CLI test binary uses its own part of this
+#![allow(dead_code)] // each test binary uses its own part of this
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -4,22 +4,22 @@
 
 use std::sync::Arc;
 
-use crate::clock::Timestamp;
-use crate::domain::app::{NewApp, Tier};
-use crate::domain::board::{BoardChanges, NewBoard, Privacy, PrivacySet};
-use crate::domain::env::Env;
-use crate::domain::ids::{AppId, BoardId, MediaId, PinId, SectionId, TokenId, UserId};
-use crate::domain::media_upload::{MediaType, NewMediaUpload, Probe, UploadedFile};
-use crate::domain::page::Cursor;
-use crate::domain::pin::{
+use pinbox::clock::Timestamp;
+use pinbox::domain::app::{NewApp, Tier};
+use pinbox::domain::board::{BoardChanges, NewBoard, Privacy, PrivacySet};
+use pinbox::domain::env::Env;
+use pinbox::domain::ids::{AppId, BoardId, MediaId, PinId, SectionId, TokenId, UserId};
+use pinbox::domain::media_upload::{MediaType, NewMediaUpload, Probe, UploadedFile};
+use pinbox::domain::page::Cursor;
+use pinbox::domain::pin::{
     CreativeType, ImageRef, NewPin, PinChanges, PinFilter, PinImage, PinMedia, PinScope,
     StoredImage, VideoRef,
 };
-use crate::domain::scope::{Scope, Scopes};
-use crate::domain::section::Section;
-use crate::domain::token::{self, NewToken, TokenKind};
-use crate::domain::user::{AccountType, NewUser, User};
-use crate::store::{BoardQuery, Conflict, Limit, Store, StoreError};
+use pinbox::domain::scope::{Scope, Scopes};
+use pinbox::domain::section::Section;
+use pinbox::domain::token::{self, NewToken, TokenKind};
+use pinbox::domain::user::{AccountType, NewUser, User};
+use pinbox::store::{BoardQuery, Conflict, Limit, Store, StoreError};
 
 const T0: Timestamp = Timestamp(1_767_225_600_000); // 2026-01-01T00:00:00Z
 
@@ -69,7 +69,7 @@ macro_rules! store_contract_suite {
             codes_are_redeemed_once_and_a_replay_revokes_their_grant,
             a_code_redeemed_twice_at_once_is_redeemed_only_once,
             sessions_are_kept_by_hash_until_deleted_or_expired,
-            // search and follows (issue 10)
+            // search and follows
             pin_search_matches_every_word_by_tier_newest_first,
             the_term_index_follows_edits_deletes_and_imports,
             pin_search_by_ids_and_by_privacy,
@@ -89,7 +89,7 @@ macro_rules! store_contract_suite {
             ended_windows_are_swept,
             a_token_lookup_carries_its_apps_current_tier,
             a_token_lookup_carries_its_apps_owner,
-            // analytics (issue 10)
+            // analytics
             engagement_rows_add_up_and_are_read_by_pin_and_day,
             owner_engagement_covers_the_owners_live_pins_in_one_environment,
             owner_engagement_leaves_out_secret_pins_unless_asked,
@@ -103,7 +103,7 @@ macro_rules! store_contract_suite {
             async fn $case() {
                 // The second value keeps what the engine needs alive, and cleans it up after.
                 let (store, _guard) = $make().await;
-                $crate::store::contract::$case(store).await;
+                $crate::contract::$case(store).await;
             }
         )*
     };
@@ -111,29 +111,19 @@ macro_rules! store_contract_suite {
 
 type S = Arc<dyn Store>;
 
-// The OAuth feature's cases live in their own file.
-#[path = "contract_oauth.rs"]
-mod oauth_cases;
-pub use oauth_cases::*;
+mod ad_accounts;
+mod analytics;
+mod follows;
+mod oauth;
+mod quotas;
+mod search;
 
-#[path = "contract_ad_accounts.rs"]
-mod ad_account_cases;
-pub use ad_account_cases::*;
-// Search and follows (issue 10).
-#[path = "contract_search.rs"]
-mod search_cases;
-pub use search_cases::*;
-#[path = "contract_follows.rs"]
-mod follow_cases;
-pub use follow_cases::*;
-// analytics (issue 10)
-#[path = "contract_analytics.rs"]
-mod analytics_cases;
-pub use analytics_cases::*;
-// The rate limits' cases too.
-#[path = "contract_quotas.rs"]
-mod quota_cases;
-pub use quota_cases::*;
+pub use ad_accounts::*;
+pub use analytics::*;
+pub use follows::*;
+pub use oauth::*;
+pub use quotas::*;
+pub use search::*;
 
 async fn user(store: &S, name: &str) -> User {
     store
@@ -476,7 +466,7 @@ pub async fn board_updates_change_only_what_is_given(store: S) {
 /// Every character the domain lets into stored text comes back byte for byte from every engine
 /// (the domain refuses the rest, NUL among them, which PostgreSQL cannot keep).
 pub async fn stored_text_comes_back_as_written(store: S) {
-    use crate::domain::text::{TextKind, check_characters};
+    use pinbox::domain::text::{TextKind, check_characters};
     let name = "Fruit 🍓 e\u{301} \u{200f}עברית \u{fffd}\u{ffff} 'quoted' \"q\" \\ %_";
     let free = format!("{name}\r\nline two\tindented\n");
     check_characters("name", name, TextKind::Name).unwrap();
@@ -1454,8 +1444,8 @@ pub async fn an_uploads_file_is_recorded_and_use_keeps_it_from_cleanup(store: S)
         uploaded_at: Timestamp(T0.0 + 200),
         ready_at: Timestamp(T0.0 + 2_200),
         size: 8192,
-        probe: Probe::Video(crate::media::bmff::VideoInfo {
-            container: crate::media::bmff::Container::Mov,
+        probe: Probe::Video(pinbox::media::bmff::VideoInfo {
+            container: pinbox::media::bmff::Container::Mov,
             duration_ms: 12_000,
             width: 1080,
             height: 1920,
@@ -1532,7 +1522,7 @@ pub async fn creative_type_filters_read_a_video_pin_as_shown_at_an_instant(store
     video.media = PinMedia::Video {
         video: VideoRef {
             key: "0123456789abcdef0123456789abcdef".into(),
-            container: crate::media::bmff::Container::Mp4,
+            container: pinbox::media::bmff::Container::Mp4,
             media_id: 5,
             duration_ms: 1_000,
             width: 640,

@@ -3,12 +3,12 @@
 
 use std::sync::Arc;
 
-use crate::catalog::RateCategory;
-use crate::clock::Timestamp;
-use crate::domain::env::Env;
-use crate::domain::ids::{AppId, UserId};
-use crate::domain::rate_limit::{Limit, Quota, QuotaKey, QuotaScope};
-use crate::store::Store;
+use pinbox::catalog::RateCategory;
+use pinbox::clock::Timestamp;
+use pinbox::domain::env::Env;
+use pinbox::domain::ids::{AppId, UserId};
+use pinbox::domain::rate_limit::{Limit, Quota, QuotaKey, QuotaScope};
+use pinbox::store::Store;
 
 type S = Arc<dyn Store>;
 
@@ -151,12 +151,12 @@ pub async fn ended_windows_are_swept(store: S) {
 /// Rate limits read the tier from the token lookup, so a tier change must reach it at once
 /// (engines that cache tokens must drop them).
 pub async fn a_token_lookup_carries_its_apps_current_tier(store: S) {
-    use crate::domain::app::{NewApp, Tier};
-    use crate::domain::env::Env;
-    use crate::domain::ids::TokenId;
-    use crate::domain::scope::Scopes;
-    use crate::domain::token::{self, NewToken, TokenKind};
-    use crate::domain::user::{AccountType, NewUser};
+    use pinbox::domain::app::{NewApp, Tier};
+    use pinbox::domain::env::Env;
+    use pinbox::domain::ids::TokenId;
+    use pinbox::domain::scope::Scopes;
+    use pinbox::domain::token::{self, NewToken, TokenKind};
+    use pinbox::domain::user::{AccountType, NewUser};
 
     let owner = store
         .create_user(NewUser {

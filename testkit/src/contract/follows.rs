@@ -1,14 +1,14 @@
-//! Store contract cases for follows (issue 10): users following users and boards, per
+//! Store contract cases for follows: users following users and boards, per
 //! environment, listed newest first by keyset, with exact counts under concurrency.
 
 use super::{S, T0, new_board, public_board, user};
-use crate::domain::board::{BoardChanges, Privacy};
-use crate::domain::env::Env;
-use crate::domain::follows::{FollowCounts, FollowingQuery};
-use crate::domain::ids::{BoardId, UserId};
-use crate::domain::page::Cursor;
-use crate::domain::user::{AccountType, NewUser};
-use crate::store::StoreError;
+use pinbox::domain::board::{BoardChanges, Privacy};
+use pinbox::domain::env::Env;
+use pinbox::domain::follows::{FollowCounts, FollowingQuery};
+use pinbox::domain::ids::{BoardId, UserId};
+use pinbox::domain::page::Cursor;
+use pinbox::domain::user::{AccountType, NewUser};
+use pinbox::store::StoreError;
 
 fn first(limit: u32) -> Cursor {
     Cursor { after: None, limit }

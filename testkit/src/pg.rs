@@ -1,6 +1,5 @@
 //! PostgreSQL for tests: each test gets a schema of its own in the database named by
 //! `PINBOX_TEST_DATABASE_URL`, dropped when the test's guard goes out of scope.
-#![allow(dead_code)]
 
 /// The test database's URL; panics with what to do when it is not set (tests that need it are
 /// `#[ignore]`d and run by scripts/test only when it is).
@@ -20,6 +19,7 @@ pub struct Schema {
 }
 
 impl Schema {
+    #[allow(clippy::new_without_default)] // making one creates a schema in the database
     pub fn new() -> Schema {
         let schema = Schema {
             url: database_url(),

@@ -1,11 +1,11 @@
-//! Store contract cases for ad accounts (issue 11).
+//! Store contract cases for ad accounts.
 
 use super::{S, T0, user};
-use crate::domain::ad_account::NewAdAccount;
-use crate::domain::env::Env;
-use crate::domain::ids::{AdAccountId, UserId};
-use crate::domain::page::Cursor;
-use crate::store::StoreError;
+use pinbox::domain::ad_account::NewAdAccount;
+use pinbox::domain::env::Env;
+use pinbox::domain::ids::{AdAccountId, UserId};
+use pinbox::domain::page::Cursor;
+use pinbox::store::StoreError;
 
 fn new_account(owner: UserId, env: Env, name: &str) -> NewAdAccount {
     NewAdAccount {

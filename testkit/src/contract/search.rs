@@ -1,13 +1,13 @@
-//! Store contract cases for search (issue 10): the Pin term index stays exact through every Pin
+//! Store contract cases for search: the Pin term index stays exact through every Pin
 //! write, and searches match, rank and page the same on every engine.
 
 use super::{S, T0, new_board, new_pin, public_board, secret_board, user};
-use crate::domain::board::Privacy;
-use crate::domain::env::Env;
-use crate::domain::ids::{PinId, UserId};
-use crate::domain::page::Cursor;
-use crate::domain::pin::{NewPin, PinChanges};
-use crate::domain::search::{PinMatch, PinSearch, SearchTier, terms};
+use pinbox::domain::board::Privacy;
+use pinbox::domain::env::Env;
+use pinbox::domain::ids::{PinId, UserId};
+use pinbox::domain::page::Cursor;
+use pinbox::domain::pin::{NewPin, PinChanges};
+use pinbox::domain::search::{PinMatch, PinSearch, SearchTier, terms};
 
 fn words(
     owner: UserId,

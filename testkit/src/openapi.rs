@@ -1,5 +1,4 @@
 //! Validates JSON response bodies against Pinterest's OpenAPI 3.0.3 description, read from `../shared/pinterest-openapi/openapi.json` (or `$PINBOX_SPEC`); skips loudly when it is absent.
-#![allow(dead_code)]
 
 use std::collections::HashMap;
 use std::fmt::Write as _;

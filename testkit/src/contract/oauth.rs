@@ -3,16 +3,16 @@
 
 use std::sync::Arc;
 
-use crate::clock::Timestamp;
-use crate::domain::app::{App, MAX_APPS_PER_DEVELOPER, NewApp, Tier};
-use crate::domain::env::Env;
-use crate::domain::ids::{AppId, GrantId, TokenId, UserId};
-use crate::domain::oauth::{CodeRedemption, OAuthCode};
-use crate::domain::scope::{Scope, Scopes};
-use crate::domain::session::Session;
-use crate::domain::token::{self, NewToken, TokenKind};
-use crate::domain::user::{AccountType, NewUser, User};
-use crate::store::{Limit, Store, StoreError};
+use pinbox::clock::Timestamp;
+use pinbox::domain::app::{App, MAX_APPS_PER_DEVELOPER, NewApp, Tier};
+use pinbox::domain::env::Env;
+use pinbox::domain::ids::{AppId, GrantId, TokenId, UserId};
+use pinbox::domain::oauth::{CodeRedemption, OAuthCode};
+use pinbox::domain::scope::{Scope, Scopes};
+use pinbox::domain::session::Session;
+use pinbox::domain::token::{self, NewToken, TokenKind};
+use pinbox::domain::user::{AccountType, NewUser, User};
+use pinbox::store::{Limit, Store, StoreError};
 
 const T0: Timestamp = Timestamp(1_767_225_600_000); // 2026-01-01T00:00:00Z
 

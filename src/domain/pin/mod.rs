@@ -117,7 +117,6 @@ pub struct VideoRef {
     pub key_frame_time: Option<u64>,
 }
 
-#[path = "pin_stored.rs"]
 mod stored;
 
 /// What a Pin shows; stored as JSON in the Pin's row.
