@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::domain::Limits;
-use crate::domain::rate_limit::RateLimits;
+use crate::domain::rate_limits::RateLimits;
 use crate::http::transport::ConnectionLimits;
 use crate::media::fetch::FetchConfig;
 use crate::media::images::ImageLimits;

@@ -10,8 +10,8 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 use crate::catalog::RateCategory;
-use crate::domain::app::Tier;
-use crate::domain::rate_limit::{Limit, MAX_WINDOW_SECS, RateLimits};
+use crate::domain::apps::Tier;
+use crate::domain::rate_limits::{Limit, MAX_WINDOW_SECS, RateLimits};
 
 /// What a config file sets; what it leaves out keeps its default.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::domain::scope::Scopes;
+use crate::catalog::scope::Scopes;
 use crate::store::StoreError;
 
 /// What went wrong, which decides the HTTP status.

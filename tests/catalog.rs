@@ -4,8 +4,8 @@ use pinbox_testkit::openapi;
 
 use std::collections::{BTreeSet, HashSet};
 
+use pinbox::catalog::scope::Scope;
 use pinbox::catalog::{self, Auth, SPEC_OPERATIONS};
-use pinbox::domain::scope::Scope;
 
 fn spec() -> Option<&'static openapi::Spec> {
     openapi::Spec::get()

@@ -22,12 +22,12 @@ mod sqlite {
     /// (here: a second store on the same files, as the CLI would be) must still count at once.
     #[tokio::test]
     async fn a_revocation_by_another_process_is_seen_on_the_next_lookup() {
-        use pinbox::domain::app::{NewApp, Tier};
+        use pinbox::catalog::scope::Scopes;
+        use pinbox::domain::apps::{NewApp, Tier};
         use pinbox::domain::env::Env;
         use pinbox::domain::ids::{AppId, TokenId, UserId};
-        use pinbox::domain::scope::Scopes;
-        use pinbox::domain::token::{self, NewToken, TokenKind};
-        use pinbox::domain::user::{AccountType, NewUser};
+        use pinbox::domain::tokens::{self, NewToken, TokenKind};
+        use pinbox::domain::users::{AccountType, NewUser};
 
         let dir = tempfile::tempdir().unwrap();
         let server = SqliteStore::open(dir.path(), Timestamp(0)).unwrap();
@@ -55,7 +55,7 @@ mod sqlite {
             })
             .await
             .unwrap();
-        let minted = token::mint(TokenKind::Access);
+        let minted = tokens::mint(TokenKind::Access);
         let t = server
             .create_token(NewToken {
                 id: TokenId::random(),
@@ -91,12 +91,12 @@ mod sqlite {
     async fn a_token_changed_by_another_program_counts_within_half_a_second() {
         use std::time::Duration;
 
-        use pinbox::domain::app::{NewApp, Tier};
+        use pinbox::catalog::scope::Scopes;
+        use pinbox::domain::apps::{NewApp, Tier};
         use pinbox::domain::env::Env;
         use pinbox::domain::ids::{AppId, TokenId, UserId};
-        use pinbox::domain::scope::Scopes;
-        use pinbox::domain::token::{self, NewToken, TokenKind};
-        use pinbox::domain::user::{AccountType, NewUser};
+        use pinbox::domain::tokens::{self, NewToken, TokenKind};
+        use pinbox::domain::users::{AccountType, NewUser};
 
         let dir = tempfile::tempdir().unwrap();
         let server = SqliteStore::open(dir.path(), Timestamp(0)).unwrap();
@@ -125,7 +125,7 @@ mod sqlite {
             .unwrap();
         let mut minted = Vec::new();
         for _ in 0..2 {
-            let m = token::mint(TokenKind::Access);
+            let m = tokens::mint(TokenKind::Access);
             server
                 .create_token(NewToken {
                     id: TokenId::random(),
@@ -175,13 +175,13 @@ mod sqlite {
     /// reach a token another process has cached, like `revoke_token` does.
     #[tokio::test]
     async fn oauth_revocations_by_another_process_are_seen_on_the_next_lookup() {
-        use pinbox::domain::app::{NewApp, Tier};
+        use pinbox::catalog::scope::Scopes;
+        use pinbox::domain::apps::{NewApp, Tier};
         use pinbox::domain::env::Env;
         use pinbox::domain::ids::{AppId, GrantId, TokenId, UserId};
         use pinbox::domain::oauth::OAuthCode;
-        use pinbox::domain::scope::Scopes;
-        use pinbox::domain::token::{self, NewToken, TokenKind};
-        use pinbox::domain::user::{AccountType, NewUser};
+        use pinbox::domain::tokens::{self, NewToken, TokenKind};
+        use pinbox::domain::users::{AccountType, NewUser};
 
         let dir = tempfile::tempdir().unwrap();
         let server = SqliteStore::open(dir.path(), Timestamp(0)).unwrap();
@@ -210,7 +210,7 @@ mod sqlite {
             .await
             .unwrap();
         let new_token = || {
-            let minted = token::mint(TokenKind::Access);
+            let minted = tokens::mint(TokenKind::Access);
             (
                 NewToken {
                     id: TokenId::random(),
@@ -316,7 +316,7 @@ mod postgres {
     #[ignore = "needs PINBOX_TEST_DATABASE_URL (scripts/test runs it)"]
     async fn text_with_nul_is_unstorable_not_a_failure() {
         use pinbox::domain::ids::UserId;
-        use pinbox::domain::user::{AccountType, NewUser};
+        use pinbox::domain::users::{AccountType, NewUser};
         use pinbox::store::StoreError;
 
         let (store, _schema) = fresh().await;

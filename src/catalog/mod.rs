@@ -2,11 +2,13 @@
 //! category and Sandbox availability the spec gives it. Routing, authentication and scope checks
 //! are driven from here, never repeated in handlers; `tests/catalog.rs` checks it against the spec.
 
+pub mod scope;
+
 mod spec_index;
 
 pub use spec_index::{SPEC_OPERATIONS, SPEC_VERSION};
 
-use crate::domain::scope::{Scope, Scope::*, Scopes};
+use crate::catalog::scope::{Scope, Scope::*, Scopes};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Method {

@@ -2,15 +2,15 @@
 
 use clap::{Args, Subcommand};
 
+use crate::catalog::scope::Scopes;
 use crate::cli::{DataDirArg, oauth_admin};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::Pinbox;
-use crate::domain::app::Tier;
+use crate::domain::apps::Tier;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, parse_digits};
-use crate::domain::scope::Scopes;
-use crate::domain::user::AccountType;
+use crate::domain::users::AccountType;
 use crate::server::open_pinbox;
 
 #[derive(Subcommand)]

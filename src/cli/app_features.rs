@@ -6,7 +6,7 @@ use clap::Args;
 
 use crate::cli::DataDirArg;
 use crate::cli::admin::open;
-use crate::domain::app_features::AppFeature;
+use crate::domain::apps::AppFeature;
 use crate::domain::ids::{AppId, parse_digits};
 
 #[derive(Args)]

@@ -1,11 +1,11 @@
 //! The demo account `serve` makes on first start, so that a newcomer's first request works: a
 //! user, a Standard app and a token with every content scope, printed once.
 
+use crate::catalog::scope::Scopes;
 use crate::domain::Pinbox;
-use crate::domain::app::Tier;
+use crate::domain::apps::Tier;
 use crate::domain::env::Env;
-use crate::domain::scope::Scopes;
-use crate::domain::user::AccountType;
+use crate::domain::users::AccountType;
 use crate::error::ErrorKind;
 
 const USERNAME: &str = "demo";

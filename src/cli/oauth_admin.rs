@@ -8,9 +8,9 @@ use clap::Args;
 use crate::cli::DataDirArg;
 use crate::cli::admin::{AppCommand, open};
 use crate::domain::Pinbox;
-use crate::domain::app::{App, Tier};
+use crate::domain::apps::{App, Tier};
 use crate::domain::ids::{AppId, parse_digits};
-use crate::domain::token_inspect::TokenReport;
+use crate::domain::tokens::TokenReport;
 use crate::http::control::tokens::TokenReportJson;
 
 #[derive(Args)]

@@ -7,16 +7,16 @@ use std::time::Instant;
 use clap::Args;
 use serde_json::json;
 
+use crate::catalog::scope::Scopes;
 use crate::cli::DataDirArg;
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::domain::app::Tier;
-use crate::domain::board::{NewBoard, Privacy};
+use crate::domain::apps::Tier;
+use crate::domain::boards::{NewBoard, Privacy};
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, PinId};
-use crate::domain::pin::{CreativeType, NewPin, PinImage, PinMedia};
-use crate::domain::scope::Scopes;
-use crate::domain::user::AccountType;
+use crate::domain::pins::{CreativeType, NewPin, PinImage, PinMedia};
+use crate::domain::users::AccountType;
 use crate::server::open_pinbox;
 
 #[derive(Args)]

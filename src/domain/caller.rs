@@ -1,10 +1,10 @@
 //! The authenticated caller of an operation: whose token, for which app, acting for which user,
 //! with which scopes, in which environment. Visibility rules read it.
 
-use crate::domain::app::Tier;
+use crate::catalog::scope::{Scope, Scopes};
+use crate::domain::apps::Tier;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, TokenId, UserId};
-use crate::domain::scope::{Scope, Scopes};
 
 #[derive(Debug, Clone)]
 pub struct Caller {

@@ -1,38 +1,24 @@
 //! Domain rules: what a caller may see and do, validated inputs, volume limits and pagination.
 //! Handlers call into [`Pinbox`]; it calls the store. Nothing here knows HTTP or SQL.
 
-pub mod accounts;
-pub mod ad_account;
 pub mod ad_accounts;
 pub mod analytics;
-pub mod app;
-pub mod app_features;
 pub mod apps;
-pub mod board;
 pub mod boards;
 pub mod caller;
-pub mod engagement;
-pub mod engagement_profiles;
 pub mod env;
 pub mod follows;
 pub mod ids;
-pub mod images;
-pub mod media_upload;
 pub mod media_uploads;
 pub mod oauth;
 pub mod page;
-pub mod pin;
 pub mod pins;
-pub mod rate_limit;
-pub mod scope;
+pub mod rate_limits;
 pub mod search;
-pub mod section;
-pub mod session;
+pub mod sections;
 pub mod text;
-pub mod token;
-pub mod token_inspect;
-pub mod user;
-pub mod video_pins;
+pub mod tokens;
+pub mod users;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -41,7 +27,7 @@ use crate::clock::Clock;
 use crate::domain::media_uploads::UploadSettings;
 use crate::domain::oauth::OAuthSettings;
 use crate::domain::page::BookmarkKey;
-use crate::domain::rate_limit::RateLimits;
+use crate::domain::rate_limits::RateLimits;
 use crate::media::Media;
 use crate::media::s3_post::Signer;
 use crate::store::Store;

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::ad_account::AdAccount;
+use crate::domain::ad_accounts::AdAccount;
 use crate::domain::ad_accounts::AdAccountInput;
 use crate::domain::caller::Caller;
 use crate::domain::ids::{AdAccountId, UserId, parse_digits};

@@ -13,7 +13,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::catalog::{Auth, Operation, Sandbox};
-use crate::domain::app::Tier;
+use crate::domain::apps::Tier;
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, UserId};

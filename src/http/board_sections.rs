@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::caller::Caller;
 use crate::domain::ids::{BoardId, SectionId};
-use crate::domain::section::Section;
+use crate::domain::sections::Section;
 use crate::error::Result;
 use crate::http::extract::{JsonBody, PathParams, QueryParams};
 use crate::http::respond::{created, no_content};

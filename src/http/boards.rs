@@ -5,8 +5,8 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::board::{Board, BoardChanges, Privacy, PrivacySet};
 use crate::domain::boards::BoardInput;
+use crate::domain::boards::{Board, BoardChanges, Privacy, PrivacySet};
 use crate::domain::caller::Caller;
 use crate::domain::ids::BoardId;
 use crate::error::Result;

@@ -7,8 +7,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::domain::images::is_image_key;
-use crate::domain::pin::PinImage;
+use crate::domain::pins::PinImage;
+use crate::domain::pins::is_image_key;
 use crate::error::{Error, Result};
 use crate::http::extract::Path;
 use crate::http::state::AppState;
@@ -133,7 +133,7 @@ pub async fn serve_rendition(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::pin::ImageRef;
+    use crate::domain::pins::ImageRef;
 
     #[test]
     fn rendition_urls_are_shaped_like_pinterests() {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::caller::Caller;
 use crate::domain::ids::MediaId;
-use crate::domain::media_upload::{MediaType, MediaUpload};
+use crate::domain::media_uploads::{MediaType, MediaUpload};
 use crate::error::{Error, Result};
 use crate::http::extract::{JsonBody, PathParams, QueryParams, present, truncate};
 use crate::http::respond::created;

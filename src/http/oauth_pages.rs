@@ -17,8 +17,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use crate::domain::oauth::{Authorization, AuthorizeError, AuthorizeParams};
-use crate::domain::session::{SESSION_TTL, csrf_matches, csrf_token};
-use crate::domain::user::User;
+use crate::domain::users::User;
+use crate::domain::users::{SESSION_TTL, csrf_matches, csrf_token};
 use crate::error::Error;
 use crate::http::extract::QueryParams;
 use crate::http::form::FormBody;

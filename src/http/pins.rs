@@ -10,17 +10,17 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 
 use crate::clock::Timestamp;
+use crate::domain::analytics::Counted;
 use crate::domain::analytics::PinMetrics;
-use crate::domain::app_features::AppFeature;
+use crate::domain::apps::AppFeature;
 use crate::domain::caller::Caller;
-use crate::domain::engagement::Counted;
 use crate::domain::ids::{BoardId, MediaId, PinId, SectionId};
-use crate::domain::pin::{ALL_CREATIVE_TYPES, CreativeType, Pin, PinMedia};
+use crate::domain::pins::VideoSourceInput;
+use crate::domain::pins::{ALL_CREATIVE_TYPES, CreativeType, Pin, PinMedia};
 use crate::domain::pins::{
     CarouselInput, CarouselSlotInput, ImageInput, MediaSourceInput, PinInput, PinListInput,
     PinUpdateInput,
 };
-use crate::domain::video_pins::VideoSourceInput;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::extract::{
     JsonBody, PathParams, QueryParams, check_json_content_type, nullable, parse_json, present,

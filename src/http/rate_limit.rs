@@ -9,8 +9,8 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
 
 use crate::catalog::RateCategory;
-use crate::domain::app::Tier;
-use crate::domain::rate_limit::{CATEGORIES, MAX_QUOTAS, RateLimits, RateVerdict};
+use crate::domain::apps::Tier;
+use crate::domain::rate_limits::{CATEGORIES, MAX_QUOTAS, RateLimits, RateVerdict};
 use crate::error::Error;
 
 pub const LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");

@@ -15,9 +15,9 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
-use crate::domain::images::is_image_key;
-use crate::domain::pin::VideoRef;
-use crate::domain::video_pins::video_file;
+use crate::domain::pins::VideoRef;
+use crate::domain::pins::is_image_key;
+use crate::domain::pins::video_file;
 use crate::error::{Error, Result};
 use crate::http::extract::Path;
 use crate::http::state::AppState;

@@ -1,8 +1,8 @@
 //! Ad accounts: create, list, read, the Sandbox-only delete and its three outcomes, and
 //! `ad_account_id` acting for the ad account's owner.
 
+use pinbox::catalog::scope::{Scope, Scopes};
 use pinbox::domain::env::Env;
-use pinbox::domain::scope::{Scope, Scopes};
 use serde_json::json;
 
 use crate::support::{TestApp, TestUser};
@@ -322,7 +322,7 @@ async fn ad_account_id_acts_for_its_owner_and_refuses_anyone_else() {
     let ads_and_boards = app
         .token(
             &alice,
-            pinbox::domain::scope::Scopes::CONTENT.with(Scope::AdsRead),
+            pinbox::catalog::scope::Scopes::CONTENT.with(Scope::AdsRead),
         )
         .await;
     let r = app
@@ -336,7 +336,7 @@ async fn ad_account_id_acts_for_its_owner_and_refuses_anyone_else() {
     let bob_boards = app
         .token(
             &bob,
-            pinbox::domain::scope::Scopes::CONTENT.with(Scope::AdsRead),
+            pinbox::catalog::scope::Scopes::CONTENT.with(Scope::AdsRead),
         )
         .await;
     app.call("boards/list")

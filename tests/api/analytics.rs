@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use pinbox::domain::rate_limit::RateLimits;
-use pinbox::domain::scope::Scopes;
+use pinbox::catalog::scope::Scopes;
+use pinbox::domain::rate_limits::RateLimits;
 use serde_json::{Value, json};
 
 use crate::pins::{board, pin};
@@ -1012,7 +1012,7 @@ async fn analytics_are_refused_in_sandbox() {
     let sandbox_token = app
         .token_in(
             &alice,
-            pinbox::domain::scope::Scopes::CONTENT,
+            pinbox::catalog::scope::Scopes::CONTENT,
             pinbox::domain::env::Env::Sandbox,
         )
         .await;

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
+use pinbox::catalog::scope::Scopes;
 use pinbox::domain::env::Env;
-use pinbox::domain::scope::Scopes;
 
 use crate::support::TestApp;
 
@@ -70,7 +70,7 @@ async fn revoked_tokens_stop_working_at_once() {
         .send()
         .await
         .expect(200);
-    let hash = pinbox::domain::token::hash_secret(&alice.token);
+    let hash = pinbox::domain::tokens::hash_secret(&alice.token);
     let token = app
         .pinbox
         .store

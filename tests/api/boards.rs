@@ -1,7 +1,7 @@
 //! Boards: create, read, list, update, delete, with their errors and secret visibility.
 
+use pinbox::catalog::scope::{Scope, Scopes};
 use pinbox::domain::Limits;
-use pinbox::domain::scope::{Scope, Scopes};
 use serde_json::json;
 
 use crate::support::TestApp;

@@ -3,8 +3,8 @@
 //! refuses the rest; NUL, which PostgreSQL cannot store, is refused everywhere with a 400 that
 //! names the field, before anything is written.
 
+use pinbox::catalog::scope::{Scope, Scopes};
 use pinbox::domain::env::Env;
-use pinbox::domain::scope::{Scope, Scopes};
 use serde_json::{Value, json};
 
 use crate::fixtures::png_source;

@@ -2,9 +2,9 @@
 //! picked by base URL alone (path prefix or `api-sandbox.` host), Sandbox's own restrictions, and
 //! the Trial tier meeting production.
 
-use pinbox::domain::app::Tier;
+use pinbox::catalog::scope::Scopes;
+use pinbox::domain::apps::Tier;
 use pinbox::domain::env::Env;
-use pinbox::domain::scope::Scopes;
 use serde_json::{Value, json};
 
 use crate::fixtures::png_source;

@@ -2,11 +2,11 @@
 //! their bookmarks and filters, followed boards, exact counts under concurrent writes, and the
 //! Sandbox refusal of `user_following/get`.
 
+use pinbox::catalog::scope::Scopes;
 use pinbox::domain::env::Env;
 use pinbox::domain::ids::BoardId;
-use pinbox::domain::rate_limit::RateLimits;
-use pinbox::domain::scope::Scopes;
-use pinbox::domain::user::AccountType;
+use pinbox::domain::rate_limits::RateLimits;
+use pinbox::domain::users::AccountType;
 use serde_json::json;
 
 use crate::pins::{board, pin};
@@ -107,7 +107,7 @@ async fn bad_follows_are_refused_and_change_nothing() {
     let read_only = app
         .token(
             &alice,
-            Scopes::of(&[pinbox::domain::scope::Scope::UserAccountsRead]),
+            Scopes::of(&[pinbox::catalog::scope::Scope::UserAccountsRead]),
         )
         .await;
     app.call("follow_user/update")

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use pinbox::domain::Limits;
-use pinbox::domain::images::original_file;
+use pinbox::domain::pins::original_file;
 use pinbox::media::fetch::{AllowRule, FetchConfig, FetchPolicy};
 use pinbox::media::images::ImageLimits;
 use serde_json::{Value, json};

@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use pinbox::catalog::scope::Scopes;
 use pinbox::domain::Limits;
 use pinbox::domain::media_uploads::UploadSettings;
-use pinbox::domain::scope::Scopes;
 use serde_json::Value;
 
 use crate::mp4::{VideoSpec, small_mov, small_mp4};

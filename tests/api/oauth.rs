@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use pinbox::domain::app::Tier;
+use pinbox::domain::apps::Tier;
 use serde_json::Value;
 
 use crate::oauth_support::{
@@ -470,7 +470,7 @@ async fn client_credentials_give_an_app_token_that_acts_as_the_apps_owner() {
         .issue_access_token(
             Some(alice.user.id),
             alice.app_id,
-            pinbox::domain::scope::Scopes::CONTENT,
+            pinbox::catalog::scope::Scopes::CONTENT,
             pinbox::domain::env::Env::Production,
         )
         .await

@@ -1,10 +1,10 @@
 //! Helpers of the OAuth tests: a developer with an app, codes issued the way the consent page
 //! issues them, token-endpoint calls, and a cookie-keeping browser for the HTML pages.
 
-use pinbox::domain::app::Tier;
+use pinbox::domain::apps::Tier;
 use pinbox::domain::ids::{AppId, UserId};
 use pinbox::domain::oauth::AuthorizeParams;
-use pinbox::domain::user::{AccountType, User};
+use pinbox::domain::users::{AccountType, User};
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 
 use crate::support::{Reply, TestApp};

@@ -1,9 +1,9 @@
 //! Pins: every media source, read, update, move, delete, save, the lists and their filters,
 //! counters, secret visibility and the ad-only board.
 
+use pinbox::catalog::scope::{Scope, Scopes};
 use pinbox::domain::Limits;
 use pinbox::domain::ids::PinId;
-use pinbox::domain::scope::{Scope, Scopes};
 use serde_json::{Value, json};
 
 use crate::fixtures::{b64, png, png_source};

@@ -5,13 +5,13 @@
 
 use std::time::Duration;
 
+use pinbox::catalog::scope::Scopes;
 use pinbox::config_file::ConfigFile;
-use pinbox::domain::app::Tier;
+use pinbox::domain::apps::Tier;
 use pinbox::domain::env::Env;
 use pinbox::domain::ids::AppId;
-use pinbox::domain::rate_limit::RateLimits;
-use pinbox::domain::scope::Scopes;
-use pinbox::domain::user::AccountType;
+use pinbox::domain::rate_limits::RateLimits;
+use pinbox::domain::users::AccountType;
 use serde_json::{Value, json};
 
 use crate::oauth_support::dev;

@@ -4,10 +4,10 @@
 
 use std::time::Duration;
 
+use pinbox::catalog::scope::{Scope, Scopes};
 use pinbox::catalog::{self, Auth, Method};
 use pinbox::domain::env::Env;
-use pinbox::domain::rate_limit::RateLimits;
-use pinbox::domain::scope::{Scope, Scopes};
+use pinbox::domain::rate_limits::RateLimits;
 use serde_json::{Value, json};
 
 use crate::fixtures::png_source;

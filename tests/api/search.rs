@@ -2,8 +2,8 @@
 //! title matches first), Pin ids, secret content, bookmarks, freshness after writes, and the
 //! Sandbox refusal the spec's `x-sandbox: disabled` asks for.
 
+use pinbox::catalog::scope::{Scope, Scopes};
 use pinbox::domain::env::Env;
-use pinbox::domain::scope::{Scope, Scopes};
 use serde_json::{Value, json};
 
 use crate::fixtures::png_source;

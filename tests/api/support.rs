@@ -6,13 +6,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use pinbox::catalog;
+use pinbox::catalog::scope::Scopes;
 use pinbox::clock::{Clock, Timestamp};
-use pinbox::domain::app::Tier;
+use pinbox::domain::apps::Tier;
 use pinbox::domain::env::Env;
 use pinbox::domain::oauth::OAuthSettings;
-use pinbox::domain::rate_limit::RateLimits;
-use pinbox::domain::scope::Scopes;
-use pinbox::domain::user::{AccountType, User};
+use pinbox::domain::rate_limits::RateLimits;
+use pinbox::domain::users::{AccountType, User};
 use pinbox::domain::{Limits, Pinbox};
 use pinbox::http::transport::ConnectionLimits;
 use pinbox::media::Media;

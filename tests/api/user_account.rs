@@ -1,6 +1,6 @@
 //! The user account: fields and counts as the caller's scopes allow.
 
-use pinbox::domain::scope::{Scope, Scopes};
+use pinbox::catalog::scope::{Scope, Scopes};
 use serde_json::json;
 
 use crate::support::TestApp;
@@ -66,7 +66,7 @@ async fn business_accounts_carry_a_business_name() {
     let app = TestApp::start().await;
     let user = app
         .pinbox
-        .create_user("shop", None, pinbox::domain::user::AccountType::Business)
+        .create_user("shop", None, pinbox::domain::users::AccountType::Business)
         .await
         .unwrap();
     let alice = app.user("alice").await;

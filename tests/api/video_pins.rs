@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use pinbox::domain::Limits;
-use pinbox::domain::app_features::AppFeature;
+use pinbox::domain::apps::AppFeature;
 use pinbox::domain::media_uploads::UploadSettings;
 use pinbox::media::fetch::{AllowRule, FetchConfig, FetchPolicy};
 use pinbox::media::images::ImageLimits;
@@ -382,7 +382,7 @@ async fn a_key_frame_time_without_a_cover_gets_a_neutral_frame_and_is_kept() {
         .unwrap()
         .unwrap();
     match stored.media {
-        pinbox::domain::pin::PinMedia::Video { video, .. } => {
+        pinbox::domain::pins::PinMedia::Video { video, .. } => {
             assert_eq!(video.key_frame_time, Some(3))
         }
         other => panic!("not a video Pin: {other:?}"),

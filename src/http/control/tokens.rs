@@ -9,8 +9,8 @@ use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::routing::post;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::token::TokenKind;
-use crate::domain::token_inspect::TokenReport;
+use crate::domain::tokens::TokenKind;
+use crate::domain::tokens::TokenReport;
 use crate::error::{Error, Result};
 use crate::http::extract::{QueryParams, parse_json, read_body};
 use crate::http::state::AppState;

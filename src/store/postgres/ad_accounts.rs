@@ -4,7 +4,7 @@ use deadpool_postgres::Client;
 use tokio_postgres::Row;
 
 use crate::clock::Timestamp;
-use crate::domain::ad_account::{AdAccount, NewAdAccount};
+use crate::domain::ad_accounts::{AdAccount, NewAdAccount};
 use crate::domain::env::Env;
 use crate::domain::ids::{AdAccountId, UserId};
 use crate::domain::page::Cursor;

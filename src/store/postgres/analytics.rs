@@ -3,7 +3,7 @@
 use deadpool_postgres::Client;
 use tokio_postgres::Row;
 
-use crate::domain::engagement::{Day, EngagementRow};
+use crate::domain::analytics::{Day, EngagementRow};
 use crate::domain::env::Env;
 use crate::domain::ids::{PinId, UserId};
 use crate::store::postgres::pg;

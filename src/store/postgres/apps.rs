@@ -2,7 +2,7 @@
 
 use deadpool_postgres::Client;
 
-use crate::domain::app::{App, Tier};
+use crate::domain::apps::{App, Tier};
 use crate::domain::ids::{AppId, UserId};
 use crate::store::postgres::accounts::app_by_id;
 use crate::store::postgres::pg;

@@ -5,13 +5,13 @@ use deadpool_postgres::{Client, Transaction};
 use tokio_postgres::Row;
 
 use crate::clock::Timestamp;
-use crate::domain::board::{Board, BoardChanges, NewBoard, Privacy, name_key};
+use crate::domain::boards::{Board, BoardChanges, NewBoard, Privacy, name_key};
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, SectionId, UserId, random_id};
 use crate::domain::page::Cursor;
-use crate::domain::pin::{PinImage, PinMedia, owner_sees_pins_on};
-use crate::domain::section::Section;
-use crate::domain::user::ContentCounts;
+use crate::domain::pins::{PinImage, PinMedia, owner_sees_pins_on};
+use crate::domain::sections::Section;
+use crate::domain::users::ContentCounts;
 use crate::store::postgres::pg;
 use crate::store::{BoardQuery, Limit, StoreError, StoreResult};
 

@@ -12,7 +12,7 @@ use crate::domain::env::Env;
 use crate::domain::follows::{FollowCounts, FollowedBoard, FollowedUser, FollowingQuery};
 use crate::domain::ids::{BoardId, UserId};
 use crate::domain::page::Cursor;
-use crate::domain::user::AccountType;
+use crate::domain::users::AccountType;
 use crate::store::postgres::{boards, pg};
 use crate::store::{StoreError, StoreResult};
 

@@ -6,7 +6,7 @@ use tokio_postgres::Row;
 use crate::clock::Timestamp;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, MediaId, UserId, random_id};
-use crate::domain::media_upload::{MediaType, MediaUpload, NewMediaUpload, Probe, UploadedFile};
+use crate::domain::media_uploads::{MediaType, MediaUpload, NewMediaUpload, Probe, UploadedFile};
 use crate::domain::page::Cursor;
 use crate::store::postgres::pg;
 use crate::store::{StoreError, StoreResult};

@@ -24,25 +24,25 @@ use tokio_postgres::NoTls;
 use tokio_postgres::error::SqlState;
 
 use crate::clock::Timestamp;
-use crate::domain::ad_account::{AdAccount, NewAdAccount};
-use crate::domain::app::{App, NewApp, Tier};
-use crate::domain::board::{Board, BoardChanges, NewBoard};
-use crate::domain::engagement::{Day, EngagementRow};
+use crate::domain::ad_accounts::{AdAccount, NewAdAccount};
+use crate::domain::analytics::{Day, EngagementRow};
+use crate::domain::apps::{App, NewApp, Tier};
+use crate::domain::boards::{Board, BoardChanges, NewBoard};
 use crate::domain::env::Env;
 use crate::domain::follows::{FollowCounts, FollowedBoard, FollowedUser, FollowingQuery};
 use crate::domain::ids::{
     AdAccountId, AppId, BoardId, GrantId, MediaId, PinId, SectionId, TokenId, UserId,
 };
-use crate::domain::media_upload::{MediaUpload, NewMediaUpload, UploadedFile};
+use crate::domain::media_uploads::{MediaUpload, NewMediaUpload, UploadedFile};
 use crate::domain::oauth::{CodeRedemption, OAuthCode};
 use crate::domain::page::Cursor;
-use crate::domain::pin::{NewPin, Pin, PinChanges, PinFilter, PinScope, StoredImage};
-use crate::domain::rate_limit::{Quota, QuotaKey, QuotaTake};
+use crate::domain::pins::{NewPin, Pin, PinChanges, PinFilter, PinScope, StoredImage};
+use crate::domain::rate_limits::{Quota, QuotaKey, QuotaTake};
 use crate::domain::search::{BoardText, PinSearch};
-use crate::domain::section::Section;
-use crate::domain::session::Session;
-use crate::domain::token::{NewToken, Token, TokenHash};
-use crate::domain::user::{ContentCounts, NewUser, User};
+use crate::domain::sections::Section;
+use crate::domain::tokens::{NewToken, Token, TokenHash};
+use crate::domain::users::Session;
+use crate::domain::users::{ContentCounts, NewUser, User};
 use crate::store::{BoardQuery, Conflict, Store, StoreError, StoreResult};
 
 /// How to reach the database.

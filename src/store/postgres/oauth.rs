@@ -5,12 +5,12 @@
 use deadpool_postgres::{Client, GenericClient};
 use tokio_postgres::Row;
 
+use crate::catalog::scope::Scopes;
 use crate::clock::Timestamp;
 use crate::domain::ids::{AppId, GrantId, TokenId, UserId, random_id};
 use crate::domain::oauth::{CodeRedemption, OAuthCode};
-use crate::domain::scope::Scopes;
-use crate::domain::session::Session;
-use crate::domain::token::{NewToken, Token, TokenHash};
+use crate::domain::tokens::{NewToken, Token, TokenHash};
+use crate::domain::users::Session;
 use crate::store::postgres::accounts::{TOKEN_COLUMNS, hash_array, token_from_row};
 use crate::store::postgres::pg;
 use crate::store::{StoreError, StoreResult};

@@ -6,11 +6,11 @@ use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
 use crate::clock::Timestamp;
-use crate::domain::board::Privacy;
+use crate::domain::boards::Privacy;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, BoardId, PinId, SectionId, UserId, random_id};
 use crate::domain::page::Cursor;
-use crate::domain::pin::{
+use crate::domain::pins::{
     CreativeType, NewPin, Pin, PinChanges, PinFilter, PinMedia, PinScope, StoredImage,
 };
 use crate::store::postgres::{boards, pg, search};

@@ -11,7 +11,7 @@
 use deadpool_postgres::Client;
 
 use crate::clock::Timestamp;
-use crate::domain::rate_limit::{MAX_QUOTAS, Quota, QuotaKey, QuotaTake, WindowUse};
+use crate::domain::rate_limits::{MAX_QUOTAS, Quota, QuotaKey, QuotaTake, WindowUse};
 use crate::store::StoreResult;
 use crate::store::postgres::pg;
 

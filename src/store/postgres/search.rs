@@ -9,10 +9,10 @@
 use deadpool_postgres::{Client, Transaction};
 use tokio_postgres::types::ToSql;
 
-use crate::domain::board::Privacy;
+use crate::domain::boards::Privacy;
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, PinId, UserId};
-use crate::domain::pin::{NewPin, Pin};
+use crate::domain::pins::{NewPin, Pin};
 use crate::domain::search::{BoardText, PinMatch, PinSearch, SearchTier, pin_terms};
 use crate::store::StoreResult;
 use crate::store::postgres::{pg, pins};

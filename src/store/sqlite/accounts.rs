@@ -2,13 +2,13 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use crate::catalog::scope::Scopes;
 use crate::clock::Timestamp;
-use crate::domain::app::{App, MAX_APPS_PER_DEVELOPER, NewApp, Tier};
+use crate::domain::apps::{App, MAX_APPS_PER_DEVELOPER, NewApp, Tier};
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, TokenId, UserId, random_id};
-use crate::domain::scope::Scopes;
-use crate::domain::token::{NewToken, Token, TokenHash, TokenKind};
-use crate::domain::user::{AccountType, NewUser, User};
+use crate::domain::tokens::{NewToken, Token, TokenHash, TokenKind};
+use crate::domain::users::{AccountType, NewUser, User};
 use crate::store::sqlite::engine::backend;
 use crate::store::sqlite::is_unique_violation;
 use crate::store::{Conflict, Limit, StoreError, StoreResult};

@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::clock::Timestamp;
-use crate::domain::ad_account::{AdAccount, NewAdAccount};
+use crate::domain::ad_accounts::{AdAccount, NewAdAccount};
 use crate::domain::env::Env;
 use crate::domain::ids::{AdAccountId, UserId};
 use crate::domain::page::Cursor;

@@ -3,7 +3,7 @@
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, Row, params, params_from_iter};
 
-use crate::domain::engagement::{Day, EngagementRow};
+use crate::domain::analytics::{Day, EngagementRow};
 use crate::domain::env::Env;
 use crate::domain::ids::{PinId, UserId};
 use crate::store::sqlite::engine::backend;

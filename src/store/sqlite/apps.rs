@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, params};
 
-use crate::domain::app::{App, Tier};
+use crate::domain::apps::{App, Tier};
 use crate::domain::ids::{AppId, UserId};
 use crate::store::sqlite::accounts::app_by_id;
 use crate::store::sqlite::engine::backend;

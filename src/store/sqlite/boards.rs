@@ -3,13 +3,13 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::clock::Timestamp;
-use crate::domain::board::{Board, BoardChanges, NewBoard, Privacy, name_key};
+use crate::domain::boards::{Board, BoardChanges, NewBoard, Privacy, name_key};
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, SectionId, UserId, random_id};
 use crate::domain::page::Cursor;
-use crate::domain::pin::owner_sees_pins_on;
-use crate::domain::section::Section;
-use crate::domain::user::ContentCounts;
+use crate::domain::pins::owner_sees_pins_on;
+use crate::domain::sections::Section;
+use crate::domain::users::ContentCounts;
 use crate::store::sqlite::engine::backend;
 use crate::store::sqlite::{counts, is_unique_violation, pins};
 use crate::store::{BoardQuery, Conflict, Limit, StoreError, StoreResult};

@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use crate::clock::Timestamp;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, MediaId, UserId, random_id};
-use crate::domain::media_upload::{MediaType, MediaUpload, NewMediaUpload, Probe, UploadedFile};
+use crate::domain::media_uploads::{MediaType, MediaUpload, NewMediaUpload, Probe, UploadedFile};
 use crate::domain::page::Cursor;
 use crate::store::sqlite::engine::backend;
 use crate::store::sqlite::is_unique_violation;

@@ -3,12 +3,12 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use crate::catalog::scope::Scopes;
 use crate::clock::Timestamp;
 use crate::domain::ids::{AppId, GrantId, TokenId, UserId};
 use crate::domain::oauth::{CodeRedemption, OAuthCode};
-use crate::domain::scope::Scopes;
-use crate::domain::session::Session;
-use crate::domain::token::{NewToken, Token, TokenHash};
+use crate::domain::tokens::{NewToken, Token, TokenHash};
+use crate::domain::users::Session;
 use crate::store::sqlite::accounts::{create_token, hash_array};
 use crate::store::sqlite::engine::backend;
 use crate::store::{StoreError, StoreResult};

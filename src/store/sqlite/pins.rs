@@ -8,11 +8,11 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 use crate::clock::Timestamp;
-use crate::domain::board::{Board, Privacy};
+use crate::domain::boards::{Board, Privacy};
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, BoardId, PinId, SectionId, UserId, random_id};
 use crate::domain::page::Cursor;
-use crate::domain::pin::{
+use crate::domain::pins::{
     CreativeType, NewPin, Pin, PinChanges, PinFilter, PinImage, PinMedia, PinScope, StoredImage,
 };
 use crate::store::sqlite::engine::backend;

@@ -12,7 +12,7 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crate::clock::Timestamp;
-use crate::domain::rate_limit::{MAX_QUOTAS, Quota, QuotaKey, QuotaTake, WindowUse};
+use crate::domain::rate_limits::{MAX_QUOTAS, Quota, QuotaKey, QuotaTake, WindowUse};
 
 /// Enough shards that two cores (or sixty-four) rarely wait for one another.
 const SHARDS: usize = 64;
@@ -216,7 +216,7 @@ mod tests {
     use crate::clock::Clock;
     use crate::domain::env::Env;
     use crate::domain::ids::{AppId, UserId};
-    use crate::domain::rate_limit::{Limit, QuotaScope};
+    use crate::domain::rate_limits::{Limit, QuotaScope};
 
     const T0: Timestamp = Timestamp(1_793_491_200_000); // 2026-11-01T00:00:00Z
 

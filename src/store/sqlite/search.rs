@@ -9,10 +9,10 @@
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
-use crate::domain::board::Privacy;
+use crate::domain::boards::Privacy;
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, UserId};
-use crate::domain::pin::Pin;
+use crate::domain::pins::Pin;
 use crate::domain::search::{BoardText, PinMatch, PinSearch, SearchTier, pin_terms};
 use crate::store::StoreResult;
 use crate::store::sqlite::engine::backend;

@@ -1,7 +1,7 @@
 //! Store contract cases for ad accounts.
 
 use super::{S, T0, user};
-use pinbox::domain::ad_account::NewAdAccount;
+use pinbox::domain::ad_accounts::NewAdAccount;
 use pinbox::domain::env::Env;
 use pinbox::domain::ids::{AdAccountId, UserId};
 use pinbox::domain::page::Cursor;

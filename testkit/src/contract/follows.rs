@@ -2,12 +2,12 @@
 //! environment, listed newest first by keyset, with exact counts under concurrency.
 
 use super::{S, T0, new_board, public_board, user};
-use pinbox::domain::board::{BoardChanges, Privacy};
+use pinbox::domain::boards::{BoardChanges, Privacy};
 use pinbox::domain::env::Env;
 use pinbox::domain::follows::{FollowCounts, FollowingQuery};
 use pinbox::domain::ids::{BoardId, UserId};
 use pinbox::domain::page::Cursor;
-use pinbox::domain::user::{AccountType, NewUser};
+use pinbox::domain::users::{AccountType, NewUser};
 use pinbox::store::StoreError;
 
 fn first(limit: u32) -> Cursor {

@@ -4,21 +4,21 @@
 
 use std::sync::Arc;
 
+use pinbox::catalog::scope::{Scope, Scopes};
 use pinbox::clock::Timestamp;
-use pinbox::domain::app::{NewApp, Tier};
-use pinbox::domain::board::{BoardChanges, NewBoard, Privacy, PrivacySet};
+use pinbox::domain::apps::{NewApp, Tier};
+use pinbox::domain::boards::{BoardChanges, NewBoard, Privacy, PrivacySet};
 use pinbox::domain::env::Env;
 use pinbox::domain::ids::{AppId, BoardId, MediaId, PinId, SectionId, TokenId, UserId};
-use pinbox::domain::media_upload::{MediaType, NewMediaUpload, Probe, UploadedFile};
+use pinbox::domain::media_uploads::{MediaType, NewMediaUpload, Probe, UploadedFile};
 use pinbox::domain::page::Cursor;
-use pinbox::domain::pin::{
+use pinbox::domain::pins::{
     CreativeType, ImageRef, NewPin, PinChanges, PinFilter, PinImage, PinMedia, PinScope,
     StoredImage, VideoRef,
 };
-use pinbox::domain::scope::{Scope, Scopes};
-use pinbox::domain::section::Section;
-use pinbox::domain::token::{self, NewToken, TokenKind};
-use pinbox::domain::user::{AccountType, NewUser, User};
+use pinbox::domain::sections::Section;
+use pinbox::domain::tokens::{self, NewToken, TokenKind};
+use pinbox::domain::users::{AccountType, NewUser, User};
 use pinbox::store::{BoardQuery, Conflict, Limit, Store, StoreError};
 
 const T0: Timestamp = Timestamp(1_767_225_600_000); // 2026-01-01T00:00:00Z
@@ -236,7 +236,7 @@ pub async fn tokens_are_found_by_hash_and_can_be_revoked(store: S) {
         })
         .await
         .unwrap();
-    let minted = token::mint(TokenKind::Access);
+    let minted = tokens::mint(TokenKind::Access);
     let scopes = Scopes::of(&[Scope::BoardsRead, Scope::PinsWriteSecret]);
     let t = store
         .create_token(NewToken {

@@ -3,15 +3,15 @@
 
 use std::sync::Arc;
 
+use pinbox::catalog::scope::{Scope, Scopes};
 use pinbox::clock::Timestamp;
-use pinbox::domain::app::{App, MAX_APPS_PER_DEVELOPER, NewApp, Tier};
+use pinbox::domain::apps::{App, MAX_APPS_PER_DEVELOPER, NewApp, Tier};
 use pinbox::domain::env::Env;
 use pinbox::domain::ids::{AppId, GrantId, TokenId, UserId};
 use pinbox::domain::oauth::{CodeRedemption, OAuthCode};
-use pinbox::domain::scope::{Scope, Scopes};
-use pinbox::domain::session::Session;
-use pinbox::domain::token::{self, NewToken, TokenKind};
-use pinbox::domain::user::{AccountType, NewUser, User};
+use pinbox::domain::tokens::{self, NewToken, TokenKind};
+use pinbox::domain::users::Session;
+use pinbox::domain::users::{AccountType, NewUser, User};
 use pinbox::store::{Limit, Store, StoreError};
 
 const T0: Timestamp = Timestamp(1_767_225_600_000); // 2026-01-01T00:00:00Z
@@ -47,7 +47,7 @@ async fn app(store: &S, owner: &User, name: &str, at: i64) -> Result<App, StoreE
 }
 
 fn new_token(kind: TokenKind, user: Option<UserId>, app: AppId) -> (NewToken, [u8; 32]) {
-    let minted = token::mint(kind);
+    let minted = tokens::mint(kind);
     (
         NewToken {
             id: TokenId::random(),

@@ -7,7 +7,7 @@ use pinbox::catalog::RateCategory;
 use pinbox::clock::Timestamp;
 use pinbox::domain::env::Env;
 use pinbox::domain::ids::{AppId, UserId};
-use pinbox::domain::rate_limit::{Limit, Quota, QuotaKey, QuotaScope};
+use pinbox::domain::rate_limits::{Limit, Quota, QuotaKey, QuotaScope};
 use pinbox::store::Store;
 
 type S = Arc<dyn Store>;
@@ -151,12 +151,12 @@ pub async fn ended_windows_are_swept(store: S) {
 /// Rate limits read the tier from the token lookup, so a tier change must reach it at once
 /// (engines that cache tokens must drop them).
 pub async fn a_token_lookup_carries_its_apps_current_tier(store: S) {
-    use pinbox::domain::app::{NewApp, Tier};
+    use pinbox::catalog::scope::Scopes;
+    use pinbox::domain::apps::{NewApp, Tier};
     use pinbox::domain::env::Env;
     use pinbox::domain::ids::TokenId;
-    use pinbox::domain::scope::Scopes;
-    use pinbox::domain::token::{self, NewToken, TokenKind};
-    use pinbox::domain::user::{AccountType, NewUser};
+    use pinbox::domain::tokens::{self, NewToken, TokenKind};
+    use pinbox::domain::users::{AccountType, NewUser};
 
     let owner = store
         .create_user(NewUser {
@@ -181,7 +181,7 @@ pub async fn a_token_lookup_carries_its_apps_current_tier(store: S) {
         })
         .await
         .unwrap();
-    let minted = token::mint(TokenKind::Access);
+    let minted = tokens::mint(TokenKind::Access);
     let created = store
         .create_token(NewToken {
             id: TokenId::random(),

@@ -2,11 +2,11 @@
 //! write, and searches match, rank and page the same on every engine.
 
 use super::{S, T0, new_board, new_pin, public_board, secret_board, user};
-use pinbox::domain::board::Privacy;
+use pinbox::domain::boards::Privacy;
 use pinbox::domain::env::Env;
 use pinbox::domain::ids::{PinId, UserId};
 use pinbox::domain::page::Cursor;
-use pinbox::domain::pin::{NewPin, PinChanges};
+use pinbox::domain::pins::{NewPin, PinChanges};
 use pinbox::domain::search::{PinMatch, PinSearch, SearchTier, terms};
 
 fn words(

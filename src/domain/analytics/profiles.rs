@@ -4,11 +4,11 @@
 //! and any run, whatever ids the Pins were given.
 
 use crate::domain::Pinbox;
-use crate::domain::engagement::{AppType, Counted, Day, EngagementRow, day_of, format_date};
+use crate::domain::analytics::{AppType, Counted, Day, EngagementRow, day_of, format_date};
 use crate::domain::env::Env;
 use crate::domain::ids::UserId;
 use crate::domain::page::Cursor;
-use crate::domain::pin::{Pin, PinFilter, PinMedia, PinScope};
+use crate::domain::pins::{Pin, PinFilter, PinMedia, PinScope};
 use crate::error::{Error, Result};
 
 /// Longest range one simulation covers (a year and a day, so any 90-day report fits many times).

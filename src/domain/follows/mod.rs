@@ -7,14 +7,14 @@
 //! follow the account itself.
 
 use crate::clock::Timestamp;
-use crate::domain::accounts::AccountView;
-use crate::domain::board::{Board, Privacy};
+use crate::domain::boards::{Board, Privacy};
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, UserId};
 use crate::domain::page::{Cursor, ListKind, Page};
 use crate::domain::text::{TextKind, check_characters};
-use crate::domain::user::{AccountType, User};
+use crate::domain::users::AccountView;
+use crate::domain::users::{AccountType, User};
 use crate::domain::{Listing, PageRequest, Pinbox};
 use crate::error::{Error, Result};
 use crate::store::StoreError;

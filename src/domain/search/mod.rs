@@ -11,12 +11,12 @@ use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use crate::domain::board::{Board, Privacy};
+use crate::domain::boards::{Board, Privacy};
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, PinId, UserId, parse_digits};
 use crate::domain::page::{Cursor, ListKind, Page};
-use crate::domain::pin::Pin;
+use crate::domain::pins::Pin;
 use crate::domain::{Listing, PageRequest, Pinbox};
 use crate::error::{Error, Result};
 

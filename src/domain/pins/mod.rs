@@ -1,19 +1,21 @@
 //! The rules for Pins: where they may go, who may see and change them, what they are made from,
 //! saving, and their lists.
 
-use crate::domain::app::Tier;
-use crate::domain::board::{Board, Privacy};
+mod images;
+mod pin;
+mod video;
+
+pub use images::*;
+pub use pin::*;
+pub use video::*;
+
+use crate::domain::apps::Tier;
 use crate::domain::boards::{AD_ONLY_BOARD_NAME, BoardInput};
+use crate::domain::boards::{Board, Privacy};
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, PinId, SectionId};
 use crate::domain::page::{Cursor, ListKind, Page};
-use crate::domain::pin::{
-    ALT_TEXT_MAX, CarouselItem, CreativeType, DESCRIPTION_MAX, NewPin, Pin, PinChanges, PinFilter,
-    PinImage, PinMedia, PinScope, TITLE_MAX, check_color, check_link, check_text,
-    owner_sees_pins_on,
-};
-use crate::domain::video_pins::VideoSourceInput;
 use crate::domain::{Listing, PageRequest, Pinbox};
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::{Limit, StoreError};

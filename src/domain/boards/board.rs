@@ -3,7 +3,7 @@
 use crate::clock::Timestamp;
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, UserId};
-use crate::domain::pin::PinImage;
+use crate::domain::pins::PinImage;
 use crate::domain::text::{TextKind, check_characters};
 use crate::error::{Error, Result};
 

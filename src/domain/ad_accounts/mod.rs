@@ -1,7 +1,10 @@
 //! Ad accounts as the calling user sees them: created for themselves, listed, read, deleted in
 //! Sandbox, and named by `ad_account_id` to act for their owner (Business Access).
 
-use crate::domain::ad_account::{AdAccount, NewAdAccount};
+mod ad_account;
+
+pub use ad_account::*;
+
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
 use crate::domain::ids::{AdAccountId, UserId};

@@ -11,11 +11,11 @@ use subtle::ConstantTimeEq;
 
 use crate::clock::Timestamp;
 use crate::domain::Pinbox;
-use crate::domain::accounts::hash_password;
 use crate::domain::ids::UserId;
 use crate::domain::text::{TextKind, check_characters};
-use crate::domain::token::{TokenHash, hash_secret, hashes_match};
-use crate::domain::user::User;
+use crate::domain::tokens::{TokenHash, hash_secret, hashes_match};
+use crate::domain::users::User;
+use crate::domain::users::hash_password;
 use crate::error::{Error, Result};
 
 /// A session lasts this long from sign-in; the consent flow takes minutes.

@@ -1,11 +1,16 @@
 //! Managing developer apps after creation: listing them, their redirect URIs, rotating the
 //! secret and changing the access tier. Every change is read from the store on the next request.
 
+mod app;
+mod features;
+
+pub use app::*;
+pub use features::*;
+
 use crate::domain::Pinbox;
-use crate::domain::accounts::{CreatedApp, validate_redirect_uri};
-use crate::domain::app::{App, MAX_APPS_PER_DEVELOPER, Tier};
 use crate::domain::ids::AppId;
-use crate::domain::token;
+use crate::domain::tokens;
+use crate::domain::users::{CreatedApp, validate_redirect_uri};
 use crate::error::{Error, Result};
 use crate::store::{Limit, StoreError};
 
@@ -68,7 +73,7 @@ impl Pinbox {
     /// A new app secret, shown once; the old one stops working at once. Tokens already issued
     /// keep working: they belong to users, not to the secret.
     pub async fn rotate_app_secret(&self, app: AppId) -> Result<CreatedApp> {
-        let secret = token::mint_app_secret();
+        let secret = tokens::mint_app_secret();
         let app = self
             .store
             .set_app_secret_hash(app, secret.hash)

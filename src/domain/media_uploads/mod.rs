@@ -2,6 +2,10 @@
 //! file at pinbox's upload endpoint (checked as S3 checks it), reading the container, who may see
 //! an upload, and cleaning up uploads no Pin used.
 
+mod upload;
+
+pub use upload::*;
+
 use std::time::Duration;
 
 use base64::Engine;
@@ -10,9 +14,6 @@ use base64::engine::general_purpose::STANDARD;
 use crate::clock::Timestamp;
 use crate::domain::caller::Caller;
 use crate::domain::ids::{MediaId, parse_digits};
-use crate::domain::media_upload::{
-    MediaType, MediaUpload, NewMediaUpload, Probe, UploadedFile, upload_file,
-};
 use crate::domain::page::{Cursor, ListKind, Page};
 use crate::domain::{Listing, PageRequest, Pinbox};
 use crate::error::{Error, Result};

@@ -9,13 +9,18 @@
 //! since its status is what the client needs to know. A group (a Pin, an app type) whose
 //! requested values are all zero over the range is left out of the answer.
 
+mod engagement;
+mod profiles;
+
+pub use engagement::*;
+pub use profiles::*;
+
 use std::collections::{BTreeMap, HashMap};
 
 use crate::domain::Pinbox;
 use crate::domain::caller::Caller;
-use crate::domain::engagement::{AppType, Counted, Day, EngagementRow, day_of, format_date};
 use crate::domain::ids::PinId;
-use crate::domain::pin::{Pin, PinMedia};
+use crate::domain::pins::{Pin, PinMedia};
 use crate::error::{Error, ErrorKind, Result};
 
 /// How far back `start_date` may go, and how long a range may be (the spec's parameters).
@@ -377,7 +382,7 @@ impl Params {
             let v = v
                 .as_deref()
                 .ok_or_else(|| report.invalid(format_args!("{name} is required.")))?;
-            crate::domain::engagement::parse_date(v).ok_or_else(|| {
+            crate::domain::analytics::parse_date(v).ok_or_else(|| {
                 report.invalid(format_args!(
                     "{name} '{}' is not a date as YYYY-MM-DD.",
                     short(v)
@@ -870,7 +875,7 @@ impl Pinbox {
         let last = params.end.min(today);
         let status = DataStatus::of(last, today, None);
         let latest_available =
-            crate::domain::engagement::day_start_millis(today - PROCESSING_DAYS + 1) - 1;
+            crate::domain::analytics::day_start_millis(today - PROCESSING_DAYS + 1) - 1;
         let mut ranked = Vec::new();
         if params.any_content {
             let now = self.clock.now().0;

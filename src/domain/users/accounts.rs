@@ -2,14 +2,14 @@
 
 use argon2::{Argon2, PasswordHasher};
 
+use crate::catalog::scope::Scopes;
 use crate::domain::Pinbox;
-use crate::domain::app::{App, NewApp, Tier};
+use crate::domain::apps::{App, NewApp, Tier};
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, TokenId, UserId};
-use crate::domain::scope::Scopes;
-use crate::domain::token::{self, NewToken, Token, TokenKind, TokenStatus};
-use crate::domain::user::{AccountType, NewUser, User, validate_username};
+use crate::domain::tokens::{self, NewToken, Token, TokenKind, TokenStatus};
+use crate::domain::users::{AccountType, NewUser, User, validate_username};
 use crate::error::{Error, Result};
 use crate::store::{Conflict, StoreError};
 
@@ -104,7 +104,7 @@ impl Pinbox {
         for uri in &redirect_uris {
             validate_redirect_uri(uri)?;
         }
-        let secret = token::mint_app_secret();
+        let secret = tokens::mint_app_secret();
         let app = self
             .store
             .create_app(NewApp {
@@ -139,7 +139,7 @@ impl Pinbox {
         scopes: Scopes,
         env: Env,
     ) -> Result<IssuedToken> {
-        let secret = token::mint(TokenKind::Access);
+        let secret = tokens::mint(TokenKind::Access);
         let now = self.clock.now();
         let token = self
             .store
@@ -166,12 +166,12 @@ impl Pinbox {
         if !bearer.starts_with("pina_") {
             return Err(Error::unauthenticated());
         }
-        let hash = token::hash_secret(bearer);
+        let hash = tokens::hash_secret(bearer);
         let token = self
             .store
             .token_by_hash(&hash)
             .await?
-            .filter(|t| token::hashes_match(&hash, &t.hash) && t.kind == TokenKind::Access)
+            .filter(|t| tokens::hashes_match(&hash, &t.hash) && t.kind == TokenKind::Access)
             .ok_or_else(Error::unauthenticated)?;
         match token.status(self.clock.now()) {
             TokenStatus::Valid => {}

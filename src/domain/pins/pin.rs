@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Timestamp;
-use crate::domain::board::Privacy;
+use crate::domain::boards::Privacy;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, BoardId, PinId, SectionId, UserId};
 use crate::domain::text::{TextKind, check_characters};

@@ -5,11 +5,11 @@ use rand::Rng;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use crate::catalog::scope::Scopes;
 use crate::clock::Timestamp;
-use crate::domain::app::Tier;
+use crate::domain::apps::Tier;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, TokenId, UserId};
-use crate::domain::scope::Scopes;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {

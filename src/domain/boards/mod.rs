@@ -1,12 +1,13 @@
 //! The rules for boards: ownership, secret visibility by scope, unique names, the volume limit.
 
-use crate::domain::board::{
-    Board, BoardChanges, NewBoard, Privacy, PrivacySet, parse_board_description, parse_board_name,
-};
+mod board;
+
+pub use board::*;
+
+use crate::catalog::scope::{Scope, Scopes};
 use crate::domain::caller::Caller;
 use crate::domain::ids::BoardId;
 use crate::domain::page::{Cursor, ListKind, Page};
-use crate::domain::scope::{Scope, Scopes};
 use crate::domain::{Listing, PageRequest, Pinbox};
 use crate::error::{Error, Result};
 use crate::store::{BoardQuery, Conflict, Limit, StoreError};

@@ -3,9 +3,9 @@
 //! no stored hash or secret is ever part of the answer.
 
 use crate::domain::Pinbox;
-use crate::domain::app::App;
-use crate::domain::token::{Token, TokenStatus, hash_secret, hashes_match};
-use crate::domain::user::User;
+use crate::domain::apps::App;
+use crate::domain::tokens::{Token, TokenStatus, hash_secret, hashes_match};
+use crate::domain::users::User;
 use crate::error::{Error, Result};
 
 /// What pinbox knows about one token.

@@ -83,7 +83,7 @@ impl TryFrom<RawMedia> for PinMedia {
 
 #[cfg(test)]
 mod tests {
-    use crate::domain::pin::{CarouselItem, ImageRef, PinImage, PinMedia, VideoRef};
+    use crate::domain::pins::{CarouselItem, ImageRef, PinImage, PinMedia, VideoRef};
     use crate::media::bmff::Container;
 
     fn stored(key: &str) -> PinImage {

@@ -6,18 +6,18 @@ use std::time::Duration;
 
 use rand::Rng;
 
+use crate::catalog::scope::Scopes;
 use crate::clock::Timestamp;
 use crate::domain::Pinbox;
-use crate::domain::accounts::IssuedToken;
-use crate::domain::app::App;
+use crate::domain::apps::App;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, GrantId, TokenId, UserId, parse_digits};
-use crate::domain::scope::Scopes;
-use crate::domain::token::{
+use crate::domain::tokens::{
     self, MintedSecret, NewToken, Token, TokenHash, TokenKind, TokenStatus, hash_secret,
     hashes_match,
 };
-use crate::domain::user::User;
+use crate::domain::users::IssuedToken;
+use crate::domain::users::User;
 use crate::error::{Error, Result};
 
 /// Authorization codes are single-use and short-lived (RFC 6749 recommends at most 10 minutes).
@@ -275,7 +275,7 @@ impl Pinbox {
         };
         // Compare against something either way, so the time taken says nothing about the app.
         let stored = app.as_ref().map(|a| a.secret_hash).unwrap_or([0; 32]);
-        let matches = token::secret_matches(secret, &stored);
+        let matches = tokens::secret_matches(secret, &stored);
         match app {
             Some(app) if matches => Ok(Client { app }),
             _ => Err(Error::unauthenticated()),
@@ -290,7 +290,7 @@ impl Pinbox {
         scopes: Scopes,
         env: Env,
     ) -> (NewToken, String) {
-        let secret = token::mint(kind);
+        let secret = tokens::mint(kind);
         let now = self.clock.now();
         let ttl = match kind {
             TokenKind::Access => self.limits.access_token_ttl,

@@ -6,7 +6,7 @@
 use crate::catalog::RateCategory;
 use crate::clock::Timestamp;
 use crate::domain::Pinbox;
-use crate::domain::app::Tier;
+use crate::domain::apps::Tier;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, UserId};
 use crate::error::Result;

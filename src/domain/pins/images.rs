@@ -11,7 +11,7 @@ use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
 
 use crate::domain::Pinbox;
-use crate::domain::pin::{PinImage, StoredImage};
+use crate::domain::pins::{PinImage, StoredImage};
 use crate::error::{Error, Result};
 use crate::media::Renditions;
 use crate::media::decode_budget::Reservation;

@@ -9,7 +9,7 @@ use crate::domain::Pinbox;
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
 use crate::domain::ids::PinId;
-use crate::domain::pin::Pin;
+use crate::domain::pins::Pin;
 use crate::error::{Error, Result};
 
 /// Days since 1970-01-01 (UTC), the log's unit of time.

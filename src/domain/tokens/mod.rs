@@ -1,0 +1,7 @@
+//! Access and refresh tokens: minting, hashing, looking up and inspecting them.
+
+mod inspect;
+mod token;
+
+pub use inspect::*;
+pub use token::*;

@@ -1,0 +1,9 @@
+//! Users: accounts, their passwords and sign-in sessions, and what `GET /v5/user_account` shows.
+
+mod accounts;
+mod session;
+mod user;
+
+pub use accounts::*;
+pub use session::*;
+pub use user::*;
