@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use crate::catalog::scope::Scopes;
-use crate::store::StoreError;
+use crate::domain::storage::StoreError;
 
 /// What went wrong, which decides the HTTP status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,10 +14,10 @@ use tokio::task::JoinHandle;
 use crate::clock::Clock;
 use crate::config::{Config, Storage};
 use crate::domain::Pinbox;
+use crate::domain::storage::Store;
 use crate::http::state::AppState;
 use crate::http::transport::{self, ConnectionLimits};
 use crate::media::Media;
-use crate::store::Store;
 use crate::store::postgres::PgStore;
 use crate::store::sqlite::SqliteStore;
 

@@ -8,7 +8,7 @@ mod sqlite {
     use std::sync::Arc;
 
     use pinbox::clock::Timestamp;
-    use pinbox::store::Store;
+    use pinbox::domain::storage::*;
     use pinbox::store::sqlite::SqliteStore;
 
     async fn fresh() -> (Arc<dyn Store>, ()) {
@@ -287,7 +287,7 @@ mod postgres {
     use std::sync::Arc;
 
     use pinbox::clock::Timestamp;
-    use pinbox::store::Store;
+    use pinbox::domain::storage::*;
     use pinbox::store::postgres::{PgOptions, PgStore};
 
     use crate::pg::Schema;
@@ -316,8 +316,8 @@ mod postgres {
     #[ignore = "needs PINBOX_TEST_DATABASE_URL (scripts/test runs it)"]
     async fn text_with_nul_is_unstorable_not_a_failure() {
         use pinbox::domain::ids::UserId;
+        use pinbox::domain::storage::*;
         use pinbox::domain::users::{AccountType, NewUser};
-        use pinbox::store::StoreError;
 
         let (store, _schema) = fresh().await;
         let refused = store

@@ -16,6 +16,7 @@ pub mod pins;
 pub mod rate_limits;
 pub mod search;
 pub mod sections;
+pub mod storage;
 pub mod text;
 pub mod tokens;
 pub mod users;
@@ -28,9 +29,9 @@ use crate::domain::media_uploads::UploadSettings;
 use crate::domain::oauth::OAuthSettings;
 use crate::domain::page::BookmarkKey;
 use crate::domain::rate_limits::RateLimits;
+use crate::domain::storage::Store;
 use crate::media::Media;
 use crate::media::s3_post::Signer;
-use crate::store::Store;
 
 /// Volume limits and lifetimes, all configurable; defaults are Pinterest's.
 #[derive(Debug, Clone)]

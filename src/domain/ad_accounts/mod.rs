@@ -1,6 +1,9 @@
 //! Ad accounts as the calling user sees them: created for themselves, listed, read, deleted in
 //! Sandbox, and named by `ad_account_id` to act for their owner (Business Access).
 
+mod store;
+pub use store::*;
+
 mod ad_account;
 
 pub use ad_account::*;
@@ -9,10 +12,10 @@ use crate::domain::caller::Caller;
 use crate::domain::env::Env;
 use crate::domain::ids::{AdAccountId, UserId};
 use crate::domain::page::{Cursor, ListKind, Page};
+use crate::domain::storage::StoreError;
 use crate::domain::text::{TextKind, check_characters};
 use crate::domain::{Listing, PageRequest, Pinbox};
 use crate::error::{Error, Result};
-use crate::store::StoreError;
 
 /// The spec's `Country` enum (ISO 3166-1 alpha-2).
 const COUNTRIES: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ \

@@ -9,6 +9,9 @@
 //! since its status is what the client needs to know. A group (a Pin, an app type) whose
 //! requested values are all zero over the range is left out of the answer.
 
+mod store;
+pub use store::*;
+
 mod engagement;
 mod profiles;
 

@@ -1,6 +1,9 @@
 //! Managing developer apps after creation: listing them, their redirect URIs, rotating the
 //! secret and changing the access tier. Every change is read from the store on the next request.
 
+mod store;
+pub use store::*;
+
 mod app;
 mod features;
 
@@ -9,15 +12,15 @@ pub use features::*;
 
 use crate::domain::Pinbox;
 use crate::domain::ids::AppId;
+use crate::domain::storage::{StoreError, VolumeLimit};
 use crate::domain::tokens;
 use crate::domain::users::{CreatedApp, validate_redirect_uri};
 use crate::error::{Error, Result};
-use crate::store::{Limit, StoreError};
 
 /// The answer to a sixth app (seed 002's five-app limit).
 pub(crate) fn app_limit_reached(e: StoreError) -> Error {
     match e {
-        StoreError::LimitReached(Limit::Apps) => Error::forbidden(
+        StoreError::LimitReached(VolumeLimit::Apps) => Error::forbidden(
             2016,
             format!(
                 "App limit reached: a developer may own at most {MAX_APPS_PER_DEVELOPER} apps. \

@@ -1,5 +1,8 @@
 //! The rules for boards: ownership, secret visibility by scope, unique names, the volume limit.
 
+mod store;
+pub use store::*;
+
 mod board;
 
 pub use board::*;
@@ -8,9 +11,9 @@ use crate::catalog::scope::{Scope, Scopes};
 use crate::domain::caller::Caller;
 use crate::domain::ids::BoardId;
 use crate::domain::page::{Cursor, ListKind, Page};
+use crate::domain::storage::{Conflict, StoreError, VolumeLimit};
 use crate::domain::{Listing, PageRequest, Pinbox};
 use crate::error::{Error, Result};
-use crate::store::{BoardQuery, Conflict, Limit, StoreError};
 
 /// A board as a client asked to create it, before validation.
 #[derive(Debug, Clone, Default)]
@@ -45,7 +48,7 @@ fn board_write_error(e: StoreError, write: BoardWrite, limit: u32) -> Error {
                 }
             },
         ),
-        StoreError::LimitReached(Limit::Boards) => Error::forbidden(
+        StoreError::LimitReached(VolumeLimit::Boards) => Error::forbidden(
             2014,
             format!(
                 "You have reached the limit of {limit} boards for this account. \

@@ -6,18 +6,21 @@
 //! and `following_count` counts what it lists by default. `follower_count` counts the users who
 //! follow the account itself.
 
+mod store;
+pub use store::*;
+
 use crate::clock::Timestamp;
 use crate::domain::boards::{Board, Privacy};
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, UserId};
 use crate::domain::page::{Cursor, ListKind, Page};
+use crate::domain::storage::StoreError;
 use crate::domain::text::{TextKind, check_characters};
 use crate::domain::users::AccountView;
 use crate::domain::users::{AccountType, User};
 use crate::domain::{Listing, PageRequest, Pinbox};
 use crate::error::{Error, Result};
-use crate::store::StoreError;
 
 /// A user in a follow list, with the position of the follow that put them there.
 #[derive(Debug, Clone, PartialEq, Eq)]

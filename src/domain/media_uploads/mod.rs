@@ -2,6 +2,9 @@
 //! file at pinbox's upload endpoint (checked as S3 checks it), reading the container, who may see
 //! an upload, and cleaning up uploads no Pin used.
 
+mod store;
+pub use store::*;
+
 mod upload;
 
 pub use upload::*;
@@ -15,12 +18,12 @@ use crate::clock::Timestamp;
 use crate::domain::caller::Caller;
 use crate::domain::ids::{MediaId, parse_digits};
 use crate::domain::page::{Cursor, ListKind, Page};
+use crate::domain::storage::StoreError;
 use crate::domain::{Listing, PageRequest, Pinbox};
 use crate::error::{Error, Result};
 use crate::media::bmff;
 use crate::media::files::TempFile;
 use crate::media::s3_post::{PolicyRequest, S3Code, S3Error, UploadForm};
-use crate::store::StoreError;
 
 /// How uploads behave; every value is configurable (`pinbox serve --help`).
 #[derive(Debug, Clone)]

@@ -2,6 +2,9 @@
 //! and the token endpoint's grants (authorization code, continuous refresh, client credentials)
 //! and revocation. Apps authenticate as clients with their id and secret.
 
+mod store;
+pub use store::*;
+
 use std::time::Duration;
 
 use rand::Rng;

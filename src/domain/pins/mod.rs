@@ -1,6 +1,9 @@
 //! The rules for Pins: where they may go, who may see and change them, what they are made from,
 //! saving, and their lists.
 
+mod store;
+pub use store::*;
+
 mod images;
 mod pin;
 mod video;
@@ -16,9 +19,9 @@ use crate::domain::caller::Caller;
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, PinId, SectionId};
 use crate::domain::page::{Cursor, ListKind, Page};
+use crate::domain::storage::{StoreError, VolumeLimit};
 use crate::domain::{Listing, PageRequest, Pinbox};
 use crate::error::{Error, ErrorKind, Result};
-use crate::store::{Limit, StoreError};
 
 /// One image of a carousel as sent: bytes or a URL, with its own text.
 #[derive(Debug, Clone)]
@@ -103,7 +106,7 @@ const CAROUSEL_MAX: usize = 5;
 
 fn pin_write_error(e: StoreError, max_pins: u32) -> Error {
     match e {
-        StoreError::LimitReached(Limit::Pins) => Error::forbidden(
+        StoreError::LimitReached(VolumeLimit::Pins) => Error::forbidden(
             2015,
             format!(
                 "You have reached the limit of {max_pins} Pins for this account. Delete Pins before \

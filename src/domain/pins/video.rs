@@ -10,11 +10,11 @@ use crate::domain::env::Env;
 use crate::domain::ids::MediaId;
 use crate::domain::media_uploads::{MediaStatus, MediaUpload, Probe, UploadedFile, upload_file};
 use crate::domain::pins::{CreativeType, PinImage, PinMedia, VideoRef};
+use crate::domain::storage::StoreError;
 use crate::error::{Error, Result};
 use crate::media::bmff::Container;
 use crate::media::cover_frame::neutral_frame;
 use crate::media::fetch::{FetchError, FetchPolicy};
-use crate::store::StoreError;
 
 /// The spec's `PinMediaSourceVideoID`, as sent.
 #[derive(Debug, Clone)]

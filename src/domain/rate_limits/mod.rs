@@ -3,6 +3,9 @@
 //! `x-ratelimit-*` headers say about them. Counting lives in the store (`Store::take_quota`), so
 //! every replica of one database shares one count.
 
+mod store;
+pub use store::*;
+
 use crate::catalog::RateCategory;
 use crate::clock::Timestamp;
 use crate::domain::Pinbox;

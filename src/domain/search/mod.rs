@@ -7,6 +7,9 @@
 //! returned. Every word of a query must match (as a whole word). Best matches come first: Pins
 //! whose title holds every word, then the others, newest first within each group.
 
+mod store;
+pub use store::*;
+
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;

@@ -1,13 +1,16 @@
 //! Board sections: the rules for creating, renaming, listing and deleting them.
 
+mod store;
+pub use store::*;
+
 use crate::clock::Timestamp;
 use crate::domain::caller::Caller;
 use crate::domain::ids::{BoardId, SectionId};
 use crate::domain::page::{Cursor, ListKind, Page};
+use crate::domain::storage::{Conflict, StoreError};
 use crate::domain::text::{TextKind, check_characters};
 use crate::domain::{Listing, PageRequest, Pinbox};
 use crate::error::{Error, ErrorKind, Result};
-use crate::store::{Conflict, StoreError};
 
 /// The spec's `BoardSection.name` bounds.
 pub const SECTION_NAME_MAX: usize = 180;

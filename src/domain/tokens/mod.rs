@@ -1,5 +1,8 @@
 //! Access and refresh tokens: minting, hashing, looking up and inspecting them.
 
+mod store;
+pub use store::*;
+
 mod inspect;
 mod token;
 

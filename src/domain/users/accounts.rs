@@ -8,10 +8,10 @@ use crate::domain::apps::{App, NewApp, Tier};
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, TokenId, UserId};
+use crate::domain::storage::{Conflict, StoreError};
 use crate::domain::tokens::{self, NewToken, Token, TokenKind, TokenStatus};
 use crate::domain::users::{AccountType, NewUser, User, validate_username};
 use crate::error::{Error, Result};
-use crate::store::{Conflict, StoreError};
 
 /// An app as created: the record, and its secret in clear text, shown once.
 pub struct CreatedApp {

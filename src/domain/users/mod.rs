@@ -1,5 +1,8 @@
 //! Users: accounts, their passwords and sign-in sessions, and what `GET /v5/user_account` shows.
 
+mod store;
+pub use store::*;
+
 mod accounts;
 mod session;
 mod user;

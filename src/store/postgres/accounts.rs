@@ -3,15 +3,21 @@
 use deadpool_postgres::Client;
 use tokio_postgres::Row;
 
+use super::PgStore;
 use crate::catalog::scope::Scopes;
 use crate::clock::Timestamp;
 use crate::domain::apps::{App, MAX_APPS_PER_DEVELOPER, NewApp, Tier};
 use crate::domain::env::Env;
+use crate::domain::ids::GrantId;
 use crate::domain::ids::{AppId, TokenId, UserId, random_id};
+use crate::domain::storage::{StoreError, StoreResult, VolumeLimit};
+use crate::domain::tokens::TokenStore;
 use crate::domain::tokens::{NewToken, Token, TokenHash, TokenKind};
+use crate::domain::users::ContentCounts;
+use crate::domain::users::UserStore;
 use crate::domain::users::{AccountType, NewUser, User};
 use crate::store::postgres::pg;
-use crate::store::{Limit, StoreError, StoreResult};
+use async_trait::async_trait;
 
 pub async fn shared_secret(client: &Client, name: &str) -> StoreResult<[u8; 32]> {
     let fresh: [u8; 32] = rand::random();
@@ -140,7 +146,7 @@ pub async fn create_app(client: &mut Client, app: NewApp) -> StoreResult<App> {
         .map_err(pg)?
         .get(0);
     if owned >= i64::from(MAX_APPS_PER_DEVELOPER) {
-        return Err(StoreError::LimitReached(Limit::Apps));
+        return Err(StoreError::LimitReached(VolumeLimit::Apps));
     }
     let mut id = app.id;
     let mut inserted = false;
@@ -304,5 +310,68 @@ pub async fn revoke_token(client: &Client, id: TokenId, at: Timestamp) -> StoreR
     match row {
         Some(_) => Ok(()),
         None => Err(StoreError::NotFound("token")),
+    }
+}
+
+#[async_trait]
+impl UserStore for PgStore {
+    async fn create_user(&self, user: NewUser) -> StoreResult<User> {
+        create_user(&self.client().await?, user).await
+    }
+
+    async fn user(&self, id: UserId) -> StoreResult<Option<User>> {
+        user_by_id(&self.client().await?, id).await
+    }
+
+    async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>> {
+        user_by_username(&self.client().await?, username).await
+    }
+
+    async fn user_count(&self) -> StoreResult<i64> {
+        user_count(&self.client().await?).await
+    }
+
+    async fn content_counts(&self, user: UserId, env: Env) -> StoreResult<ContentCounts> {
+        super::boards::content_counts(&self.client().await?, user, env).await
+    }
+
+    async fn set_password(
+        &self,
+        user: UserId,
+        password_hash: String,
+        at: Timestamp,
+    ) -> StoreResult<u64> {
+        super::oauth::set_password(&mut self.client().await?, user, &password_hash, at).await
+    }
+}
+
+#[async_trait]
+impl TokenStore for PgStore {
+    async fn create_token(&self, token: NewToken) -> StoreResult<Token> {
+        create_token(&self.client().await?, token).await
+    }
+
+    async fn token_by_hash(&self, hash: &TokenHash) -> StoreResult<Option<Token>> {
+        token_by_hash(&self.client().await?, hash).await
+    }
+
+    async fn revoke_token(&self, id: TokenId, at: Timestamp) -> StoreResult<()> {
+        revoke_token(&self.client().await?, id, at).await
+    }
+
+    async fn create_grant_tokens(
+        &self,
+        grant: GrantId,
+        tokens: Vec<NewToken>,
+    ) -> StoreResult<Vec<Token>> {
+        super::oauth::create_grant_tokens(&mut self.client().await?, grant, tokens).await
+    }
+
+    async fn token_grant(&self, id: TokenId) -> StoreResult<Option<GrantId>> {
+        super::oauth::token_grant(&self.client().await?, id).await
+    }
+
+    async fn revoke_grant(&self, grant: GrantId, at: Timestamp) -> StoreResult<u64> {
+        super::oauth::revoke_grant(&self.client().await?, grant, at).await
     }
 }

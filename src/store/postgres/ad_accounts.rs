@@ -3,13 +3,16 @@
 use deadpool_postgres::Client;
 use tokio_postgres::Row;
 
+use super::PgStore;
 use crate::clock::Timestamp;
+use crate::domain::ad_accounts::AdAccountStore;
 use crate::domain::ad_accounts::{AdAccount, NewAdAccount};
 use crate::domain::env::Env;
 use crate::domain::ids::{AdAccountId, UserId};
 use crate::domain::page::Cursor;
+use crate::domain::storage::{StoreError, StoreResult};
 use crate::store::postgres::pg;
-use crate::store::{StoreError, StoreResult};
+use async_trait::async_trait;
 
 const SELECT: &str = "SELECT a.seq, a.id, a.owner_id, u.username, a.env, a.name, a.country,
         a.currency, a.created_at, a.updated_at
@@ -119,4 +122,28 @@ pub async fn delete(client: &Client, env: Env, id: AdAccountId) -> StoreResult<(
         return Err(StoreError::NotFound("ad account"));
     }
     Ok(())
+}
+
+#[async_trait]
+impl AdAccountStore for PgStore {
+    async fn create_ad_account(&self, account: NewAdAccount) -> StoreResult<AdAccount> {
+        create(&self.client().await?, account).await
+    }
+
+    async fn ad_account(&self, env: Env, id: AdAccountId) -> StoreResult<Option<AdAccount>> {
+        by_id(&self.client().await?, env, id).await
+    }
+
+    async fn list_ad_accounts(
+        &self,
+        owner: UserId,
+        env: Env,
+        cursor: Cursor,
+    ) -> StoreResult<Vec<AdAccount>> {
+        list(&self.client().await?, owner, env, cursor).await
+    }
+
+    async fn delete_ad_account(&self, env: Env, id: AdAccountId) -> StoreResult<()> {
+        delete(&self.client().await?, env, id).await
+    }
 }

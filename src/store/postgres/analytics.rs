@@ -3,11 +3,14 @@
 use deadpool_postgres::Client;
 use tokio_postgres::Row;
 
+use super::PgStore;
+use crate::domain::analytics::EngagementStore;
 use crate::domain::analytics::{Day, EngagementRow};
 use crate::domain::env::Env;
 use crate::domain::ids::{PinId, UserId};
+use crate::domain::storage::{StoreError, StoreResult};
 use crate::store::postgres::pg;
-use crate::store::{StoreError, StoreResult};
+use async_trait::async_trait;
 
 /// Adds every row to the log in one transaction: a batch of unnest()ed arrays, summed per key
 /// first because one INSERT ... ON CONFLICT may not touch a row twice.
@@ -87,4 +90,46 @@ fn from_pg(r: &Row) -> StoreResult<EngagementRow> {
             "engagement row with unknown app type '{app_type}' or metric '{metric}'"
         ))
     })
+}
+
+#[async_trait]
+impl EngagementStore for PgStore {
+    async fn add_engagement(
+        &self,
+        pin: PinId,
+        day: i64,
+        app_type: &str,
+        metric: &str,
+        count: i64,
+    ) -> StoreResult<()> {
+        super::pins::add_engagement(&self.client().await?, pin, day, app_type, metric, count).await
+    }
+
+    async fn engagement_total(&self, pin: PinId, metric: &str) -> StoreResult<i64> {
+        super::pins::engagement_total(&self.client().await?, pin, metric).await
+    }
+
+    async fn add_engagement_rows(&self, rows: Vec<EngagementRow>) -> StoreResult<()> {
+        add_engagement_rows(&mut self.client().await?, &rows).await
+    }
+
+    async fn engagement_rows(
+        &self,
+        pins: Vec<PinId>,
+        from: Day,
+        to: Day,
+    ) -> StoreResult<Vec<EngagementRow>> {
+        engagement_rows(&self.client().await?, &pins, from, to).await
+    }
+
+    async fn owner_engagement_rows(
+        &self,
+        owner: UserId,
+        env: Env,
+        from: Day,
+        to: Day,
+        secret_pins: bool,
+    ) -> StoreResult<Vec<EngagementRow>> {
+        owner_engagement_rows(&self.client().await?, owner, env, from, to, secret_pins).await
+    }
 }

@@ -2,11 +2,16 @@
 
 use deadpool_postgres::Client;
 
+use super::PgStore;
+use crate::domain::apps::AppStore;
+use crate::domain::apps::NewApp;
 use crate::domain::apps::{App, Tier};
 use crate::domain::ids::{AppId, UserId};
+use crate::domain::storage::{StoreError, StoreResult};
+use crate::store::postgres::Timestamp;
 use crate::store::postgres::accounts::app_by_id;
 use crate::store::postgres::pg;
-use crate::store::{StoreError, StoreResult};
+use async_trait::async_trait;
 
 pub async fn apps(client: &Client, owner: Option<UserId>) -> StoreResult<Vec<App>> {
     let rows = client
@@ -86,4 +91,47 @@ pub async fn set_tier(client: &Client, id: AppId, tier: Tier) -> StoreResult<App
         return Err(StoreError::NotFound("app"));
     }
     existing(client, id).await
+}
+
+#[async_trait]
+impl AppStore for PgStore {
+    async fn create_app(&self, app: NewApp) -> StoreResult<App> {
+        super::accounts::create_app(&mut self.client().await?, app).await
+    }
+
+    async fn app(&self, id: AppId) -> StoreResult<Option<App>> {
+        super::accounts::app_by_id(&self.client().await?, id).await
+    }
+
+    async fn grant_app_feature(&self, app: AppId, feature: &str, at: Timestamp) -> StoreResult<()> {
+        super::media::grant_app_feature(&self.client().await?, app, feature, at).await
+    }
+
+    async fn revoke_app_feature(&self, app: AppId, feature: &str) -> StoreResult<bool> {
+        super::media::revoke_app_feature(&self.client().await?, app, feature).await
+    }
+
+    async fn app_has_feature(&self, app: AppId, feature: &str) -> StoreResult<bool> {
+        super::media::app_has_feature(&self.client().await?, app, feature).await
+    }
+
+    async fn apps(&self, owner: Option<UserId>) -> StoreResult<Vec<App>> {
+        apps(&self.client().await?, owner).await
+    }
+
+    async fn add_redirect_uri(&self, app: AppId, uri: String) -> StoreResult<App> {
+        add_redirect_uri(&self.client().await?, app, &uri).await
+    }
+
+    async fn remove_redirect_uri(&self, app: AppId, uri: String) -> StoreResult<App> {
+        remove_redirect_uri(&self.client().await?, app, &uri).await
+    }
+
+    async fn set_app_secret_hash(&self, app: AppId, secret_hash: [u8; 32]) -> StoreResult<App> {
+        set_secret_hash(&self.client().await?, app, &secret_hash).await
+    }
+
+    async fn set_app_tier(&self, app: AppId, tier: Tier) -> StoreResult<App> {
+        set_tier(&self.client().await?, app, tier).await
+    }
 }

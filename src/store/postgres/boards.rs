@@ -4,16 +4,21 @@
 use deadpool_postgres::{Client, Transaction};
 use tokio_postgres::Row;
 
+use super::PgStore;
 use crate::clock::Timestamp;
+use crate::domain::boards::BoardQuery;
+use crate::domain::boards::BoardStore;
 use crate::domain::boards::{Board, BoardChanges, NewBoard, Privacy, name_key};
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, SectionId, UserId, random_id};
 use crate::domain::page::Cursor;
 use crate::domain::pins::{PinImage, PinMedia, owner_sees_pins_on};
 use crate::domain::sections::Section;
+use crate::domain::sections::SectionStore;
+use crate::domain::storage::{StoreError, StoreResult, VolumeLimit};
 use crate::domain::users::ContentCounts;
 use crate::store::postgres::pg;
-use crate::store::{BoardQuery, Limit, StoreError, StoreResult};
+use async_trait::async_trait;
 
 /// Boards with their owner's name and the media of their five newest Pins, in one query. The
 /// parameter numbered `secret_pins` says whether the reader sees the Pins on secret boards; when
@@ -80,7 +85,7 @@ pub async fn create_board(
     // The owner's counts row is the lock that makes the count and the insert one step.
     let (existing, _) = lock_counts(&tx, board.owner_id, board.env).await?;
     if existing >= max_boards as i64 {
-        return Err(StoreError::LimitReached(Limit::Boards));
+        return Err(StoreError::LimitReached(VolumeLimit::Boards));
     }
     let mut id = board.id;
     let mut inserted = false;
@@ -456,4 +461,69 @@ pub async fn delete_section(client: &mut Client, board: BoardId, id: SectionId) 
         return Err(StoreError::NotFound("section"));
     }
     tx.commit().await.map_err(pg)
+}
+
+#[async_trait]
+impl BoardStore for PgStore {
+    async fn create_board(&self, board: NewBoard, max_boards: u32) -> StoreResult<Board> {
+        create_board(&mut self.client().await?, board, max_boards).await
+    }
+
+    async fn board(&self, env: Env, id: BoardId, secret_pins: bool) -> StoreResult<Option<Board>> {
+        board_by_id(&self.client().await?, env, id, secret_pins).await
+    }
+
+    async fn list_boards(&self, query: BoardQuery) -> StoreResult<Vec<Board>> {
+        list_boards(&self.client().await?, query).await
+    }
+
+    async fn update_board(
+        &self,
+        env: Env,
+        id: BoardId,
+        changes: BoardChanges,
+        secret_pins: bool,
+    ) -> StoreResult<Board> {
+        update_board(&mut self.client().await?, env, id, changes, secret_pins).await
+    }
+
+    async fn delete_board(&self, env: Env, id: BoardId) -> StoreResult<()> {
+        delete_board(&mut self.client().await?, env, id).await
+    }
+
+    async fn ad_only_board(&self, owner: UserId, env: Env) -> StoreResult<Option<Board>> {
+        let client = self.client().await?;
+        match super::pins::ad_only_board(&client, owner, env).await? {
+            Some(id) => board_by_id(&client, env, id, true).await,
+            None => Ok(None),
+        }
+    }
+}
+
+#[async_trait]
+impl SectionStore for PgStore {
+    async fn create_section(&self, section: Section) -> StoreResult<Section> {
+        create_section(&self.client().await?, section).await
+    }
+
+    async fn section(&self, board: BoardId, id: SectionId) -> StoreResult<Option<Section>> {
+        section_by_id(&self.client().await?, board, id).await
+    }
+
+    async fn list_sections(&self, board: BoardId, cursor: Cursor) -> StoreResult<Vec<Section>> {
+        list_sections(&self.client().await?, board, cursor).await
+    }
+
+    async fn rename_section(
+        &self,
+        board: BoardId,
+        id: SectionId,
+        name: String,
+    ) -> StoreResult<Section> {
+        rename_section(&self.client().await?, board, id, name).await
+    }
+
+    async fn delete_section(&self, board: BoardId, id: SectionId) -> StoreResult<()> {
+        delete_section(&mut self.client().await?, board, id).await
+    }
 }

@@ -7,14 +7,17 @@ use deadpool_postgres::Client;
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
+use super::PgStore;
 use crate::clock::Timestamp;
 use crate::domain::env::Env;
+use crate::domain::follows::FollowStore;
 use crate::domain::follows::{FollowCounts, FollowedBoard, FollowedUser, FollowingQuery};
 use crate::domain::ids::{BoardId, UserId};
 use crate::domain::page::Cursor;
+use crate::domain::storage::{StoreError, StoreResult};
 use crate::domain::users::AccountType;
 use crate::store::postgres::{boards, pg};
-use crate::store::{StoreError, StoreResult};
+use async_trait::async_trait;
 
 fn env_code(env: Env) -> i16 {
     env.code() as i16
@@ -215,4 +218,53 @@ pub async fn follow_counts(client: &Client, user: UserId, env: Env) -> StoreResu
         followers: row.get(0),
         following: row.get(1),
     })
+}
+
+#[async_trait]
+impl FollowStore for PgStore {
+    async fn follow_user(
+        &self,
+        env: Env,
+        follower: UserId,
+        followee: UserId,
+        at: Timestamp,
+    ) -> StoreResult<bool> {
+        follow_user(&self.client().await?, env, follower, followee, at).await
+    }
+
+    async fn follow_board(
+        &self,
+        env: Env,
+        follower: UserId,
+        board: BoardId,
+        at: Timestamp,
+    ) -> StoreResult<bool> {
+        follow_board(&self.client().await?, env, follower, board, at).await
+    }
+
+    async fn list_followers(
+        &self,
+        user: UserId,
+        env: Env,
+        cursor: Cursor,
+    ) -> StoreResult<Vec<FollowedUser>> {
+        list_followers(&self.client().await?, user, env, cursor).await
+    }
+
+    async fn list_following(&self, query: FollowingQuery) -> StoreResult<Vec<FollowedUser>> {
+        list_following(&self.client().await?, query).await
+    }
+
+    async fn list_followed_boards(
+        &self,
+        user: UserId,
+        env: Env,
+        cursor: Cursor,
+    ) -> StoreResult<Vec<FollowedBoard>> {
+        list_followed_boards(&self.client().await?, user, env, cursor).await
+    }
+
+    async fn follow_counts(&self, user: UserId, env: Env) -> StoreResult<FollowCounts> {
+        follow_counts(&self.client().await?, user, env).await
+    }
 }

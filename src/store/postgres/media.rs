@@ -3,13 +3,16 @@
 use deadpool_postgres::Client;
 use tokio_postgres::Row;
 
+use super::PgStore;
 use crate::clock::Timestamp;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, MediaId, UserId, random_id};
+use crate::domain::media_uploads::MediaUploadStore;
 use crate::domain::media_uploads::{MediaType, MediaUpload, NewMediaUpload, Probe, UploadedFile};
 use crate::domain::page::Cursor;
+use crate::domain::storage::{StoreError, StoreResult};
 use crate::store::postgres::pg;
-use crate::store::{StoreError, StoreResult};
+use async_trait::async_trait;
 
 const COLUMNS: &str = "seq, id, owner_id, env, app_id, media_type, upload_key, registered_at,
     expires_at, uploaded_at, ready_at, size, probe, used_at";
@@ -241,4 +244,44 @@ pub async fn app_has_feature(client: &Client, app: AppId, feature: &str) -> Stor
         .await
         .map_err(pg)?
         .is_some())
+}
+
+#[async_trait]
+impl MediaUploadStore for PgStore {
+    async fn create_media_upload(&self, upload: NewMediaUpload) -> StoreResult<MediaUpload> {
+        create_media_upload(&self.client().await?, upload).await
+    }
+
+    async fn media_upload(&self, id: MediaId) -> StoreResult<Option<MediaUpload>> {
+        media_upload(&self.client().await?, id).await
+    }
+
+    async fn list_media_uploads(
+        &self,
+        owner: UserId,
+        env: Env,
+        cursor: Cursor,
+    ) -> StoreResult<Vec<MediaUpload>> {
+        list_media_uploads(&self.client().await?, owner, env, cursor).await
+    }
+
+    async fn record_media_file(&self, id: MediaId, file: UploadedFile) -> StoreResult<MediaUpload> {
+        record_media_file(&self.client().await?, id, &file).await
+    }
+
+    async fn mark_media_upload_used(&self, id: MediaId, at: Timestamp) -> StoreResult<()> {
+        mark_media_upload_used(&self.client().await?, id, at).await
+    }
+
+    async fn unused_media_uploads(
+        &self,
+        before: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<MediaUpload>> {
+        unused_media_uploads(&self.client().await?, before, limit).await
+    }
+
+    async fn delete_unused_media_upload(&self, id: MediaId) -> StoreResult<bool> {
+        delete_unused_media_upload(&self.client().await?, id).await
+    }
 }

@@ -5,15 +5,18 @@
 use deadpool_postgres::{Client, GenericClient};
 use tokio_postgres::Row;
 
+use super::PgStore;
 use crate::catalog::scope::Scopes;
 use crate::clock::Timestamp;
 use crate::domain::ids::{AppId, GrantId, TokenId, UserId, random_id};
+use crate::domain::oauth::OAuthStore;
 use crate::domain::oauth::{CodeRedemption, OAuthCode};
+use crate::domain::storage::{StoreError, StoreResult};
 use crate::domain::tokens::{NewToken, Token, TokenHash};
 use crate::domain::users::Session;
 use crate::store::postgres::accounts::{TOKEN_COLUMNS, hash_array, token_from_row};
 use crate::store::postgres::pg;
-use crate::store::{StoreError, StoreResult};
+use async_trait::async_trait;
 
 pub async fn set_password(
     client: &mut Client,
@@ -276,4 +279,36 @@ pub async fn delete_session(client: &Client, hash: &TokenHash) -> StoreResult<()
         .await
         .map_err(pg)?;
     Ok(())
+}
+
+#[async_trait]
+impl OAuthStore for PgStore {
+    async fn create_oauth_code(&self, code: OAuthCode) -> StoreResult<()> {
+        create_code(&self.client().await?, &code).await
+    }
+
+    async fn oauth_code(&self, hash: &TokenHash) -> StoreResult<Option<OAuthCode>> {
+        code(&self.client().await?, hash).await
+    }
+
+    async fn redeem_oauth_code(
+        &self,
+        hash: &TokenHash,
+        at: Timestamp,
+        tokens: Vec<NewToken>,
+    ) -> StoreResult<CodeRedemption> {
+        redeem_code(&mut self.client().await?, hash, at, tokens).await
+    }
+
+    async fn create_session(&self, session: Session) -> StoreResult<()> {
+        create_session(&self.client().await?, &session).await
+    }
+
+    async fn session(&self, hash: &TokenHash) -> StoreResult<Option<Session>> {
+        session(&self.client().await?, hash).await
+    }
+
+    async fn delete_session(&self, hash: &TokenHash) -> StoreResult<()> {
+        delete_session(&self.client().await?, hash).await
+    }
 }

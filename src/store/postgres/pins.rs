@@ -5,16 +5,19 @@ use deadpool_postgres::{Client, Transaction};
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
+use super::PgStore;
 use crate::clock::Timestamp;
 use crate::domain::boards::Privacy;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, BoardId, PinId, SectionId, UserId, random_id};
 use crate::domain::page::Cursor;
+use crate::domain::pins::PinStore;
 use crate::domain::pins::{
     CreativeType, NewPin, Pin, PinChanges, PinFilter, PinMedia, PinScope, StoredImage,
 };
+use crate::domain::storage::{StoreError, StoreResult, VolumeLimit};
 use crate::store::postgres::{boards, pg, search};
-use crate::store::{Limit, StoreError, StoreResult};
+use async_trait::async_trait;
 
 const PIN_SELECT: &str = "SELECT p.seq, p.id, p.owner_id, u.username, p.env, p.app_id, p.board_id,
         b.privacy, p.section_id, p.title, p.description, p.link, p.alt_text, p.dominant_color,
@@ -158,7 +161,7 @@ pub async fn create_pin(client: &mut Client, pin: NewPin, max_pins: u32) -> Stor
     // The owner's counts row serializes creates so that the limit holds across replicas.
     let (_, total) = boards::lock_counts(&tx, pin.owner_id, pin.env).await?;
     if total >= max_pins as i64 {
-        return Err(StoreError::LimitReached(Limit::Pins));
+        return Err(StoreError::LimitReached(VolumeLimit::Pins));
     }
     let mut id = pin.id;
     let mut inserted = None;
@@ -584,4 +587,50 @@ pub async fn engagement_total(client: &Client, pin: PinId, metric: &str) -> Stor
         .await
         .map_err(pg)?
         .get(0))
+}
+
+#[async_trait]
+impl PinStore for PgStore {
+    async fn image(&self, key: &str) -> StoreResult<Option<StoredImage>> {
+        image(&self.client().await?, key).await
+    }
+
+    async fn put_image(&self, image: StoredImage) -> StoreResult<()> {
+        put_image(&self.client().await?, &image).await
+    }
+
+    async fn create_pin(&self, pin: NewPin, max_pins: u32) -> StoreResult<Pin> {
+        create_pin(&mut self.client().await?, pin, max_pins).await
+    }
+
+    async fn import_pins(&self, pins: Vec<NewPin>) -> StoreResult<()> {
+        import_pins(&mut self.client().await?, pins).await
+    }
+
+    async fn pin(&self, env: Env, id: PinId) -> StoreResult<Option<Pin>> {
+        pin_by_id(&self.client().await?, env, id).await
+    }
+
+    async fn update_pin(
+        &self,
+        env: Env,
+        id: PinId,
+        changes: PinChanges,
+        at: Timestamp,
+    ) -> StoreResult<Pin> {
+        update_pin(&mut self.client().await?, env, id, changes, at).await
+    }
+
+    async fn delete_pin(&self, env: Env, id: PinId, at: Timestamp) -> StoreResult<()> {
+        delete_pin(&mut self.client().await?, env, id, at).await
+    }
+
+    async fn list_pins(
+        &self,
+        scope: PinScope,
+        filter: PinFilter,
+        cursor: Cursor,
+    ) -> StoreResult<Vec<Pin>> {
+        list_pins(&self.client().await?, scope, &filter, cursor).await
+    }
 }

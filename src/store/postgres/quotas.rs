@@ -10,10 +10,13 @@
 
 use deadpool_postgres::Client;
 
+use super::PgStore;
 use crate::clock::Timestamp;
+use crate::domain::rate_limits::QuotaStore;
 use crate::domain::rate_limits::{MAX_QUOTAS, Quota, QuotaKey, QuotaTake, WindowUse};
-use crate::store::StoreResult;
+use crate::domain::storage::StoreResult;
 use crate::store::postgres::pg;
+use async_trait::async_trait;
 
 const TAKE: &str = "
     INSERT INTO rate_windows AS w
@@ -124,4 +127,20 @@ pub async fn sweep_quotas(client: &Client, now: Timestamp) -> StoreResult<u64> {
         )
         .await
         .map_err(pg)
+}
+
+#[async_trait]
+impl QuotaStore for PgStore {
+    async fn take_quota(
+        &self,
+        key: QuotaKey,
+        quotas: &[Quota],
+        now: Timestamp,
+    ) -> StoreResult<QuotaTake> {
+        take_quota(&self.client().await?, key, quotas, now).await
+    }
+
+    async fn sweep_quotas(&self, now: Timestamp) -> StoreResult<u64> {
+        sweep_quotas(&self.client().await?, now).await
+    }
 }

@@ -9,13 +9,16 @@
 use deadpool_postgres::{Client, Transaction};
 use tokio_postgres::types::ToSql;
 
+use super::PgStore;
 use crate::domain::boards::Privacy;
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, PinId, UserId};
 use crate::domain::pins::{NewPin, Pin};
+use crate::domain::search::SearchStore;
 use crate::domain::search::{BoardText, PinMatch, PinSearch, SearchTier, pin_terms};
-use crate::store::StoreResult;
+use crate::domain::storage::StoreResult;
 use crate::store::postgres::{pg, pins};
+use async_trait::async_trait;
 
 fn env_code(env: Env) -> i16 {
     env.code() as i16
@@ -354,4 +357,15 @@ pub async fn board_search_texts(
             privacy: Privacy::parse(r.get::<_, &str>(4)).unwrap_or(Privacy::Secret),
         })
         .collect())
+}
+
+#[async_trait]
+impl SearchStore for PgStore {
+    async fn search_pins(&self, search: PinSearch) -> StoreResult<Vec<Pin>> {
+        search_pins(&self.client().await?, &search).await
+    }
+
+    async fn board_search_texts(&self, owner: UserId, env: Env) -> StoreResult<Vec<BoardText>> {
+        board_search_texts(&self.client().await?, owner, env).await
+    }
 }

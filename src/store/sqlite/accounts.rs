@@ -2,16 +2,22 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::SqliteStore;
 use crate::catalog::scope::Scopes;
 use crate::clock::Timestamp;
 use crate::domain::apps::{App, MAX_APPS_PER_DEVELOPER, NewApp, Tier};
 use crate::domain::env::Env;
+use crate::domain::ids::GrantId;
 use crate::domain::ids::{AppId, TokenId, UserId, random_id};
+use crate::domain::storage::{Conflict, StoreError, StoreResult, VolumeLimit};
+use crate::domain::tokens::TokenStore;
 use crate::domain::tokens::{NewToken, Token, TokenHash, TokenKind};
+use crate::domain::users::ContentCounts;
+use crate::domain::users::UserStore;
 use crate::domain::users::{AccountType, NewUser, User};
 use crate::store::sqlite::engine::backend;
 use crate::store::sqlite::is_unique_violation;
-use crate::store::{Conflict, Limit, StoreError, StoreResult};
+use async_trait::async_trait;
 
 pub fn shared_secret(conn: &Connection, name: &str) -> StoreResult<[u8; 32]> {
     let fresh: [u8; 32] = rand::random();
@@ -109,7 +115,7 @@ pub fn create_app(conn: &Connection, app: NewApp) -> StoreResult<App> {
         )
         .map_err(backend)?;
     if owned >= i64::from(MAX_APPS_PER_DEVELOPER) {
-        return Err(StoreError::LimitReached(Limit::Apps));
+        return Err(StoreError::LimitReached(VolumeLimit::Apps));
     }
     let mut id = app.id;
     let mut inserted = false;
@@ -282,4 +288,100 @@ pub fn revoke_token(conn: &Connection, id: TokenId, at: Timestamp) -> StoreResul
         }
     }
     Ok(())
+}
+
+#[async_trait]
+impl UserStore for SqliteStore {
+    async fn create_user(&self, user: NewUser) -> StoreResult<User> {
+        self.engine.write(move |c| create_user(c, user)).await
+    }
+
+    async fn user(&self, id: UserId) -> StoreResult<Option<User>> {
+        self.engine.read(move |c| user_by_id(c, id)).await
+    }
+
+    async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>> {
+        let username = username.to_string();
+        self.engine
+            .read(move |c| user_by_username(c, &username))
+            .await
+    }
+
+    async fn user_count(&self) -> StoreResult<i64> {
+        self.engine.read(user_count).await
+    }
+
+    async fn content_counts(&self, user: UserId, env: Env) -> StoreResult<ContentCounts> {
+        self.engine
+            .read(move |c| super::boards::content_counts(c, user, env))
+            .await
+    }
+
+    async fn set_password(
+        &self,
+        user: UserId,
+        password_hash: String,
+        at: Timestamp,
+    ) -> StoreResult<u64> {
+        let result = self
+            .engine
+            .write(move |c| super::oauth::set_password(c, user, &password_hash, at))
+            .await;
+        self.auth.invalidate();
+        result
+    }
+}
+
+#[async_trait]
+impl TokenStore for SqliteStore {
+    async fn create_token(&self, token: NewToken) -> StoreResult<Token> {
+        self.engine.write(move |c| create_token(c, token)).await
+    }
+
+    async fn token_by_hash(&self, hash: &TokenHash) -> StoreResult<Option<Token>> {
+        if let Some(token) = self.auth.get(hash) {
+            return Ok(Some(token));
+        }
+        let epoch = self.auth.epoch();
+        let key = *hash;
+        let (token, as_of) = self
+            .engine
+            .read_as_of(move |c| token_by_hash(c, &key))
+            .await?;
+        if let Some(t) = &token {
+            self.auth.put(t.clone(), epoch, as_of);
+        }
+        Ok(token)
+    }
+
+    async fn revoke_token(&self, id: TokenId, at: Timestamp) -> StoreResult<()> {
+        let result = self.engine.write(move |c| revoke_token(c, id, at)).await;
+        self.auth.invalidate();
+        result
+    }
+
+    async fn create_grant_tokens(
+        &self,
+        grant: GrantId,
+        tokens: Vec<NewToken>,
+    ) -> StoreResult<Vec<Token>> {
+        self.engine
+            .write(move |c| super::oauth::create_grant_tokens(c, grant, tokens))
+            .await
+    }
+
+    async fn token_grant(&self, id: TokenId) -> StoreResult<Option<GrantId>> {
+        self.engine
+            .read(move |c| super::oauth::token_grant(c, id))
+            .await
+    }
+
+    async fn revoke_grant(&self, grant: GrantId, at: Timestamp) -> StoreResult<u64> {
+        let result = self
+            .engine
+            .write(move |c| super::oauth::revoke_grant(c, grant, at))
+            .await;
+        self.auth.invalidate();
+        result
+    }
 }

@@ -2,14 +2,17 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::SqliteStore;
 use crate::clock::Timestamp;
+use crate::domain::ad_accounts::AdAccountStore;
 use crate::domain::ad_accounts::{AdAccount, NewAdAccount};
 use crate::domain::env::Env;
 use crate::domain::ids::{AdAccountId, UserId};
 use crate::domain::page::Cursor;
+use crate::domain::storage::{StoreError, StoreResult};
 use crate::store::sqlite::engine::backend;
 use crate::store::sqlite::is_unique_violation;
-use crate::store::{StoreError, StoreResult};
+use async_trait::async_trait;
 
 const SELECT: &str = "SELECT a.seq, a.id, a.owner_id, u.username, a.env, a.name, a.country,
         a.currency, a.created_at, a.updated_at
@@ -93,4 +96,28 @@ pub fn delete(conn: &Connection, env: Env, id: AdAccountId) -> StoreResult<()> {
         return Err(StoreError::NotFound("ad account"));
     }
     Ok(())
+}
+
+#[async_trait]
+impl AdAccountStore for SqliteStore {
+    async fn create_ad_account(&self, account: NewAdAccount) -> StoreResult<AdAccount> {
+        self.engine.write(move |c| create(c, account)).await
+    }
+
+    async fn ad_account(&self, env: Env, id: AdAccountId) -> StoreResult<Option<AdAccount>> {
+        self.engine.read(move |c| by_id(c, env, id)).await
+    }
+
+    async fn list_ad_accounts(
+        &self,
+        owner: UserId,
+        env: Env,
+        cursor: Cursor,
+    ) -> StoreResult<Vec<AdAccount>> {
+        self.engine.read(move |c| list(c, owner, env, cursor)).await
+    }
+
+    async fn delete_ad_account(&self, env: Env, id: AdAccountId) -> StoreResult<()> {
+        self.engine.write(move |c| delete(c, env, id)).await
+    }
 }

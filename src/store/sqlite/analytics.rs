@@ -3,11 +3,14 @@
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, Row, params, params_from_iter};
 
+use super::SqliteStore;
+use crate::domain::analytics::EngagementStore;
 use crate::domain::analytics::{Day, EngagementRow};
 use crate::domain::env::Env;
 use crate::domain::ids::{PinId, UserId};
+use crate::domain::storage::{StoreError, StoreResult};
 use crate::store::sqlite::engine::backend;
-use crate::store::{StoreError, StoreResult};
+use async_trait::async_trait;
 
 /// Adds `count` to one log row (pin, day, app type, metric), stamped with its Pin's owner and
 /// environment (0 for a Pin that does not exist: such rows are never read by owner).
@@ -105,4 +108,58 @@ fn to_row((pin, day, app_type, metric, count): Raw) -> StoreResult<EngagementRow
             "engagement row with unknown app type '{app_type}' or metric '{metric}'"
         ))
     })
+}
+
+#[async_trait]
+impl EngagementStore for SqliteStore {
+    async fn add_engagement(
+        &self,
+        pin: PinId,
+        day: i64,
+        app_type: &str,
+        metric: &str,
+        count: i64,
+    ) -> StoreResult<()> {
+        let (app_type, metric) = (app_type.to_string(), metric.to_string());
+        self.engine
+            .write(move |c| super::pins::add_engagement(c, pin, day, &app_type, &metric, count))
+            .await
+    }
+
+    async fn engagement_total(&self, pin: PinId, metric: &str) -> StoreResult<i64> {
+        let metric = metric.to_string();
+        self.engine
+            .read(move |c| super::pins::engagement_total(c, pin, &metric))
+            .await
+    }
+
+    async fn add_engagement_rows(&self, rows: Vec<EngagementRow>) -> StoreResult<()> {
+        self.engine
+            .write(move |c| add_engagement_rows(c, &rows))
+            .await
+    }
+
+    async fn engagement_rows(
+        &self,
+        pins: Vec<PinId>,
+        from: Day,
+        to: Day,
+    ) -> StoreResult<Vec<EngagementRow>> {
+        self.engine
+            .read(move |c| engagement_rows(c, &pins, from, to))
+            .await
+    }
+
+    async fn owner_engagement_rows(
+        &self,
+        owner: UserId,
+        env: Env,
+        from: Day,
+        to: Day,
+        secret_pins: bool,
+    ) -> StoreResult<Vec<EngagementRow>> {
+        self.engine
+            .read(move |c| owner_engagement_rows(c, owner, env, from, to, secret_pins))
+            .await
+    }
 }

@@ -2,11 +2,16 @@
 
 use rusqlite::{Connection, params};
 
+use super::SqliteStore;
+use crate::domain::apps::AppStore;
+use crate::domain::apps::NewApp;
 use crate::domain::apps::{App, Tier};
 use crate::domain::ids::{AppId, UserId};
+use crate::domain::storage::{StoreError, StoreResult};
+use crate::store::sqlite::Timestamp;
 use crate::store::sqlite::accounts::app_by_id;
 use crate::store::sqlite::engine::backend;
-use crate::store::{StoreError, StoreResult};
+use async_trait::async_trait;
 
 pub fn apps(conn: &Connection, owner: Option<UserId>) -> StoreResult<Vec<App>> {
     let ids: Vec<i64> = conn
@@ -80,4 +85,69 @@ pub fn set_tier(conn: &Connection, id: AppId, tier: Tier) -> StoreResult<App> {
         return Err(StoreError::NotFound("app"));
     }
     existing(conn, id)
+}
+
+#[async_trait]
+impl AppStore for SqliteStore {
+    async fn create_app(&self, app: NewApp) -> StoreResult<App> {
+        self.engine
+            .write(move |c| super::accounts::create_app(c, app))
+            .await
+    }
+
+    async fn app(&self, id: AppId) -> StoreResult<Option<App>> {
+        self.engine
+            .read(move |c| super::accounts::app_by_id(c, id))
+            .await
+    }
+
+    async fn grant_app_feature(&self, app: AppId, feature: &str, at: Timestamp) -> StoreResult<()> {
+        let feature = feature.to_string();
+        self.engine
+            .write(move |c| super::media::grant_app_feature(c, app, &feature, at))
+            .await
+    }
+
+    async fn revoke_app_feature(&self, app: AppId, feature: &str) -> StoreResult<bool> {
+        let feature = feature.to_string();
+        self.engine
+            .write(move |c| super::media::revoke_app_feature(c, app, &feature))
+            .await
+    }
+
+    async fn app_has_feature(&self, app: AppId, feature: &str) -> StoreResult<bool> {
+        let feature = feature.to_string();
+        self.engine
+            .read(move |c| super::media::app_has_feature(c, app, &feature))
+            .await
+    }
+
+    async fn apps(&self, owner: Option<UserId>) -> StoreResult<Vec<App>> {
+        self.engine.read(move |c| apps(c, owner)).await
+    }
+
+    async fn add_redirect_uri(&self, app: AppId, uri: String) -> StoreResult<App> {
+        self.engine
+            .write(move |c| add_redirect_uri(c, app, &uri))
+            .await
+    }
+
+    async fn remove_redirect_uri(&self, app: AppId, uri: String) -> StoreResult<App> {
+        self.engine
+            .write(move |c| remove_redirect_uri(c, app, &uri))
+            .await
+    }
+
+    async fn set_app_secret_hash(&self, app: AppId, secret_hash: [u8; 32]) -> StoreResult<App> {
+        self.engine
+            .write(move |c| set_secret_hash(c, app, &secret_hash))
+            .await
+    }
+
+    async fn set_app_tier(&self, app: AppId, tier: Tier) -> StoreResult<App> {
+        let result = self.engine.write(move |c| set_tier(c, app, tier)).await;
+        // Cached tokens carry their app's tier (rate limits read it on every request).
+        self.auth.invalidate();
+        result
+    }
 }

@@ -2,17 +2,22 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::SqliteStore;
 use crate::clock::Timestamp;
+use crate::domain::boards::BoardQuery;
+use crate::domain::boards::BoardStore;
 use crate::domain::boards::{Board, BoardChanges, NewBoard, Privacy, name_key};
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, SectionId, UserId, random_id};
 use crate::domain::page::Cursor;
 use crate::domain::pins::owner_sees_pins_on;
 use crate::domain::sections::Section;
+use crate::domain::sections::SectionStore;
+use crate::domain::storage::{Conflict, StoreError, StoreResult, VolumeLimit};
 use crate::domain::users::ContentCounts;
 use crate::store::sqlite::engine::backend;
 use crate::store::sqlite::{counts, is_unique_violation, pins};
-use crate::store::{BoardQuery, Conflict, Limit, StoreError, StoreResult};
+use async_trait::async_trait;
 
 const BOARD_SELECT: &str =
     "SELECT b.seq, b.id, b.owner_id, u.username, b.env, b.name, b.description,
@@ -44,7 +49,7 @@ fn board_from_row(r: &Row<'_>) -> rusqlite::Result<Board> {
 pub fn create_board(conn: &Connection, board: NewBoard, max_boards: u32) -> StoreResult<Board> {
     let (existing, _) = counts::totals(conn, board.owner_id, board.env)?;
     if existing >= max_boards as i64 {
-        return Err(StoreError::LimitReached(Limit::Boards));
+        return Err(StoreError::LimitReached(VolumeLimit::Boards));
     }
     let mut id = board.id;
     for _ in 0..5 {
@@ -341,4 +346,82 @@ pub fn delete_section(conn: &Connection, board: BoardId, id: SectionId) -> Store
         return Err(StoreError::NotFound("section"));
     }
     Ok(())
+}
+
+#[async_trait]
+impl BoardStore for SqliteStore {
+    async fn create_board(&self, board: NewBoard, max_boards: u32) -> StoreResult<Board> {
+        self.engine
+            .write(move |c| create_board(c, board, max_boards))
+            .await
+    }
+
+    async fn board(&self, env: Env, id: BoardId, secret_pins: bool) -> StoreResult<Option<Board>> {
+        self.engine
+            .read(move |c| board_by_id(c, env, id, secret_pins))
+            .await
+    }
+
+    async fn list_boards(&self, query: BoardQuery) -> StoreResult<Vec<Board>> {
+        self.engine.read(move |c| list_boards(c, query)).await
+    }
+
+    async fn update_board(
+        &self,
+        env: Env,
+        id: BoardId,
+        changes: BoardChanges,
+        secret_pins: bool,
+    ) -> StoreResult<Board> {
+        self.engine
+            .write(move |c| update_board(c, env, id, changes, secret_pins))
+            .await
+    }
+
+    async fn delete_board(&self, env: Env, id: BoardId) -> StoreResult<()> {
+        self.engine.write(move |c| delete_board(c, env, id)).await
+    }
+
+    async fn ad_only_board(&self, owner: UserId, env: Env) -> StoreResult<Option<Board>> {
+        self.engine
+            .read(move |c| match super::pins::ad_only_board(c, owner, env)? {
+                Some(id) => board_by_id(c, env, id, true),
+                None => Ok(None),
+            })
+            .await
+    }
+}
+
+#[async_trait]
+impl SectionStore for SqliteStore {
+    async fn create_section(&self, section: Section) -> StoreResult<Section> {
+        self.engine.write(move |c| create_section(c, section)).await
+    }
+
+    async fn section(&self, board: BoardId, id: SectionId) -> StoreResult<Option<Section>> {
+        self.engine.read(move |c| section_by_id(c, board, id)).await
+    }
+
+    async fn list_sections(&self, board: BoardId, cursor: Cursor) -> StoreResult<Vec<Section>> {
+        self.engine
+            .read(move |c| list_sections(c, board, cursor))
+            .await
+    }
+
+    async fn rename_section(
+        &self,
+        board: BoardId,
+        id: SectionId,
+        name: String,
+    ) -> StoreResult<Section> {
+        self.engine
+            .write(move |c| rename_section(c, board, id, name))
+            .await
+    }
+
+    async fn delete_section(&self, board: BoardId, id: SectionId) -> StoreResult<()> {
+        self.engine
+            .write(move |c| delete_section(c, board, id))
+            .await
+    }
 }

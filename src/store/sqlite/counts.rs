@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::domain::env::Env;
 use crate::domain::ids::UserId;
-use crate::store::StoreResult;
+use crate::domain::storage::StoreResult;
 use crate::store::sqlite::engine::backend;
 
 /// (boards, Pins) a user has in one environment.

@@ -13,9 +13,9 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::oneshot;
 
+use crate::domain::storage::{StoreError, StoreResult};
 use crate::store::sqlite::pins::JoinMemo;
 use crate::store::sqlite::readers::{Reader, ReaderPool, SWEEP_EVERY};
-use crate::store::{StoreError, StoreResult};
 
 /// Most writes one commit may carry; bounds the latency a queued write can wait behind others.
 const MAX_BATCH: usize = 256;

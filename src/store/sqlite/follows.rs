@@ -4,15 +4,18 @@
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
+use super::SqliteStore;
 use crate::clock::Timestamp;
 use crate::domain::env::Env;
+use crate::domain::follows::FollowStore;
 use crate::domain::follows::{FollowCounts, FollowedBoard, FollowedUser, FollowingQuery};
 use crate::domain::ids::{BoardId, UserId};
 use crate::domain::page::Cursor;
+use crate::domain::storage::{StoreError, StoreResult};
 use crate::domain::users::AccountType;
 use crate::store::sqlite::boards;
 use crate::store::sqlite::engine::backend;
-use crate::store::{StoreError, StoreResult};
+use async_trait::async_trait;
 
 fn user_exists(conn: &Connection, id: UserId) -> StoreResult<bool> {
     conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM users WHERE id = ?1)")
@@ -191,4 +194,61 @@ pub fn follow_counts(conn: &Connection, user: UserId, env: Env) -> StoreResult<F
         followers,
         following,
     })
+}
+
+#[async_trait]
+impl FollowStore for SqliteStore {
+    async fn follow_user(
+        &self,
+        env: Env,
+        follower: UserId,
+        followee: UserId,
+        at: Timestamp,
+    ) -> StoreResult<bool> {
+        self.engine
+            .write(move |c| follow_user(c, env, follower, followee, at))
+            .await
+    }
+
+    async fn follow_board(
+        &self,
+        env: Env,
+        follower: UserId,
+        board: BoardId,
+        at: Timestamp,
+    ) -> StoreResult<bool> {
+        self.engine
+            .write(move |c| follow_board(c, env, follower, board, at))
+            .await
+    }
+
+    async fn list_followers(
+        &self,
+        user: UserId,
+        env: Env,
+        cursor: Cursor,
+    ) -> StoreResult<Vec<FollowedUser>> {
+        self.engine
+            .read(move |c| list_followers(c, user, env, cursor))
+            .await
+    }
+
+    async fn list_following(&self, query: FollowingQuery) -> StoreResult<Vec<FollowedUser>> {
+        self.engine.read(move |c| list_following(c, query)).await
+    }
+
+    async fn list_followed_boards(
+        &self,
+        user: UserId,
+        env: Env,
+        cursor: Cursor,
+    ) -> StoreResult<Vec<FollowedBoard>> {
+        self.engine
+            .read(move |c| list_followed_boards(c, user, env, cursor))
+            .await
+    }
+
+    async fn follow_counts(&self, user: UserId, env: Env) -> StoreResult<FollowCounts> {
+        self.engine.read(move |c| follow_counts(c, user, env)).await
+    }
 }

@@ -2,14 +2,17 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::SqliteStore;
 use crate::clock::Timestamp;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, MediaId, UserId, random_id};
+use crate::domain::media_uploads::MediaUploadStore;
 use crate::domain::media_uploads::{MediaType, MediaUpload, NewMediaUpload, Probe, UploadedFile};
 use crate::domain::page::Cursor;
+use crate::domain::storage::{StoreError, StoreResult};
 use crate::store::sqlite::engine::backend;
 use crate::store::sqlite::is_unique_violation;
-use crate::store::{StoreError, StoreResult};
+use async_trait::async_trait;
 
 const COLUMNS: &str = "seq, id, owner_id, env, app_id, media_type, upload_key, registered_at,
     expires_at, uploaded_at, ready_at, size, probe, used_at";
@@ -205,4 +208,56 @@ pub fn app_has_feature(conn: &Connection, app: AppId, feature: &str) -> StoreRes
         .and_then(|mut s| s.query_row(params![app.0, feature], |_| Ok(())).optional())
         .map(|r| r.is_some())
         .map_err(backend)
+}
+
+#[async_trait]
+impl MediaUploadStore for SqliteStore {
+    async fn create_media_upload(&self, upload: NewMediaUpload) -> StoreResult<MediaUpload> {
+        self.engine
+            .write(move |c| create_media_upload(c, upload))
+            .await
+    }
+
+    async fn media_upload(&self, id: MediaId) -> StoreResult<Option<MediaUpload>> {
+        self.engine.read(move |c| media_upload(c, id)).await
+    }
+
+    async fn list_media_uploads(
+        &self,
+        owner: UserId,
+        env: Env,
+        cursor: Cursor,
+    ) -> StoreResult<Vec<MediaUpload>> {
+        self.engine
+            .read(move |c| list_media_uploads(c, owner, env, cursor))
+            .await
+    }
+
+    async fn record_media_file(&self, id: MediaId, file: UploadedFile) -> StoreResult<MediaUpload> {
+        self.engine
+            .write(move |c| record_media_file(c, id, &file))
+            .await
+    }
+
+    async fn mark_media_upload_used(&self, id: MediaId, at: Timestamp) -> StoreResult<()> {
+        self.engine
+            .write(move |c| mark_media_upload_used(c, id, at))
+            .await
+    }
+
+    async fn unused_media_uploads(
+        &self,
+        before: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<MediaUpload>> {
+        self.engine
+            .read(move |c| unused_media_uploads(c, before, limit))
+            .await
+    }
+
+    async fn delete_unused_media_upload(&self, id: MediaId) -> StoreResult<bool> {
+        self.engine
+            .write(move |c| delete_unused_media_upload(c, id))
+            .await
+    }
 }

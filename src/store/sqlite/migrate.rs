@@ -3,8 +3,8 @@
 
 use rusqlite::{Connection, OptionalExtension};
 
+use crate::domain::storage::{StoreError, StoreResult};
 use crate::store::sqlite::engine::backend;
-use crate::store::{StoreError, StoreResult};
 
 /// Every migration, in order. Never edit a released one: add the next.
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[

@@ -3,15 +3,18 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::SqliteStore;
 use crate::catalog::scope::Scopes;
 use crate::clock::Timestamp;
 use crate::domain::ids::{AppId, GrantId, TokenId, UserId};
+use crate::domain::oauth::OAuthStore;
 use crate::domain::oauth::{CodeRedemption, OAuthCode};
+use crate::domain::storage::{StoreError, StoreResult};
 use crate::domain::tokens::{NewToken, Token, TokenHash};
 use crate::domain::users::Session;
 use crate::store::sqlite::accounts::{create_token, hash_array};
 use crate::store::sqlite::engine::backend;
-use crate::store::{StoreError, StoreResult};
+use async_trait::async_trait;
 
 pub fn set_password(
     conn: &Connection,
@@ -212,4 +215,50 @@ pub fn delete_session(conn: &Connection, hash: &TokenHash) -> StoreResult<()> {
     conn.execute("DELETE FROM oauth_sessions WHERE hash = ?1", [&hash[..]])
         .map_err(backend)?;
     Ok(())
+}
+
+#[async_trait]
+impl OAuthStore for SqliteStore {
+    async fn create_oauth_code(&self, code: OAuthCode) -> StoreResult<()> {
+        self.engine.write(move |c| create_code(c, &code)).await
+    }
+
+    async fn oauth_code(&self, hash: &TokenHash) -> StoreResult<Option<OAuthCode>> {
+        let key = *hash;
+        self.engine.read(move |c| code(c, &key)).await
+    }
+
+    async fn redeem_oauth_code(
+        &self,
+        hash: &TokenHash,
+        at: Timestamp,
+        tokens: Vec<NewToken>,
+    ) -> StoreResult<CodeRedemption> {
+        let key = *hash;
+        let result = self
+            .engine
+            .write(move |c| redeem_code(c, &key, at, tokens))
+            .await;
+        // A replayed code revokes its grant's tokens; a fresh one revokes nothing.
+        if matches!(result, Ok(CodeRedemption::AlreadyUsed { .. })) {
+            self.auth.invalidate();
+        }
+        result
+    }
+
+    async fn create_session(&self, session: Session) -> StoreResult<()> {
+        self.engine
+            .write(move |c| create_session(c, &session))
+            .await
+    }
+
+    async fn session(&self, hash: &TokenHash) -> StoreResult<Option<Session>> {
+        let key = *hash;
+        self.engine.read(move |c| session(c, &key)).await
+    }
+
+    async fn delete_session(&self, hash: &TokenHash) -> StoreResult<()> {
+        let key = *hash;
+        self.engine.write(move |c| delete_session(c, &key)).await
+    }
 }

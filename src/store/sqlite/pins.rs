@@ -7,17 +7,20 @@ use std::sync::LazyLock;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
+use super::SqliteStore;
 use crate::clock::Timestamp;
 use crate::domain::boards::{Board, Privacy};
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, BoardId, PinId, SectionId, UserId, random_id};
 use crate::domain::page::Cursor;
+use crate::domain::pins::PinStore;
 use crate::domain::pins::{
     CreativeType, NewPin, Pin, PinChanges, PinFilter, PinImage, PinMedia, PinScope, StoredImage,
 };
+use crate::domain::storage::{StoreError, StoreResult, VolumeLimit};
 use crate::store::sqlite::engine::backend;
 use crate::store::sqlite::{counts, is_unique_violation, search};
-use crate::store::{Limit, StoreError, StoreResult};
+use async_trait::async_trait;
 
 /// How many Pins' images a board shows as thumbnails.
 const THUMBNAILS: i64 = 5;
@@ -245,7 +248,7 @@ fn bump_board(conn: &Connection, board: BoardId, delta: i64, at: Timestamp) -> S
 pub fn create_pin(conn: &Connection, pin: NewPin, max_pins: u32) -> StoreResult<Pin> {
     check_place(conn, pin.env, pin.owner_id, pin.board_id, pin.section_id)?;
     if counts::totals(conn, pin.owner_id, pin.env)?.1 >= max_pins as i64 {
-        return Err(StoreError::LimitReached(Limit::Pins));
+        return Err(StoreError::LimitReached(VolumeLimit::Pins));
     }
     let media = media_json(&pin.media)?;
     let mut id = pin.id;
@@ -616,4 +619,59 @@ pub fn engagement_total(conn: &Connection, pin: PinId, metric: &str) -> StoreRes
     )
     .and_then(|mut s| s.query_row(params![pin.0, metric], |r| r.get(0)))
     .map_err(backend)
+}
+
+#[async_trait]
+impl PinStore for SqliteStore {
+    async fn image(&self, key: &str) -> StoreResult<Option<StoredImage>> {
+        let key = key.to_string();
+        self.engine.read(move |c| image(c, &key)).await
+    }
+
+    async fn put_image(&self, image: StoredImage) -> StoreResult<()> {
+        self.engine.write(move |c| put_image(c, &image)).await
+    }
+
+    async fn create_pin(&self, pin: NewPin, max_pins: u32) -> StoreResult<Pin> {
+        self.engine
+            .write(move |c| create_pin(c, pin, max_pins))
+            .await
+    }
+
+    async fn import_pins(&self, pins: Vec<NewPin>) -> StoreResult<()> {
+        self.engine.write(move |c| import_pins(c, &pins)).await
+    }
+
+    async fn pin(&self, env: Env, id: PinId) -> StoreResult<Option<Pin>> {
+        self.engine
+            .read_with_memo(move |c, memo| pin_by_id_memo(c, memo, env, id))
+            .await
+    }
+
+    async fn update_pin(
+        &self,
+        env: Env,
+        id: PinId,
+        changes: PinChanges,
+        at: Timestamp,
+    ) -> StoreResult<Pin> {
+        self.engine
+            .write(move |c| update_pin(c, env, id, changes, at))
+            .await
+    }
+
+    async fn delete_pin(&self, env: Env, id: PinId, at: Timestamp) -> StoreResult<()> {
+        self.engine.write(move |c| delete_pin(c, env, id, at)).await
+    }
+
+    async fn list_pins(
+        &self,
+        scope: PinScope,
+        filter: PinFilter,
+        cursor: Cursor,
+    ) -> StoreResult<Vec<Pin>> {
+        self.engine
+            .read(move |c| list_pins(c, scope, &filter, cursor))
+            .await
+    }
 }

@@ -11,8 +11,12 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use super::SqliteStore;
 use crate::clock::Timestamp;
+use crate::domain::rate_limits::QuotaStore;
 use crate::domain::rate_limits::{MAX_QUOTAS, Quota, QuotaKey, QuotaTake, WindowUse};
+use crate::store::sqlite::StoreResult;
+use async_trait::async_trait;
 
 /// Enough shards that two cores (or sixty-four) rarely wait for one another.
 const SHARDS: usize = 64;
@@ -203,6 +207,22 @@ impl Hasher for IdHasher {
 
     fn write_u64(&mut self, n: u64) {
         self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+#[async_trait]
+impl QuotaStore for SqliteStore {
+    async fn take_quota(
+        &self,
+        key: QuotaKey,
+        quotas: &[Quota],
+        now: Timestamp,
+    ) -> StoreResult<QuotaTake> {
+        Ok(self.quotas.take(key, quotas, now))
+    }
+
+    async fn sweep_quotas(&self, now: Timestamp) -> StoreResult<u64> {
+        Ok(self.quotas.sweep(now))
     }
 }
 

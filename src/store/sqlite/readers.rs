@@ -24,10 +24,10 @@ use std::time::{Duration, Instant};
 use crossbeam_queue::ArrayQueue;
 use rusqlite::Connection;
 
+use crate::domain::storage::{StoreError, StoreResult};
 use crate::store::sqlite::engine::{Durability, backend, open_connection};
 use crate::store::sqlite::pins::JoinMemo;
 use crate::store::sqlite::shared_counter::SharedCounter;
-use crate::store::{StoreError, StoreResult};
 
 /// Reader connections kept open when idle.
 const MAX_IDLE_READERS: usize = 16;
@@ -192,7 +192,7 @@ mod tests {
 
     use rusqlite::Connection;
 
-    use crate::store::StoreResult;
+    use crate::domain::storage::StoreResult;
     use crate::store::sqlite::engine::{Durability, Engine};
 
     const PATIENCE: Duration = Duration::from_secs(5);

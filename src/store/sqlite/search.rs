@@ -9,14 +9,17 @@
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
+use super::SqliteStore;
 use crate::domain::boards::Privacy;
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, UserId};
 use crate::domain::pins::Pin;
+use crate::domain::search::SearchStore;
 use crate::domain::search::{BoardText, PinMatch, PinSearch, SearchTier, pin_terms};
-use crate::store::StoreResult;
+use crate::domain::storage::StoreResult;
 use crate::store::sqlite::engine::backend;
 use crate::store::sqlite::pins;
+use async_trait::async_trait;
 
 /// (Re)writes one Pin's entry in the FTS5 index from its text.
 pub fn index_pin(
@@ -227,4 +230,17 @@ pub fn board_search_texts(
         .collect()
     })
     .map_err(backend)
+}
+
+#[async_trait]
+impl SearchStore for SqliteStore {
+    async fn search_pins(&self, search: PinSearch) -> StoreResult<Vec<Pin>> {
+        self.engine.read(move |c| search_pins(c, &search)).await
+    }
+
+    async fn board_search_texts(&self, owner: UserId, env: Env) -> StoreResult<Vec<BoardText>> {
+        self.engine
+            .read(move |c| board_search_texts(c, owner, env))
+            .await
+    }
 }

@@ -5,7 +5,7 @@ use pinbox::domain::ad_accounts::NewAdAccount;
 use pinbox::domain::env::Env;
 use pinbox::domain::ids::{AdAccountId, UserId};
 use pinbox::domain::page::Cursor;
-use pinbox::store::StoreError;
+use pinbox::domain::storage::*;
 
 fn new_account(owner: UserId, env: Env, name: &str) -> NewAdAccount {
     NewAdAccount {

@@ -7,8 +7,8 @@ use pinbox::domain::env::Env;
 use pinbox::domain::follows::{FollowCounts, FollowingQuery};
 use pinbox::domain::ids::{BoardId, UserId};
 use pinbox::domain::page::Cursor;
+use pinbox::domain::storage::*;
 use pinbox::domain::users::{AccountType, NewUser};
-use pinbox::store::StoreError;
 
 fn first(limit: u32) -> Cursor {
     Cursor { after: None, limit }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use pinbox::catalog::scope::{Scope, Scopes};
 use pinbox::clock::Timestamp;
 use pinbox::domain::apps::{NewApp, Tier};
+use pinbox::domain::boards::BoardQuery;
 use pinbox::domain::boards::{BoardChanges, NewBoard, Privacy, PrivacySet};
 use pinbox::domain::env::Env;
 use pinbox::domain::ids::{AppId, BoardId, MediaId, PinId, SectionId, TokenId, UserId};
@@ -17,9 +18,9 @@ use pinbox::domain::pins::{
     StoredImage, VideoRef,
 };
 use pinbox::domain::sections::Section;
+use pinbox::domain::storage::*;
 use pinbox::domain::tokens::{self, NewToken, TokenKind};
 use pinbox::domain::users::{AccountType, NewUser, User};
-use pinbox::store::{BoardQuery, Conflict, Limit, Store, StoreError};
 
 const T0: Timestamp = Timestamp(1_767_225_600_000); // 2026-01-01T00:00:00Z
 
@@ -411,7 +412,10 @@ pub async fn the_board_limit_is_enforced_by_the_store(store: S) {
     let over = store
         .create_board(new_board(&owner, "b3", Privacy::Public, Env::Production), 3)
         .await;
-    assert!(matches!(over, Err(StoreError::LimitReached(Limit::Boards))));
+    assert!(matches!(
+        over,
+        Err(StoreError::LimitReached(VolumeLimit::Boards))
+    ));
     let counts = store
         .content_counts(owner.id, Env::Production)
         .await
@@ -1132,7 +1136,10 @@ pub async fn the_pin_limit_is_enforced_by_the_store(store: S) {
         .await
         .unwrap();
     let over = store.create_pin(new_pin(&owner, b, None, "3", 3), 2).await;
-    assert!(matches!(over, Err(StoreError::LimitReached(Limit::Pins))));
+    assert!(matches!(
+        over,
+        Err(StoreError::LimitReached(VolumeLimit::Pins))
+    ));
     let stranger = user(&store, "stranger").await;
     let wrong = store
         .create_pin(new_pin(&stranger, a, None, "x", 4), 100)
@@ -1295,7 +1302,7 @@ pub async fn deletes_give_back_room_under_the_volume_limits(store: S) {
         store
             .create_pin(new_pin(&owner, boards[1], None, "4", 4), 3)
             .await,
-        Err(StoreError::LimitReached(Limit::Pins))
+        Err(StoreError::LimitReached(VolumeLimit::Pins))
     ));
     store.delete_pin(Env::Production, p1.id, T0).await.unwrap();
     store

@@ -9,10 +9,10 @@ use pinbox::domain::apps::{App, MAX_APPS_PER_DEVELOPER, NewApp, Tier};
 use pinbox::domain::env::Env;
 use pinbox::domain::ids::{AppId, GrantId, TokenId, UserId};
 use pinbox::domain::oauth::{CodeRedemption, OAuthCode};
+use pinbox::domain::storage::*;
 use pinbox::domain::tokens::{self, NewToken, TokenKind};
 use pinbox::domain::users::Session;
 use pinbox::domain::users::{AccountType, NewUser, User};
-use pinbox::store::{Limit, Store, StoreError};
 
 const T0: Timestamp = Timestamp(1_767_225_600_000); // 2026-01-01T00:00:00Z
 
@@ -88,7 +88,7 @@ pub async fn apps_are_limited_to_five_per_developer_and_listed_oldest_first(stor
     }
     assert!(matches!(
         app(&store, &dev, "one too many", 99).await,
-        Err(StoreError::LimitReached(Limit::Apps))
+        Err(StoreError::LimitReached(VolumeLimit::Apps))
     ));
     let theirs = app(&store, &other, "theirs", 100).await.unwrap();
     let listed: Vec<AppId> = store

@@ -8,7 +8,7 @@ use pinbox::clock::Timestamp;
 use pinbox::domain::env::Env;
 use pinbox::domain::ids::{AppId, UserId};
 use pinbox::domain::rate_limits::{Limit, Quota, QuotaKey, QuotaScope};
-use pinbox::store::Store;
+use pinbox::domain::storage::*;
 
 type S = Arc<dyn Store>;
 
