@@ -21,13 +21,16 @@ pub mod text;
 pub mod tokens;
 pub mod users;
 
+pub use page::{Listing, PageRequest};
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::clock::Clock;
+use crate::domain::boards::Boards;
 use crate::domain::media_uploads::UploadSettings;
 use crate::domain::oauth::OAuthSettings;
-use crate::domain::page::BookmarkKey;
+use crate::domain::page::{BookmarkKey, Pages};
 use crate::domain::rate_limits::RateLimits;
 use crate::domain::storage::Store;
 use crate::media::Media;
@@ -63,7 +66,8 @@ pub struct Pinbox {
     pub store: Arc<dyn Store>,
     pub clock: Clock,
     pub limits: Limits,
-    pub bookmarks: BookmarkKey,
+    pub pages: Pages,
+    pub boards: Boards,
     pub media: Media,
     /// OAuth options set at start-up (unattended approval for CI); off by default.
     pub oauth: OAuthSettings,
@@ -84,59 +88,23 @@ impl Pinbox {
     ) -> crate::error::Result<Pinbox> {
         let key = store.shared_secret("bookmark_key").await?;
         let upload_key = store.shared_secret("media_upload_key").await?;
+        let pages = Pages::new(BookmarkKey::new(key));
+        let boards = Boards::new(
+            store.clone(),
+            clock.clone(),
+            pages.clone(),
+            limits.max_boards_per_user,
+        );
         Ok(Pinbox {
+            boards,
             store,
             clock,
             limits,
-            bookmarks: BookmarkKey::new(key),
+            pages,
             media,
             oauth: OAuthSettings::default(),
             upload_signer: Signer::new(upload_key),
             rate_limits: RateLimits::default(),
         })
-    }
-}
-
-/// A page of results as the API returns it: items and the bookmark of the next page, if any.
-#[derive(Debug, Clone)]
-pub struct Listing<T> {
-    pub items: Vec<T>,
-    pub bookmark: Option<String>,
-}
-
-/// What a client asked for: a page size already checked and the raw bookmark, if any.
-#[derive(Debug, Clone, Default)]
-pub struct PageRequest {
-    pub page_size: u32,
-    pub bookmark: Option<String>,
-}
-
-impl Pinbox {
-    /// Where a list resumes: nowhere for the first page, else the position a valid bookmark names.
-    pub(crate) fn resume_after(
-        &self,
-        page: &PageRequest,
-        kind: page::ListKind,
-        context: i64,
-    ) -> crate::error::Result<Option<i64>> {
-        match page.bookmark.as_deref() {
-            None | Some("") => Ok(None),
-            Some(b) => self.bookmarks.decode(b, kind, context).map(Some),
-        }
-    }
-
-    /// Turns a store page into what the API returns, signing the next bookmark.
-    pub(crate) fn listing<T>(
-        &self,
-        page: page::Page<T>,
-        kind: page::ListKind,
-        context: i64,
-    ) -> Listing<T> {
-        Listing {
-            bookmark: page
-                .next_after
-                .map(|after| self.bookmarks.encode(kind, context, after)),
-            items: page.items,
-        }
     }
 }

@@ -9,6 +9,81 @@ use sha2::Sha256;
 
 use crate::error::{Error, Result};
 
+/// A page of results as the API returns it: items and the bookmark of the next page, if any.
+#[derive(Debug, Clone)]
+pub struct Listing<T> {
+    pub items: Vec<T>,
+    pub bookmark: Option<String>,
+}
+
+/// What a client asked for: a page size already checked and the raw bookmark, if any.
+#[derive(Debug, Clone, Default)]
+pub struct PageRequest {
+    pub page_size: u32,
+    pub bookmark: Option<String>,
+}
+
+/// Pages the domain's lists: reads the bookmark a client sent back, and signs the next one.
+/// Every keyset-paged list goes through [`Pages::list`].
+#[derive(Clone)]
+pub struct Pages {
+    key: BookmarkKey,
+}
+
+impl Pages {
+    pub fn new(key: BookmarkKey) -> Pages {
+        Pages { key }
+    }
+
+    /// One page of a list kept in `seq` order (each item's position): resumes after the position the bookmark names,
+    /// asks `fetch` for up to one row more than the page holds (the extra row only says another
+    /// page follows), and signs the next page's bookmark. `context` is what the list is of (an
+    /// owner, a board): a bookmark of another list, or of the same list of someone else, is
+    /// refused.
+    pub async fn list<T, Fut>(
+        &self,
+        request: &PageRequest,
+        kind: ListKind,
+        context: i64,
+        fetch: impl FnOnce(Cursor) -> Fut,
+        seq: impl Fn(&T) -> i64,
+    ) -> Result<Listing<T>>
+    where
+        Fut: Future<Output = Result<Vec<T>>>,
+    {
+        let after = self.resume_after(request, kind, context)?;
+        let rows = fetch(Cursor {
+            after,
+            limit: request.page_size,
+        })
+        .await?;
+        Ok(self.listing(Page::from_rows(rows, request.page_size, seq), kind, context))
+    }
+
+    /// Where a list resumes: nowhere for the first page, else the position a valid bookmark names.
+    pub fn resume_after(
+        &self,
+        request: &PageRequest,
+        kind: ListKind,
+        context: i64,
+    ) -> Result<Option<i64>> {
+        match request.bookmark.as_deref() {
+            None | Some("") => Ok(None),
+            Some(b) => self.key.decode(b, kind, context).map(Some),
+        }
+    }
+
+    /// Turns a page into what the API returns, signing the next bookmark.
+    pub fn listing<T>(&self, page: Page<T>, kind: ListKind, context: i64) -> Listing<T> {
+        Listing {
+            bookmark: page
+                .next_after
+                .map(|after| self.key.encode(kind, context, after)),
+            items: page.items,
+        }
+    }
+}
+
 pub const DEFAULT_PAGE_SIZE: u32 = 25;
 pub const MAX_PAGE_SIZE: u32 = 250;
 

@@ -174,7 +174,7 @@ async fn boards_list(
         .enumerated("privacy", PRIVACY_FILTERS, privacy_filter)?
         .unwrap_or(PrivacySet::ALL);
     let page = query.page()?;
-    let listing = app.pinbox.list_boards(&caller, privacy, page).await?;
+    let listing = app.pinbox.boards.list(&caller, privacy, page).await?;
     Ok(Json(Paginated::from_listing(listing, |b| {
         BoardJson::from_board(&app.public_url, b)
     })))
@@ -188,7 +188,8 @@ async fn boards_create(
 ) -> Result<Response> {
     let board = app
         .pinbox
-        .create_board(
+        .boards
+        .create(
             &caller,
             BoardInput {
                 name: body.name,
@@ -208,7 +209,7 @@ async fn boards_get(
     path: PathParams,
 ) -> Result<Json<BoardJson>> {
     let id = BoardId(path.id("board_id")?);
-    let board = app.pinbox.get_board(&caller, id).await?;
+    let board = app.pinbox.boards.get(&caller, id).await?;
     Ok(Json(BoardJson::from_board(&app.public_url, board)))
 }
 
@@ -228,7 +229,7 @@ async fn boards_update(
             UpdatePrivacyJson::Secret => Privacy::Secret,
         }),
     };
-    let board = app.pinbox.update_board(&caller, id, changes).await?;
+    let board = app.pinbox.boards.update(&caller, id, changes).await?;
     Ok(Json(BoardJson::updated(&app.public_url, board)))
 }
 
@@ -239,6 +240,6 @@ async fn boards_delete(
     path: PathParams,
 ) -> Result<Response> {
     let id = BoardId(path.id("board_id")?);
-    app.pinbox.delete_board(&caller, id).await?;
+    app.pinbox.boards.delete(&caller, id).await?;
     Ok(no_content())
 }

@@ -127,7 +127,9 @@ impl Pinbox {
         page: PageRequest,
     ) -> Result<Listing<AdAccount>> {
         let owner = caller.user_id;
-        let after = self.resume_after(&page, ListKind::AdAccounts, owner.0)?;
+        let after = self
+            .pages
+            .resume_after(&page, ListKind::AdAccounts, owner.0)?;
         let rows = self
             .store
             .list_ad_accounts(
@@ -140,7 +142,7 @@ impl Pinbox {
             )
             .await?;
         let page_of = Page::from_rows(rows, page.page_size, |a| a.seq);
-        Ok(self.listing(page_of, ListKind::AdAccounts, owner.0))
+        Ok(self.pages.listing(page_of, ListKind::AdAccounts, owner.0))
     }
 
     /// An ad account of the caller's: 404 when it does not exist in the caller's environment,

@@ -7,13 +7,26 @@ mod board;
 
 pub use board::*;
 
+use std::sync::Arc;
+
 use crate::catalog::scope::{Scope, Scopes};
+use crate::clock::Clock;
 use crate::domain::caller::Caller;
 use crate::domain::ids::BoardId;
-use crate::domain::page::{Cursor, ListKind, Page};
+use crate::domain::page::{ListKind, Pages};
 use crate::domain::storage::{Conflict, StoreError, VolumeLimit};
-use crate::domain::{Listing, PageRequest, Pinbox};
-use crate::error::{Error, Result};
+use crate::domain::{Listing, PageRequest};
+use crate::error::{Error, ErrorKind, Result};
+
+/// Boards: creating, reading, listing, changing and deleting them, and who may do which.
+#[derive(Clone)]
+pub struct Boards {
+    store: Arc<dyn BoardStore>,
+    clock: Clock,
+    pages: Pages,
+    /// Boards a user may have in one environment.
+    max_boards: u32,
+}
 
 /// A board as a client asked to create it, before validation.
 #[derive(Debug, Clone, Default)]
@@ -60,8 +73,17 @@ fn board_write_error(e: StoreError, write: BoardWrite, limit: u32) -> Error {
     }
 }
 
-impl Pinbox {
-    pub async fn create_board(&self, caller: &Caller, input: BoardInput) -> Result<Board> {
+impl Boards {
+    pub fn new(store: Arc<dyn BoardStore>, clock: Clock, pages: Pages, max_boards: u32) -> Boards {
+        Boards {
+            store,
+            clock,
+            pages,
+            max_boards,
+        }
+    }
+
+    pub async fn create(&self, caller: &Caller, input: BoardInput) -> Result<Board> {
         let owner = caller.user_id;
         let requested_name = parse_board_name(&input.name)?;
         let (name, privacy) = if input.is_ads_only {
@@ -87,18 +109,18 @@ impl Pinbox {
             is_ads_only: input.is_ads_only,
             created_at: now,
         };
-        let limit = self.limits.max_boards_per_user;
+        let limit = self.max_boards;
         self.store
             .create_board(board, limit)
             .await
             .map_err(|e| board_write_error(e, BoardWrite::Create, limit))
     }
 
-    pub async fn get_board(&self, caller: &Caller, id: BoardId) -> Result<Board> {
-        self.readable_board(caller, id).await
+    pub async fn get(&self, caller: &Caller, id: BoardId) -> Result<Board> {
+        self.readable(caller, id).await
     }
 
-    pub async fn list_boards(
+    pub async fn list(
         &self,
         caller: &Caller,
         requested: PrivacySet,
@@ -106,34 +128,36 @@ impl Pinbox {
     ) -> Result<Listing<Board>> {
         let owner = caller.user_id;
         let privacies = requested.intersect(self.visible_privacies(caller));
-        let after = self.resume_after(&page, ListKind::Boards, owner.0)?;
-        let rows = if privacies.is_empty() {
-            Vec::new()
-        } else {
-            self.store
-                .list_boards(BoardQuery {
-                    owner_id: owner,
-                    env: caller.env,
-                    privacies,
-                    secret_pins: caller.reads_secret_pins(),
-                    cursor: Cursor {
-                        after,
-                        limit: page.page_size,
-                    },
-                })
-                .await?
-        };
-        let page_of = Page::from_rows(rows, page.page_size, |b| b.seq);
-        Ok(self.listing(page_of, ListKind::Boards, owner.0))
+        self.pages
+            .list(
+                &page,
+                ListKind::Boards,
+                owner.0,
+                |cursor| async move {
+                    if privacies.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let query = BoardQuery {
+                        owner_id: owner,
+                        env: caller.env,
+                        privacies,
+                        secret_pins: caller.reads_secret_pins(),
+                        cursor,
+                    };
+                    Ok(self.store.list_boards(query).await?)
+                },
+                |b| b.seq,
+            )
+            .await
     }
 
-    pub async fn update_board(
+    pub async fn update(
         &self,
         caller: &Caller,
         id: BoardId,
         mut changes: BoardChanges,
     ) -> Result<Board> {
-        let board = self.writable_board(caller, id).await?;
+        let board = self.writable(caller, id).await?;
         if let Some(name) = &changes.name {
             changes.name = Some(parse_board_name(name)?);
         }
@@ -157,19 +181,54 @@ impl Pinbox {
         if changes.is_empty() {
             return Ok(board);
         }
-        let limit = self.limits.max_boards_per_user;
+        let limit = self.max_boards;
         self.store
             .update_board(caller.env, board.id, changes, caller.reads_secret_pins())
             .await
             .map_err(|e| board_write_error(e, BoardWrite::Edit, limit))
     }
 
-    pub async fn delete_board(&self, caller: &Caller, id: BoardId) -> Result<()> {
-        let board = self.writable_board(caller, id).await?;
+    pub async fn delete(&self, caller: &Caller, id: BoardId) -> Result<()> {
+        let board = self.writable(caller, id).await?;
         self.store
             .delete_board(caller.env, board.id)
             .await
             .map_err(|e| board_write_error(e, BoardWrite::Edit, 0))
+    }
+
+    /// A board of the caller's that Pins may be put on: secret boards need both secret scopes.
+    pub async fn for_pins(&self, caller: &Caller, id: BoardId) -> Result<Board> {
+        let board = self.readable(caller, id).await?;
+        if board.privacy == Privacy::Secret && !caller.writes_secret_pins() {
+            return Err(Error::board_not_found());
+        }
+        Ok(board)
+    }
+
+    /// The caller's ad-only board, created on first use (seed 004).
+    pub async fn ad_only(&self, caller: &Caller) -> Result<Board> {
+        let owner = caller.user_id;
+        if let Some(b) = self.store.ad_only_board(owner, caller.env).await? {
+            return Ok(b);
+        }
+        let created = self
+            .create(
+                caller,
+                BoardInput {
+                    name: AD_ONLY_BOARD_NAME.to_string(),
+                    is_ads_only: true,
+                    ..BoardInput::default()
+                },
+            )
+            .await;
+        match created {
+            Ok(b) => Ok(b),
+            // Another request made it first.
+            Err(e) if e.kind == ErrorKind::Conflict => {
+                self.store.ad_only_board(owner, caller.env).await?.ok_or(e)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Privacies the caller's scopes let it see.
@@ -182,7 +241,7 @@ impl Pinbox {
 
     /// A board the caller owns and may see; anything else is "not found", as if it did not exist.
     /// What the board shows of its Pins follows the caller's sight of them (`pins:read_secret`).
-    pub async fn readable_board(&self, caller: &Caller, id: BoardId) -> Result<Board> {
+    pub async fn readable(&self, caller: &Caller, id: BoardId) -> Result<Board> {
         let owner = caller.user_id;
         let board = self
             .store
@@ -197,7 +256,7 @@ impl Pinbox {
     }
 
     /// A board the caller owns and may change: secret boards need `boards:write_secret`.
-    pub async fn writable_board(&self, caller: &Caller, id: BoardId) -> Result<Board> {
+    pub async fn writable(&self, caller: &Caller, id: BoardId) -> Result<Board> {
         let owner = caller.user_id;
         let board = self
             .store

@@ -148,7 +148,7 @@ impl Pinbox {
         page: PageRequest,
     ) -> Result<Listing<FollowedUser>> {
         let me = caller.user_id;
-        let after = self.resume_after(&page, ListKind::Followers, me.0)?;
+        let after = self.pages.resume_after(&page, ListKind::Followers, me.0)?;
         let rows = self
             .store
             .list_followers(
@@ -161,7 +161,7 @@ impl Pinbox {
             )
             .await?;
         let page_of = Page::from_rows(rows, page.page_size, |u| u.seq);
-        Ok(self.listing(page_of, ListKind::Followers, me.0))
+        Ok(self.pages.listing(page_of, ListKind::Followers, me.0))
     }
 
     /// `user_following/get`: the users the caller follows, newest first.
@@ -175,7 +175,9 @@ impl Pinbox {
         let me = caller.user_id;
         // Each filter is its own list: a bookmark of one does not continue another.
         let context = me.0 ^ ((explicit_only as i64) << 1 | feed.creators_only() as i64);
-        let after = self.resume_after(&page, ListKind::Following, context)?;
+        let after = self
+            .pages
+            .resume_after(&page, ListKind::Following, context)?;
         let rows = self
             .store
             .list_following(FollowingQuery {
@@ -190,7 +192,7 @@ impl Pinbox {
             })
             .await?;
         let page_of = Page::from_rows(rows, page.page_size, |u| u.seq);
-        Ok(self.listing(page_of, ListKind::Following, context))
+        Ok(self.pages.listing(page_of, ListKind::Following, context))
     }
 
     /// `boards_user_follows/list`: the public boards the caller follows, newest follow first.
@@ -201,7 +203,9 @@ impl Pinbox {
         page: PageRequest,
     ) -> Result<Listing<Board>> {
         let me = caller.user_id;
-        let after = self.resume_after(&page, ListKind::FollowingBoards, me.0)?;
+        let after = self
+            .pages
+            .resume_after(&page, ListKind::FollowingBoards, me.0)?;
         let rows = self
             .store
             .list_followed_boards(
@@ -214,7 +218,7 @@ impl Pinbox {
             )
             .await?;
         let page_of = Page::from_rows(rows, page.page_size, |f| f.seq).map(|f| f.board);
-        Ok(self.listing(page_of, ListKind::FollowingBoards, me.0))
+        Ok(self.pages.listing(page_of, ListKind::FollowingBoards, me.0))
     }
 
     /// The account view with its exact follower and following counts.

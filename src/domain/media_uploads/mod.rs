@@ -159,7 +159,7 @@ impl Pinbox {
         page: PageRequest,
     ) -> Result<Listing<MediaUpload>> {
         let owner = caller.user_id;
-        let after = self.resume_after(&page, ListKind::Media, owner.0)?;
+        let after = self.pages.resume_after(&page, ListKind::Media, owner.0)?;
         let rows = self
             .store
             .list_media_uploads(
@@ -171,7 +171,7 @@ impl Pinbox {
                 },
             )
             .await?;
-        Ok(self.listing(
+        Ok(self.pages.listing(
             Page::from_rows(rows, page.page_size, |u| u.seq),
             ListKind::Media,
             owner.0,

@@ -13,8 +13,7 @@ pub use pin::*;
 pub use video::*;
 
 use crate::domain::apps::Tier;
-use crate::domain::boards::{AD_ONLY_BOARD_NAME, BoardInput};
-use crate::domain::boards::{Board, Privacy};
+use crate::domain::boards::Privacy;
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, PinId, SectionId};
@@ -151,7 +150,7 @@ impl Pinbox {
             )
         })?;
         let board = if input.is_removable {
-            self.ad_only_board(caller).await?
+            self.boards.ad_only(caller).await?
         } else {
             let id = input.board_id.ok_or_else(|| {
                 Error::invalid(
@@ -159,7 +158,7 @@ impl Pinbox {
                      ad-only Pin).",
                 )
             })?;
-            self.board_for_pins(caller, id).await?
+            self.boards.for_pins(caller, id).await?
         };
         if let Some(section) = input.board_section_id {
             self.existing_section(board.id, section).await?;
@@ -316,41 +315,6 @@ impl Pinbox {
         self.readable_pin(caller, PinId(id)).await
     }
 
-    /// The caller's ad-only board, created on first use (seed 004).
-    async fn ad_only_board(&self, caller: &Caller) -> Result<Board> {
-        let owner = caller.user_id;
-        if let Some(b) = self.store.ad_only_board(owner, caller.env).await? {
-            return Ok(b);
-        }
-        let created = self
-            .create_board(
-                caller,
-                BoardInput {
-                    name: AD_ONLY_BOARD_NAME.to_string(),
-                    is_ads_only: true,
-                    ..BoardInput::default()
-                },
-            )
-            .await;
-        match created {
-            Ok(b) => Ok(b),
-            // Another request made it first.
-            Err(e) if e.kind == crate::error::ErrorKind::Conflict => {
-                self.store.ad_only_board(owner, caller.env).await?.ok_or(e)
-            }
-            Err(e) => Err(e),
-        }
-    }
-
-    /// A board of the caller's that Pins may be put on: secret boards need both secret scopes.
-    async fn board_for_pins(&self, caller: &Caller, id: BoardId) -> Result<Board> {
-        let board = self.readable_board(caller, id).await?;
-        if board.privacy == Privacy::Secret && !caller.writes_secret_pins() {
-            return Err(Error::board_not_found());
-        }
-        Ok(board)
-    }
-
     /// Whether the caller may see a Pin: its owner (secret ones with `pins:read_secret`), or
     /// anyone if the Pin is on a public board.
     pub fn can_read_pin(&self, caller: &Caller, pin: &Pin) -> bool {
@@ -422,7 +386,7 @@ impl Pinbox {
             input.alt_text.as_ref().and_then(|t| t.as_deref()),
         )?;
         let target = match input.board_id {
-            Some(b) if b != pin.board_id => Some(self.board_for_pins(caller, b).await?.id),
+            Some(b) if b != pin.board_id => Some(self.boards.for_pins(caller, b).await?.id),
             _ => None,
         };
         let board_for_section = target.unwrap_or(pin.board_id);
@@ -478,7 +442,7 @@ impl Pinbox {
                 "Invalid request: 'board_id' is required: name the board to save the Pin to.",
             )
         })?;
-        let board = self.board_for_pins(caller, board_id).await?;
+        let board = self.boards.for_pins(caller, board_id).await?;
         if let Some(section) = section_id {
             self.existing_section(board.id, section).await?;
         }
@@ -522,7 +486,9 @@ impl Pinbox {
         page: PageRequest,
     ) -> Result<Listing<Pin>> {
         let owner = caller.user_id;
-        let after = self.resume_after(&page, ListKind::UserPins, owner.0)?;
+        let after = self
+            .pages
+            .resume_after(&page, ListKind::UserPins, owner.0)?;
         let filter = PinFilter {
             include_secret: caller.reads_secret_pins(),
             include_protected: input.include_protected,
@@ -559,7 +525,7 @@ impl Pinbox {
                 },
             )
             .await?;
-        Ok(self.listing(
+        Ok(self.pages.listing(
             Page::from_rows(rows, page.page_size, |p| p.seq),
             ListKind::UserPins,
             owner.0,
@@ -593,7 +559,7 @@ impl Pinbox {
         impossible: bool,
         page: PageRequest,
     ) -> Result<Listing<Pin>> {
-        let board = self.readable_board(caller, board_id).await?;
+        let board = self.boards.readable(caller, board_id).await?;
         let (kind, context, scope) = match section {
             Some(s) => {
                 self.existing_section(board.id, s).await?;
@@ -601,7 +567,7 @@ impl Pinbox {
             }
             None => (ListKind::BoardPins, board.id.0, PinScope::Board(board.id)),
         };
-        let after = self.resume_after(&page, kind, context)?;
+        let after = self.pages.resume_after(&page, kind, context)?;
         if impossible || (board.privacy == Privacy::Secret && !caller.reads_secret_pins()) {
             return Ok(Listing {
                 items: Vec::new(),
@@ -626,7 +592,7 @@ impl Pinbox {
                 },
             )
             .await?;
-        Ok(self.listing(
+        Ok(self.pages.listing(
             Page::from_rows(rows, page.page_size, |p| p.seq),
             kind,
             context,

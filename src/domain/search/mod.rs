@@ -246,7 +246,9 @@ impl Pinbox {
         let owner = caller.user_id;
         let query = PinQuery::parse(raw_query)?;
         let context = search_context(owner, &query.fingerprint());
-        let after = self.resume_after(&page, ListKind::SearchPins, context)?;
+        let after = self
+            .pages
+            .resume_after(&page, ListKind::SearchPins, context)?;
         let search = |matching: PinMatch, after: Option<i64>, limit: u32| PinSearch {
             owner,
             env: caller.env,
@@ -305,7 +307,7 @@ impl Pinbox {
             }
         };
         let page_of = Page::from_rows(rows, limit, |(position, _)| *position).map(|(_, p)| p);
-        Ok(self.listing(page_of, ListKind::SearchPins, context))
+        Ok(self.pages.listing(page_of, ListKind::SearchPins, context))
     }
 
     /// `search_user_boards/get`: the caller's boards whose name or description hold every word
@@ -319,8 +321,10 @@ impl Pinbox {
         let owner = caller.user_id;
         let words = query_words(raw_query.unwrap_or(""), false)?;
         let context = search_context(owner, format!("b:{}", words.join(" ")).as_bytes());
-        let after = self.resume_after(&page, ListKind::SearchBoards, context)?;
-        let visible = self.visible_privacies(caller);
+        let after = self
+            .pages
+            .resume_after(&page, ListKind::SearchBoards, context)?;
+        let visible = self.boards.visible_privacies(caller);
         let mut ranked: Vec<(i64, BoardId)> = self
             .store
             .board_search_texts(owner, caller.env)
@@ -370,7 +374,7 @@ impl Pinbox {
             }
         }
         let page_of = Page::from_rows(rows, page.page_size, |(p, _)| *p).map(|(_, b)| b);
-        Ok(self.listing(page_of, ListKind::SearchBoards, context))
+        Ok(self.pages.listing(page_of, ListKind::SearchBoards, context))
     }
 }
 

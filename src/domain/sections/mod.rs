@@ -60,8 +60,10 @@ impl Pinbox {
         board_id: BoardId,
         page: PageRequest,
     ) -> Result<Listing<Section>> {
-        let board = self.readable_board(caller, board_id).await?;
-        let after = self.resume_after(&page, ListKind::Sections, board.id.0)?;
+        let board = self.boards.readable(caller, board_id).await?;
+        let after = self
+            .pages
+            .resume_after(&page, ListKind::Sections, board.id.0)?;
         let rows = self
             .store
             .list_sections(
@@ -73,7 +75,7 @@ impl Pinbox {
             )
             .await?;
         let page_of = Page::from_rows(rows, page.page_size, |s| s.seq);
-        Ok(self.listing(page_of, ListKind::Sections, board.id.0))
+        Ok(self.pages.listing(page_of, ListKind::Sections, board.id.0))
     }
 
     pub async fn create_section(
@@ -82,7 +84,7 @@ impl Pinbox {
         board_id: BoardId,
         name: &str,
     ) -> Result<Section> {
-        let board = self.writable_board(caller, board_id).await?;
+        let board = self.boards.writable(caller, board_id).await?;
         let name = parse_section_name(name)?;
         let section = Section {
             id: SectionId::random(),
@@ -104,7 +106,7 @@ impl Pinbox {
         section_id: SectionId,
         name: &str,
     ) -> Result<Section> {
-        let board = self.writable_board(caller, board_id).await?;
+        let board = self.boards.writable(caller, board_id).await?;
         let name = parse_section_name(name)?;
         self.existing_section(board.id, section_id).await?;
         self.store
@@ -119,7 +121,7 @@ impl Pinbox {
         board_id: BoardId,
         section_id: SectionId,
     ) -> Result<()> {
-        let board = self.writable_board(caller, board_id).await?;
+        let board = self.boards.writable(caller, board_id).await?;
         self.existing_section(board.id, section_id)
             .await
             .map_err(|_| Error::not_found(404, "Board section not found."))?;
