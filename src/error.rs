@@ -6,7 +6,6 @@ use std::borrow::Cow;
 use std::fmt;
 
 use crate::catalog::scope::Scopes;
-use crate::domain::storage::StoreError;
 
 /// What went wrong, which decides the HTTP status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,20 +203,3 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
-
-impl From<StoreError> for Error {
-    /// Store errors that reach here unmapped are faults; domain code maps the expected ones
-    /// (conflicts, limits) to Pinterest's answers before they get this far.
-    fn from(e: StoreError) -> Error {
-        match e {
-            StoreError::Unavailable(msg) => Error::unavailable(format!(
-                "The pinbox store is unavailable: {msg}. Retry shortly."
-            )),
-            StoreError::Unstorable(_) => Error::invalid(
-                "Invalid request: the text sent holds a NUL character (U+0000), which pinbox \
-                 does not store. Remove it and try again.",
-            ),
-            other => Error::internal(other),
-        }
-    }
-}

@@ -4,6 +4,8 @@
 
 use async_trait::async_trait;
 
+use crate::error::Error;
+
 pub use crate::domain::ad_accounts::AdAccountStore;
 pub use crate::domain::analytics::EngagementStore;
 pub use crate::domain::apps::AppStore;
@@ -83,4 +85,21 @@ pub trait Store:
 
     /// Flushes and closes; later calls fail with `Unavailable`.
     async fn close(&self) -> StoreResult<()>;
+}
+
+impl From<StoreError> for Error {
+    /// Store errors that reach here unmapped are faults; domain code maps the expected ones
+    /// (conflicts, limits) to Pinterest's answers before they get this far.
+    fn from(e: StoreError) -> Error {
+        match e {
+            StoreError::Unavailable(msg) => Error::unavailable(format!(
+                "The pinbox store is unavailable: {msg}. Retry shortly."
+            )),
+            StoreError::Unstorable(_) => Error::invalid(
+                "Invalid request: the text sent holds a NUL character (U+0000), which pinbox \
+                 does not store. Remove it and try again.",
+            ),
+            other => Error::internal(other),
+        }
+    }
 }
