@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::domain::storage::{StoreError, StoreResult};
-use crate::store::sqlite::engine::backend;
+use crate::store::sqlite::errors::backend;
 
 /// Every migration, in order. Never edit a released one: add the next.
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
