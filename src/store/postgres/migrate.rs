@@ -4,7 +4,7 @@
 use deadpool_postgres::Client;
 
 use crate::domain::storage::{StoreError, StoreResult};
-use crate::store::postgres::pg;
+use crate::store::postgres::errors::pg;
 
 /// Every migration, in order. Never edit a released one: add the next.
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
