@@ -12,13 +12,7 @@ use crate::domain::pins::{CreativeType, Pin};
 use crate::domain::storage::{StoreError, StoreResult};
 use crate::store::postgres::columns::env_code;
 use crate::store::postgres::errors::pg;
-
-pub const PIN_SELECT: &str =
-    "SELECT p.seq, p.id, p.owner_id, u.username, p.env, p.app_id, p.board_id,
-        b.privacy, p.section_id, p.title, p.description, p.link, p.alt_text, p.dominant_color,
-        p.creative_type, p.is_standard, p.has_been_promoted, p.is_removable, p.parent_pin_id,
-        p.media, p.created_at
-     FROM pins p JOIN boards b ON b.id = p.board_id JOIN users u ON u.id = p.owner_id";
+use crate::store::sql::pin_list::PIN_SELECT;
 
 pub fn pin_from_row(r: &Row) -> StoreResult<Pin> {
     let privacy: String = r.get(7);

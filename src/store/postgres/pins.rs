@@ -3,7 +3,6 @@
 //! volume limit, the owner's counts row).
 
 use deadpool_postgres::{Client, Transaction};
-use tokio_postgres::types::ToSql;
 
 use super::PgStore;
 use crate::clock::Timestamp;
@@ -14,12 +13,13 @@ use crate::domain::pins::{
     NewPin, Pin, PinChanges, PinFilter, PinMedia, PinScope, PinStore, StoredImage,
 };
 use crate::domain::storage::{StoreError, StoreResult, VolumeLimit};
-use crate::store::postgres::args::{Args, arg};
+use crate::store::postgres::args::{Args, params};
 use crate::store::postgres::columns::env_code;
 use crate::store::postgres::counts::{add_counts, bump_board, lock_counts};
 use crate::store::postgres::errors::pg;
-use crate::store::postgres::pin_rows::{PIN_SELECT, pin_by_id, pin_from_row};
+use crate::store::postgres::pin_rows::{pin_by_id, pin_from_row};
 use crate::store::postgres::search_index;
+use crate::store::sql::pin_list;
 use async_trait::async_trait;
 
 fn media_json(media: &PinMedia) -> StoreResult<String> {
@@ -367,77 +367,11 @@ pub async fn list_pins(
     filter: &PinFilter,
     cursor: Cursor,
 ) -> StoreResult<Vec<Pin>> {
-    let mut sql = String::from(PIN_SELECT);
     let mut args: Args = Vec::new();
-    match scope {
-        PinScope::Board(b) => {
-            let p = arg(Box::new(b.0), &mut args);
-            sql.push_str(&format!(" WHERE p.board_id = {p}"));
-        }
-        PinScope::Section(s) => {
-            let p = arg(Box::new(s.0), &mut args);
-            sql.push_str(&format!(" WHERE p.section_id = {p}"));
-        }
-        PinScope::Owner(owner, env) => {
-            let o = arg(Box::new(owner.0), &mut args);
-            let e = arg(Box::new(env_code(env)), &mut args);
-            sql.push_str(&format!(" WHERE p.owner_id = {o} AND p.env = {e}"));
-        }
-    }
-    if filter.only_secret {
-        sql.push_str(" AND b.privacy = 'SECRET'");
-    } else {
-        sql.push_str(" AND (b.privacy = 'PUBLIC'");
-        if filter.include_protected {
-            sql.push_str(" OR b.privacy = 'PROTECTED'");
-        }
-        if filter.include_secret {
-            sql.push_str(" OR b.privacy = 'SECRET'");
-        }
-        sql.push(')');
-    }
-    match filter.repins {
-        Some(true) => sql.push_str(" AND p.parent_pin_id IS NOT NULL"),
-        Some(false) => sql.push_str(" AND p.parent_pin_id IS NULL"),
-        None => {}
-    }
-    if filter.only_promoted {
-        sql.push_str(" AND p.has_been_promoted");
-    }
-    if !filter.creative_types.is_empty() {
-        let types: Vec<String> = filter
-            .creative_types
-            .iter()
-            .map(|t| t.as_str().to_string())
-            .collect();
-        let shown = match filter.as_of {
-            // A video Pin shows REGULAR until its media's `ready_at` (see domain::pin::PinMedia).
-            Some(now) => {
-                let n = arg(Box::new(now.0), &mut args);
-                format!(
-                    "(CASE WHEN p.creative_type = 'VIDEO' \
-                     AND (p.media::jsonb ->> 'ready_at')::bigint > {n} \
-                     THEN 'REGULAR' ELSE p.creative_type END)"
-                )
-            }
-            None => "p.creative_type".to_string(),
-        };
-        let p = arg(Box::new(types), &mut args);
-        sql.push_str(&format!(" AND {shown} = ANY({p})"));
-    }
-    if let Some(after) = cursor.after {
-        let p = arg(Box::new(after), &mut args);
-        sql.push_str(&format!(" AND p.seq < {p}"));
-    }
-    let p = arg(Box::new(cursor.limit as i64 + 1), &mut args);
-    sql.push_str(&format!(" ORDER BY p.seq DESC LIMIT {p}"));
+    let sql = pin_list::page(&mut args, scope, filter, cursor);
     let stmt = client.prepare_cached(&sql).await.map_err(pg)?;
-    let params: Vec<&(dyn ToSql + Sync)> = args
-        .iter()
-        .map(|a| a.as_ref() as &(dyn ToSql + Sync))
-        .collect();
     client
-        .query(&stmt, &params)
+        .query(&stmt, &params(&args))
         .await
         .map_err(pg)?
         .iter()

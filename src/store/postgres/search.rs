@@ -18,22 +18,12 @@ use crate::store::postgres::args::{Args, arg, params};
 use crate::store::postgres::columns::env_code;
 use crate::store::postgres::errors::pg;
 use crate::store::postgres::pin_rows::pins_by_seqs;
+use crate::store::sql::pin_search::privacy_condition;
 use async_trait::async_trait;
 
 /// The first two arguments of every Pin search: `$1` the owner, `$2` the environment.
 fn owner_args(search: &PinSearch) -> Args {
     vec![Box::new(search.owner.0), Box::new(env_code(search.env))]
-}
-
-fn privacy_condition(search: &PinSearch) -> String {
-    let mut allowed = vec!["'PUBLIC'"];
-    if search.include_protected {
-        allowed.push("'PROTECTED'");
-    }
-    if search.include_secret {
-        allowed.push("'SECRET'");
-    }
-    format!("b.privacy IN ({})", allowed.join(", "))
 }
 
 pub async fn search_pins(client: &Client, search: &PinSearch) -> StoreResult<Vec<Pin>> {

@@ -1,18 +1,21 @@
 //! Users in PostgreSQL: accounts, usernames, passwords (a change ends the user's tokens, sessions
 //! and unused codes in the same transaction) and what a user owns by board privacy.
 
+use std::sync::LazyLock;
+
 use deadpool_postgres::Client;
 use tokio_postgres::Row;
 
 use super::PgStore;
 use crate::clock::Timestamp;
-use crate::domain::boards::Privacy;
 use crate::domain::env::Env;
 use crate::domain::ids::{UserId, random_id};
 use crate::domain::storage::{StoreError, StoreResult};
 use crate::domain::users::{AccountType, ContentCounts, NewUser, User, UserStore};
 use crate::store::postgres::columns::env_code;
 use crate::store::postgres::errors::pg;
+use crate::store::sql::content_counts;
+use crate::store::sql::dialect::Postgres;
 use async_trait::async_trait;
 
 const USER_COLUMNS: &str =
@@ -97,14 +100,11 @@ pub async fn user_count(client: &Client) -> StoreResult<i64> {
         .get(0))
 }
 
+/// [`content_counts::query`] in PostgreSQL, built once.
+static CONTENT_COUNTS: LazyLock<String> = LazyLock::new(content_counts::query::<Postgres>);
+
 pub async fn content_counts(client: &Client, user: UserId, env: Env) -> StoreResult<ContentCounts> {
-    let stmt = client
-        .prepare_cached(
-            "SELECT privacy, COUNT(*), COALESCE(SUM(pin_count), 0)::BIGINT FROM boards
-             WHERE owner_id = $1 AND env = $2 GROUP BY privacy",
-        )
-        .await
-        .map_err(pg)?;
+    let stmt = client.prepare_cached(&CONTENT_COUNTS).await.map_err(pg)?;
     let mut counts = ContentCounts::default();
     for row in client
         .query(&stmt, &[&user.0, &env_code(env)])
@@ -112,21 +112,7 @@ pub async fn content_counts(client: &Client, user: UserId, env: Env) -> StoreRes
         .map_err(pg)?
     {
         let privacy: String = row.get(0);
-        let (boards, pins): (i64, i64) = (row.get(1), row.get(2));
-        match Privacy::parse(&privacy) {
-            Some(Privacy::Public) => {
-                counts.public_boards = boards;
-                counts.pins_on_public = pins;
-            }
-            Some(Privacy::Protected) => {
-                counts.protected_boards = boards;
-                counts.pins_on_protected = pins;
-            }
-            _ => {
-                counts.secret_boards = boards;
-                counts.pins_on_secret = pins;
-            }
-        }
+        content_counts::add_row(&mut counts, &privacy, row.get(1), row.get(2));
     }
     Ok(counts)
 }

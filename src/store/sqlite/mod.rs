@@ -1,6 +1,7 @@
 //! The embedded SQLite store, pinbox's default: one file in the data dir, WAL, durable commits.
 
 // The engine's plumbing, which knows no port.
+mod args;
 mod auth_cache;
 mod columns;
 mod connection;

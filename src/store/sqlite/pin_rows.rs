@@ -11,15 +11,9 @@ use crate::domain::env::Env;
 use crate::domain::ids::{AppId, BoardId, PinId, SectionId, UserId};
 use crate::domain::pins::{CreativeType, Pin, PinMedia};
 use crate::domain::storage::StoreResult;
+use crate::store::sql::pin_list::PIN_SELECT;
 use crate::store::sqlite::errors::backend;
 use crate::store::sqlite::memo::JoinMemo;
-
-pub const PIN_SELECT: &str =
-    "SELECT p.seq, p.id, p.owner_id, u.username, p.env, p.app_id, p.board_id,
-        b.privacy, p.section_id, p.title, p.description, p.link, p.alt_text, p.dominant_color,
-        p.creative_type, p.is_standard, p.has_been_promoted, p.is_removable, p.parent_pin_id,
-        p.media, p.created_at
-     FROM pins p JOIN boards b ON b.id = p.board_id JOIN users u ON u.id = p.owner_id";
 
 /// `PIN_SELECT` for one Pin by id and environment; built once, as the statement cache is keyed by it.
 static PIN_BY_ID: LazyLock<String> =

@@ -13,9 +13,10 @@ use crate::domain::pins::{
     NewPin, Pin, PinChanges, PinFilter, PinMedia, PinScope, PinStore, StoredImage,
 };
 use crate::domain::storage::{StoreError, StoreResult, VolumeLimit};
+use crate::store::sql::pin_list;
 use crate::store::sqlite::counts::{self, bump_board};
 use crate::store::sqlite::errors::{backend, is_unique_violation};
-use crate::store::sqlite::pin_rows::{PIN_SELECT, pin_by_id, pin_by_id_memo, pin_from_row};
+use crate::store::sqlite::pin_rows::{pin_by_id, pin_by_id_memo, pin_from_row};
 use crate::store::sqlite::search_index;
 use async_trait::async_trait;
 
@@ -300,68 +301,8 @@ pub fn list_pins(
     filter: &PinFilter,
     cursor: Cursor,
 ) -> StoreResult<Vec<Pin>> {
-    let mut sql = String::from(PIN_SELECT);
     let mut args: Vec<SqlValue> = Vec::new();
-    match scope {
-        PinScope::Board(b) => {
-            sql.push_str(" WHERE p.board_id = ?");
-            args.push(b.0.into());
-        }
-        PinScope::Section(s) => {
-            sql.push_str(" WHERE p.section_id = ?");
-            args.push(s.0.into());
-        }
-        PinScope::Owner(owner, env) => {
-            sql.push_str(" WHERE p.owner_id = ? AND p.env = ?");
-            args.push(owner.0.into());
-            args.push(env.code().into());
-        }
-    }
-    if filter.only_secret {
-        sql.push_str(" AND b.privacy = 'SECRET'");
-    } else {
-        sql.push_str(" AND (b.privacy = 'PUBLIC'");
-        if filter.include_protected {
-            sql.push_str(" OR b.privacy = 'PROTECTED'");
-        }
-        if filter.include_secret {
-            sql.push_str(" OR b.privacy = 'SECRET'");
-        }
-        sql.push(')');
-    }
-    match filter.repins {
-        Some(true) => sql.push_str(" AND p.parent_pin_id IS NOT NULL"),
-        Some(false) => sql.push_str(" AND p.parent_pin_id IS NULL"),
-        None => {}
-    }
-    if filter.only_promoted {
-        sql.push_str(" AND p.has_been_promoted = 1");
-    }
-    if !filter.creative_types.is_empty() {
-        match filter.as_of {
-            // A video Pin shows REGULAR until its media's `ready_at` (see domain::pin::PinMedia).
-            Some(now) => {
-                sql.push_str(
-                    " AND (CASE WHEN p.creative_type = 'VIDEO' \
-                     AND json_extract(p.media, '$.ready_at') > ? \
-                     THEN 'REGULAR' ELSE p.creative_type END) IN (",
-                );
-                args.push(now.0.into());
-            }
-            None => sql.push_str(" AND p.creative_type IN ("),
-        }
-        for (i, t) in filter.creative_types.iter().enumerate() {
-            sql.push_str(if i == 0 { "?" } else { ", ?" });
-            args.push(t.as_str().to_string().into());
-        }
-        sql.push(')');
-    }
-    if let Some(after) = cursor.after {
-        sql.push_str(" AND p.seq < ?");
-        args.push(after.into());
-    }
-    sql.push_str(" ORDER BY p.seq DESC LIMIT ?");
-    args.push((cursor.limit as i64 + 1).into());
+    let sql = pin_list::page(&mut args, scope, filter, cursor);
     conn.prepare_cached(&sql)
         .and_then(|mut s| s.query_map(params_from_iter(args), pin_from_row)?.collect())
         .map_err(backend)

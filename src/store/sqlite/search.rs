@@ -15,22 +15,11 @@ use crate::domain::ids::{BoardId, UserId};
 use crate::domain::pins::Pin;
 use crate::domain::search::{BoardText, PinMatch, PinSearch, SearchStore};
 use crate::domain::storage::StoreResult;
+use crate::store::sql::pin_search::privacy_condition;
 use crate::store::sqlite::errors::backend;
 use crate::store::sqlite::pin_rows::pin_by_seq;
 use crate::store::sqlite::search_index::fts_query;
 use async_trait::async_trait;
-
-/// The privacies a search may return, as an SQL condition on `b.privacy`.
-fn privacy_condition(search: &PinSearch) -> String {
-    let mut allowed = vec!["'PUBLIC'"];
-    if search.include_protected {
-        allowed.push("'PROTECTED'");
-    }
-    if search.include_secret {
-        allowed.push("'SECRET'");
-    }
-    format!("b.privacy IN ({})", allowed.join(", "))
-}
 
 pub fn search_pins(conn: &Connection, search: &PinSearch) -> StoreResult<Vec<Pin>> {
     let mut args: Vec<SqlValue> = vec![search.owner.0.into(), search.env.code().into()];

@@ -1,15 +1,18 @@
 //! Users in SQLite: accounts, usernames, passwords (a change ends the user's tokens, sessions
 //! and unused codes in the same transaction) and what a user owns by board privacy.
 
+use std::sync::LazyLock;
+
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::SqliteStore;
 use crate::clock::Timestamp;
-use crate::domain::boards::Privacy;
 use crate::domain::env::Env;
 use crate::domain::ids::{UserId, random_id};
 use crate::domain::storage::{Conflict, StoreError, StoreResult};
 use crate::domain::users::{AccountType, ContentCounts, NewUser, User, UserStore};
+use crate::store::sql::content_counts;
+use crate::store::sql::dialect::Sqlite;
 use crate::store::sqlite::errors::{backend, is_unique_violation};
 use async_trait::async_trait;
 
@@ -82,14 +85,12 @@ pub fn user_count(conn: &Connection) -> StoreResult<i64> {
         .map_err(backend)
 }
 
+/// [`content_counts::query`] in SQLite; built once, as the statement cache is keyed by it.
+static CONTENT_COUNTS: LazyLock<String> = LazyLock::new(content_counts::query::<Sqlite>);
+
 pub fn content_counts(conn: &Connection, user: UserId, env: Env) -> StoreResult<ContentCounts> {
     let mut counts = ContentCounts::default();
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT privacy, COUNT(*), COALESCE(SUM(pin_count), 0) FROM boards
-             WHERE owner_id = ?1 AND env = ?2 GROUP BY privacy",
-        )
-        .map_err(backend)?;
+    let mut stmt = conn.prepare_cached(&CONTENT_COUNTS).map_err(backend)?;
     let rows = stmt
         .query_map(params![user.0, env.code()], |r| {
             Ok((
@@ -101,20 +102,7 @@ pub fn content_counts(conn: &Connection, user: UserId, env: Env) -> StoreResult<
         .map_err(backend)?;
     for row in rows {
         let (privacy, boards, pins) = row.map_err(backend)?;
-        match Privacy::parse(&privacy) {
-            Some(Privacy::Public) => {
-                counts.public_boards = boards;
-                counts.pins_on_public = pins;
-            }
-            Some(Privacy::Protected) => {
-                counts.protected_boards = boards;
-                counts.pins_on_protected = pins;
-            }
-            _ => {
-                counts.secret_boards = boards;
-                counts.pins_on_secret = pins;
-            }
-        }
+        content_counts::add_row(&mut counts, &privacy, boards, pins);
     }
     Ok(counts)
 }
