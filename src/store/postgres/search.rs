@@ -94,8 +94,8 @@ fn privacy_join(search: &PinSearch, seq: &str) -> (String, String) {
 ///
 /// Planning this by hand matters: asked for the newest page directly, PostgreSQL trusts its
 /// column statistics, and for a word it believes common but no title of this owner holds it
-/// walks all the owner's Pins newest first (150 ms at 200,000 Pins) where the index answers in
-/// a tenth of a millisecond.
+/// walks all the owner's Pins newest first where the index answers far sooner
+/// (bench/results/search.md).
 async fn newest_of_few_matches(
     client: &Client,
     search: &PinSearch,

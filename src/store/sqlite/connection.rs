@@ -64,8 +64,8 @@ pub fn open_connection(
     ))
     .map_err(backend)?;
     if reader {
-        // No `mmap_size`: mapping the file saves a sixth of GET one Pin's CPU, but the mapped
-        // pages count in RSS, which then grows with the data set (bench/results/get-pin-profile.md).
+        // No `mmap_size`: mapping the file saves CPU on every read, but the mapped pages count
+        // in RSS, which then grows with the data set (bench/results/get-pin-profile.md).
         conn.execute_batch("PRAGMA query_only = ON;")
             .map_err(backend)?;
     }

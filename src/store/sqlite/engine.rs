@@ -101,7 +101,7 @@ impl Engine {
     ///
     /// Reads are point lookups and short keyset scans over pages SQLite has cached: a few
     /// microseconds to a millisecond of CPU. Handing each to a blocking thread cost more in
-    /// thread wake-ups than the query itself (measured: most of the time of `GET /v5/pins/{id}`),
+    /// thread wake-ups than the query itself (most of the time of `GET /v5/pins/{id}`),
     /// so they run inline, and concurrency is bounded by the runtime's worker threads.
     pub async fn read<T, F>(self: &Arc<Self>, work: F) -> StoreResult<T>
     where

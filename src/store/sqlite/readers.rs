@@ -2,8 +2,8 @@
 //!
 //! Beginning and ending a read transaction costs SQLite a lock and an unlock of a WAL read mark
 //! (`fcntl`), a look at the file's size (`fstat`) and turns on the process-wide mutex that guards
-//! both, which the other readers wait on: an eighth to a fifth of `GET /v5/pins/{id}`'s server
-//! CPU, measured (bench/results/get-pin-profile.md). So a reader keeps its read transaction, its
+//! both, which the other readers wait on: a large share of `GET /v5/pins/{id}`'s server CPU
+//! (bench/results/get-pin-profile.md). So a reader keeps its read transaction, its
 //! snapshot, from one read to the next for as long as nothing has been written, and begins a new
 //! one as soon as anything has.
 //!
