@@ -11,7 +11,8 @@ use crate::domain::env::Env;
 use crate::domain::ids::{AdAccountId, UserId};
 use crate::domain::page::Cursor;
 use crate::domain::storage::{StoreError, StoreResult};
-use crate::store::postgres::pg;
+use crate::store::postgres::columns::env_code;
+use crate::store::postgres::errors::pg;
 use async_trait::async_trait;
 
 const SELECT: &str = "SELECT a.seq, a.id, a.owner_id, u.username, a.env, a.name, a.country,
@@ -32,10 +33,6 @@ fn from_row(r: &Row) -> AdAccount {
         created_at: Timestamp(r.get(8)),
         updated_at: Timestamp(r.get(9)),
     }
-}
-
-fn env_code(env: Env) -> i16 {
-    env.code() as i16
 }
 
 pub async fn create(client: &Client, account: NewAdAccount) -> StoreResult<AdAccount> {

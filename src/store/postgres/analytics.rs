@@ -1,16 +1,48 @@
-//! The engagement log's reads and batch writes for analytics in PostgreSQL.
+//! The engagement log analytics are read from, in PostgreSQL: single and batch writes, a Pin's
+//! totals, and the rows of some Pins or of an account.
 
 use deadpool_postgres::Client;
 use tokio_postgres::Row;
 
 use super::PgStore;
-use crate::domain::analytics::EngagementStore;
-use crate::domain::analytics::{Day, EngagementRow};
+use crate::domain::analytics::{Day, EngagementRow, EngagementStore};
 use crate::domain::env::Env;
 use crate::domain::ids::{PinId, UserId};
 use crate::domain::storage::{StoreError, StoreResult};
-use crate::store::postgres::pg;
+use crate::store::postgres::errors::pg;
 use async_trait::async_trait;
+
+pub async fn add_engagement(
+    client: &Client,
+    pin: PinId,
+    day: i64,
+    app_type: &str,
+    metric: &str,
+    count: i64,
+) -> StoreResult<()> {
+    client
+        .execute(
+            "INSERT INTO engagement (pin_id, owner_id, env, day, app_type, metric, count)
+             VALUES ($1, (SELECT owner_id FROM pins WHERE id = $1), (SELECT env FROM pins WHERE id = $1),
+                     $2, $3, $4, $5)
+             ON CONFLICT (pin_id, day, app_type, metric) DO UPDATE SET count = engagement.count + EXCLUDED.count",
+            &[&pin.0, &day, &app_type, &metric, &count],
+        )
+        .await
+        .map_err(pg)?;
+    Ok(())
+}
+
+pub async fn engagement_total(client: &Client, pin: PinId, metric: &str) -> StoreResult<i64> {
+    Ok(client
+        .query_one(
+            "SELECT COALESCE(SUM(count), 0)::BIGINT FROM engagement WHERE pin_id = $1 AND metric = $2",
+            &[&pin.0, &metric],
+        )
+        .await
+        .map_err(pg)?
+        .get(0))
+}
 
 /// Adds every row to the log in one transaction: a batch of unnest()ed arrays, summed per key
 /// first because one INSERT ... ON CONFLICT may not touch a row twice.
@@ -102,11 +134,11 @@ impl EngagementStore for PgStore {
         metric: &str,
         count: i64,
     ) -> StoreResult<()> {
-        super::pins::add_engagement(&self.client().await?, pin, day, app_type, metric, count).await
+        add_engagement(&self.client().await?, pin, day, app_type, metric, count).await
     }
 
     async fn engagement_total(&self, pin: PinId, metric: &str) -> StoreResult<i64> {
-        super::pins::engagement_total(&self.client().await?, pin, metric).await
+        engagement_total(&self.client().await?, pin, metric).await
     }
 
     async fn add_engagement_rows(&self, rows: Vec<EngagementRow>) -> StoreResult<()> {

@@ -1,17 +1,117 @@
-//! Managing developer apps in PostgreSQL: lists, redirect URIs, secret and tier.
+//! Developer apps in PostgreSQL: their secrets, redirect URIs, tiers and restricted features.
+//! The app limit is counted while the owner's row is locked, so replicas cannot pass it.
 
 use deadpool_postgres::Client;
 
 use super::PgStore;
-use crate::domain::apps::AppStore;
-use crate::domain::apps::NewApp;
-use crate::domain::apps::{App, Tier};
-use crate::domain::ids::{AppId, UserId};
-use crate::domain::storage::{StoreError, StoreResult};
-use crate::store::postgres::Timestamp;
-use crate::store::postgres::accounts::app_by_id;
-use crate::store::postgres::pg;
+use crate::clock::Timestamp;
+use crate::domain::apps::{App, AppStore, MAX_APPS_PER_DEVELOPER, NewApp, Tier};
+use crate::domain::ids::{AppId, UserId, random_id};
+use crate::domain::storage::{StoreError, StoreResult, VolumeLimit};
+use crate::store::postgres::columns::hash_array;
+use crate::store::postgres::errors::pg;
 use async_trait::async_trait;
+
+pub async fn create_app(client: &mut Client, app: NewApp) -> StoreResult<App> {
+    let tx = client.transaction().await.map_err(pg)?;
+    // The owner's row is the lock that makes counting and inserting one step across replicas.
+    let owner = tx
+        .query_opt(
+            "SELECT id FROM users WHERE id = $1 FOR UPDATE",
+            &[&app.owner_id.0],
+        )
+        .await
+        .map_err(pg)?;
+    if owner.is_none() {
+        return Err(StoreError::NotFound("user"));
+    }
+    let owned: i64 = tx
+        .query_one(
+            "SELECT COUNT(*) FROM apps WHERE owner_id = $1",
+            &[&app.owner_id.0],
+        )
+        .await
+        .map_err(pg)?
+        .get(0);
+    if owned >= i64::from(MAX_APPS_PER_DEVELOPER) {
+        return Err(StoreError::LimitReached(VolumeLimit::Apps));
+    }
+    let mut id = app.id;
+    let mut inserted = false;
+    for _ in 0..5 {
+        let row = tx
+            .query_opt(
+                "INSERT INTO apps (id, owner_id, name, secret_hash, tier, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id",
+                &[
+                    &id.0,
+                    &app.owner_id.0,
+                    &app.name,
+                    &&app.secret_hash[..],
+                    &app.tier.as_str(),
+                    &app.created_at.0,
+                ],
+            )
+            .await
+            .map_err(pg)?;
+        if row.is_some() {
+            inserted = true;
+            break;
+        }
+        id = AppId(random_id());
+    }
+    if !inserted {
+        return Err(StoreError::Backend(anyhow::anyhow!(
+            "could not find a free app id"
+        )));
+    }
+    for (position, uri) in app.redirect_uris.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO app_redirect_uris (app_id, position, uri) VALUES ($1, $2, $3)
+             ON CONFLICT DO NOTHING",
+            &[&id.0, &(position as i32), uri],
+        )
+        .await
+        .map_err(pg)?;
+    }
+    tx.commit().await.map_err(pg)?;
+    app_by_id(client, id)
+        .await?
+        .ok_or(StoreError::NotFound("app"))
+}
+
+pub async fn app_by_id(client: &Client, id: AppId) -> StoreResult<Option<App>> {
+    let Some(row) = client
+        .query_opt(
+            "SELECT id, owner_id, name, secret_hash, tier, created_at FROM apps WHERE id = $1",
+            &[&id.0],
+        )
+        .await
+        .map_err(pg)?
+    else {
+        return Ok(None);
+    };
+    let uris = client
+        .query(
+            "SELECT uri FROM app_redirect_uris WHERE app_id = $1 ORDER BY position",
+            &[&id.0],
+        )
+        .await
+        .map_err(pg)?
+        .iter()
+        .map(|r| r.get::<_, String>(0))
+        .collect();
+    let tier: String = row.get(4);
+    Ok(Some(App {
+        id: AppId(row.get(0)),
+        owner_id: UserId(row.get(1)),
+        name: row.get(2),
+        secret_hash: hash_array(row.get(3))?,
+        redirect_uris: uris,
+        tier: Tier::parse(&tier).unwrap_or(Tier::Trial),
+        created_at: Timestamp(row.get(5)),
+    }))
+}
 
 pub async fn apps(client: &Client, owner: Option<UserId>) -> StoreResult<Vec<App>> {
     let rows = client
@@ -93,26 +193,66 @@ pub async fn set_tier(client: &Client, id: AppId, tier: Tier) -> StoreResult<App
     existing(client, id).await
 }
 
+pub async fn grant_app_feature(
+    client: &Client,
+    app: AppId,
+    feature: &str,
+    at: Timestamp,
+) -> StoreResult<()> {
+    client
+        .execute(
+            "INSERT INTO app_features (app_id, feature, granted_at) VALUES ($1, $2, $3)
+             ON CONFLICT (app_id, feature) DO NOTHING",
+            &[&app.0, &feature, &at.0],
+        )
+        .await
+        .map_err(pg)?;
+    Ok(())
+}
+
+pub async fn revoke_app_feature(client: &Client, app: AppId, feature: &str) -> StoreResult<bool> {
+    let n = client
+        .execute(
+            "DELETE FROM app_features WHERE app_id = $1 AND feature = $2",
+            &[&app.0, &feature],
+        )
+        .await
+        .map_err(pg)?;
+    Ok(n > 0)
+}
+
+pub async fn app_has_feature(client: &Client, app: AppId, feature: &str) -> StoreResult<bool> {
+    let stmt = client
+        .prepare_cached("SELECT 1 FROM app_features WHERE app_id = $1 AND feature = $2")
+        .await
+        .map_err(pg)?;
+    Ok(client
+        .query_opt(&stmt, &[&app.0, &feature])
+        .await
+        .map_err(pg)?
+        .is_some())
+}
+
 #[async_trait]
 impl AppStore for PgStore {
     async fn create_app(&self, app: NewApp) -> StoreResult<App> {
-        super::accounts::create_app(&mut self.client().await?, app).await
+        create_app(&mut self.client().await?, app).await
     }
 
     async fn app(&self, id: AppId) -> StoreResult<Option<App>> {
-        super::accounts::app_by_id(&self.client().await?, id).await
+        app_by_id(&self.client().await?, id).await
     }
 
     async fn grant_app_feature(&self, app: AppId, feature: &str, at: Timestamp) -> StoreResult<()> {
-        super::media::grant_app_feature(&self.client().await?, app, feature, at).await
+        grant_app_feature(&self.client().await?, app, feature, at).await
     }
 
     async fn revoke_app_feature(&self, app: AppId, feature: &str) -> StoreResult<bool> {
-        super::media::revoke_app_feature(&self.client().await?, app, feature).await
+        revoke_app_feature(&self.client().await?, app, feature).await
     }
 
     async fn app_has_feature(&self, app: AppId, feature: &str) -> StoreResult<bool> {
-        super::media::app_has_feature(&self.client().await?, app, feature).await
+        app_has_feature(&self.client().await?, app, feature).await
     }
 
     async fn apps(&self, owner: Option<UserId>) -> StoreResult<Vec<App>> {

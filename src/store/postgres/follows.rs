@@ -16,12 +16,10 @@ use crate::domain::ids::{BoardId, UserId};
 use crate::domain::page::Cursor;
 use crate::domain::storage::{StoreError, StoreResult};
 use crate::domain::users::AccountType;
-use crate::store::postgres::{boards, pg};
+use crate::store::postgres::boards;
+use crate::store::postgres::columns::env_code;
+use crate::store::postgres::errors::pg;
 use async_trait::async_trait;
-
-fn env_code(env: Env) -> i16 {
-    env.code() as i16
-}
 
 async fn user_exists(client: &Client, id: UserId) -> StoreResult<bool> {
     Ok(client

@@ -1,13 +1,16 @@
-//! Versioned schema migrations for PostgreSQL, beside SQLite's with the same numbers. Replicas
-//! starting at once take turns on an advisory lock, so each migration runs exactly once.
+//! Versioned schema migrations for PostgreSQL, beside SQLite's with the same numbers and recorded
+//! as `sql::migrations` keeps them. Replicas starting at once take turns on an advisory lock, so
+//! each migration runs exactly once.
 
 use deadpool_postgres::Client;
 
-use crate::domain::storage::{StoreError, StoreResult};
-use crate::store::postgres::pg;
+use crate::domain::storage::StoreResult;
+use crate::store::postgres::errors::pg;
+use crate::store::sql::dialect::Postgres;
+use crate::store::sql::migrations::{self, Migration};
 
 /// Every migration, in order. Never edit a released one: add the next.
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+pub const MIGRATIONS: &[Migration] = &[
     (
         1,
         "accounts_boards_sections",
@@ -79,51 +82,38 @@ pub async fn migrate(client: &mut Client, now_ms: i64) -> StoreResult<()> {
 
 async fn apply(client: &mut Client, now_ms: i64) -> StoreResult<()> {
     client
-        .batch_execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (
-                 version    BIGINT PRIMARY KEY,
-                 name       TEXT NOT NULL,
-                 applied_at BIGINT NOT NULL
-             )",
-        )
+        .batch_execute(&migrations::create_table::<Postgres>())
         .await
         .map_err(pg)?;
-    let newest_known = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+    let (applied, record) = (
+        migrations::applied::<Postgres>(),
+        migrations::record::<Postgres>(),
+    );
     for (version, name, sql) in MIGRATIONS {
         let tx = client.transaction().await.map_err(pg)?;
-        let applied = tx
-            .query_opt(
-                "SELECT 1 FROM schema_migrations WHERE version = $1",
-                &[version],
-            )
+        let done = tx
+            .query_opt(applied.as_str(), &[version])
             .await
             .map_err(pg)?;
-        if applied.is_none() {
-            tx.batch_execute(sql).await.map_err(|e| {
-                StoreError::Backend(anyhow::anyhow!("migration {version} ({name}) failed: {e}"))
-            })?;
-            tx.execute(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-                &[version, name, &now_ms],
-            )
-            .await
-            .map_err(pg)?;
+        if done.is_none() {
+            tx.batch_execute(sql)
+                .await
+                .map_err(|e| migrations::failed(*version, name, e))?;
+            tx.execute(record.as_str(), &[version, name, &now_ms])
+                .await
+                .map_err(pg)?;
         }
         tx.commit().await.map_err(pg)?;
     }
     let newest_applied: i64 = client
-        .query_one(
-            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-            &[],
-        )
+        .query_one(migrations::NEWEST_APPLIED, &[])
         .await
         .map_err(pg)?
         .get(0);
-    if newest_applied > newest_known {
-        return Err(StoreError::Unavailable(format!(
-            "the database was migrated by a newer pinbox (schema version {newest_applied}, this \
-             binary knows up to {newest_known}); upgrade pinbox"
-        )));
-    }
-    Ok(())
+    migrations::check_not_newer(
+        newest_applied,
+        MIGRATIONS,
+        "the database was migrated by",
+        "upgrade pinbox",
+    )
 }

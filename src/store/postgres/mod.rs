@@ -2,29 +2,41 @@
 //! limits and counters are enforced inside the database's transactions, so replicas agree without
 //! sharing any memory.
 
-mod accounts;
+// The engine's plumbing, which knows no port.
+mod args;
+mod columns;
+mod counts;
+mod errors;
+pub mod migrate;
+mod pin_rows;
+mod search_index;
+
+// One file per resource, each implementing that resource's port.
 mod ad_accounts;
 mod analytics;
 mod apps;
 mod boards;
 mod follows;
-mod media;
-pub mod migrate;
+mod media_uploads;
 mod oauth;
 mod pins;
 mod quotas;
 mod search;
+mod sections;
+mod tokens;
+mod users;
 
 use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use deadpool_postgres::{Client, Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
-use tokio_postgres::error::SqlState;
 
 use crate::clock::Timestamp;
-use crate::domain::storage::{Conflict, Store, StoreError, StoreResult};
+use crate::domain::storage::{Store, StoreError, StoreResult};
+use crate::store::postgres::columns::hash_array;
+use crate::store::postgres::errors::pg;
 
 /// How to reach the database.
 #[derive(Debug, Clone)]
@@ -116,7 +128,7 @@ impl PgStore {
                 .map_err(pg)?;
         }
         migrate::migrate(&mut client, now.0).await?;
-        search::backfill(&mut client).await?;
+        search_index::backfill(&mut client).await?;
         drop(client);
         Ok(PgStore { pool })
     }
@@ -144,32 +156,21 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     text
 }
 
-/// Maps a database error: unique violations become the conflict they stand for.
-pub(crate) fn pg(e: tokio_postgres::Error) -> StoreError {
-    if let Some(db) = e.as_db_error()
-        && *db.code() == SqlState::UNIQUE_VIOLATION
-    {
-        let conflict = match db.constraint() {
-            Some("users_username_unique") => Some(Conflict::Username),
-            Some("boards_name_unique") => Some(Conflict::BoardName),
-            Some("board_sections_name_unique") => Some(Conflict::SectionName),
-            _ => None,
-        };
-        if let Some(c) = conflict {
-            return StoreError::Conflict(c);
-        }
-    }
-    // A NUL character: PostgreSQL's text cannot hold one. The domain refuses such text before
-    // any write; this keeps a path it missed a 400, not a 500.
-    if let Some(db) = e.as_db_error()
-        && *db.code() == SqlState::CHARACTER_NOT_IN_REPERTOIRE
-    {
-        return StoreError::Unstorable(db.message().to_string());
-    }
-    if e.is_closed() {
-        return StoreError::Unavailable(format!("the database connection closed: {e}"));
-    }
-    StoreError::Backend(anyhow::Error::new(e))
+async fn shared_secret(client: &Client, name: &str) -> StoreResult<[u8; 32]> {
+    let fresh: [u8; 32] = rand::random();
+    client
+        .execute(
+            "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+            &[&name, &&fresh[..]],
+        )
+        .await
+        .map_err(pg)?;
+    let stored: Vec<u8> = client
+        .query_one("SELECT value FROM meta WHERE key = $1", &[&name])
+        .await
+        .map_err(pg)?
+        .get(0);
+    hash_array(stored)
 }
 
 #[async_trait]
@@ -179,7 +180,7 @@ impl Store for PgStore {
     }
 
     async fn shared_secret(&self, name: &str) -> StoreResult<[u8; 32]> {
-        accounts::shared_secret(&self.client().await?, name).await
+        shared_secret(&self.client().await?, name).await
     }
 
     async fn close(&self) -> StoreResult<()> {

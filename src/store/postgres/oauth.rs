@@ -1,138 +1,22 @@
-//! OAuth state in PostgreSQL: authorization codes, the grant each token belongs to, sign-in
-//! sessions, and password changes that end a user's tokens and sessions. A code is redeemed by
-//! a conditional update, so two replicas redeeming one code at once cannot both succeed.
+//! OAuth state in PostgreSQL: authorization codes and the consent pages' sign-in sessions. A
+//! code is redeemed by a conditional update, so two replicas redeeming one code at once cannot
+//! both succeed; a replayed code revokes its grant's tokens.
 
-use deadpool_postgres::{Client, GenericClient};
+use deadpool_postgres::Client;
 use tokio_postgres::Row;
 
 use super::PgStore;
 use crate::catalog::scope::Scopes;
 use crate::clock::Timestamp;
-use crate::domain::ids::{AppId, GrantId, TokenId, UserId, random_id};
-use crate::domain::oauth::OAuthStore;
-use crate::domain::oauth::{CodeRedemption, OAuthCode};
+use crate::domain::ids::{AppId, GrantId, UserId};
+use crate::domain::oauth::{CodeRedemption, OAuthCode, OAuthStore};
 use crate::domain::storage::{StoreError, StoreResult};
-use crate::domain::tokens::{NewToken, Token, TokenHash};
+use crate::domain::tokens::{NewToken, TokenHash};
 use crate::domain::users::Session;
-use crate::store::postgres::accounts::{TOKEN_COLUMNS, hash_array, token_from_row};
-use crate::store::postgres::pg;
+use crate::store::postgres::columns::hash_array;
+use crate::store::postgres::errors::pg;
+use crate::store::postgres::tokens::{insert_grant_token, revoke_grant_in};
 use async_trait::async_trait;
-
-pub async fn set_password(
-    client: &mut Client,
-    user: UserId,
-    password_hash: &str,
-    at: Timestamp,
-) -> StoreResult<u64> {
-    let tx = client.transaction().await.map_err(pg)?;
-    let n = tx
-        .execute(
-            "UPDATE users SET password_hash = $2 WHERE id = $1",
-            &[&user.0, &password_hash],
-        )
-        .await
-        .map_err(pg)?;
-    if n == 0 {
-        return Err(StoreError::NotFound("user"));
-    }
-    let revoked = tx
-        .execute(
-            "UPDATE tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
-            &[&user.0, &at.0],
-        )
-        .await
-        .map_err(pg)?;
-    tx.execute("DELETE FROM oauth_sessions WHERE user_id = $1", &[&user.0])
-        .await
-        .map_err(pg)?;
-    // A code approved before the change must not bring new tokens after it.
-    tx.execute(
-        "UPDATE oauth_codes SET expires_at = $2 WHERE user_id = $1 AND used_at IS NULL AND expires_at > $2",
-        &[&user.0, &at.0],
-    )
-    .await
-    .map_err(pg)?;
-    tx.commit().await.map_err(pg)?;
-    Ok(revoked)
-}
-
-async fn insert_grant_token(
-    db: &impl GenericClient,
-    t: &NewToken,
-    grant: GrantId,
-) -> StoreResult<Token> {
-    let mut id = t.id;
-    for _ in 0..5 {
-        let row = db
-            .query_opt(
-                &format!(
-                    "INSERT INTO tokens (id, hash, kind, user_id, app_id, scopes, env, created_at, expires_at, grant_id)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING
-                     RETURNING {TOKEN_COLUMNS}"
-                ),
-                &[
-                    &id.0,
-                    &&t.hash[..],
-                    &t.kind.as_str(),
-                    &t.user_id.map(|u| u.0),
-                    &t.app_id.0,
-                    &(t.scopes.bits() as i64),
-                    &(t.env.code() as i16),
-                    &t.created_at.0,
-                    &t.expires_at.0,
-                    &grant.0,
-                ],
-            )
-            .await
-            .map_err(pg)?;
-        if let Some(row) = row {
-            return token_from_row(&row);
-        }
-        id = TokenId(random_id());
-    }
-    Err(StoreError::Backend(anyhow::anyhow!(
-        "could not find a free token id"
-    )))
-}
-
-pub async fn create_grant_tokens(
-    client: &mut Client,
-    grant: GrantId,
-    tokens: Vec<NewToken>,
-) -> StoreResult<Vec<Token>> {
-    let tx = client.transaction().await.map_err(pg)?;
-    let mut out = Vec::with_capacity(tokens.len());
-    for t in &tokens {
-        out.push(insert_grant_token(&tx, t, grant).await?);
-    }
-    tx.commit().await.map_err(pg)?;
-    Ok(out)
-}
-
-pub async fn token_grant(client: &Client, id: TokenId) -> StoreResult<Option<GrantId>> {
-    let row = client
-        .query_opt("SELECT grant_id FROM tokens WHERE id = $1", &[&id.0])
-        .await
-        .map_err(pg)?;
-    Ok(row.and_then(|r| r.get::<_, Option<i64>>(0)).map(GrantId))
-}
-
-async fn revoke_grant_in(
-    db: &impl GenericClient,
-    grant: GrantId,
-    at: Timestamp,
-) -> StoreResult<u64> {
-    db.execute(
-        "UPDATE tokens SET revoked_at = $2 WHERE grant_id = $1 AND revoked_at IS NULL",
-        &[&grant.0, &at.0],
-    )
-    .await
-    .map_err(pg)
-}
-
-pub async fn revoke_grant(client: &Client, grant: GrantId, at: Timestamp) -> StoreResult<u64> {
-    revoke_grant_in(client, grant, at).await
-}
 
 /// Codes are kept past their expiry so that a late replay is still recognised (and revokes
 /// its grant) for as long as the grant's refresh tokens could live.

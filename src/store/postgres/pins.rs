@@ -1,66 +1,29 @@
-//! Pins, their images and the engagement log in PostgreSQL. A Pin and its board's counters change
-//! in one transaction that holds the board's row (and, for the volume limit, the owner's row).
+//! Pins and the images they show in PostgreSQL. A Pin, its board's counters, its owner's totals
+//! and its search index row change in one transaction that holds the board's row (and, for the
+//! volume limit, the owner's counts row).
 
 use deadpool_postgres::{Client, Transaction};
-use tokio_postgres::Row;
-use tokio_postgres::types::ToSql;
 
 use super::PgStore;
 use crate::clock::Timestamp;
-use crate::domain::boards::Privacy;
 use crate::domain::env::Env;
-use crate::domain::ids::{AppId, BoardId, PinId, SectionId, UserId, random_id};
+use crate::domain::ids::{BoardId, PinId, SectionId, UserId, random_id};
 use crate::domain::page::Cursor;
-use crate::domain::pins::PinStore;
 use crate::domain::pins::{
-    CreativeType, NewPin, Pin, PinChanges, PinFilter, PinMedia, PinScope, StoredImage,
+    NewPin, Pin, PinChanges, PinFilter, PinMedia, PinScope, PinStore, StoredImage,
 };
 use crate::domain::storage::{StoreError, StoreResult, VolumeLimit};
-use crate::store::postgres::{boards, pg, search};
+use crate::store::postgres::args::{Args, params};
+use crate::store::postgres::columns::env_code;
+use crate::store::postgres::counts::{add_counts, bump_board, lock_counts};
+use crate::store::postgres::errors::pg;
+use crate::store::postgres::pin_rows::{pin_by_id, pin_from_row};
+use crate::store::postgres::search_index;
+use crate::store::sql::pin_list;
 use async_trait::async_trait;
-
-const PIN_SELECT: &str = "SELECT p.seq, p.id, p.owner_id, u.username, p.env, p.app_id, p.board_id,
-        b.privacy, p.section_id, p.title, p.description, p.link, p.alt_text, p.dominant_color,
-        p.creative_type, p.is_standard, p.has_been_promoted, p.is_removable, p.parent_pin_id,
-        p.media, p.created_at
-     FROM pins p JOIN boards b ON b.id = p.board_id JOIN users u ON u.id = p.owner_id";
-
-fn pin_from_row(r: &Row) -> StoreResult<Pin> {
-    let privacy: String = r.get(7);
-    let creative: String = r.get(14);
-    let media: String = r.get(19);
-    let env: i16 = r.get(4);
-    Ok(Pin {
-        seq: r.get(0),
-        id: PinId(r.get(1)),
-        owner_id: UserId(r.get(2)),
-        owner_username: r.get(3),
-        env: Env::from_code(env as i64),
-        app_id: r.get::<_, Option<i64>>(5).map(AppId),
-        board_id: BoardId(r.get(6)),
-        board_privacy: Privacy::parse(&privacy).unwrap_or(Privacy::Secret),
-        section_id: r.get::<_, Option<i64>>(8).map(SectionId),
-        title: r.get(9),
-        description: r.get(10),
-        link: r.get(11),
-        alt_text: r.get(12),
-        dominant_color: r.get(13),
-        creative_type: CreativeType::parse(&creative).unwrap_or(CreativeType::Regular),
-        is_standard: r.get(15),
-        has_been_promoted: r.get(16),
-        is_removable: r.get(17),
-        parent_pin_id: r.get::<_, Option<i64>>(18).map(PinId),
-        media: serde_json::from_str(&media).map_err(|e| StoreError::Backend(e.into()))?,
-        created_at: Timestamp(r.get(20)),
-    })
-}
 
 fn media_json(media: &PinMedia) -> StoreResult<String> {
     serde_json::to_string(media).map_err(|e| StoreError::Backend(e.into()))
-}
-
-fn env_code(env: Env) -> i16 {
-    env.code() as i16
 }
 
 pub async fn image(client: &Client, key: &str) -> StoreResult<Option<StoredImage>> {
@@ -135,22 +98,6 @@ async fn check_section(
     Ok(())
 }
 
-async fn bump_board(
-    tx: &Transaction<'_>,
-    board: BoardId,
-    delta: i64,
-    at: Timestamp,
-) -> StoreResult<()> {
-    tx.execute(
-        "UPDATE boards SET pin_count = pin_count + $2, pins_modified_at = GREATEST(pins_modified_at, $3)
-         WHERE id = $1",
-        &[&board.0, &delta, &at.0],
-    )
-    .await
-    .map_err(pg)?;
-    Ok(())
-}
-
 pub async fn create_pin(client: &mut Client, pin: NewPin, max_pins: u32) -> StoreResult<Pin> {
     let media = media_json(&pin.media)?;
     let tx = client.transaction().await.map_err(pg)?;
@@ -159,7 +106,7 @@ pub async fn create_pin(client: &mut Client, pin: NewPin, max_pins: u32) -> Stor
     }
     check_section(&tx, pin.board_id, pin.section_id).await?;
     // The owner's counts row serializes creates so that the limit holds across replicas.
-    let (_, total) = boards::lock_counts(&tx, pin.owner_id, pin.env).await?;
+    let (_, total) = lock_counts(&tx, pin.owner_id, pin.env).await?;
     if total >= max_pins as i64 {
         return Err(StoreError::LimitReached(VolumeLimit::Pins));
     }
@@ -206,7 +153,7 @@ pub async fn create_pin(client: &mut Client, pin: NewPin, max_pins: u32) -> Stor
             "could not find a free Pin id"
         )));
     };
-    search::index_pin(
+    search_index::index_pin(
         &tx,
         seq,
         pin.owner_id,
@@ -217,7 +164,7 @@ pub async fn create_pin(client: &mut Client, pin: NewPin, max_pins: u32) -> Stor
     )
     .await?;
     bump_board(&tx, pin.board_id, 1, pin.created_at).await?;
-    boards::add_counts(&tx, pin.owner_id, pin.env, 0, 1).await?;
+    add_counts(&tx, pin.owner_id, pin.env, 0, 1).await?;
     tx.commit().await.map_err(pg)?;
     pin_by_id(client, pin.env, id)
         .await?
@@ -264,7 +211,7 @@ pub async fn import_pins(client: &mut Client, pins: Vec<NewPin>) -> StoreResult<
         )
         .await
         .map_err(pg)?;
-        search::index_imported(&tx, chunk).await?;
+        search_index::index_imported(&tx, chunk).await?;
     }
     let mut boards: Vec<i64> = pins.iter().map(|p| p.board_id.0).collect();
     boards.sort_unstable();
@@ -283,7 +230,7 @@ pub async fn import_pins(client: &mut Client, pins: Vec<NewPin>) -> StoreResult<
         *per_owner.entry((p.owner_id, p.env)).or_insert(0i64) += 1;
     }
     for ((owner, env), n) in per_owner {
-        boards::add_counts(&tx, owner, env, 0, n).await?;
+        add_counts(&tx, owner, env, 0, n).await?;
     }
     tx.commit().await.map_err(pg)?;
     // Fresh statistics of the search index, so that the planner knows common words from rare
@@ -293,42 +240,6 @@ pub async fn import_pins(client: &mut Client, pins: Vec<NewPin>) -> StoreResult<
         .await
         .map_err(pg)?;
     Ok(())
-}
-
-pub async fn pin_by_id(client: &Client, env: Env, id: PinId) -> StoreResult<Option<Pin>> {
-    let stmt = client
-        .prepare_cached(&format!("{PIN_SELECT} WHERE p.id = $1 AND p.env = $2"))
-        .await
-        .map_err(pg)?;
-    client
-        .query_opt(&stmt, &[&id.0, &env_code(env)])
-        .await
-        .map_err(pg)?
-        .map(|r| pin_from_row(&r))
-        .transpose()
-}
-
-/// One Pin by its list position (search results carry positions).
-/// Several Pins by their sequence numbers, in the order given, in one round trip; a sequence
-/// number whose Pin is gone is skipped.
-pub async fn pins_by_seqs(client: &Client, seqs: &[i64]) -> StoreResult<Vec<Pin>> {
-    if seqs.is_empty() {
-        return Ok(Vec::new());
-    }
-    let stmt = client
-        .prepare_cached(&format!("{PIN_SELECT} WHERE p.seq = ANY($1)"))
-        .await
-        .map_err(pg)?;
-    let mut found = client
-        .query(&stmt, &[&seqs])
-        .await
-        .map_err(pg)?
-        .iter()
-        .map(pin_from_row)
-        .collect::<StoreResult<Vec<Pin>>>()?;
-    let rank = |seq: i64| seqs.iter().position(|s| *s == seq);
-    found.sort_by_key(|p| rank(p.seq));
-    Ok(found)
 }
 
 pub async fn update_pin(
@@ -407,7 +318,7 @@ pub async fn update_pin(
             .map_err(pg)?;
         let (title, description, alt): (Option<String>, Option<String>, Option<String>) =
             (row.get(2), row.get(3), row.get(4));
-        search::index_pin(
+        search_index::index_pin(
             &tx,
             row.get(0),
             UserId(row.get(1)),
@@ -446,16 +357,8 @@ pub async fn delete_pin(
         .map_err(pg)?
         .ok_or(StoreError::NotFound("pin"))?;
     bump_board(&tx, BoardId(row.get(0)), -1, at).await?;
-    boards::add_counts(&tx, UserId(row.get(1)), env, 0, -1).await?;
+    add_counts(&tx, UserId(row.get(1)), env, 0, -1).await?;
     tx.commit().await.map_err(pg)
-}
-
-type Args = Vec<Box<dyn ToSql + Sync + Send>>;
-
-/// Appends a query argument and names its placeholder.
-fn arg(v: Box<dyn ToSql + Sync + Send>, args: &mut Args) -> String {
-    args.push(v);
-    format!("${}", args.len())
 }
 
 pub async fn list_pins(
@@ -464,129 +367,16 @@ pub async fn list_pins(
     filter: &PinFilter,
     cursor: Cursor,
 ) -> StoreResult<Vec<Pin>> {
-    let mut sql = String::from(PIN_SELECT);
     let mut args: Args = Vec::new();
-    match scope {
-        PinScope::Board(b) => {
-            let p = arg(Box::new(b.0), &mut args);
-            sql.push_str(&format!(" WHERE p.board_id = {p}"));
-        }
-        PinScope::Section(s) => {
-            let p = arg(Box::new(s.0), &mut args);
-            sql.push_str(&format!(" WHERE p.section_id = {p}"));
-        }
-        PinScope::Owner(owner, env) => {
-            let o = arg(Box::new(owner.0), &mut args);
-            let e = arg(Box::new(env_code(env)), &mut args);
-            sql.push_str(&format!(" WHERE p.owner_id = {o} AND p.env = {e}"));
-        }
-    }
-    if filter.only_secret {
-        sql.push_str(" AND b.privacy = 'SECRET'");
-    } else {
-        sql.push_str(" AND (b.privacy = 'PUBLIC'");
-        if filter.include_protected {
-            sql.push_str(" OR b.privacy = 'PROTECTED'");
-        }
-        if filter.include_secret {
-            sql.push_str(" OR b.privacy = 'SECRET'");
-        }
-        sql.push(')');
-    }
-    match filter.repins {
-        Some(true) => sql.push_str(" AND p.parent_pin_id IS NOT NULL"),
-        Some(false) => sql.push_str(" AND p.parent_pin_id IS NULL"),
-        None => {}
-    }
-    if filter.only_promoted {
-        sql.push_str(" AND p.has_been_promoted");
-    }
-    if !filter.creative_types.is_empty() {
-        let types: Vec<String> = filter
-            .creative_types
-            .iter()
-            .map(|t| t.as_str().to_string())
-            .collect();
-        let shown = match filter.as_of {
-            // A video Pin shows REGULAR until its media's `ready_at` (see domain::pin::PinMedia).
-            Some(now) => {
-                let n = arg(Box::new(now.0), &mut args);
-                format!(
-                    "(CASE WHEN p.creative_type = 'VIDEO' \
-                     AND (p.media::jsonb ->> 'ready_at')::bigint > {n} \
-                     THEN 'REGULAR' ELSE p.creative_type END)"
-                )
-            }
-            None => "p.creative_type".to_string(),
-        };
-        let p = arg(Box::new(types), &mut args);
-        sql.push_str(&format!(" AND {shown} = ANY({p})"));
-    }
-    if let Some(after) = cursor.after {
-        let p = arg(Box::new(after), &mut args);
-        sql.push_str(&format!(" AND p.seq < {p}"));
-    }
-    let p = arg(Box::new(cursor.limit as i64 + 1), &mut args);
-    sql.push_str(&format!(" ORDER BY p.seq DESC LIMIT {p}"));
+    let sql = pin_list::page(&mut args, scope, filter, cursor);
     let stmt = client.prepare_cached(&sql).await.map_err(pg)?;
-    let params: Vec<&(dyn ToSql + Sync)> = args
-        .iter()
-        .map(|a| a.as_ref() as &(dyn ToSql + Sync))
-        .collect();
     client
-        .query(&stmt, &params)
+        .query(&stmt, &params(&args))
         .await
         .map_err(pg)?
         .iter()
         .map(pin_from_row)
         .collect()
-}
-
-pub async fn ad_only_board(
-    client: &Client,
-    owner: UserId,
-    env: Env,
-) -> StoreResult<Option<BoardId>> {
-    Ok(client
-        .query_opt(
-            "SELECT id FROM boards WHERE owner_id = $1 AND env = $2 AND is_ads_only ORDER BY seq LIMIT 1",
-            &[&owner.0, &env_code(env)],
-        )
-        .await
-        .map_err(pg)?
-        .map(|r| BoardId(r.get(0))))
-}
-
-pub async fn add_engagement(
-    client: &Client,
-    pin: PinId,
-    day: i64,
-    app_type: &str,
-    metric: &str,
-    count: i64,
-) -> StoreResult<()> {
-    client
-        .execute(
-            "INSERT INTO engagement (pin_id, owner_id, env, day, app_type, metric, count)
-             VALUES ($1, (SELECT owner_id FROM pins WHERE id = $1), (SELECT env FROM pins WHERE id = $1),
-                     $2, $3, $4, $5)
-             ON CONFLICT (pin_id, day, app_type, metric) DO UPDATE SET count = engagement.count + EXCLUDED.count",
-            &[&pin.0, &day, &app_type, &metric, &count],
-        )
-        .await
-        .map_err(pg)?;
-    Ok(())
-}
-
-pub async fn engagement_total(client: &Client, pin: PinId, metric: &str) -> StoreResult<i64> {
-    Ok(client
-        .query_one(
-            "SELECT COALESCE(SUM(count), 0)::BIGINT FROM engagement WHERE pin_id = $1 AND metric = $2",
-            &[&pin.0, &metric],
-        )
-        .await
-        .map_err(pg)?
-        .get(0))
 }
 
 #[async_trait]

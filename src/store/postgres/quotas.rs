@@ -15,7 +15,7 @@ use crate::clock::Timestamp;
 use crate::domain::rate_limits::QuotaStore;
 use crate::domain::rate_limits::{MAX_QUOTAS, Quota, QuotaKey, QuotaTake, WindowUse};
 use crate::domain::storage::StoreResult;
-use crate::store::postgres::pg;
+use crate::store::postgres::errors::pg;
 use async_trait::async_trait;
 
 const TAKE: &str = "

@@ -1,163 +1,29 @@
-//! Search in PostgreSQL: the Pin index (`pin_search`, migration 0011: one row per Pin, its folded
-//! terms as arrays under GIN indexes), written by the Pin writes in their own transaction through
-//! [`index_pin`] and [`index_imported`], and the queries of `search/pins` and `search/boards`.
+//! Search in PostgreSQL: the queries of `search/pins`, over the index
+//! [`search_index`](super::search_index) keeps, and of `search/boards`.
 //! A word query is `terms @> words` (or `title_terms @> words` for the title tier): several words
 //! intersect their postings inside the GIN index, as FTS5 does on SQLite. The plan is chosen
 //! here, not left to the planner: the GIN index first while the matches are few, a walk of the
 //! account's Pins newest first when they are many (see [`newest_of_few_matches`]).
 
-use deadpool_postgres::{Client, Transaction};
-use tokio_postgres::types::ToSql;
+use deadpool_postgres::Client;
 
 use super::PgStore;
 use crate::domain::boards::Privacy;
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, PinId, UserId};
-use crate::domain::pins::{NewPin, Pin};
-use crate::domain::search::SearchStore;
-use crate::domain::search::{BoardText, PinMatch, PinSearch, SearchTier, pin_terms};
+use crate::domain::pins::Pin;
+use crate::domain::search::{BoardText, PinMatch, PinSearch, SearchStore, SearchTier};
 use crate::domain::storage::StoreResult;
-use crate::store::postgres::{pg, pins};
+use crate::store::postgres::args::{Args, arg, params};
+use crate::store::postgres::columns::env_code;
+use crate::store::postgres::errors::pg;
+use crate::store::postgres::pin_rows::pins_by_seqs;
+use crate::store::sql::pin_search::privacy_condition;
 use async_trait::async_trait;
-
-fn env_code(env: Env) -> i16 {
-    env.code() as i16
-}
-
-/// (Re)writes one Pin's row in the search index from its text.
-pub async fn index_pin(
-    tx: &Transaction<'_>,
-    seq: i64,
-    owner: UserId,
-    env: Env,
-    title: Option<&str>,
-    description: Option<&str>,
-    alt_text: Option<&str>,
-) -> StoreResult<()> {
-    tx.execute("DELETE FROM pin_search WHERE pin_seq = $1", &[&seq])
-        .await
-        .map_err(pg)?;
-    let (title_terms, terms) = term_arrays(title, description, alt_text);
-    if terms.is_empty() {
-        return Ok(());
-    }
-    tx.execute(
-        "INSERT INTO pin_search (pin_seq, owner_id, env, title_terms, terms)
-         VALUES ($1, $2, $3, $4, $5)",
-        &[&seq, &owner.0, &env_code(env), &title_terms, &terms],
-    )
-    .await
-    .map_err(pg)?;
-    Ok(())
-}
-
-/// A Pin's title terms and all its terms.
-fn term_arrays(
-    title: Option<&str>,
-    description: Option<&str>,
-    alt_text: Option<&str>,
-) -> (Vec<String>, Vec<String>) {
-    let all = pin_terms(title, description, alt_text);
-    let in_title = all.iter().filter(|(_, t)| *t).map(|(w, _)| w.clone());
-    (
-        in_title.collect(),
-        all.into_iter().map(|(w, _)| w).collect(),
-    )
-}
-
-/// Indexes Pins just inserted by a bulk import, in one statement. A Pin's two arrays travel as
-/// one space-joined text each (folded terms hold no spaces): PostgreSQL has no ragged arrays.
-pub async fn index_imported(tx: &Transaction<'_>, pins: &[NewPin]) -> StoreResult<()> {
-    let (mut ids, mut titles, mut all) = (Vec::new(), Vec::new(), Vec::new());
-    for p in pins {
-        let (title_terms, terms) = term_arrays(
-            p.title.as_deref(),
-            p.description.as_deref(),
-            p.alt_text.as_deref(),
-        );
-        if !terms.is_empty() {
-            ids.push(p.id.0);
-            titles.push(title_terms.join(" "));
-            all.push(terms.join(" "));
-        }
-    }
-    tx.execute(
-        "INSERT INTO pin_search (pin_seq, owner_id, env, title_terms, terms)
-         SELECT p.seq, p.owner_id, p.env,
-                COALESCE(string_to_array(NULLIF(x.title, ''), ' '), '{}'), string_to_array(x.terms, ' ')
-         FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::TEXT[]) AS x(id, title, terms)
-         JOIN pins p ON p.id = x.id",
-        &[&ids, &titles, &all],
-    )
-    .await
-    .map_err(pg)?;
-    Ok(())
-}
-
-/// Indexes the Pins written before the index existed, once; replicas starting together take
-/// turns on the state table's lock.
-pub async fn backfill(client: &mut Client) -> StoreResult<()> {
-    let tx = client.transaction().await.map_err(pg)?;
-    tx.execute("LOCK TABLE search_index_state IN EXCLUSIVE MODE", &[])
-        .await
-        .map_err(pg)?;
-    let done = tx
-        .query_opt("SELECT 1 FROM search_index_state WHERE name = 'pins'", &[])
-        .await
-        .map_err(pg)?;
-    if done.is_some() {
-        return tx.commit().await.map_err(pg);
-    }
-    let rows = tx
-        .query(
-            "SELECT seq, owner_id, env, title, description, alt_text FROM pins",
-            &[],
-        )
-        .await
-        .map_err(pg)?;
-    for r in rows {
-        let env: i16 = r.get(2);
-        let (title, description, alt): (Option<String>, Option<String>, Option<String>) =
-            (r.get(3), r.get(4), r.get(5));
-        index_pin(
-            &tx,
-            r.get(0),
-            UserId(r.get(1)),
-            Env::from_code(env as i64),
-            title.as_deref(),
-            description.as_deref(),
-            alt.as_deref(),
-        )
-        .await?;
-    }
-    tx.execute("INSERT INTO search_index_state (name) VALUES ('pins')", &[])
-        .await
-        .map_err(pg)?;
-    tx.commit().await.map_err(pg)
-}
-
-type Args = Vec<Box<dyn ToSql + Sync + Send>>;
 
 /// The first two arguments of every Pin search: `$1` the owner, `$2` the environment.
 fn owner_args(search: &PinSearch) -> Args {
     vec![Box::new(search.owner.0), Box::new(env_code(search.env))]
-}
-
-/// Appends a query argument and names its placeholder.
-fn arg(v: Box<dyn ToSql + Sync + Send>, args: &mut Args) -> String {
-    args.push(v);
-    format!("${}", args.len())
-}
-
-fn privacy_condition(search: &PinSearch) -> String {
-    let mut allowed = vec!["'PUBLIC'"];
-    if search.include_protected {
-        allowed.push("'PROTECTED'");
-    }
-    if search.include_secret {
-        allowed.push("'SECRET'");
-    }
-    format!("b.privacy IN ({})", allowed.join(", "))
 }
 
 pub async fn search_pins(client: &Client, search: &PinSearch) -> StoreResult<Vec<Pin>> {
@@ -172,7 +38,7 @@ pub async fn search_pins(client: &Client, search: &PinSearch) -> StoreResult<Vec
             }
         }
     };
-    pins::pins_by_seqs(client, &seqs).await
+    pins_by_seqs(client, &seqs).await
 }
 
 async fn pins_among_ids(
@@ -228,8 +94,8 @@ fn privacy_join(search: &PinSearch, seq: &str) -> (String, String) {
 ///
 /// Planning this by hand matters: asked for the newest page directly, PostgreSQL trusts its
 /// column statistics, and for a word it believes common but no title of this owner holds it
-/// walks all the owner's Pins newest first (150 ms at 200,000 Pins) where the index answers in
-/// a tenth of a millisecond.
+/// walks all the owner's Pins newest first where the index answers far sooner
+/// (bench/results/search.md).
 async fn newest_of_few_matches(
     client: &Client,
     search: &PinSearch,
@@ -312,12 +178,6 @@ async fn newest_by_walking(
         before = oldest;
         chunk *= 4;
     }
-}
-
-fn params(args: &Args) -> Vec<&(dyn ToSql + Sync)> {
-    args.iter()
-        .map(|a| a.as_ref() as &(dyn ToSql + Sync))
-        .collect()
 }
 
 /// Runs a query whose first column is a Pin's sequence number. A statement of its own each time,

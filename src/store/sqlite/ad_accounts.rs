@@ -10,8 +10,8 @@ use crate::domain::env::Env;
 use crate::domain::ids::{AdAccountId, UserId};
 use crate::domain::page::Cursor;
 use crate::domain::storage::{StoreError, StoreResult};
-use crate::store::sqlite::engine::backend;
-use crate::store::sqlite::is_unique_violation;
+use crate::store::sqlite::errors::backend;
+use crate::store::sqlite::errors::is_unique_violation;
 use async_trait::async_trait;
 
 const SELECT: &str = "SELECT a.seq, a.id, a.owner_id, u.username, a.env, a.name, a.country,

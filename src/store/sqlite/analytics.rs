@@ -1,24 +1,46 @@
-//! The engagement log's reads and batch writes for analytics in SQLite.
+//! The engagement log analytics are read from, in SQLite: single and batch writes, a Pin's
+//! totals, and the rows of some Pins or of an account.
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, Row, params, params_from_iter};
 
 use super::SqliteStore;
-use crate::domain::analytics::EngagementStore;
-use crate::domain::analytics::{Day, EngagementRow};
+use crate::domain::analytics::{Day, EngagementRow, EngagementStore};
 use crate::domain::env::Env;
 use crate::domain::ids::{PinId, UserId};
 use crate::domain::storage::{StoreError, StoreResult};
-use crate::store::sqlite::engine::backend;
+use crate::store::sqlite::errors::backend;
 use async_trait::async_trait;
 
 /// Adds `count` to one log row (pin, day, app type, metric), stamped with its Pin's owner and
 /// environment (0 for a Pin that does not exist: such rows are never read by owner).
-pub const ADD_ENGAGEMENT: &str =
+const ADD_ENGAGEMENT: &str =
     "INSERT INTO engagement (pin_id, owner_id, env, day, app_type, metric, count)
      VALUES (?1, COALESCE((SELECT owner_id FROM pins WHERE id = ?1), 0),
              COALESCE((SELECT env FROM pins WHERE id = ?1), 0), ?2, ?3, ?4, ?5)
      ON CONFLICT (pin_id, day, app_type, metric) DO UPDATE SET count = count + excluded.count";
+
+pub fn add_engagement(
+    conn: &Connection,
+    pin: PinId,
+    day: i64,
+    app_type: &str,
+    metric: &str,
+    count: i64,
+) -> StoreResult<()> {
+    conn.prepare_cached(ADD_ENGAGEMENT)
+        .and_then(|mut s| s.execute(params![pin.0, day, app_type, metric, count]))
+        .map_err(backend)?;
+    Ok(())
+}
+
+pub fn engagement_total(conn: &Connection, pin: PinId, metric: &str) -> StoreResult<i64> {
+    conn.prepare_cached(
+        "SELECT COALESCE(SUM(count), 0) FROM engagement WHERE pin_id = ?1 AND metric = ?2",
+    )
+    .and_then(|mut s| s.query_row(params![pin.0, metric], |r| r.get(0)))
+    .map_err(backend)
+}
 
 /// Adds every row to the log; the caller's write runs them in one transaction.
 pub fn add_engagement_rows(conn: &Connection, rows: &[EngagementRow]) -> StoreResult<()> {
@@ -122,14 +144,14 @@ impl EngagementStore for SqliteStore {
     ) -> StoreResult<()> {
         let (app_type, metric) = (app_type.to_string(), metric.to_string());
         self.engine
-            .write(move |c| super::pins::add_engagement(c, pin, day, &app_type, &metric, count))
+            .write(move |c| add_engagement(c, pin, day, &app_type, &metric, count))
             .await
     }
 
     async fn engagement_total(&self, pin: PinId, metric: &str) -> StoreResult<i64> {
         let metric = metric.to_string();
         self.engine
-            .read(move |c| super::pins::engagement_total(c, pin, &metric))
+            .read(move |c| engagement_total(c, pin, &metric))
             .await
     }
 

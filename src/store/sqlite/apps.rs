@@ -1,17 +1,99 @@
-//! Managing developer apps in SQLite: lists, redirect URIs, secret and tier.
+//! Developer apps in SQLite: their secrets, redirect URIs, tiers and restricted features.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::SqliteStore;
-use crate::domain::apps::AppStore;
-use crate::domain::apps::NewApp;
-use crate::domain::apps::{App, Tier};
-use crate::domain::ids::{AppId, UserId};
-use crate::domain::storage::{StoreError, StoreResult};
-use crate::store::sqlite::Timestamp;
-use crate::store::sqlite::accounts::app_by_id;
-use crate::store::sqlite::engine::backend;
+use crate::clock::Timestamp;
+use crate::domain::apps::{App, AppStore, MAX_APPS_PER_DEVELOPER, NewApp, Tier};
+use crate::domain::ids::{AppId, UserId, random_id};
+use crate::domain::storage::{StoreError, StoreResult, VolumeLimit};
+use crate::store::sqlite::columns::hash_array;
+use crate::store::sqlite::errors::{backend, is_unique_violation};
 use async_trait::async_trait;
+
+pub fn create_app(conn: &Connection, app: NewApp) -> StoreResult<App> {
+    // The writer thread runs one write at a time, so counting then inserting cannot race.
+    let owned: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM apps WHERE owner_id = ?1",
+            [app.owner_id.0],
+            |r| r.get(0),
+        )
+        .map_err(backend)?;
+    if owned >= i64::from(MAX_APPS_PER_DEVELOPER) {
+        return Err(StoreError::LimitReached(VolumeLimit::Apps));
+    }
+    let mut id = app.id;
+    let mut inserted = false;
+    for _ in 0..5 {
+        match conn.execute(
+            "INSERT INTO apps (id, owner_id, name, secret_hash, tier, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![id.0, app.owner_id.0, app.name, &app.secret_hash[..], app.tier.as_str(), app.created_at.0],
+        ) {
+            Ok(_) => {
+                inserted = true;
+                break;
+            }
+            Err(e) if is_unique_violation(&e, "apps.id") => id = AppId(random_id()),
+            Err(e) => return Err(backend(e)),
+        }
+    }
+    if !inserted {
+        return Err(StoreError::Backend(anyhow::anyhow!(
+            "could not find a free app id"
+        )));
+    }
+    for (position, uri) in app.redirect_uris.iter().enumerate() {
+        conn.execute(
+            "INSERT OR IGNORE INTO app_redirect_uris (app_id, position, uri) VALUES (?1, ?2, ?3)",
+            params![id.0, position as i64, uri],
+        )
+        .map_err(backend)?;
+    }
+    app_by_id(conn, id)?.ok_or(StoreError::NotFound("app"))
+}
+
+pub fn app_by_id(conn: &Connection, id: AppId) -> StoreResult<Option<App>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT id, owner_id, name, secret_hash, tier, created_at FROM apps WHERE id = ?1",
+        )
+        .and_then(|mut s| {
+            s.query_row([id.0], |r| {
+                let hash: Vec<u8> = r.get(3)?;
+                let tier: String = r.get(4)?;
+                Ok((
+                    AppId(r.get(0)?),
+                    UserId(r.get(1)?),
+                    r.get::<_, String>(2)?,
+                    hash,
+                    tier,
+                    Timestamp(r.get(5)?),
+                ))
+            })
+            .optional()
+        })
+        .map_err(backend)?;
+    let Some((id, owner_id, name, hash, tier, created_at)) = row else {
+        return Ok(None);
+    };
+    let redirect_uris = conn
+        .prepare_cached("SELECT uri FROM app_redirect_uris WHERE app_id = ?1 ORDER BY position")
+        .and_then(|mut s| {
+            s.query_map([id.0], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .map_err(backend)?;
+    Ok(Some(App {
+        id,
+        owner_id,
+        name,
+        secret_hash: hash_array(hash)?,
+        redirect_uris,
+        tier: Tier::parse(&tier).unwrap_or(Tier::Trial),
+        created_at,
+    }))
+}
 
 pub fn apps(conn: &Connection, owner: Option<UserId>) -> StoreResult<Vec<App>> {
     let ids: Vec<i64> = conn
@@ -87,38 +169,62 @@ pub fn set_tier(conn: &Connection, id: AppId, tier: Tier) -> StoreResult<App> {
     existing(conn, id)
 }
 
+pub fn grant_app_feature(
+    conn: &Connection,
+    app: AppId,
+    feature: &str,
+    at: Timestamp,
+) -> StoreResult<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO app_features (app_id, feature, granted_at) VALUES (?1, ?2, ?3)",
+    )
+    .and_then(|mut s| s.execute(params![app.0, feature, at.0]))
+    .map_err(backend)?;
+    Ok(())
+}
+
+pub fn revoke_app_feature(conn: &Connection, app: AppId, feature: &str) -> StoreResult<bool> {
+    conn.prepare_cached("DELETE FROM app_features WHERE app_id = ?1 AND feature = ?2")
+        .and_then(|mut s| s.execute(params![app.0, feature]))
+        .map(|n| n > 0)
+        .map_err(backend)
+}
+
+pub fn app_has_feature(conn: &Connection, app: AppId, feature: &str) -> StoreResult<bool> {
+    conn.prepare_cached("SELECT 1 FROM app_features WHERE app_id = ?1 AND feature = ?2")
+        .and_then(|mut s| s.query_row(params![app.0, feature], |_| Ok(())).optional())
+        .map(|r| r.is_some())
+        .map_err(backend)
+}
+
 #[async_trait]
 impl AppStore for SqliteStore {
     async fn create_app(&self, app: NewApp) -> StoreResult<App> {
-        self.engine
-            .write(move |c| super::accounts::create_app(c, app))
-            .await
+        self.engine.write(move |c| create_app(c, app)).await
     }
 
     async fn app(&self, id: AppId) -> StoreResult<Option<App>> {
-        self.engine
-            .read(move |c| super::accounts::app_by_id(c, id))
-            .await
+        self.engine.read(move |c| app_by_id(c, id)).await
     }
 
     async fn grant_app_feature(&self, app: AppId, feature: &str, at: Timestamp) -> StoreResult<()> {
         let feature = feature.to_string();
         self.engine
-            .write(move |c| super::media::grant_app_feature(c, app, &feature, at))
+            .write(move |c| grant_app_feature(c, app, &feature, at))
             .await
     }
 
     async fn revoke_app_feature(&self, app: AppId, feature: &str) -> StoreResult<bool> {
         let feature = feature.to_string();
         self.engine
-            .write(move |c| super::media::revoke_app_feature(c, app, &feature))
+            .write(move |c| revoke_app_feature(c, app, &feature))
             .await
     }
 
     async fn app_has_feature(&self, app: AppId, feature: &str) -> StoreResult<bool> {
         let feature = feature.to_string();
         self.engine
-            .read(move |c| super::media::app_has_feature(c, app, &feature))
+            .read(move |c| app_has_feature(c, app, &feature))
             .await
     }
 

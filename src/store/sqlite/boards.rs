@@ -1,23 +1,23 @@
-//! Boards, board sections and per-user content counts in SQLite.
+//! Boards in SQLite, with what their Pins make of them (count, cover, thumbnails), and the ad-only
+//! board an owner may have.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::SqliteStore;
 use crate::clock::Timestamp;
-use crate::domain::boards::BoardQuery;
-use crate::domain::boards::BoardStore;
-use crate::domain::boards::{Board, BoardChanges, NewBoard, Privacy, name_key};
+use crate::domain::boards::{
+    Board, BoardChanges, BoardQuery, BoardStore, NewBoard, Privacy, name_key,
+};
 use crate::domain::env::Env;
-use crate::domain::ids::{BoardId, SectionId, UserId, random_id};
-use crate::domain::page::Cursor;
-use crate::domain::pins::owner_sees_pins_on;
-use crate::domain::sections::Section;
-use crate::domain::sections::SectionStore;
+use crate::domain::ids::{BoardId, UserId, random_id};
+use crate::domain::pins::{PinImage, PinMedia, owner_sees_pins_on};
 use crate::domain::storage::{Conflict, StoreError, StoreResult, VolumeLimit};
-use crate::domain::users::ContentCounts;
-use crate::store::sqlite::engine::backend;
-use crate::store::sqlite::{counts, is_unique_violation, pins};
+use crate::store::sqlite::counts;
+use crate::store::sqlite::errors::{backend, is_unique_violation};
 use async_trait::async_trait;
+
+/// How many Pins' images a board shows as thumbnails.
+const THUMBNAILS: i64 = 5;
 
 const BOARD_SELECT: &str =
     "SELECT b.seq, b.id, b.owner_id, u.username, b.env, b.name, b.description,
@@ -112,8 +112,30 @@ fn with_pins(conn: &Connection, mut board: Board, secret_pins: bool) -> StoreRes
     if !owner_sees_pins_on(board.privacy, secret_pins) {
         return Ok(board.without_pins());
     }
-    pins::fill_board_media(conn, &mut board)?;
+    fill_board_media(conn, &mut board)?;
     Ok(board)
+}
+
+/// The cover and thumbnails of a board, from its newest Pins.
+fn fill_board_media(conn: &Connection, board: &mut Board) -> StoreResult<()> {
+    let mut stmt = conn
+        .prepare_cached("SELECT media FROM pins WHERE board_id = ?1 ORDER BY seq DESC LIMIT ?2")
+        .map_err(backend)?;
+    let rows = stmt
+        .query_map(params![board.id.0, THUMBNAILS], |r| r.get::<_, String>(0))
+        .map_err(backend)?;
+    let mut images: Vec<PinImage> = Vec::new();
+    for row in rows {
+        let text = row.map_err(backend)?;
+        if let Ok(media) = serde_json::from_str::<PinMedia>(&text)
+            && let Some(cover) = media.cover()
+        {
+            images.push(cover.clone());
+        }
+    }
+    board.cover = images.first().cloned();
+    board.thumbnails = images;
+    Ok(())
 }
 
 pub fn list_boards(conn: &Connection, q: BoardQuery) -> StoreResult<Vec<Board>> {
@@ -200,152 +222,13 @@ pub fn delete_board(conn: &Connection, env: Env, id: BoardId) -> StoreResult<()>
     counts::add(conn, UserId(owner), env, -1, -pins)
 }
 
-pub fn content_counts(conn: &Connection, user: UserId, env: Env) -> StoreResult<ContentCounts> {
-    let mut counts = ContentCounts::default();
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT privacy, COUNT(*), COALESCE(SUM(pin_count), 0) FROM boards
-             WHERE owner_id = ?1 AND env = ?2 GROUP BY privacy",
-        )
-        .map_err(backend)?;
-    let rows = stmt
-        .query_map(params![user.0, env.code()], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-            ))
-        })
-        .map_err(backend)?;
-    for row in rows {
-        let (privacy, boards, pins) = row.map_err(backend)?;
-        match Privacy::parse(&privacy) {
-            Some(Privacy::Public) => {
-                counts.public_boards = boards;
-                counts.pins_on_public = pins;
-            }
-            Some(Privacy::Protected) => {
-                counts.protected_boards = boards;
-                counts.pins_on_protected = pins;
-            }
-            _ => {
-                counts.secret_boards = boards;
-                counts.pins_on_secret = pins;
-            }
-        }
-    }
-    Ok(counts)
-}
-
-const SECTION_SELECT: &str = "SELECT seq, id, board_id, name, created_at FROM board_sections";
-
-fn section_from_row(r: &Row<'_>) -> rusqlite::Result<Section> {
-    Ok(Section {
-        seq: r.get(0)?,
-        id: SectionId(r.get(1)?),
-        board_id: BoardId(r.get(2)?),
-        name: r.get(3)?,
-        created_at: Timestamp(r.get(4)?),
-    })
-}
-
-pub fn create_section(conn: &Connection, section: Section) -> StoreResult<Section> {
-    let board_exists: bool = conn
-        .query_row(
-            "SELECT EXISTS (SELECT 1 FROM boards WHERE id = ?1)",
-            [section.board_id.0],
-            |r| r.get(0),
-        )
-        .map_err(backend)?;
-    if !board_exists {
-        return Err(StoreError::NotFound("board"));
-    }
-    let mut id = section.id;
-    for _ in 0..5 {
-        let inserted = conn.execute(
-            "INSERT INTO board_sections (id, board_id, name, name_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id.0, section.board_id.0, section.name, name_key(&section.name), section.created_at.0],
-        );
-        match inserted {
-            Ok(_) => {
-                return section_by_id(conn, section.board_id, id)?
-                    .ok_or(StoreError::NotFound("section"));
-            }
-            Err(e) if is_unique_violation(&e, "board_sections.name_key") => {
-                return Err(StoreError::Conflict(Conflict::SectionName));
-            }
-            Err(e) if is_unique_violation(&e, "board_sections.id") => id = SectionId(random_id()),
-            Err(e) => return Err(backend(e)),
-        }
-    }
-    Err(StoreError::Backend(anyhow::anyhow!(
-        "could not find a free section id"
-    )))
-}
-
-pub fn section_by_id(
-    conn: &Connection,
-    board: BoardId,
-    id: SectionId,
-) -> StoreResult<Option<Section>> {
-    conn.prepare_cached(&format!("{SECTION_SELECT} WHERE id = ?1 AND board_id = ?2"))
-        .and_then(|mut s| {
-            s.query_row(params![id.0, board.0], section_from_row)
-                .optional()
-        })
-        .map_err(backend)
-}
-
-pub fn list_sections(
-    conn: &Connection,
-    board: BoardId,
-    cursor: Cursor,
-) -> StoreResult<Vec<Section>> {
-    conn.prepare_cached(&format!(
-        "{SECTION_SELECT} WHERE board_id = ?1 AND (?2 IS NULL OR seq > ?2) ORDER BY seq LIMIT ?3"
-    ))
-    .and_then(|mut s| {
-        s.query_map(
-            params![board.0, cursor.after, cursor.limit as i64 + 1],
-            section_from_row,
-        )?
-        .collect()
-    })
+pub fn ad_only_board(conn: &Connection, owner: UserId, env: Env) -> StoreResult<Option<BoardId>> {
+    conn.prepare_cached(
+        "SELECT id FROM boards WHERE owner_id = ?1 AND env = ?2 AND is_ads_only = 1 ORDER BY seq LIMIT 1",
+    )
+    .and_then(|mut s| s.query_row(params![owner.0, env.code()], |r| r.get(0)).optional())
+    .map(|id| id.map(BoardId))
     .map_err(backend)
-}
-
-pub fn rename_section(
-    conn: &Connection,
-    board: BoardId,
-    id: SectionId,
-    name: String,
-) -> StoreResult<Section> {
-    let updated = conn.execute(
-        "UPDATE board_sections SET name = ?3, name_key = ?4 WHERE id = ?1 AND board_id = ?2",
-        params![id.0, board.0, name, name_key(&name)],
-    );
-    match updated {
-        Ok(0) => Err(StoreError::NotFound("section")),
-        Ok(_) => section_by_id(conn, board, id)?.ok_or(StoreError::NotFound("section")),
-        Err(e) if is_unique_violation(&e, "board_sections.name_key") => {
-            Err(StoreError::Conflict(Conflict::SectionName))
-        }
-        Err(e) => Err(backend(e)),
-    }
-}
-
-pub fn delete_section(conn: &Connection, board: BoardId, id: SectionId) -> StoreResult<()> {
-    pins::delete_section_pins(conn, board, id)?;
-    let n = conn
-        .execute(
-            "DELETE FROM board_sections WHERE id = ?1 AND board_id = ?2",
-            params![id.0, board.0],
-        )
-        .map_err(backend)?;
-    if n == 0 {
-        return Err(StoreError::NotFound("section"));
-    }
-    Ok(())
 }
 
 #[async_trait]
@@ -384,44 +267,10 @@ impl BoardStore for SqliteStore {
 
     async fn ad_only_board(&self, owner: UserId, env: Env) -> StoreResult<Option<Board>> {
         self.engine
-            .read(move |c| match super::pins::ad_only_board(c, owner, env)? {
+            .read(move |c| match ad_only_board(c, owner, env)? {
                 Some(id) => board_by_id(c, env, id, true),
                 None => Ok(None),
             })
-            .await
-    }
-}
-
-#[async_trait]
-impl SectionStore for SqliteStore {
-    async fn create_section(&self, section: Section) -> StoreResult<Section> {
-        self.engine.write(move |c| create_section(c, section)).await
-    }
-
-    async fn section(&self, board: BoardId, id: SectionId) -> StoreResult<Option<Section>> {
-        self.engine.read(move |c| section_by_id(c, board, id)).await
-    }
-
-    async fn list_sections(&self, board: BoardId, cursor: Cursor) -> StoreResult<Vec<Section>> {
-        self.engine
-            .read(move |c| list_sections(c, board, cursor))
-            .await
-    }
-
-    async fn rename_section(
-        &self,
-        board: BoardId,
-        id: SectionId,
-        name: String,
-    ) -> StoreResult<Section> {
-        self.engine
-            .write(move |c| rename_section(c, board, id, name))
-            .await
-    }
-
-    async fn delete_section(&self, board: BoardId, id: SectionId) -> StoreResult<()> {
-        self.engine
-            .write(move |c| delete_section(c, board, id))
             .await
     }
 }

@@ -1,12 +1,14 @@
-//! Per-user board and Pin totals (`user_counts`), changed in the same transaction as the rows
-//! they count so that volume limits are checked in constant time.
+//! The counters kept beside the rows they count, changed in the same transaction: per-user board
+//! and Pin totals (`user_counts`), so that volume limits are checked in constant time, and each
+//! board's Pin count and `pins_modified_at`.
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::clock::Timestamp;
 use crate::domain::env::Env;
-use crate::domain::ids::UserId;
+use crate::domain::ids::{BoardId, UserId};
 use crate::domain::storage::StoreResult;
-use crate::store::sqlite::engine::backend;
+use crate::store::sqlite::errors::backend;
 
 /// (boards, Pins) a user has in one environment.
 pub fn totals(conn: &Connection, user: UserId, env: Env) -> StoreResult<(i64, i64)> {
@@ -27,6 +29,17 @@ pub fn add(conn: &Connection, user: UserId, env: Env, boards: i64, pins: i64) ->
              pins = pins + excluded.pins",
     )
     .and_then(|mut s| s.execute(params![user.0, env.code(), boards, pins]))
+    .map_err(backend)?;
+    Ok(())
+}
+
+/// Moves a board's Pin count by `delta` and its `pins_modified_at` up to `at`.
+pub fn bump_board(conn: &Connection, board: BoardId, delta: i64, at: Timestamp) -> StoreResult<()> {
+    conn.prepare_cached(
+        "UPDATE boards SET pin_count = pin_count + ?2, pins_modified_at = MAX(pins_modified_at, ?3)
+         WHERE id = ?1",
+    )
+    .and_then(|mut s| s.execute(params![board.0, delta, at.0]))
     .map_err(backend)?;
     Ok(())
 }

@@ -6,29 +6,20 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::mpsc::RecvTimeoutError;
-use std::sync::{Arc, Mutex, Once, mpsc};
+use std::sync::{Arc, Mutex, mpsc};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use tokio::sync::oneshot;
 
 use crate::domain::storage::{StoreError, StoreResult};
-use crate::store::sqlite::pins::JoinMemo;
+use crate::store::sqlite::connection::{Durability, open_connection};
+use crate::store::sqlite::memo::JoinMemo;
 use crate::store::sqlite::readers::{Reader, ReaderPool, SWEEP_EVERY};
 
 /// Most writes one commit may carry; bounds the latency a queued write can wait behind others.
 const MAX_BATCH: usize = 256;
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// How hard a commit tries to reach the disk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Durability {
-    /// `synchronous=FULL`: an acknowledged write survives a crash of the process or the machine.
-    Full,
-    /// `synchronous=OFF`: for throwaway (ephemeral) stores only.
-    None,
-}
 
 trait WriteJob: Send {
     /// Runs inside the batch's transaction; `false` means the job failed and its savepoint is rolled back.
@@ -110,7 +101,7 @@ impl Engine {
     ///
     /// Reads are point lookups and short keyset scans over pages SQLite has cached: a few
     /// microseconds to a millisecond of CPU. Handing each to a blocking thread cost more in
-    /// thread wake-ups than the query itself (measured: most of the time of `GET /v5/pins/{id}`),
+    /// thread wake-ups than the query itself (most of the time of `GET /v5/pins/{id}`),
     /// so they run inline, and concurrency is bounded by the runtime's worker threads.
     pub async fn read<T, F>(self: &Arc<Self>, work: F) -> StoreResult<T>
     where
@@ -206,62 +197,6 @@ fn closed() -> StoreError {
     StoreError::Unavailable("the SQLite store is closed".into())
 }
 
-/// Turns off SQLite's memory statistics, once, before the first connection initialises SQLite.
-/// With them on (the bundled build's default), every allocation SQLite makes takes one
-/// process-wide mutex, which concurrent readers contend for on every query.
-#[allow(unsafe_code)] // each block says why it is sound
-fn configure_sqlite_once() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        // SAFETY: called before any connection exists (this runs ahead of the first open), as
-        // sqlite3_config requires; a refusal (SQLite already initialised) changes nothing.
-        unsafe {
-            rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0);
-        }
-    });
-}
-
-pub fn open_connection(
-    path: &Path,
-    durability: Durability,
-    reader: bool,
-) -> StoreResult<Connection> {
-    configure_sqlite_once();
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-        | OpenFlags::SQLITE_OPEN_CREATE
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        | OpenFlags::SQLITE_OPEN_URI;
-    let conn = Connection::open_with_flags(path, flags)
-        .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
-    conn.busy_timeout(BUSY_TIMEOUT).map_err(backend)?;
-    // The writer keeps the larger cache; each reader a small one, as they share the OS page cache.
-    let cache_kib = if reader { 4_000 } else { 16_000 };
-    let synchronous = match durability {
-        Durability::Full => "FULL",
-        Durability::None => "OFF",
-    };
-    conn.execute_batch(&format!(
-        "PRAGMA journal_mode = WAL;
-         PRAGMA synchronous = {synchronous};
-         PRAGMA foreign_keys = ON;
-         PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -{cache_kib};"
-    ))
-    .map_err(backend)?;
-    if reader {
-        // No `mmap_size`: mapping the file saves a sixth of GET one Pin's CPU, but the mapped
-        // pages count in RSS, which then grows with the data set (bench/results/get-pin-profile.md).
-        conn.execute_batch("PRAGMA query_only = ON;")
-            .map_err(backend)?;
-    }
-    conn.set_prepared_statement_cache_capacity(64);
-    Ok(conn)
-}
-
-pub fn backend(e: rusqlite::Error) -> StoreError {
-    StoreError::Backend(anyhow::Error::new(e))
-}
-
 fn writer_loop(conn: Connection, rx: mpsc::Receiver<Box<dyn WriteJob>>, readers: &ReaderPool) {
     let mut swept = Instant::now();
     loop {
@@ -320,19 +255,141 @@ fn run_batch(conn: &Connection, batch: &mut [Box<dyn WriteJob>]) -> Result<(), S
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    #[allow(unsafe_code)] // each block says why it is sound
-    fn page_caches_are_separate() {
-        // With this option, every connection's page cache shares one group behind a process-wide
-        // mutex (`.cargo/config.toml` says why it is left out).
-        super::configure_sqlite_once();
-        // SAFETY: a query of SQLite's compile-time options, with a NUL-terminated name.
-        let used = unsafe {
-            rusqlite::ffi::sqlite3_compileoption_used(c"ENABLE_MEMORY_MANAGEMENT".as_ptr())
-        };
-        assert_eq!(
-            used, 0,
-            "SQLite was built with SQLITE_ENABLE_MEMORY_MANAGEMENT"
-        );
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use rusqlite::Connection;
+
+    use super::Engine;
+    use crate::domain::storage::StoreResult;
+    use crate::store::sqlite::connection::Durability;
+    use crate::store::sqlite::errors::backend;
+
+    const PATIENCE: Duration = Duration::from_secs(5);
+
+    fn open(path: &std::path::Path) -> Arc<Engine> {
+        Engine::open(path, Durability::None, |c| {
+            c.execute_batch("CREATE TABLE IF NOT EXISTS t (x INTEGER)")
+                .map_err(backend)
+        })
+        .unwrap()
+    }
+
+    async fn count(engine: &Arc<Engine>) -> i64 {
+        engine
+            .read(|c| {
+                c.query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+                    .map_err(backend)
+            })
+            .await
+            .unwrap()
+    }
+
+    async fn insert(engine: &Arc<Engine>, rows: i64) {
+        engine
+            .write(move |c| -> StoreResult<()> {
+                for x in 0..rows {
+                    c.execute("INSERT INTO t (x) VALUES (?1)", [x])
+                        .map_err(backend)?;
+                }
+                Ok(())
+            })
+            .await
+            .unwrap();
+    }
+
+    /// Polls `done` until it holds or [`PATIENCE`] runs out.
+    async fn eventually(mut done: impl AsyncFnMut() -> bool) -> bool {
+        let deadline = Instant::now() + PATIENCE;
+        while Instant::now() < deadline {
+            if done().await {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        false
+    }
+
+    #[tokio::test]
+    async fn a_reader_keeps_its_snapshot_from_one_read_to_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = open(&dir.path().join("db"));
+        assert_eq!(count(&engine).await, 0);
+        let in_transaction = engine.read(|c| Ok(!c.is_autocommit())).await.unwrap();
+        assert!(in_transaction, "the read ran outside a kept transaction");
+        engine.close().unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_write_acknowledged_anywhere_shows_on_the_next_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db");
+        // Two engines on one file: a server and a `pinbox` CLI process.
+        let (server, cli) = (open(&path), open(&path));
+        assert_eq!(count(&server).await, 0);
+        insert(&cli, 1).await;
+        assert_eq!(count(&server).await, 1, "the other process's write");
+        insert(&server, 2).await;
+        assert_eq!(count(&server).await, 3, "its own write");
+        assert_eq!(count(&cli).await, 3);
+        server.close().unwrap();
+        cli.close().unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_write_made_outside_pinbox_shows_once_the_snapshot_expires() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db");
+        let engine = open(&path);
+        assert_eq!(count(&engine).await, 0);
+        // The sqlite3 shell, say: it knows nothing of the write epoch.
+        let shell = Connection::open(&path).unwrap();
+        shell.execute("INSERT INTO t (x) VALUES (1)", []).unwrap();
+        assert!(eventually(async || count(&engine).await == 1).await);
+        engine.close().unwrap();
+    }
+
+    #[tokio::test]
+    async fn idle_readers_let_go_of_stale_snapshots_so_checkpoints_finish() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db");
+        let (server, cli) = (open(&path), open(&path));
+        assert_eq!(count(&server).await, 0);
+        insert(&cli, 100).await;
+        // The server reads nothing more; its idle reader must not keep the WAL from the file.
+        let checkpointer = Connection::open(&path).unwrap();
+        let finished = eventually(async || {
+            let (busy, log, done): (i64, i64, i64) = checkpointer
+                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .unwrap();
+            busy == 0 && log == done
+        })
+        .await;
+        assert!(finished, "a checkpoint never got past the idle reader");
+        server.close().unwrap();
+        cli.close().unwrap();
+    }
+
+    #[tokio::test]
+    async fn closing_folds_the_wal_back_despite_held_snapshots() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db");
+        let engine = open(&path);
+        assert_eq!(count(&engine).await, 0);
+        insert(&engine, 100).await;
+        assert_eq!(count(&engine).await, 100);
+        // Another process keeps the file open, so SQLite's own fold on the last close cannot
+        // stand in for the engine's.
+        let other = Connection::open(&path).unwrap();
+        let seen: i64 = other
+            .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(seen, 100);
+        engine.close().unwrap();
+        let wal = std::fs::metadata(dir.path().join("db-wal")).map_or(0, |m| m.len());
+        assert_eq!(wal, 0, "the WAL was left with {wal} bytes");
+        drop(other);
     }
 }

@@ -14,7 +14,7 @@ use crate::domain::page::Cursor;
 use crate::domain::storage::{StoreError, StoreResult};
 use crate::domain::users::AccountType;
 use crate::store::sqlite::boards;
-use crate::store::sqlite::engine::backend;
+use crate::store::sqlite::errors::backend;
 use async_trait::async_trait;
 
 fn user_exists(conn: &Connection, id: UserId) -> StoreResult<bool> {

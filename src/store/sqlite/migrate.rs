@@ -1,13 +1,16 @@
-//! Versioned schema migrations for SQLite, applied in order at open, each in its own transaction.
-//! `BEGIN IMMEDIATE` makes a server and a CLI opening the same file at once take turns.
+//! Versioned schema migrations for SQLite, applied in order at open, each in its own transaction
+//! and recorded as `sql::migrations` keeps them. `BEGIN IMMEDIATE` makes a server and a CLI
+//! opening the same file at once take turns.
 
 use rusqlite::{Connection, OptionalExtension};
 
-use crate::domain::storage::{StoreError, StoreResult};
-use crate::store::sqlite::engine::backend;
+use crate::domain::storage::StoreResult;
+use crate::store::sql::dialect::Sqlite;
+use crate::store::sql::migrations::{self, Migration};
+use crate::store::sqlite::errors::backend;
 
 /// Every migration, in order. Never edit a released one: add the next.
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+pub const MIGRATIONS: &[Migration] = &[
     (
         1,
         "accounts_boards_sections",
@@ -52,51 +55,64 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
 ];
 
 pub fn migrate(conn: &mut Connection, now_ms: i64) -> StoreResult<()> {
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (
-             version    INTEGER PRIMARY KEY,
-             name       TEXT NOT NULL,
-             applied_at INTEGER NOT NULL
-         );",
-    )
-    .map_err(backend)?;
-    let newest_known = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+    conn.execute_batch(&migrations::create_table::<Sqlite>())
+        .map_err(backend)?;
+    let (applied, record) = (
+        migrations::applied::<Sqlite>(),
+        migrations::record::<Sqlite>(),
+    );
     for (version, name, sql) in MIGRATIONS {
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(backend)?;
-        let applied: Option<i64> = tx
-            .query_row(
-                "SELECT version FROM schema_migrations WHERE version = ?1",
-                [version],
-                |r| r.get(0),
-            )
+        let done: Option<i64> = tx
+            .query_row(&applied, [version], |r| r.get(0))
             .optional()
             .map_err(backend)?;
-        if applied.is_none() {
-            tx.execute_batch(sql).map_err(|e| {
-                StoreError::Backend(anyhow::anyhow!("migration {version} ({name}) failed: {e}"))
-            })?;
-            tx.execute(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
-                rusqlite::params![version, name, now_ms],
-            )
-            .map_err(backend)?;
+        if done.is_none() {
+            tx.execute_batch(sql)
+                .map_err(|e| migrations::failed(*version, name, e))?;
+            tx.execute(&record, rusqlite::params![version, name, now_ms])
+                .map_err(backend)?;
         }
         tx.commit().map_err(backend)?;
     }
     let newest_applied: i64 = conn
-        .query_row(
-            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-            [],
-            |r| r.get(0),
-        )
+        .query_row(migrations::NEWEST_APPLIED, [], |r| r.get(0))
         .map_err(backend)?;
-    if newest_applied > newest_known {
-        return Err(StoreError::Unavailable(format!(
-            "the data dir was written by a newer pinbox (schema version {newest_applied}, this \
-             binary knows up to {newest_known}); upgrade pinbox or use another data dir"
-        )));
+    migrations::check_not_newer(
+        newest_applied,
+        MIGRATIONS,
+        "the data dir was written by",
+        "upgrade pinbox or use another data dir",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+
+    use super::migrate;
+    use crate::domain::storage::StoreError;
+
+    #[test]
+    fn a_data_dir_migrated_by_a_newer_pinbox_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, 0).expect("a fresh database migrates");
+        migrate(&mut conn, 0).expect("migrating again changes nothing");
+        conn.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 0)",
+            [],
+        )
+        .unwrap();
+        match migrate(&mut conn, 0) {
+            Err(StoreError::Unavailable(message)) => assert!(
+                message
+                    .starts_with("the data dir was written by a newer pinbox (schema version 9999")
+                    && message.ends_with("upgrade pinbox or use another data dir"),
+                "{message}"
+            ),
+            other => panic!("a newer schema was not refused: {other:?}"),
+        }
     }
-    Ok(())
 }

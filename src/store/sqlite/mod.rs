@@ -1,32 +1,48 @@
 //! The embedded SQLite store, pinbox's default: one file in the data dir, WAL, durable commits.
 
-mod accounts;
+// The engine's plumbing, which knows no port.
+mod args;
+mod auth_cache;
+mod columns;
+mod connection;
+mod counts;
+pub mod engine;
+mod errors;
+mod memo;
+pub mod migrate;
+mod pin_rows;
+pub mod quota_windows;
+mod readers;
+mod search_index;
+pub mod serve_lock;
+mod shared_counter;
+
+// One file per resource, each implementing that resource's port.
 mod ad_accounts;
 mod analytics;
 mod apps;
-mod auth_cache;
 mod boards;
-mod counts;
-pub mod engine;
 mod follows;
-mod media;
-pub mod migrate;
+mod media_uploads;
 mod oauth;
 mod pins;
-pub mod quotas;
-mod readers;
+mod quotas;
 mod search;
-pub mod serve_lock;
-mod shared_counter;
+mod sections;
+mod tokens;
+mod users;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use rusqlite::{Connection, params};
 
 use crate::clock::Timestamp;
 use crate::domain::storage::{Store, StoreError, StoreResult};
-use crate::store::sqlite::engine::{Durability, Engine};
+use crate::store::sqlite::connection::Durability;
+use crate::store::sqlite::engine::Engine;
+use crate::store::sqlite::errors::backend;
 
 pub const DB_FILE: &str = "pinbox.sqlite3";
 
@@ -34,7 +50,7 @@ pub struct SqliteStore {
     engine: Arc<Engine>,
     auth: auth_cache::AuthCache,
     /// Rate-limit windows: in memory, as one server process serves a data dir.
-    quotas: quotas::MemoryQuotas,
+    quotas: quota_windows::MemoryQuotas,
     /// Keeps an ephemeral store's directory alive until the store is dropped.
     _tempdir: Option<tempfile::TempDir>,
     path: PathBuf,
@@ -52,12 +68,12 @@ impl SqliteStore {
         let path = data_dir.join(DB_FILE);
         let engine = Engine::open(&path, Durability::Full, |conn| {
             migrate::migrate(conn, now.0)?;
-            search::backfill(conn)
+            search_index::backfill(conn)
         })?;
         Ok(SqliteStore {
             engine,
             auth: open_auth_cache(data_dir)?,
-            quotas: quotas::MemoryQuotas::new(),
+            quotas: quota_windows::MemoryQuotas::new(),
             _tempdir: None,
             path,
         })
@@ -72,12 +88,12 @@ impl SqliteStore {
         let path = dir.path().join(DB_FILE);
         let engine = Engine::open(&path, Durability::None, |conn| {
             migrate::migrate(conn, now.0)?;
-            search::backfill(conn)
+            search_index::backfill(conn)
         })?;
         Ok(SqliteStore {
             engine,
             auth: open_auth_cache(dir.path())?,
-            quotas: quotas::MemoryQuotas::new(),
+            quotas: quota_windows::MemoryQuotas::new(),
             _tempdir: Some(dir),
             path,
         })
@@ -94,16 +110,21 @@ fn open_auth_cache(dir: &Path) -> StoreResult<auth_cache::AuthCache> {
         .map_err(|e| StoreError::Unavailable(format!("cannot map {}: {e}", path.display())))
 }
 
-/// Whether `e` is a UNIQUE violation whose message names `column` (`table.column`).
-pub(crate) fn is_unique_violation(e: &rusqlite::Error, column: &str) -> bool {
-    match e {
-        rusqlite::Error::SqliteFailure(err, Some(msg)) => {
-            (err.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
-                || err.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
-                && msg.contains(column)
-        }
-        _ => false,
-    }
+fn shared_secret(conn: &Connection, name: &str) -> StoreResult<[u8; 32]> {
+    let fresh: [u8; 32] = rand::random();
+    conn.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)",
+        params![name, &fresh[..]],
+    )
+    .map_err(backend)?;
+    let stored: Vec<u8> = conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [name], |r| {
+            r.get(0)
+        })
+        .map_err(backend)?;
+    stored
+        .try_into()
+        .map_err(|_| StoreError::Backend(anyhow::anyhow!("meta secret {name} is not 32 bytes")))
 }
 
 #[async_trait]
@@ -114,9 +135,7 @@ impl Store for SqliteStore {
 
     async fn shared_secret(&self, name: &str) -> StoreResult<[u8; 32]> {
         let name = name.to_string();
-        self.engine
-            .write(move |c| accounts::shared_secret(c, &name))
-            .await
+        self.engine.write(move |c| shared_secret(c, &name)).await
     }
 
     async fn close(&self) -> StoreResult<()> {

@@ -1,88 +1,20 @@
-//! OAuth state in SQLite: authorization codes, the grant each token belongs to, sign-in
-//! sessions, and password changes that end a user's tokens and sessions.
+//! OAuth state in SQLite: authorization codes (a replayed code revokes its grant's tokens) and
+//! the consent pages' sign-in sessions.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::SqliteStore;
 use crate::catalog::scope::Scopes;
 use crate::clock::Timestamp;
-use crate::domain::ids::{AppId, GrantId, TokenId, UserId};
-use crate::domain::oauth::OAuthStore;
-use crate::domain::oauth::{CodeRedemption, OAuthCode};
+use crate::domain::ids::{AppId, GrantId, UserId};
+use crate::domain::oauth::{CodeRedemption, OAuthCode, OAuthStore};
 use crate::domain::storage::{StoreError, StoreResult};
-use crate::domain::tokens::{NewToken, Token, TokenHash};
+use crate::domain::tokens::{NewToken, TokenHash};
 use crate::domain::users::Session;
-use crate::store::sqlite::accounts::{create_token, hash_array};
-use crate::store::sqlite::engine::backend;
+use crate::store::sqlite::columns::hash_array;
+use crate::store::sqlite::errors::backend;
+use crate::store::sqlite::tokens::{create_grant_tokens, revoke_grant};
 use async_trait::async_trait;
-
-pub fn set_password(
-    conn: &Connection,
-    user: UserId,
-    password_hash: &str,
-    at: Timestamp,
-) -> StoreResult<u64> {
-    let n = conn
-        .execute(
-            "UPDATE users SET password_hash = ?2 WHERE id = ?1",
-            params![user.0, password_hash],
-        )
-        .map_err(backend)?;
-    if n == 0 {
-        return Err(StoreError::NotFound("user"));
-    }
-    let revoked = conn
-        .execute(
-            "UPDATE tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
-            params![user.0, at.0],
-        )
-        .map_err(backend)?;
-    conn.execute("DELETE FROM oauth_sessions WHERE user_id = ?1", [user.0])
-        .map_err(backend)?;
-    // A code approved before the change must not bring new tokens after it.
-    conn.execute(
-        "UPDATE oauth_codes SET expires_at = ?2 WHERE user_id = ?1 AND used_at IS NULL AND expires_at > ?2",
-        params![user.0, at.0],
-    )
-    .map_err(backend)?;
-    Ok(revoked as u64)
-}
-
-pub fn create_grant_tokens(
-    conn: &Connection,
-    grant: GrantId,
-    tokens: Vec<NewToken>,
-) -> StoreResult<Vec<Token>> {
-    let mut out = Vec::with_capacity(tokens.len());
-    for t in tokens {
-        let token = create_token(conn, t)?;
-        conn.execute(
-            "UPDATE tokens SET grant_id = ?2 WHERE id = ?1",
-            params![token.id.0, grant.0],
-        )
-        .map_err(backend)?;
-        out.push(token);
-    }
-    Ok(out)
-}
-
-pub fn token_grant(conn: &Connection, id: TokenId) -> StoreResult<Option<GrantId>> {
-    let grant: Option<Option<i64>> = conn
-        .prepare_cached("SELECT grant_id FROM tokens WHERE id = ?1")
-        .and_then(|mut s| s.query_row([id.0], |r| r.get(0)).optional())
-        .map_err(backend)?;
-    Ok(grant.flatten().map(GrantId))
-}
-
-pub fn revoke_grant(conn: &Connection, grant: GrantId, at: Timestamp) -> StoreResult<u64> {
-    let n = conn
-        .execute(
-            "UPDATE tokens SET revoked_at = ?2 WHERE grant_id = ?1 AND revoked_at IS NULL",
-            params![grant.0, at.0],
-        )
-        .map_err(backend)?;
-    Ok(n as u64)
-}
 
 /// Codes are kept past their expiry so that a late replay is still recognised (and revokes
 /// its grant) for as long as the grant's refresh tokens could live.

@@ -1,167 +1,27 @@
-//! Pins, their images and the engagement log in SQLite. Board counters (`pin_count`,
-//! `pins_modified_at`) change in the same transaction as the Pins they count.
-
-use std::collections::HashMap;
-use std::sync::LazyLock;
+//! Pins and the images they show in SQLite. A Pin's board counters, its owner's totals and its
+//! search index entry change in the same transaction as the Pin.
 
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 use super::SqliteStore;
 use crate::clock::Timestamp;
-use crate::domain::boards::{Board, Privacy};
 use crate::domain::env::Env;
-use crate::domain::ids::{AppId, BoardId, PinId, SectionId, UserId, random_id};
+use crate::domain::ids::{BoardId, PinId, SectionId, UserId, random_id};
 use crate::domain::page::Cursor;
-use crate::domain::pins::PinStore;
 use crate::domain::pins::{
-    CreativeType, NewPin, Pin, PinChanges, PinFilter, PinImage, PinMedia, PinScope, StoredImage,
+    NewPin, Pin, PinChanges, PinFilter, PinMedia, PinScope, PinStore, StoredImage,
 };
 use crate::domain::storage::{StoreError, StoreResult, VolumeLimit};
-use crate::store::sqlite::engine::backend;
-use crate::store::sqlite::{counts, is_unique_violation, search};
+use crate::store::sql::pin_list;
+use crate::store::sqlite::counts::{self, bump_board};
+use crate::store::sqlite::errors::{backend, is_unique_violation};
+use crate::store::sqlite::pin_rows::{pin_by_id, pin_by_id_memo, pin_from_row};
+use crate::store::sqlite::search_index;
 use async_trait::async_trait;
-
-/// How many Pins' images a board shows as thumbnails.
-const THUMBNAILS: i64 = 5;
-
-const PIN_SELECT: &str = "SELECT p.seq, p.id, p.owner_id, u.username, p.env, p.app_id, p.board_id,
-        b.privacy, p.section_id, p.title, p.description, p.link, p.alt_text, p.dominant_color,
-        p.creative_type, p.is_standard, p.has_been_promoted, p.is_removable, p.parent_pin_id,
-        p.media, p.created_at
-     FROM pins p JOIN boards b ON b.id = p.board_id JOIN users u ON u.id = p.owner_id";
-
-/// `PIN_SELECT` for one Pin by id and environment; built once, as the statement cache is keyed by it.
-static PIN_BY_ID: LazyLock<String> =
-    LazyLock::new(|| format!("{PIN_SELECT} WHERE p.id = ?1 AND p.env = ?2"));
-
-static PIN_BY_SEQ: LazyLock<String> = LazyLock::new(|| format!("{PIN_SELECT} WHERE p.seq = ?1"));
-
-/// One Pin by id and environment from its own row only, in `PIN_SELECT`'s columns: the owner's
-/// username and the board's privacy are placeholders, filled from a [`JoinMemo`].
-const PIN_ROW_BY_ID: &str = "SELECT p.seq, p.id, p.owner_id, '', p.env, p.app_id, p.board_id,
-        'SECRET', p.section_id, p.title, p.description, p.link, p.alt_text, p.dominant_color,
-        p.creative_type, p.is_standard, p.has_been_promoted, p.is_removable, p.parent_pin_id,
-        p.media, p.created_at
-     FROM pins p WHERE p.id = ?1 AND p.env = ?2";
-
-/// Boards' privacy and owners' usernames as one reader's snapshot shows them, kept for as long as
-/// that snapshot lasts (the same snapshot always gives the same answers, so nothing kept here
-/// can be stale). Reading one Pin then touches the Pin's row only: the board and owner lookups
-/// of the join were 4.6k of `GET /v5/pins/{id}`'s 73.6k instructions (callgrind).
-#[derive(Default)]
-pub struct JoinMemo {
-    privacy: HashMap<i64, Privacy>,
-    usernames: HashMap<i64, String>,
-}
-
-/// Past this many entries the memo starts over, so that a long snapshot cannot grow it unbounded.
-const MEMO_ENTRIES: usize = 4_096;
-
-impl JoinMemo {
-    /// Forgets everything: the reader's snapshot ended.
-    pub fn clear(&mut self) {
-        self.privacy.clear();
-        self.usernames.clear();
-    }
-
-    fn privacy(&mut self, conn: &Connection, board: BoardId) -> StoreResult<Option<Privacy>> {
-        remembered(&mut self.privacy, board.0, || {
-            conn.prepare_cached("SELECT privacy FROM boards WHERE id = ?1")
-                .and_then(|mut s| {
-                    s.query_row([board.0], |r| {
-                        Ok(Privacy::parse(r.get_ref(0)?.as_str()?).unwrap_or(Privacy::Secret))
-                    })
-                    .optional()
-                })
-                .map_err(backend)
-        })
-    }
-
-    fn username(&mut self, conn: &Connection, user: UserId) -> StoreResult<Option<String>> {
-        remembered(&mut self.usernames, user.0, || {
-            conn.prepare_cached("SELECT username FROM users WHERE id = ?1")
-                .and_then(|mut s| s.query_row([user.0], |r| r.get(0)).optional())
-                .map_err(backend)
-        })
-    }
-}
-
-/// The value `memo` keeps for `key`, or what `fetch` reads, kept when there is one.
-fn remembered<V: Clone>(
-    memo: &mut HashMap<i64, V>,
-    key: i64,
-    fetch: impl FnOnce() -> StoreResult<Option<V>>,
-) -> StoreResult<Option<V>> {
-    if let Some(v) = memo.get(&key) {
-        return Ok(Some(v.clone()));
-    }
-    let found = fetch()?;
-    if let Some(v) = &found {
-        if memo.len() >= MEMO_ENTRIES {
-            memo.clear();
-        }
-        memo.insert(key, v.clone());
-    }
-    Ok(found)
-}
-
-fn pin_from_row(r: &Row<'_>) -> rusqlite::Result<Pin> {
-    // Borrowed, not copied: every Pin read goes through here.
-    let privacy = r.get_ref(7)?.as_str()?;
-    let creative = r.get_ref(14)?.as_str()?;
-    let media = serde_json::from_slice::<PinMedia>(r.get_ref(19)?.as_bytes()?).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(19, rusqlite::types::Type::Text, Box::new(e))
-    })?;
-    Ok(Pin {
-        seq: r.get(0)?,
-        id: PinId(r.get(1)?),
-        owner_id: UserId(r.get(2)?),
-        owner_username: r.get(3)?,
-        env: Env::from_code(r.get(4)?),
-        app_id: r.get::<_, Option<i64>>(5)?.map(AppId),
-        board_id: BoardId(r.get(6)?),
-        board_privacy: Privacy::parse(privacy).unwrap_or(Privacy::Secret),
-        section_id: r.get::<_, Option<i64>>(8)?.map(SectionId),
-        title: r.get(9)?,
-        description: r.get(10)?,
-        link: r.get(11)?,
-        alt_text: r.get(12)?,
-        dominant_color: r.get(13)?,
-        creative_type: CreativeType::parse(creative).unwrap_or(CreativeType::Regular),
-        is_standard: r.get(15)?,
-        has_been_promoted: r.get(16)?,
-        is_removable: r.get(17)?,
-        parent_pin_id: r.get::<_, Option<i64>>(18)?.map(PinId),
-        media,
-        created_at: Timestamp(r.get(20)?),
-    })
-}
 
 fn media_json(media: &PinMedia) -> StoreResult<String> {
     serde_json::to_string(media).map_err(|e| StoreError::Backend(e.into()))
-}
-
-/// The cover and thumbnails of a board, from its newest Pins.
-pub fn fill_board_media(conn: &Connection, board: &mut Board) -> StoreResult<()> {
-    let mut stmt = conn
-        .prepare_cached("SELECT media FROM pins WHERE board_id = ?1 ORDER BY seq DESC LIMIT ?2")
-        .map_err(backend)?;
-    let rows = stmt
-        .query_map(params![board.id.0, THUMBNAILS], |r| r.get::<_, String>(0))
-        .map_err(backend)?;
-    let mut images: Vec<PinImage> = Vec::new();
-    for row in rows {
-        let text = row.map_err(backend)?;
-        if let Ok(media) = serde_json::from_str::<PinMedia>(&text)
-            && let Some(cover) = media.cover()
-        {
-            images.push(cover.clone());
-        }
-    }
-    board.cover = images.first().cloned();
-    board.thumbnails = images;
-    Ok(())
 }
 
 pub fn image(conn: &Connection, key: &str) -> StoreResult<Option<StoredImage>> {
@@ -235,16 +95,6 @@ fn check_place(
     Ok(())
 }
 
-fn bump_board(conn: &Connection, board: BoardId, delta: i64, at: Timestamp) -> StoreResult<()> {
-    conn.prepare_cached(
-        "UPDATE boards SET pin_count = pin_count + ?2, pins_modified_at = MAX(pins_modified_at, ?3)
-         WHERE id = ?1",
-    )
-    .and_then(|mut s| s.execute(params![board.0, delta, at.0]))
-    .map_err(backend)?;
-    Ok(())
-}
-
 pub fn create_pin(conn: &Connection, pin: NewPin, max_pins: u32) -> StoreResult<Pin> {
     check_place(conn, pin.env, pin.owner_id, pin.board_id, pin.section_id)?;
     if counts::totals(conn, pin.owner_id, pin.env)?.1 >= max_pins as i64 {
@@ -284,7 +134,7 @@ pub fn create_pin(conn: &Connection, pin: NewPin, max_pins: u32) -> StoreResult<
         match inserted {
             Ok(_) => {
                 let seq = conn.last_insert_rowid();
-                search::index_pin(
+                search_index::index_pin(
                     conn,
                     seq,
                     pin.owner_id,
@@ -341,7 +191,7 @@ pub fn import_pins(conn: &Connection, pins: &[NewPin]) -> StoreResult<()> {
             ])
             .map_err(backend)?;
         let seq = conn.last_insert_rowid();
-        search::index_pin(
+        search_index::index_pin(
             conn,
             seq,
             pin.owner_id,
@@ -365,52 +215,6 @@ pub fn import_pins(conn: &Connection, pins: &[NewPin]) -> StoreResult<()> {
         counts::add(conn, owner, env, 0, n)?;
     }
     Ok(())
-}
-
-pub fn pin_by_id(conn: &Connection, env: Env, id: PinId) -> StoreResult<Option<Pin>> {
-    conn.prepare_cached(&PIN_BY_ID)
-        .and_then(|mut s| {
-            s.query_row(params![id.0, env.code()], pin_from_row)
-                .optional()
-        })
-        .map_err(backend)
-}
-
-/// One Pin by id and environment, its board's privacy and owner's username from `memo` (what
-/// `pin_by_id` reads with a join).
-pub fn pin_by_id_memo(
-    conn: &Connection,
-    memo: &mut JoinMemo,
-    env: Env,
-    id: PinId,
-) -> StoreResult<Option<Pin>> {
-    let row = conn
-        .prepare_cached(PIN_ROW_BY_ID)
-        .and_then(|mut s| {
-            s.query_row(params![id.0, env.code()], pin_from_row)
-                .optional()
-        })
-        .map_err(backend)?;
-    let Some(mut pin) = row else {
-        return Ok(None);
-    };
-    // The join's rows or none: a Pin whose board or owner is gone is not there.
-    let (Some(privacy), Some(username)) = (
-        memo.privacy(conn, pin.board_id)?,
-        memo.username(conn, pin.owner_id)?,
-    ) else {
-        return Ok(None);
-    };
-    pin.board_privacy = privacy;
-    pin.owner_username = username;
-    Ok(Some(pin))
-}
-
-/// One Pin by its list position (search results carry positions).
-pub fn pin_by_seq(conn: &Connection, seq: i64) -> StoreResult<Option<Pin>> {
-    conn.prepare_cached(&PIN_BY_SEQ)
-        .and_then(|mut s| s.query_row([seq], pin_from_row).optional())
-        .map_err(backend)
 }
 
 pub fn update_pin(
@@ -455,7 +259,7 @@ pub fn update_pin(
     .map_err(backend)?;
     if text_changed {
         let pin = pin_by_id(conn, env, id)?.ok_or(StoreError::NotFound("pin"))?;
-        search::index_pin(
+        search_index::index_pin(
             conn,
             pin.seq,
             pin.owner_id,
@@ -491,134 +295,17 @@ pub fn delete_pin(conn: &Connection, env: Env, id: PinId, at: Timestamp) -> Stor
     counts::add(conn, UserId(owner), env, 0, -1)
 }
 
-/// Removes a section's Pins and keeps its board's counter right (the section row goes after).
-pub fn delete_section_pins(
-    conn: &Connection,
-    board: BoardId,
-    section: SectionId,
-) -> StoreResult<()> {
-    let n = conn
-        .execute(
-            "DELETE FROM pins WHERE section_id = ?1 AND board_id = ?2",
-            params![section.0, board.0],
-        )
-        .map_err(backend)? as i64;
-    if n > 0 {
-        let (at, owner, env): (i64, i64, i64) = conn
-            .query_row(
-                "SELECT pins_modified_at, owner_id, env FROM boards WHERE id = ?1",
-                [board.0],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .map_err(backend)?;
-        bump_board(conn, board, -n, Timestamp(at))?;
-        counts::add(conn, UserId(owner), Env::from_code(env), 0, -n)?;
-    }
-    Ok(())
-}
-
 pub fn list_pins(
     conn: &Connection,
     scope: PinScope,
     filter: &PinFilter,
     cursor: Cursor,
 ) -> StoreResult<Vec<Pin>> {
-    let mut sql = String::from(PIN_SELECT);
     let mut args: Vec<SqlValue> = Vec::new();
-    match scope {
-        PinScope::Board(b) => {
-            sql.push_str(" WHERE p.board_id = ?");
-            args.push(b.0.into());
-        }
-        PinScope::Section(s) => {
-            sql.push_str(" WHERE p.section_id = ?");
-            args.push(s.0.into());
-        }
-        PinScope::Owner(owner, env) => {
-            sql.push_str(" WHERE p.owner_id = ? AND p.env = ?");
-            args.push(owner.0.into());
-            args.push(env.code().into());
-        }
-    }
-    if filter.only_secret {
-        sql.push_str(" AND b.privacy = 'SECRET'");
-    } else {
-        sql.push_str(" AND (b.privacy = 'PUBLIC'");
-        if filter.include_protected {
-            sql.push_str(" OR b.privacy = 'PROTECTED'");
-        }
-        if filter.include_secret {
-            sql.push_str(" OR b.privacy = 'SECRET'");
-        }
-        sql.push(')');
-    }
-    match filter.repins {
-        Some(true) => sql.push_str(" AND p.parent_pin_id IS NOT NULL"),
-        Some(false) => sql.push_str(" AND p.parent_pin_id IS NULL"),
-        None => {}
-    }
-    if filter.only_promoted {
-        sql.push_str(" AND p.has_been_promoted = 1");
-    }
-    if !filter.creative_types.is_empty() {
-        match filter.as_of {
-            // A video Pin shows REGULAR until its media's `ready_at` (see domain::pin::PinMedia).
-            Some(now) => {
-                sql.push_str(
-                    " AND (CASE WHEN p.creative_type = 'VIDEO' \
-                     AND json_extract(p.media, '$.ready_at') > ? \
-                     THEN 'REGULAR' ELSE p.creative_type END) IN (",
-                );
-                args.push(now.0.into());
-            }
-            None => sql.push_str(" AND p.creative_type IN ("),
-        }
-        for (i, t) in filter.creative_types.iter().enumerate() {
-            sql.push_str(if i == 0 { "?" } else { ", ?" });
-            args.push(t.as_str().to_string().into());
-        }
-        sql.push(')');
-    }
-    if let Some(after) = cursor.after {
-        sql.push_str(" AND p.seq < ?");
-        args.push(after.into());
-    }
-    sql.push_str(" ORDER BY p.seq DESC LIMIT ?");
-    args.push((cursor.limit as i64 + 1).into());
+    let sql = pin_list::page(&mut args, scope, filter, cursor);
     conn.prepare_cached(&sql)
         .and_then(|mut s| s.query_map(params_from_iter(args), pin_from_row)?.collect())
         .map_err(backend)
-}
-
-pub fn ad_only_board(conn: &Connection, owner: UserId, env: Env) -> StoreResult<Option<BoardId>> {
-    conn.prepare_cached(
-        "SELECT id FROM boards WHERE owner_id = ?1 AND env = ?2 AND is_ads_only = 1 ORDER BY seq LIMIT 1",
-    )
-    .and_then(|mut s| s.query_row(params![owner.0, env.code()], |r| r.get(0)).optional())
-    .map(|id| id.map(BoardId))
-    .map_err(backend)
-}
-
-pub fn add_engagement(
-    conn: &Connection,
-    pin: PinId,
-    day: i64,
-    app_type: &str,
-    metric: &str,
-    count: i64,
-) -> StoreResult<()> {
-    conn.prepare_cached(super::analytics::ADD_ENGAGEMENT)
-        .and_then(|mut s| s.execute(params![pin.0, day, app_type, metric, count]))
-        .map_err(backend)?;
-    Ok(())
-}
-
-pub fn engagement_total(conn: &Connection, pin: PinId, metric: &str) -> StoreResult<i64> {
-    conn.prepare_cached(
-        "SELECT COALESCE(SUM(count), 0) FROM engagement WHERE pin_id = ?1 AND metric = ?2",
-    )
-    .and_then(|mut s| s.query_row(params![pin.0, metric], |r| r.get(0)))
-    .map_err(backend)
 }
 
 #[async_trait]

@@ -2,8 +2,8 @@
 //!
 //! Beginning and ending a read transaction costs SQLite a lock and an unlock of a WAL read mark
 //! (`fcntl`), a look at the file's size (`fstat`) and turns on the process-wide mutex that guards
-//! both, which the other readers wait on: an eighth to a fifth of `GET /v5/pins/{id}`'s server
-//! CPU, measured (bench/results/get-pin-profile.md). So a reader keeps its read transaction, its
+//! both, which the other readers wait on: a large share of `GET /v5/pins/{id}`'s server CPU
+//! (bench/results/get-pin-profile.md). So a reader keeps its read transaction, its
 //! snapshot, from one read to the next for as long as nothing has been written, and begins a new
 //! one as soon as anything has.
 //!
@@ -25,8 +25,9 @@ use crossbeam_queue::ArrayQueue;
 use rusqlite::Connection;
 
 use crate::domain::storage::{StoreError, StoreResult};
-use crate::store::sqlite::engine::{Durability, backend, open_connection};
-use crate::store::sqlite::pins::JoinMemo;
+use crate::store::sqlite::connection::{Durability, open_connection};
+use crate::store::sqlite::errors::backend;
+use crate::store::sqlite::memo::JoinMemo;
 use crate::store::sqlite::shared_counter::SharedCounter;
 
 /// Reader connections kept open when idle.
@@ -182,144 +183,5 @@ impl ReaderPool {
     pub fn close(&self) {
         self.closed.store(true, Ordering::Release);
         while self.idle.pop().is_some() {}
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::sync::Arc;
-    use std::time::{Duration, Instant};
-
-    use rusqlite::Connection;
-
-    use crate::domain::storage::StoreResult;
-    use crate::store::sqlite::engine::{Durability, Engine};
-
-    const PATIENCE: Duration = Duration::from_secs(5);
-
-    fn open(path: &std::path::Path) -> Arc<Engine> {
-        Engine::open(path, Durability::None, |c| {
-            c.execute_batch("CREATE TABLE IF NOT EXISTS t (x INTEGER)")
-                .map_err(super::backend)
-        })
-        .unwrap()
-    }
-
-    async fn count(engine: &Arc<Engine>) -> i64 {
-        engine
-            .read(|c| {
-                c.query_row("SELECT count(*) FROM t", [], |r| r.get(0))
-                    .map_err(super::backend)
-            })
-            .await
-            .unwrap()
-    }
-
-    async fn insert(engine: &Arc<Engine>, rows: i64) {
-        engine
-            .write(move |c| -> StoreResult<()> {
-                for x in 0..rows {
-                    c.execute("INSERT INTO t (x) VALUES (?1)", [x])
-                        .map_err(super::backend)?;
-                }
-                Ok(())
-            })
-            .await
-            .unwrap();
-    }
-
-    /// Polls `done` until it holds or [`PATIENCE`] runs out.
-    async fn eventually(mut done: impl AsyncFnMut() -> bool) -> bool {
-        let deadline = Instant::now() + PATIENCE;
-        while Instant::now() < deadline {
-            if done().await {
-                return true;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        false
-    }
-
-    #[tokio::test]
-    async fn a_reader_keeps_its_snapshot_from_one_read_to_the_next() {
-        let dir = tempfile::tempdir().unwrap();
-        let engine = open(&dir.path().join("db"));
-        assert_eq!(count(&engine).await, 0);
-        let in_transaction = engine.read(|c| Ok(!c.is_autocommit())).await.unwrap();
-        assert!(in_transaction, "the read ran outside a kept transaction");
-        engine.close().unwrap();
-    }
-
-    #[tokio::test]
-    async fn a_write_acknowledged_anywhere_shows_on_the_next_read() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("db");
-        // Two engines on one file: a server and a `pinbox` CLI process.
-        let (server, cli) = (open(&path), open(&path));
-        assert_eq!(count(&server).await, 0);
-        insert(&cli, 1).await;
-        assert_eq!(count(&server).await, 1, "the other process's write");
-        insert(&server, 2).await;
-        assert_eq!(count(&server).await, 3, "its own write");
-        assert_eq!(count(&cli).await, 3);
-        server.close().unwrap();
-        cli.close().unwrap();
-    }
-
-    #[tokio::test]
-    async fn a_write_made_outside_pinbox_shows_once_the_snapshot_expires() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("db");
-        let engine = open(&path);
-        assert_eq!(count(&engine).await, 0);
-        // The sqlite3 shell, say: it knows nothing of the write epoch.
-        let shell = Connection::open(&path).unwrap();
-        shell.execute("INSERT INTO t (x) VALUES (1)", []).unwrap();
-        assert!(eventually(async || count(&engine).await == 1).await);
-        engine.close().unwrap();
-    }
-
-    #[tokio::test]
-    async fn idle_readers_let_go_of_stale_snapshots_so_checkpoints_finish() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("db");
-        let (server, cli) = (open(&path), open(&path));
-        assert_eq!(count(&server).await, 0);
-        insert(&cli, 100).await;
-        // The server reads nothing more; its idle reader must not keep the WAL from the file.
-        let checkpointer = Connection::open(&path).unwrap();
-        let finished = eventually(async || {
-            let (busy, log, done): (i64, i64, i64) = checkpointer
-                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })
-                .unwrap();
-            busy == 0 && log == done
-        })
-        .await;
-        assert!(finished, "a checkpoint never got past the idle reader");
-        server.close().unwrap();
-        cli.close().unwrap();
-    }
-
-    #[tokio::test]
-    async fn closing_folds_the_wal_back_despite_held_snapshots() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("db");
-        let engine = open(&path);
-        assert_eq!(count(&engine).await, 0);
-        insert(&engine, 100).await;
-        assert_eq!(count(&engine).await, 100);
-        // Another process keeps the file open, so SQLite's own fold on the last close cannot
-        // stand in for the engine's.
-        let other = Connection::open(&path).unwrap();
-        let seen: i64 = other
-            .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(seen, 100);
-        engine.close().unwrap();
-        let wal = std::fs::metadata(dir.path().join("db-wal")).map_or(0, |m| m.len());
-        assert_eq!(wal, 0, "the WAL was left with {wal} bytes");
-        drop(other);
     }
 }

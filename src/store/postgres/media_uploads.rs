@@ -1,4 +1,5 @@
-//! Media uploads and app features in PostgreSQL.
+//! Media uploads for video Pins in PostgreSQL: registered uploads, the file each received, and
+//! the cleanup of those no Pin used.
 
 use deadpool_postgres::Client;
 use tokio_postgres::Row;
@@ -7,11 +8,12 @@ use super::PgStore;
 use crate::clock::Timestamp;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, MediaId, UserId, random_id};
-use crate::domain::media_uploads::MediaUploadStore;
-use crate::domain::media_uploads::{MediaType, MediaUpload, NewMediaUpload, Probe, UploadedFile};
+use crate::domain::media_uploads::{
+    MediaType, MediaUpload, MediaUploadStore, NewMediaUpload, Probe, UploadedFile,
+};
 use crate::domain::page::Cursor;
 use crate::domain::storage::{StoreError, StoreResult};
-use crate::store::postgres::pg;
+use crate::store::postgres::errors::pg;
 use async_trait::async_trait;
 
 const COLUMNS: &str = "seq, id, owner_id, env, app_id, media_type, upload_key, registered_at,
@@ -204,46 +206,6 @@ pub async fn delete_unused_media_upload(client: &Client, id: MediaId) -> StoreRe
         .await
         .map_err(pg)?;
     Ok(n > 0)
-}
-
-pub async fn grant_app_feature(
-    client: &Client,
-    app: AppId,
-    feature: &str,
-    at: Timestamp,
-) -> StoreResult<()> {
-    client
-        .execute(
-            "INSERT INTO app_features (app_id, feature, granted_at) VALUES ($1, $2, $3)
-             ON CONFLICT (app_id, feature) DO NOTHING",
-            &[&app.0, &feature, &at.0],
-        )
-        .await
-        .map_err(pg)?;
-    Ok(())
-}
-
-pub async fn revoke_app_feature(client: &Client, app: AppId, feature: &str) -> StoreResult<bool> {
-    let n = client
-        .execute(
-            "DELETE FROM app_features WHERE app_id = $1 AND feature = $2",
-            &[&app.0, &feature],
-        )
-        .await
-        .map_err(pg)?;
-    Ok(n > 0)
-}
-
-pub async fn app_has_feature(client: &Client, app: AppId, feature: &str) -> StoreResult<bool> {
-    let stmt = client
-        .prepare_cached("SELECT 1 FROM app_features WHERE app_id = $1 AND feature = $2")
-        .await
-        .map_err(pg)?;
-    Ok(client
-        .query_opt(&stmt, &[&app.0, &feature])
-        .await
-        .map_err(pg)?
-        .is_some())
 }
 
 #[async_trait]

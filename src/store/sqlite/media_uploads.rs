@@ -1,4 +1,5 @@
-//! Media uploads and app features in SQLite.
+//! Media uploads for video Pins in SQLite: registered uploads, the file each received, and the
+//! cleanup of those no Pin used.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -6,12 +7,12 @@ use super::SqliteStore;
 use crate::clock::Timestamp;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, MediaId, UserId, random_id};
-use crate::domain::media_uploads::MediaUploadStore;
-use crate::domain::media_uploads::{MediaType, MediaUpload, NewMediaUpload, Probe, UploadedFile};
+use crate::domain::media_uploads::{
+    MediaType, MediaUpload, MediaUploadStore, NewMediaUpload, Probe, UploadedFile,
+};
 use crate::domain::page::Cursor;
 use crate::domain::storage::{StoreError, StoreResult};
-use crate::store::sqlite::engine::backend;
-use crate::store::sqlite::is_unique_violation;
+use crate::store::sqlite::errors::{backend, is_unique_violation};
 use async_trait::async_trait;
 
 const COLUMNS: &str = "seq, id, owner_id, env, app_id, media_type, upload_key, registered_at,
@@ -179,34 +180,6 @@ pub fn delete_unused_media_upload(conn: &Connection, id: MediaId) -> StoreResult
     conn.prepare_cached("DELETE FROM media_uploads WHERE id = ?1 AND used_at IS NULL")
         .and_then(|mut s| s.execute([id.0]))
         .map(|n| n > 0)
-        .map_err(backend)
-}
-
-pub fn grant_app_feature(
-    conn: &Connection,
-    app: AppId,
-    feature: &str,
-    at: Timestamp,
-) -> StoreResult<()> {
-    conn.prepare_cached(
-        "INSERT OR IGNORE INTO app_features (app_id, feature, granted_at) VALUES (?1, ?2, ?3)",
-    )
-    .and_then(|mut s| s.execute(params![app.0, feature, at.0]))
-    .map_err(backend)?;
-    Ok(())
-}
-
-pub fn revoke_app_feature(conn: &Connection, app: AppId, feature: &str) -> StoreResult<bool> {
-    conn.prepare_cached("DELETE FROM app_features WHERE app_id = ?1 AND feature = ?2")
-        .and_then(|mut s| s.execute(params![app.0, feature]))
-        .map(|n| n > 0)
-        .map_err(backend)
-}
-
-pub fn app_has_feature(conn: &Connection, app: AppId, feature: &str) -> StoreResult<bool> {
-    conn.prepare_cached("SELECT 1 FROM app_features WHERE app_id = ?1 AND feature = ?2")
-        .and_then(|mut s| s.query_row(params![app.0, feature], |_| Ok(())).optional())
-        .map(|r| r.is_some())
         .map_err(backend)
 }
 
