@@ -32,6 +32,7 @@ use crate::domain::media_uploads::UploadSettings;
 use crate::domain::oauth::OAuthSettings;
 use crate::domain::page::{BookmarkKey, Pages};
 use crate::domain::rate_limits::RateLimits;
+use crate::domain::sections::Sections;
 use crate::domain::storage::Store;
 use crate::media::Media;
 use crate::media::s3_post::Signer;
@@ -68,6 +69,7 @@ pub struct Pinbox {
     pub limits: Limits,
     pub pages: Pages,
     pub boards: Boards,
+    pub sections: Sections,
     pub media: Media,
     /// OAuth options set at start-up (unattended approval for CI); off by default.
     pub oauth: OAuthSettings,
@@ -95,8 +97,10 @@ impl Pinbox {
             pages.clone(),
             limits.max_boards_per_user,
         );
+        let sections = Sections::new(store.clone(), clock.clone(), pages.clone(), boards.clone());
         Ok(Pinbox {
             boards,
+            sections,
             store,
             clock,
             limits,

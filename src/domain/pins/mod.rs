@@ -161,7 +161,7 @@ impl Pinbox {
             self.boards.for_pins(caller, id).await?
         };
         if let Some(section) = input.board_section_id {
-            self.existing_section(board.id, section).await?;
+            self.sections.existing(board.id, section).await?;
         }
         if let Some(parent) = input.parent_pin_id {
             self.readable_pin(caller, parent).await?;
@@ -391,7 +391,7 @@ impl Pinbox {
         };
         let board_for_section = target.unwrap_or(pin.board_id);
         if let Some(Some(section)) = input.board_section_id {
-            self.existing_section(board_for_section, section).await?;
+            self.sections.existing(board_for_section, section).await?;
         }
         // Slots only mean something on a carousel; elsewhere they are ignored, as an empty list is.
         let media = match input.carousel_slots {
@@ -444,7 +444,7 @@ impl Pinbox {
         })?;
         let board = self.boards.for_pins(caller, board_id).await?;
         if let Some(section) = section_id {
-            self.existing_section(board.id, section).await?;
+            self.sections.existing(board.id, section).await?;
         }
         let now = self.clock.now();
         let pin = NewPin {
@@ -562,7 +562,7 @@ impl Pinbox {
         let board = self.boards.readable(caller, board_id).await?;
         let (kind, context, scope) = match section {
             Some(s) => {
-                self.existing_section(board.id, s).await?;
+                self.sections.existing(board.id, s).await?;
                 (ListKind::SectionPins, s.0, PinScope::Section(s))
             }
             None => (ListKind::BoardPins, board.id.0, PinScope::Board(board.id)),
