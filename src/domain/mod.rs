@@ -28,7 +28,7 @@ use std::time::Duration;
 
 use crate::clock::Clock;
 use crate::domain::boards::Boards;
-use crate::domain::media_uploads::UploadSettings;
+use crate::domain::media_uploads::{MediaUploads, UploadSettings};
 use crate::domain::oauth::OAuthSettings;
 use crate::domain::page::{BookmarkKey, Pages};
 use crate::domain::rate_limits::RateLimits;
@@ -70,12 +70,10 @@ pub struct Pinbox {
     pub pages: Pages,
     pub boards: Boards,
     pub sections: Sections,
+    pub media_uploads: MediaUploads,
     pub media: Media,
     /// OAuth options set at start-up (unattended approval for CI); off by default.
     pub oauth: OAuthSettings,
-    /// Signs and checks media upload policies with a key from the store, so that any replica
-    /// accepts an upload another registered.
-    pub upload_signer: Signer,
     /// Rate limits by tier and category; Pinterest's by default.
     pub rate_limits: RateLimits,
 }
@@ -98,16 +96,24 @@ impl Pinbox {
             limits.max_boards_per_user,
         );
         let sections = Sections::new(store.clone(), clock.clone(), pages.clone(), boards.clone());
+        let media_uploads = MediaUploads::new(
+            store.clone(),
+            clock.clone(),
+            pages.clone(),
+            media.clone(),
+            limits.uploads.clone(),
+            Signer::new(upload_key),
+        );
         Ok(Pinbox {
             boards,
             sections,
+            media_uploads,
             store,
             clock,
             limits,
             pages,
             media,
             oauth: OAuthSettings::default(),
-            upload_signer: Signer::new(upload_key),
             rate_limits: RateLimits::default(),
         })
     }
