@@ -229,6 +229,7 @@ pub async fn run(args: SeedArgs, data: &DataDirArg) -> anyhow::Result<()> {
         }
     }
     let image = pinbox
+        .pins
         .ingest_image(seed_png(), Some("image/png"), "seed")
         .await?;
     let media = PinMedia::Image {

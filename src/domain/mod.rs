@@ -27,10 +27,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::clock::Clock;
+use crate::domain::analytics::EngagementLog;
 use crate::domain::boards::Boards;
 use crate::domain::media_uploads::{MediaUploads, UploadSettings};
 use crate::domain::oauth::OAuthSettings;
 use crate::domain::page::{BookmarkKey, Pages};
+use crate::domain::pins::Pins;
 use crate::domain::rate_limits::RateLimits;
 use crate::domain::sections::Sections;
 use crate::domain::storage::Store;
@@ -71,6 +73,7 @@ pub struct Pinbox {
     pub boards: Boards,
     pub sections: Sections,
     pub media_uploads: MediaUploads,
+    pub pins: Pins,
     pub media: Media,
     /// OAuth options set at start-up (unattended approval for CI); off by default.
     pub oauth: OAuthSettings,
@@ -104,10 +107,24 @@ impl Pinbox {
             limits.uploads.clone(),
             Signer::new(upload_key),
         );
+        let engagement = EngagementLog::new(store.clone());
+        let pins = Pins::new(
+            store.clone(),
+            clock.clone(),
+            pages.clone(),
+            boards.clone(),
+            sections.clone(),
+            media_uploads.clone(),
+            engagement.clone(),
+            media.clone(),
+            limits.max_pins_per_user,
+            limits.uploads.processing_delay,
+        );
         Ok(Pinbox {
             boards,
             sections,
             media_uploads,
+            pins,
             store,
             clock,
             limits,

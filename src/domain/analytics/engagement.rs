@@ -237,7 +237,7 @@ impl Pinbox {
 
     /// A Pin the caller owns, for pinbox's control routes (only the owner shapes its history).
     pub async fn owned_pin(&self, caller: &Caller, id: PinId) -> Result<Pin> {
-        let pin = self.readable_pin(caller, id).await?;
+        let pin = self.pins.readable(caller, id).await?;
         if caller.user_id != pin.owner_id {
             return Err(Error::forbidden(
                 29,

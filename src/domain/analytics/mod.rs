@@ -13,9 +13,11 @@ mod store;
 pub use store::*;
 
 mod engagement;
+mod engagement_log;
 mod profiles;
 
 pub use engagement::*;
+pub use engagement_log::*;
 pub use profiles::*;
 
 use std::collections::{BTreeMap, HashMap};
@@ -720,7 +722,7 @@ impl Pinbox {
 
     /// A Pin the operation user account may read analytics for: its own.
     async fn analytics_pin(&self, caller: &Caller, id: PinId, report: Report) -> Result<Pin> {
-        let pin = self.readable_pin(caller, id).await?;
+        let pin = self.pins.readable(caller, id).await?;
         if caller.user_id != pin.owner_id {
             return Err(match report {
                 Report::MultiPin => Error::new(
@@ -816,7 +818,7 @@ impl Pinbox {
             // A Pin deleted since the rows were read has no analytics any more, and one moved to a
             // secret board meanwhile is as secret as the rows would have been.
             if let Some(pin) = self.store.pin(caller.env, id).await?
-                && self.can_read_pin(caller, &pin)
+                && self.pins.can_read(caller, &pin)
             {
                 out.push((pin, log));
             }

@@ -7,8 +7,7 @@ use crate::domain::Pinbox;
 use crate::domain::analytics::{AppType, Counted, Day, EngagementRow, day_of, format_date};
 use crate::domain::env::Env;
 use crate::domain::ids::UserId;
-use crate::domain::page::Cursor;
-use crate::domain::pins::{Pin, PinFilter, PinMedia, PinScope};
+use crate::domain::pins::PinMedia;
 use crate::error::{Error, Result};
 
 /// Longest range one simulation covers (a year and a day, so any 90-day report fits many times).
@@ -243,7 +242,7 @@ impl Pinbox {
             .user(sim.user)
             .await?
             .ok_or_else(Error::user_not_found)?;
-        let pins = self.all_pins_oldest_first(sim.user, sim.env).await?;
+        let pins = self.pins.all_oldest_first(sim.user, sim.env).await?;
         let total = pins.len() as u64;
         let mut report = SimulationReport {
             pins: total,
@@ -285,34 +284,6 @@ impl Pinbox {
             }
         }
         Ok(report)
-    }
-
-    /// Every Pin of a user in one environment, oldest first (the order a simulation numbers them).
-    async fn all_pins_oldest_first(&self, user: UserId, env: Env) -> Result<Vec<Pin>> {
-        let mut pins = Vec::new();
-        let mut after = None;
-        loop {
-            let page = self
-                .store
-                .list_pins(
-                    PinScope::Owner(user, env),
-                    PinFilter {
-                        include_secret: true,
-                        include_protected: true,
-                        ..PinFilter::default()
-                    },
-                    Cursor { after, limit: 1000 },
-                )
-                .await?;
-            let more = page.len() > 1000;
-            pins.extend(page.into_iter().take(1000));
-            if !more {
-                break;
-            }
-            after = pins.last().map(|p| p.seq);
-        }
-        pins.reverse();
-        Ok(pins)
     }
 }
 

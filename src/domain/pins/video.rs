@@ -4,12 +4,11 @@
 //! frame (pinbox has no video decoder). The Pin keeps its own hard link to the video file, so
 //! cleaning up the upload never takes the Pin's video.
 
-use crate::domain::Pinbox;
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
 use crate::domain::ids::MediaId;
 use crate::domain::media_uploads::{MediaStatus, MediaUpload, Probe, UploadedFile, upload_file};
-use crate::domain::pins::{CreativeType, PinImage, PinMedia, VideoRef};
+use crate::domain::pins::{CreativeType, PinImage, PinMedia, Pins, VideoRef};
 use crate::error::{Error, Result};
 use crate::media::bmff::Container;
 use crate::media::cover_frame::neutral_frame;
@@ -72,7 +71,7 @@ fn not_ready(upload: &MediaUpload, status: MediaStatus) -> Option<Error> {
     }
 }
 
-impl Pinbox {
+impl Pins {
     /// What a video Pin shows, its colour, creative type and standardness.
     pub(crate) async fn video_media(
         &self,
@@ -127,7 +126,7 @@ impl Pinbox {
                 .cover_image_key_frame_time
                 .map(|t| t.min(info.duration_ms / 1000)),
         };
-        let ready_at = now.plus(self.limits.uploads.processing_delay).0;
+        let ready_at = now.plus(self.processing_delay).0;
         Ok((
             PinMedia::Video {
                 video,
