@@ -112,7 +112,8 @@ async fn add(args: AddArgs, data: &DataDirArg) -> anyhow::Result<()> {
     let env = env(&args.env)?;
     let pinbox = open(data).await?;
     let result = pinbox
-        .add_engagement_events(
+        .analytics
+        .add_events(
             env,
             EngagementEvents {
                 pin,
@@ -163,7 +164,7 @@ async fn simulate(args: SimulateArgs, data: &DataDirArg) -> anyhow::Result<()> {
             to,
             seed: args.seed,
         };
-        let report = pinbox.simulate_engagement(sim, &mut progress).await?;
+        let report = pinbox.analytics.simulate(sim, &mut progress).await?;
         println!(
             "{} Pins, {} days, {} rows, {} impressions ({} profile, seed {})",
             report.pins,

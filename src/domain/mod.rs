@@ -27,7 +27,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::clock::Clock;
-use crate::domain::analytics::EngagementLog;
+use crate::domain::analytics::{Analytics, EngagementLog};
 use crate::domain::boards::Boards;
 use crate::domain::media_uploads::{MediaUploads, UploadSettings};
 use crate::domain::oauth::OAuthSettings;
@@ -74,6 +74,7 @@ pub struct Pinbox {
     pub sections: Sections,
     pub media_uploads: MediaUploads,
     pub pins: Pins,
+    pub analytics: Analytics,
     pub media: Media,
     /// OAuth options set at start-up (unattended approval for CI); off by default.
     pub oauth: OAuthSettings,
@@ -120,11 +121,13 @@ impl Pinbox {
             limits.max_pins_per_user,
             limits.uploads.processing_delay,
         );
+        let analytics = Analytics::new(clock.clone(), engagement, pins.clone());
         Ok(Pinbox {
             boards,
             sections,
             media_uploads,
             pins,
+            analytics,
             store,
             clock,
             limits,

@@ -134,7 +134,7 @@ impl<'a> PinView<'a> {
         pins: &[&Pin],
     ) -> Result<PinView<'a>> {
         if wanted {
-            self.metrics = app.pinbox.pin_metrics(pins).await?;
+            self.metrics = app.pinbox.analytics.pin_metrics(pins).await?;
         }
         Ok(self)
     }
