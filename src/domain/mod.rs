@@ -34,6 +34,7 @@ use crate::domain::oauth::OAuthSettings;
 use crate::domain::page::{BookmarkKey, Pages};
 use crate::domain::pins::Pins;
 use crate::domain::rate_limits::RateLimits;
+use crate::domain::search::Search;
 use crate::domain::sections::Sections;
 use crate::domain::storage::Store;
 use crate::media::Media;
@@ -75,6 +76,7 @@ pub struct Pinbox {
     pub media_uploads: MediaUploads,
     pub pins: Pins,
     pub analytics: Analytics,
+    pub search: Search,
     pub media: Media,
     /// OAuth options set at start-up (unattended approval for CI); off by default.
     pub oauth: OAuthSettings,
@@ -122,12 +124,14 @@ impl Pinbox {
             limits.uploads.processing_delay,
         );
         let analytics = Analytics::new(clock.clone(), engagement, pins.clone());
+        let search = Search::new(store.clone(), pages.clone(), boards.clone());
         Ok(Pinbox {
             boards,
             sections,
             media_uploads,
             pins,
             analytics,
+            search,
             store,
             clock,
             limits,
