@@ -19,6 +19,7 @@ pub mod sections;
 pub mod storage;
 pub mod text;
 pub mod tokens;
+mod user_lookups;
 pub mod users;
 
 pub use page::{Listing, PageRequest};
@@ -29,6 +30,7 @@ use std::time::Duration;
 use crate::clock::Clock;
 use crate::domain::analytics::{Analytics, EngagementLog};
 use crate::domain::boards::Boards;
+use crate::domain::follows::Follows;
 use crate::domain::media_uploads::{MediaUploads, UploadSettings};
 use crate::domain::oauth::OAuthSettings;
 use crate::domain::page::{BookmarkKey, Pages};
@@ -77,6 +79,7 @@ pub struct Pinbox {
     pub pins: Pins,
     pub analytics: Analytics,
     pub search: Search,
+    pub follows: Follows,
     pub media: Media,
     /// OAuth options set at start-up (unattended approval for CI); off by default.
     pub oauth: OAuthSettings,
@@ -125,6 +128,7 @@ impl Pinbox {
         );
         let analytics = Analytics::new(clock.clone(), engagement, pins.clone());
         let search = Search::new(store.clone(), pages.clone(), boards.clone());
+        let follows = Follows::new(store.clone(), clock.clone(), pages.clone(), boards.clone());
         Ok(Pinbox {
             boards,
             sections,
@@ -132,6 +136,7 @@ impl Pinbox {
             pins,
             analytics,
             search,
+            follows,
             store,
             clock,
             limits,
@@ -140,5 +145,10 @@ impl Pinbox {
             oauth: OAuthSettings::default(),
             rate_limits: RateLimits::default(),
         })
+    }
+
+    /// Flushes and closes the store; every later call fails.
+    pub async fn close(&self) -> storage::StoreResult<()> {
+        self.store.close().await
     }
 }
