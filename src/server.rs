@@ -82,7 +82,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let store = Arc::clone(&pinbox.store);
-    let cleanup = pinbox.spawn_media_cleanup();
+    let cleanup = pinbox.media_uploads.spawn_cleanup();
     let sweeper = tokio::spawn(sweep_rate_windows(Arc::clone(&store), pinbox.clock.clone()));
     let router = crate::http::router(AppState::new(pinbox, public_url));
     let served = transport::serve(listener, router, limits, shutdown).await;

@@ -112,7 +112,8 @@ async fn add(args: AddArgs, data: &DataDirArg) -> anyhow::Result<()> {
     let env = env(&args.env)?;
     let pinbox = open(data).await?;
     let result = pinbox
-        .add_engagement_events(
+        .analytics
+        .add_events(
             env,
             EngagementEvents {
                 pin,
@@ -122,20 +123,15 @@ async fn add(args: AddArgs, data: &DataDirArg) -> anyhow::Result<()> {
             },
         )
         .await;
-    pinbox.store.close().await?;
+    pinbox.close().await?;
     Ok(result?)
 }
 
 async fn find_user(pinbox: &Pinbox, user: &str) -> anyhow::Result<UserId> {
-    if let Some(u) = pinbox.store.user_by_username(user).await? {
-        return Ok(u.id);
+    match pinbox.user_by_name_or_id(user).await? {
+        Some(u) => Ok(u.id),
+        None => anyhow::bail!("no user '{user}' (give a username or a user id)"),
     }
-    if let Some(id) = parse_digits(user)
-        && let Some(u) = pinbox.store.user(UserId(id)).await?
-    {
-        return Ok(u.id);
-    }
-    anyhow::bail!("no user '{user}' (give a username or a user id)")
 }
 
 async fn simulate(args: SimulateArgs, data: &DataDirArg) -> anyhow::Result<()> {
@@ -163,7 +159,7 @@ async fn simulate(args: SimulateArgs, data: &DataDirArg) -> anyhow::Result<()> {
             to,
             seed: args.seed,
         };
-        let report = pinbox.simulate_engagement(sim, &mut progress).await?;
+        let report = pinbox.analytics.simulate(sim, &mut progress).await?;
         println!(
             "{} Pins, {} days, {} rows, {} impressions ({} profile, seed {})",
             report.pins,
@@ -176,6 +172,6 @@ async fn simulate(args: SimulateArgs, data: &DataDirArg) -> anyhow::Result<()> {
         anyhow::Ok(())
     }
     .await;
-    pinbox.store.close().await?;
+    pinbox.close().await?;
     result
 }

@@ -50,7 +50,7 @@ pub async fn run(cmd: FollowCommand, data: &DataDirArg) -> anyhow::Result<()> {
                     .await
             }
             .await;
-            pinbox.store.close().await?;
+            pinbox.close().await?;
             println!("{}", result?.username);
             Ok(())
         }
@@ -65,10 +65,10 @@ pub async fn run(cmd: FollowCommand, data: &DataDirArg) -> anyhow::Result<()> {
             let pinbox = open(data).await?;
             let result = async {
                 let follower = pinbox.user_named(&args.follower).await?;
-                pinbox.follow_board_as(follower.id, env, board).await
+                pinbox.follows.follow_board(follower.id, env, board).await
             }
             .await;
-            pinbox.store.close().await?;
+            pinbox.close().await?;
             println!("{}", result?.id);
             Ok(())
         }

@@ -1,5 +1,6 @@
 //! `pinbox seed`: fills a store with one account at Pinterest's volume limits (2,000 boards,
-//! 200,000 Pins by default) straight through the store, for benchmarks and load tests.
+//! 200,000 Pins by default) through the domain's bulk imports (no volume limits; the boards'
+//! counters brought up to date at the end), for benchmarks and load tests.
 
 use std::io::Write;
 use std::time::Instant;
@@ -17,6 +18,7 @@ use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, PinId};
 use crate::domain::pins::{CreativeType, NewPin, PinImage, PinMedia};
 use crate::domain::users::AccountType;
+use crate::error::ErrorKind;
 use crate::server::open_pinbox;
 
 #[derive(Args)]
@@ -185,13 +187,14 @@ pub async fn run(args: SeedArgs, data: &DataDirArg) -> anyhow::Result<()> {
     let pinbox = open_pinbox(&config, Clock::system()).await?;
     watch.announce();
     let started = Instant::now();
-    let user = match pinbox.store.user_by_username(&args.user).await? {
-        Some(u) => u,
-        None => {
+    let user = match pinbox.user_named(&args.user).await {
+        Ok(u) => u,
+        Err(e) if e.kind == ErrorKind::NotFound => {
             pinbox
                 .create_user(&args.user, None, AccountType::Pinner)
                 .await?
         }
+        Err(e) => return Err(e.into()),
     };
     let app = pinbox
         .create_app(&user, "seeded app", vec![], Tier::Standard)
@@ -208,20 +211,17 @@ pub async fn run(args: SeedArgs, data: &DataDirArg) -> anyhow::Result<()> {
     let mut boards = Vec::with_capacity(args.boards as usize);
     for i in 0..args.boards {
         let board = pinbox
-            .store
-            .create_board(
-                NewBoard {
-                    id: BoardId::random(),
-                    owner_id: user.id,
-                    env: Env::Production,
-                    name: format!("Seeded board {i}"),
-                    description: Some("seeded".into()),
-                    privacy: Privacy::Public,
-                    is_ads_only: false,
-                    created_at: now,
-                },
-                u32::MAX,
-            )
+            .boards
+            .import(NewBoard {
+                id: BoardId::random(),
+                owner_id: user.id,
+                env: Env::Production,
+                name: format!("Seeded board {i}"),
+                description: Some("seeded".into()),
+                privacy: Privacy::Public,
+                is_ads_only: false,
+                created_at: now,
+            })
             .await?;
         boards.push(board.id);
         if i % 100 == 99 || i + 1 == args.boards {
@@ -229,6 +229,7 @@ pub async fn run(args: SeedArgs, data: &DataDirArg) -> anyhow::Result<()> {
         }
     }
     let image = pinbox
+        .pins
         .ingest_image(seed_png(), Some("image/png"), "seed")
         .await?;
     let media = PinMedia::Image {
@@ -266,7 +267,7 @@ pub async fn run(args: SeedArgs, data: &DataDirArg) -> anyhow::Result<()> {
                 })
                 .collect();
             ids.extend(chunk.iter().map(|p| p.id.0));
-            pinbox.store.import_pins(chunk).await?;
+            pinbox.pins.import(chunk).await?;
             done += n;
             progress("pins", done, total, started);
         }
@@ -275,7 +276,7 @@ pub async fn run(args: SeedArgs, data: &DataDirArg) -> anyhow::Result<()> {
         let text: String = ids.iter().map(|id| format!("{id}\n")).collect();
         std::fs::write(path, text)?;
     }
-    pinbox.store.close().await?;
+    pinbox.close().await?;
     println!(
         "{}",
         json!({

@@ -19,6 +19,7 @@ pub mod sections;
 pub mod storage;
 pub mod text;
 pub mod tokens;
+mod user_lookups;
 pub mod users;
 
 pub use page::{Listing, PageRequest};
@@ -27,11 +28,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::clock::Clock;
+use crate::domain::analytics::{Analytics, EngagementLog};
 use crate::domain::boards::Boards;
-use crate::domain::media_uploads::UploadSettings;
+use crate::domain::follows::Follows;
+use crate::domain::media_uploads::{MediaUploads, UploadSettings};
 use crate::domain::oauth::OAuthSettings;
 use crate::domain::page::{BookmarkKey, Pages};
+use crate::domain::pins::Pins;
 use crate::domain::rate_limits::RateLimits;
+use crate::domain::search::Search;
+use crate::domain::sections::Sections;
 use crate::domain::storage::Store;
 use crate::media::Media;
 use crate::media::s3_post::Signer;
@@ -68,12 +74,15 @@ pub struct Pinbox {
     pub limits: Limits,
     pub pages: Pages,
     pub boards: Boards,
+    pub sections: Sections,
+    pub media_uploads: MediaUploads,
+    pub pins: Pins,
+    pub analytics: Analytics,
+    pub search: Search,
+    pub follows: Follows,
     pub media: Media,
     /// OAuth options set at start-up (unattended approval for CI); off by default.
     pub oauth: OAuthSettings,
-    /// Signs and checks media upload policies with a key from the store, so that any replica
-    /// accepts an upload another registered.
-    pub upload_signer: Signer,
     /// Rate limits by tier and category; Pinterest's by default.
     pub rate_limits: RateLimits,
 }
@@ -95,16 +104,51 @@ impl Pinbox {
             pages.clone(),
             limits.max_boards_per_user,
         );
+        let sections = Sections::new(store.clone(), clock.clone(), pages.clone(), boards.clone());
+        let media_uploads = MediaUploads::new(
+            store.clone(),
+            clock.clone(),
+            pages.clone(),
+            media.clone(),
+            limits.uploads.clone(),
+            Signer::new(upload_key),
+        );
+        let engagement = EngagementLog::new(store.clone());
+        let pins = Pins::new(
+            store.clone(),
+            clock.clone(),
+            pages.clone(),
+            boards.clone(),
+            sections.clone(),
+            media_uploads.clone(),
+            engagement.clone(),
+            media.clone(),
+            limits.max_pins_per_user,
+            limits.uploads.processing_delay,
+        );
+        let analytics = Analytics::new(clock.clone(), engagement, pins.clone());
+        let search = Search::new(store.clone(), pages.clone(), boards.clone());
+        let follows = Follows::new(store.clone(), clock.clone(), pages.clone(), boards.clone());
         Ok(Pinbox {
             boards,
+            sections,
+            media_uploads,
+            pins,
+            analytics,
+            search,
+            follows,
             store,
             clock,
             limits,
             pages,
             media,
             oauth: OAuthSettings::default(),
-            upload_signer: Signer::new(upload_key),
             rate_limits: RateLimits::default(),
         })
+    }
+
+    /// Flushes and closes the store; every later call fails.
+    pub async fn close(&self) -> storage::StoreResult<()> {
+        self.store.close().await
     }
 }

@@ -16,6 +16,16 @@ pub struct Listing<T> {
     pub bookmark: Option<String>,
 }
 
+impl<T> Listing<T> {
+    /// The same page with each item turned into another.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Listing<U> {
+        Listing {
+            items: self.items.into_iter().map(f).collect(),
+            bookmark: self.bookmark,
+        }
+    }
+}
+
 /// What a client asked for: a page size already checked and the raw bookmark, if any.
 #[derive(Debug, Clone, Default)]
 pub struct PageRequest {

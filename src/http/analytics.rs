@@ -111,7 +111,7 @@ async fn pins_analytics(
 ) -> Result<Json<Value>> {
     let id = PinId(path.id("pin_id")?);
     let raw = raw_params(Report::Pin, &query)?;
-    let groups = app.pinbox.pin_analytics(&caller, id, &raw).await?;
+    let groups = app.pinbox.analytics.pin(&caller, id, &raw).await?;
     Ok(Json(groups_json(&groups)))
 }
 
@@ -122,7 +122,7 @@ async fn multi_pins_analytics(
     query: QueryParams,
 ) -> Result<Json<Value>> {
     let raw = raw_params(Report::MultiPin, &query)?;
-    let pins = app.pinbox.multi_pin_analytics(&caller, &raw).await?;
+    let pins = app.pinbox.analytics.multi_pin(&caller, &raw).await?;
     Ok(Json(Value::Object(
         pins.iter()
             .map(|(id, groups)| (id.to_string(), groups_json(groups)))
@@ -137,7 +137,7 @@ async fn user_account_analytics(
     query: QueryParams,
 ) -> Result<Json<Value>> {
     let raw = raw_params(Report::UserAccount, &query)?;
-    let groups = app.pinbox.user_account_analytics(&caller, &raw).await?;
+    let groups = app.pinbox.analytics.account(&caller, &raw).await?;
     Ok(Json(groups_json(&groups)))
 }
 
@@ -166,7 +166,11 @@ async fn top_pins(
     query: QueryParams,
 ) -> Result<Json<Value>> {
     let raw = raw_params(Report::TopPins, &query)?;
-    let top = app.pinbox.top_pins(&caller, Report::TopPins, &raw).await?;
+    let top = app
+        .pinbox
+        .analytics
+        .top_pins(&caller, Report::TopPins, &raw)
+        .await?;
     Ok(Json(top_json(&top)))
 }
 
@@ -179,6 +183,7 @@ async fn top_video_pins(
     let raw = raw_params(Report::TopVideoPins, &query)?;
     let top = app
         .pinbox
+        .analytics
         .top_pins(&caller, Report::TopVideoPins, &raw)
         .await?;
     Ok(Json(top_json(&top)))

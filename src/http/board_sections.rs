@@ -56,7 +56,8 @@ async fn board_sections_list(
     let board = BoardId(path.id("board_id")?);
     let listing = app
         .pinbox
-        .list_sections(&caller, board, query.page()?)
+        .sections
+        .list(&caller, board, query.page()?)
         .await?;
     Ok(Json(Paginated::from_listing(
         listing,
@@ -74,7 +75,8 @@ async fn board_sections_create(
     let board = BoardId(path.id("board_id")?);
     let section = app
         .pinbox
-        .create_section(&caller, board, &body.name)
+        .sections
+        .create(&caller, board, &body.name)
         .await?;
     Ok(created(SectionJson::from_section(section)))
 }
@@ -90,7 +92,8 @@ async fn board_sections_update(
     let section = SectionId(path.id("section_id")?);
     let section = app
         .pinbox
-        .rename_section(&caller, board, section, &body.name)
+        .sections
+        .rename(&caller, board, section, &body.name)
         .await?;
     Ok(Json(SectionJson::from_section(section)))
 }
@@ -103,6 +106,6 @@ async fn board_sections_delete(
 ) -> Result<Response> {
     let board = BoardId(path.id("board_id")?);
     let section = SectionId(path.id("section_id")?);
-    app.pinbox.delete_section(&caller, board, section).await?;
+    app.pinbox.sections.delete(&caller, board, section).await?;
     Ok(no_content())
 }

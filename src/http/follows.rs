@@ -60,7 +60,7 @@ async fn followers_list(
     query: QueryParams,
 ) -> Result<Json<Paginated<UserSummaryJson>>> {
     let page = query.page()?;
-    let listing = app.pinbox.list_followers(&caller, page).await?;
+    let listing = app.pinbox.follows.list_followers(&caller, page).await?;
     Ok(Json(Paginated::from_listing(listing, summary)))
 }
 
@@ -77,6 +77,7 @@ async fn user_following_get(
     let page = query.page()?;
     let listing = app
         .pinbox
+        .follows
         .list_following(&caller, explicit, feed, page)
         .await?;
     Ok(Json(Paginated::from_listing(listing, summary)))
@@ -91,7 +92,7 @@ async fn boards_user_follows_list(
     // Checked for its form; every board follow is explicit, so it filters nothing.
     query.boolean("explicit_following")?;
     let page = query.page()?;
-    let listing = app.pinbox.list_followed_boards(&caller, page).await?;
+    let listing = app.pinbox.follows.list_boards(&caller, page).await?;
     Ok(Json(Paginated::from_listing(listing, |b| {
         BoardJson::from_board(&app.public_url, b)
     })))

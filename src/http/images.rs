@@ -116,6 +116,7 @@ pub async fn serve_rendition(
     }
     let bytes = app
         .pinbox
+        .pins
         .rendition(key, rendition)
         .await?
         .ok_or_else(not_found)?;

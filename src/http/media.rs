@@ -89,7 +89,7 @@ async fn media_list(
     query: QueryParams,
 ) -> Result<Json<Paginated<MediaJson>>> {
     let page = query.page()?;
-    let listing = app.pinbox.list_media_uploads(&caller, page).await?;
+    let listing = app.pinbox.media_uploads.list(&caller, page).await?;
     Ok(Json(Paginated::from_listing(listing, |u| {
         MediaJson::new(&app, &u)
     })))
@@ -116,7 +116,8 @@ async fn media_create(
     };
     let registered = app
         .pinbox
-        .register_media_upload(&caller, media_type)
+        .media_uploads
+        .register(&caller, media_type)
         .await?;
     let form = registered.form;
     Ok(created(MediaUploadJson {
@@ -143,6 +144,6 @@ async fn media_get(
     path: PathParams,
 ) -> Result<Json<MediaJson>> {
     let id = MediaId(path.id("media_id")?);
-    let upload = app.pinbox.media_upload_of(&caller, id).await?;
+    let upload = app.pinbox.media_uploads.get(&caller, id).await?;
     Ok(Json(MediaJson::new(&app, &upload)))
 }

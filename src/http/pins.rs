@@ -134,7 +134,7 @@ impl<'a> PinView<'a> {
         pins: &[&Pin],
     ) -> Result<PinView<'a>> {
         if wanted {
-            self.metrics = app.pinbox.pin_metrics(pins).await?;
+            self.metrics = app.pinbox.analytics.pin_metrics(pins).await?;
         }
         Ok(self)
     }
@@ -485,7 +485,7 @@ async fn pins_list(
         impossible,
     };
     let page = query.page()?;
-    let listing = app.pinbox.list_my_pins(&caller, input, page).await?;
+    let listing = app.pinbox.pins.list_mine(&caller, input, page).await?;
     let pins = listing.items.iter().collect::<Vec<_>>();
     let view = PinView::of(&app, &caller, &pins)
         .await?
@@ -550,7 +550,7 @@ async fn pins_create(
             .map(MediaSourceJson::into_input)
             .transpose()?,
     };
-    let pin = app.pinbox.create_pin(&caller, input).await?;
+    let pin = app.pinbox.pins.create(&caller, input).await?;
     let view = PinView::of(&app, &caller, &[&pin]).await?;
     Ok(created(PinJson::new(&view, pin, false)))
 }
@@ -564,7 +564,7 @@ async fn pins_get(
 ) -> Result<Json<PinJson>> {
     let id = PinId(path.id("pin_id")?);
     let metrics = query.boolean("pin_metrics")?.unwrap_or(false);
-    let pin = app.pinbox.get_pin(&caller, id).await?;
+    let pin = app.pinbox.pins.get(&caller, id).await?;
     let view = PinView::of(&app, &caller, &[&pin])
         .await?
         .with_metrics(&app, metrics, &[&pin])
@@ -603,7 +603,7 @@ async fn pins_update(
                 .collect()
         }),
     };
-    let pin = app.pinbox.update_pin(&caller, id, input).await?;
+    let pin = app.pinbox.pins.update(&caller, id, input).await?;
     let view = PinView::of(&app, &caller, &[&pin]).await?;
     Ok(Json(PinJson::new(&view, pin, false)))
 }
@@ -615,7 +615,7 @@ async fn pins_delete(
     path: PathParams,
 ) -> Result<Response> {
     let id = PinId(path.id("pin_id")?);
-    app.pinbox.delete_pin(&caller, id).await?;
+    app.pinbox.pins.delete(&caller, id).await?;
     Ok(no_content())
 }
 
@@ -629,7 +629,7 @@ async fn pins_save(
     let id = PinId(path.id("pin_id")?);
     let board = body_id("board_id", body.board_id.as_deref())?.map(BoardId);
     let section = body_id("board_section_id", body.board_section_id.as_deref())?.map(SectionId);
-    let pin = app.pinbox.save_pin(&caller, id, board, section).await?;
+    let pin = app.pinbox.pins.save(&caller, id, board, section).await?;
     let view = PinView::of(&app, &caller, &[&pin]).await?;
     Ok(created(PinJson::new(&view, pin, false)))
 }
@@ -647,7 +647,8 @@ async fn boards_list_pins(
     let (types, impossible) = creative_types(&query)?;
     let listing = app
         .pinbox
-        .list_board_pins(&caller, board, None, types, impossible, page)
+        .pins
+        .list_on_board(&caller, board, None, types, impossible, page)
         .await?;
     let pins = listing.items.iter().collect::<Vec<_>>();
     let view = PinView::of(&app, &caller, &pins)
@@ -671,7 +672,8 @@ async fn board_sections_list_pins(
     let page = query.page()?;
     let listing = app
         .pinbox
-        .list_section_pins(&caller, board, section, page)
+        .pins
+        .list_in_section(&caller, board, section, page)
         .await?;
     let view = PinView::of(&app, &caller, &listing.items.iter().collect::<Vec<_>>()).await?;
     Ok(Json(Paginated::from_listing(listing, |p| {

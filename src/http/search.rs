@@ -31,7 +31,7 @@ async fn search_user_pins_list(
     })?;
     // The spec lists no page_size here; pinbox takes it as every other list does.
     let page = query.page()?;
-    let listing = app.pinbox.search_pins(&caller, text, page).await?;
+    let listing = app.pinbox.search.pins(&caller, text, page).await?;
     let view = PinView::of(&app, &caller, &listing.items.iter().collect::<Vec<_>>()).await?;
     Ok(Json(Paginated::from_listing(listing, |p| {
         PinJson::new(&view, p, false)
@@ -46,7 +46,7 @@ async fn search_user_boards_get(
 ) -> Result<Json<Paginated<BoardJson>>> {
     let text = query.single("query")?;
     let page = query.page()?;
-    let listing = app.pinbox.search_boards(&caller, text, page).await?;
+    let listing = app.pinbox.search.boards(&caller, text, page).await?;
     Ok(Json(Paginated::from_listing(listing, |b| {
         BoardJson::from_board(&app.public_url, b)
     })))

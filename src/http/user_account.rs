@@ -36,7 +36,7 @@ async fn user_account_get(
     caller: Caller,
 ) -> Result<Json<AccountJson>> {
     let view = app.pinbox.account_view(&caller).await?;
-    let view = app.pinbox.with_follow_counts(&caller, view).await?;
+    let view = app.pinbox.follows.with_counts(&caller, view).await?;
     let user = view.user;
     Ok(Json(AccountJson {
         account_type: user.account_type.as_str(),

@@ -176,7 +176,8 @@ async fn board_follows_list_boards_and_make_implicit_followees() {
     follow(&app, &alice, "bob").await.expect(200);
     for b in [&bobs, &shops] {
         app.pinbox
-            .follow_board_as(alice.user.id, Env::Production, BoardId(b.parse().unwrap()))
+            .follows
+            .follow_board(alice.user.id, Env::Production, BoardId(b.parse().unwrap()))
             .await
             .unwrap();
     }

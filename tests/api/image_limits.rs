@@ -203,7 +203,7 @@ async fn a_content_type_that_disagrees_with_the_bytes_is_overruled_by_them() {
         let url = images["600x"]["url"].as_str().unwrap();
         let key = url.rsplit('/').next().unwrap().trim_end_matches(".jpg");
         let (key, pinbox) = (key.to_string(), app.pinbox.clone());
-        async move { pinbox.store.image(&key).await.unwrap().unwrap().format }
+        async move { pinbox.pins.image(&key).await.unwrap().unwrap().format }
     };
 
     let pin = app

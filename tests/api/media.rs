@@ -604,10 +604,10 @@ async fn unused_uploads_are_cleaned_up_after_the_configured_time() {
         .join(format!("video-uploads/{unused}"));
     assert!(file.exists());
     app.advance(Duration::from_secs(3599));
-    assert_eq!(app.pinbox.clean_up_media_uploads().await.unwrap(), 0);
+    assert_eq!(app.pinbox.media_uploads.clean_up().await.unwrap(), 0);
     assert_eq!(status(&app, &alice, &unused).await, "succeeded");
     app.advance(Duration::from_secs(2));
-    assert_eq!(app.pinbox.clean_up_media_uploads().await.unwrap(), 2);
+    assert_eq!(app.pinbox.media_uploads.clean_up().await.unwrap(), 2);
     for id in [&unused, &never_uploaded] {
         app.call("media/get")
             .path("media_id", id)

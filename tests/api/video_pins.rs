@@ -541,7 +541,7 @@ async fn a_pins_video_and_cover_survive_the_uploads_replacement_and_cleanup() {
     );
     let unused = uploaded(&app, &alice, small_mp4()).await;
     app.advance(Duration::from_secs(7200));
-    assert_eq!(app.pinbox.clean_up_media_uploads().await.unwrap(), 1);
+    assert_eq!(app.pinbox.media_uploads.clean_up().await.unwrap(), 1);
     app.call("media/get")
         .path("media_id", &unused)
         .token(&alice.token)

@@ -5,7 +5,7 @@
 
 use time::{Date, Month};
 
-use crate::domain::Pinbox;
+use crate::domain::analytics::Analytics;
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
 use crate::domain::ids::PinId;
@@ -198,12 +198,12 @@ pub fn parse_event(metric: &str, count: i64) -> Result<(Counted, i64)> {
     Ok((m, count))
 }
 
-impl Pinbox {
+impl Analytics {
     /// Adds exact events to one Pin's log in `env`. Engagement cannot happen after today; days
     /// before the Pin was created are accepted and reported as `BEFORE_PIN_CREATED`.
-    pub async fn add_engagement_events(&self, env: Env, events: EngagementEvents) -> Result<()> {
-        self.store
-            .pin(env, events.pin)
+    pub async fn add_events(&self, env: Env, events: EngagementEvents) -> Result<()> {
+        self.pins
+            .find(env, events.pin)
             .await?
             .ok_or_else(Error::pin_not_found)?;
         let today = day_of(self.clock.now().0);
@@ -231,13 +231,12 @@ impl Pinbox {
                 count,
             })
             .collect();
-        self.store.add_engagement_rows(rows).await?;
-        Ok(())
+        self.log.add(rows).await
     }
 
     /// A Pin the caller owns, for pinbox's control routes (only the owner shapes its history).
     pub async fn owned_pin(&self, caller: &Caller, id: PinId) -> Result<Pin> {
-        let pin = self.readable_pin(caller, id).await?;
+        let pin = self.pins.readable(caller, id).await?;
         if caller.user_id != pin.owner_id {
             return Err(Error::forbidden(
                 29,

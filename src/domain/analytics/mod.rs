@@ -13,18 +13,29 @@ mod store;
 pub use store::*;
 
 mod engagement;
+mod engagement_log;
 mod profiles;
 
 pub use engagement::*;
+pub use engagement_log::*;
 pub use profiles::*;
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::domain::Pinbox;
+use crate::clock::Clock;
 use crate::domain::caller::Caller;
 use crate::domain::ids::PinId;
-use crate::domain::pins::{Pin, PinMedia};
+use crate::domain::pins::{Pin, PinMedia, Pins};
 use crate::error::{Error, ErrorKind, Result};
+
+/// Pin and account analytics read from the engagement log, and the engagement testers add.
+#[derive(Clone)]
+pub struct Analytics {
+    clock: Clock,
+    log: EngagementLog,
+    /// Whose Pins are whose, and who may see them.
+    pins: Pins,
+}
 
 /// How far back `start_date` may go, and how long a range may be (the spec's parameters).
 pub const MAX_DAYS_BACK: i64 = 90;
@@ -713,14 +724,18 @@ pub struct PinMetrics {
     pub lifetime: Totals,
 }
 
-impl Pinbox {
+impl Analytics {
+    pub fn new(clock: Clock, log: EngagementLog, pins: Pins) -> Analytics {
+        Analytics { clock, log, pins }
+    }
+
     fn today(&self) -> Day {
         day_of(self.clock.now().0)
     }
 
     /// A Pin the operation user account may read analytics for: its own.
     async fn analytics_pin(&self, caller: &Caller, id: PinId, report: Report) -> Result<Pin> {
-        let pin = self.readable_pin(caller, id).await?;
+        let pin = self.pins.readable(caller, id).await?;
         if caller.user_id != pin.owner_id {
             return Err(match report {
                 Report::MultiPin => Error::new(
@@ -736,8 +751,8 @@ impl Pinbox {
 
     async fn pin_logs(&self, pins: &[&Pin], to: Day) -> Result<HashMap<PinId, Log>> {
         let rows = self
-            .store
-            .engagement_rows(pins.iter().map(|p| p.id).collect(), Day::MIN, to)
+            .log
+            .rows(pins.iter().map(|p| p.id).collect(), Day::MIN, to)
             .await?;
         let mut logs: HashMap<PinId, Log> = HashMap::new();
         for r in &rows {
@@ -747,12 +762,7 @@ impl Pinbox {
     }
 
     /// `GET /v5/pins/{pin_id}/analytics`.
-    pub async fn pin_analytics(
-        &self,
-        caller: &Caller,
-        id: PinId,
-        raw: &RawParams,
-    ) -> Result<Groups> {
+    pub async fn pin(&self, caller: &Caller, id: PinId, raw: &RawParams) -> Result<Groups> {
         let today = self.today();
         let params = Params::parse(Report::Pin, raw, today)?;
         let pin = self.analytics_pin(caller, id, Report::Pin).await?;
@@ -768,7 +778,7 @@ impl Pinbox {
     }
 
     /// `GET /v5/pins/analytics`: each Pin's groups, Pins without data left out.
-    pub async fn multi_pin_analytics(
+    pub async fn multi_pin(
         &self,
         caller: &Caller,
         raw: &RawParams,
@@ -804,8 +814,8 @@ impl Pinbox {
     async fn owner_logs(&self, caller: &Caller, from: Day, to: Day) -> Result<Vec<(Pin, Log)>> {
         let user = caller.user_id;
         let rows = self
-            .store
-            .owner_engagement_rows(user, caller.env, from, to, caller.reads_secret_pins())
+            .log
+            .owner_rows(user, caller.env, from, to, caller.reads_secret_pins())
             .await?;
         let mut logs: BTreeMap<PinId, Log> = BTreeMap::new();
         for r in &rows {
@@ -815,8 +825,8 @@ impl Pinbox {
         for (id, log) in logs {
             // A Pin deleted since the rows were read has no analytics any more, and one moved to a
             // secret board meanwhile is as secret as the rows would have been.
-            if let Some(pin) = self.store.pin(caller.env, id).await?
-                && self.can_read_pin(caller, &pin)
+            if let Some(pin) = self.pins.find(caller.env, id).await?
+                && self.pins.can_read(caller, &pin)
             {
                 out.push((pin, log));
             }
@@ -825,7 +835,7 @@ impl Pinbox {
     }
 
     /// `GET /v5/user_account/analytics`.
-    pub async fn user_account_analytics(&self, caller: &Caller, raw: &RawParams) -> Result<Groups> {
+    pub async fn account(&self, caller: &Caller, raw: &RawParams) -> Result<Groups> {
         let today = self.today();
         let params = Params::parse(Report::UserAccount, raw, today)?;
         if !params.any_content {
@@ -941,8 +951,8 @@ impl Pinbox {
         let user = caller.user_id;
         let today = self.today();
         let rows = self
-            .store
-            .owner_engagement_rows(
+            .log
+            .owner_rows(
                 user,
                 caller.env,
                 today - MONTHLY_VIEW_DAYS + 1,

@@ -3,12 +3,12 @@
 //! whether it is a video, day, app type), so the same seed gives the same numbers on any store
 //! and any run, whatever ids the Pins were given.
 
-use crate::domain::Pinbox;
-use crate::domain::analytics::{AppType, Counted, Day, EngagementRow, day_of, format_date};
+use crate::domain::analytics::{
+    Analytics, AppType, Counted, Day, EngagementRow, day_of, format_date,
+};
 use crate::domain::env::Env;
 use crate::domain::ids::UserId;
-use crate::domain::page::Cursor;
-use crate::domain::pins::{Pin, PinFilter, PinMedia, PinScope};
+use crate::domain::pins::PinMedia;
 use crate::error::{Error, Result};
 
 /// Longest range one simulation covers (a year and a day, so any 90-day report fits many times).
@@ -193,6 +193,7 @@ fn round(expected: f64, key: &[u64; 4], metric: Counted) -> i64 {
 #[derive(Debug, Clone)]
 pub struct Simulation {
     pub env: Env,
+    /// Whose Pins: a user the entry point already found (the token's, or the CLI's lookup).
     pub user: UserId,
     pub profile: Profile,
     pub from: Day,
@@ -209,11 +210,11 @@ pub struct SimulationReport {
     pub impressions: i64,
 }
 
-impl Pinbox {
+impl Analytics {
     /// Adds a profile's traffic to every Pin `user` has in `env` on days `from..=to` (added on
     /// top of what the log holds). `progress(done, total)` is called after each batch of rows,
     /// with the number of Pins done and the total.
-    pub async fn simulate_engagement(
+    pub async fn simulate(
         &self,
         sim: Simulation,
         progress: &mut (dyn FnMut(u64, u64) + Send),
@@ -239,11 +240,7 @@ impl Pinbox {
                 "A simulation covers at most {MAX_SIMULATED_DAYS} days; run several for more."
             )));
         }
-        self.store
-            .user(sim.user)
-            .await?
-            .ok_or_else(Error::user_not_found)?;
-        let pins = self.all_pins_oldest_first(sim.user, sim.env).await?;
+        let pins = self.pins.all_oldest_first(sim.user, sim.env).await?;
         let total = pins.len() as u64;
         let mut report = SimulationReport {
             pins: total,
@@ -278,41 +275,11 @@ impl Pinbox {
             }
             if batch.len() >= BATCH_ROWS || ordinal + 1 == pins.len() {
                 report.rows += batch.len() as u64;
-                self.store
-                    .add_engagement_rows(std::mem::take(&mut batch))
-                    .await?;
+                self.log.add(std::mem::take(&mut batch)).await?;
                 progress(ordinal as u64 + 1, total);
             }
         }
         Ok(report)
-    }
-
-    /// Every Pin of a user in one environment, oldest first (the order a simulation numbers them).
-    async fn all_pins_oldest_first(&self, user: UserId, env: Env) -> Result<Vec<Pin>> {
-        let mut pins = Vec::new();
-        let mut after = None;
-        loop {
-            let page = self
-                .store
-                .list_pins(
-                    PinScope::Owner(user, env),
-                    PinFilter {
-                        include_secret: true,
-                        include_protected: true,
-                        ..PinFilter::default()
-                    },
-                    Cursor { after, limit: 1000 },
-                )
-                .await?;
-            let more = page.len() > 1000;
-            pins.extend(page.into_iter().take(1000));
-            if !more {
-                break;
-            }
-            after = pins.last().map(|p| p.seq);
-        }
-        pins.reverse();
-        Ok(pins)
     }
 }
 

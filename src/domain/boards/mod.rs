@@ -12,6 +12,7 @@ use std::sync::Arc;
 use crate::catalog::scope::{Scope, Scopes};
 use crate::clock::Clock;
 use crate::domain::caller::Caller;
+use crate::domain::env::Env;
 use crate::domain::ids::BoardId;
 use crate::domain::page::{ListKind, Pages};
 use crate::domain::storage::{Conflict, StoreError, VolumeLimit};
@@ -114,6 +115,14 @@ impl Boards {
             .create_board(board, limit)
             .await
             .map_err(|e| board_write_error(e, BoardWrite::Create, limit))
+    }
+
+    /// Inserts a board as given, past the volume limit and the name rules (seeding, benchmarks).
+    pub async fn import(&self, board: NewBoard) -> Result<Board> {
+        self.store
+            .create_board(board, u32::MAX)
+            .await
+            .map_err(|e| board_write_error(e, BoardWrite::Create, u32::MAX))
     }
 
     pub async fn get(&self, caller: &Caller, id: BoardId) -> Result<Board> {
@@ -253,6 +262,24 @@ impl Boards {
             return Err(Error::board_not_found());
         }
         Ok(board)
+    }
+
+    /// A board of a list the caller was already allowed to read (its own, of privacies it sees),
+    /// shown as the caller sees it; `None` once the board is gone.
+    pub async fn listed(&self, caller: &Caller, id: BoardId) -> Result<Option<Board>> {
+        Ok(self
+            .store
+            .board(caller.env, id, caller.reads_secret_pins())
+            .await?)
+    }
+
+    /// A public board in `env`, whoever owns it (one a user may follow); `None` for any other.
+    pub async fn public(&self, env: Env, id: BoardId) -> Result<Option<Board>> {
+        Ok(self
+            .store
+            .board(env, id, false)
+            .await?
+            .filter(|b| b.privacy == Privacy::Public))
     }
 
     /// A board the caller owns and may change: secret boards need `boards:write_secret`.

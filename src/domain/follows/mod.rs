@@ -9,18 +9,29 @@
 mod store;
 pub use store::*;
 
-use crate::clock::Timestamp;
-use crate::domain::boards::{Board, Privacy};
+use std::sync::Arc;
+
+use crate::clock::{Clock, Timestamp};
+use crate::domain::boards::{Board, Boards};
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, UserId};
-use crate::domain::page::{Cursor, ListKind, Page};
+use crate::domain::page::{Cursor, ListKind, Pages};
 use crate::domain::storage::StoreError;
-use crate::domain::text::{TextKind, check_characters};
 use crate::domain::users::AccountView;
 use crate::domain::users::{AccountType, User};
-use crate::domain::{Listing, PageRequest, Pinbox};
+use crate::domain::{Listing, PageRequest};
 use crate::error::{Error, Result};
+
+/// Follows: users following users and public boards, their lists and counts.
+#[derive(Clone)]
+pub struct Follows {
+    store: Arc<dyn FollowStore>,
+    clock: Clock,
+    pages: Pages,
+    /// The public boards a user may follow.
+    boards: Boards,
+}
 
 /// A user in a follow list, with the position of the follow that put them there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,22 +96,20 @@ impl FeedType {
     }
 }
 
-impl Pinbox {
-    /// `follow_user/update`: the caller follows `username` (again is fine). Unknown users are
-    /// Pinterest's 404 code 30; following yourself is refused.
-    pub async fn follow_user(&self, caller: &Caller, username: &str) -> Result<User> {
-        let me = caller.user_id;
-        self.follow_user_as(me, caller.env, username).await
+impl Follows {
+    pub fn new(store: Arc<dyn FollowStore>, clock: Clock, pages: Pages, boards: Boards) -> Follows {
+        Follows {
+            store,
+            clock,
+            pages,
+            boards,
+        }
     }
 
-    /// Makes `follower` follow `username` in `env` (the API and `pinbox follow user`).
-    pub async fn follow_user_as(&self, follower: UserId, env: Env, username: &str) -> Result<User> {
-        check_characters("username", username, TextKind::Name)?;
-        let followee = self
-            .store
-            .user_by_username(username)
-            .await?
-            .ok_or_else(Error::user_not_found)?;
+    /// Makes `follower` follow `followee` in `env` (again is fine); following yourself is refused.
+    /// The followee is a user the caller found by name (`follow_user/update`, `pinbox follow
+    /// user`).
+    pub async fn follow_user(&self, follower: UserId, env: Env, followee: User) -> Result<User> {
         if followee.id == follower {
             return Err(Error::invalid("You cannot follow yourself."));
         }
@@ -115,17 +124,11 @@ impl Pinbox {
     }
 
     /// Makes `follower` follow a public board of another user in `env` (`pinbox follow board`).
-    pub async fn follow_board_as(
-        &self,
-        follower: UserId,
-        env: Env,
-        board: BoardId,
-    ) -> Result<Board> {
+    pub async fn follow_board(&self, follower: UserId, env: Env, board: BoardId) -> Result<Board> {
         let found = self
-            .store
-            .board(env, board, false)
+            .boards
+            .public(env, board)
             .await?
-            .filter(|b| b.privacy == Privacy::Public)
             .ok_or_else(Error::board_not_found)?;
         if found.owner_id == follower {
             return Err(Error::invalid("You cannot follow your own board."));
@@ -148,20 +151,15 @@ impl Pinbox {
         page: PageRequest,
     ) -> Result<Listing<FollowedUser>> {
         let me = caller.user_id;
-        let after = self.pages.resume_after(&page, ListKind::Followers, me.0)?;
-        let rows = self
-            .store
-            .list_followers(
-                me,
-                caller.env,
-                Cursor {
-                    after,
-                    limit: page.page_size,
-                },
+        self.pages
+            .list(
+                &page,
+                ListKind::Followers,
+                me.0,
+                |cursor| async move { Ok(self.store.list_followers(me, caller.env, cursor).await?) },
+                |u| u.seq,
             )
-            .await?;
-        let page_of = Page::from_rows(rows, page.page_size, |u| u.seq);
-        Ok(self.pages.listing(page_of, ListKind::Followers, me.0))
+            .await
     }
 
     /// `user_following/get`: the users the caller follows, newest first.
@@ -175,58 +173,50 @@ impl Pinbox {
         let me = caller.user_id;
         // Each filter is its own list: a bookmark of one does not continue another.
         let context = me.0 ^ ((explicit_only as i64) << 1 | feed.creators_only() as i64);
-        let after = self
-            .pages
-            .resume_after(&page, ListKind::Following, context)?;
-        let rows = self
-            .store
-            .list_following(FollowingQuery {
-                user: me,
-                env: caller.env,
-                explicit_only,
-                creators_only: feed.creators_only(),
-                cursor: Cursor {
-                    after,
-                    limit: page.page_size,
+        self.pages
+            .list(
+                &page,
+                ListKind::Following,
+                context,
+                |cursor| async move {
+                    let query = FollowingQuery {
+                        user: me,
+                        env: caller.env,
+                        explicit_only,
+                        creators_only: feed.creators_only(),
+                        cursor,
+                    };
+                    Ok(self.store.list_following(query).await?)
                 },
-            })
-            .await?;
-        let page_of = Page::from_rows(rows, page.page_size, |u| u.seq);
-        Ok(self.pages.listing(page_of, ListKind::Following, context))
+                |u| u.seq,
+            )
+            .await
     }
 
     /// `boards_user_follows/list`: the public boards the caller follows, newest follow first.
     /// Every board follow is explicit, so `explicit_following` changes nothing here.
-    pub async fn list_followed_boards(
-        &self,
-        caller: &Caller,
-        page: PageRequest,
-    ) -> Result<Listing<Board>> {
+    pub async fn list_boards(&self, caller: &Caller, page: PageRequest) -> Result<Listing<Board>> {
         let me = caller.user_id;
-        let after = self
+        let listing = self
             .pages
-            .resume_after(&page, ListKind::FollowingBoards, me.0)?;
-        let rows = self
-            .store
-            .list_followed_boards(
-                me,
-                caller.env,
-                Cursor {
-                    after,
-                    limit: page.page_size,
+            .list(
+                &page,
+                ListKind::FollowingBoards,
+                me.0,
+                |cursor| async move {
+                    Ok(self
+                        .store
+                        .list_followed_boards(me, caller.env, cursor)
+                        .await?)
                 },
+                |f| f.seq,
             )
             .await?;
-        let page_of = Page::from_rows(rows, page.page_size, |f| f.seq).map(|f| f.board);
-        Ok(self.pages.listing(page_of, ListKind::FollowingBoards, me.0))
+        Ok(listing.map(|f| f.board))
     }
 
     /// The account view with its exact follower and following counts.
-    pub async fn with_follow_counts(
-        &self,
-        caller: &Caller,
-        mut view: AccountView,
-    ) -> Result<AccountView> {
+    pub async fn with_counts(&self, caller: &Caller, mut view: AccountView) -> Result<AccountView> {
         let counts = self.store.follow_counts(view.user.id, caller.env).await?;
         view.follower_count = counts.followers;
         view.following_count = counts.following;

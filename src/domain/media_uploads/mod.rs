@@ -9,21 +9,38 @@ mod upload;
 
 pub use upload::*;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use crate::clock::Timestamp;
+use crate::clock::{Clock, Timestamp};
 use crate::domain::caller::Caller;
 use crate::domain::ids::{MediaId, parse_digits};
-use crate::domain::page::{Cursor, ListKind, Page};
+use crate::domain::page::{ListKind, Pages};
 use crate::domain::storage::StoreError;
-use crate::domain::{Listing, PageRequest, Pinbox};
+use crate::domain::{Listing, PageRequest};
 use crate::error::{Error, Result};
+use crate::media::Media;
 use crate::media::bmff;
 use crate::media::files::TempFile;
-use crate::media::s3_post::{PolicyRequest, S3Code, S3Error, UploadForm};
+use crate::media::s3_post::{PolicyRequest, S3Code, S3Error, Signer, UploadForm};
+
+/// Media uploads: registering them, taking their files, who may see them, and cleaning up the
+/// ones no Pin used.
+#[derive(Clone)]
+pub struct MediaUploads {
+    store: Arc<dyn MediaUploadStore>,
+    clock: Clock,
+    pages: Pages,
+    /// The media directory, where uploaded files are kept.
+    media: Media,
+    settings: UploadSettings,
+    /// Signs and checks upload policies with a key from the store, so that any replica accepts
+    /// an upload another registered.
+    signer: Signer,
+}
 
 /// How uploads behave; every value is configurable (`pinbox serve --help`).
 #[derive(Debug, Clone)]
@@ -105,15 +122,38 @@ fn internal(e: impl std::fmt::Display) -> S3Error {
     S3Error::internal()
 }
 
-impl Pinbox {
+impl MediaUploads {
+    pub fn new(
+        store: Arc<dyn MediaUploadStore>,
+        clock: Clock,
+        pages: Pages,
+        media: Media,
+        settings: UploadSettings,
+        signer: Signer,
+    ) -> MediaUploads {
+        MediaUploads {
+            store,
+            clock,
+            pages,
+            media,
+            settings,
+            signer,
+        }
+    }
+
+    /// Largest file an upload takes.
+    pub fn max_upload_bytes(&self) -> u64 {
+        self.settings.max_upload_bytes
+    }
+
     /// `POST /v5/media`: a new upload and the S3-style policy for its file.
-    pub async fn register_media_upload(
+    pub async fn register(
         &self,
         caller: &Caller,
         media_type: MediaType,
     ) -> Result<RegisteredUpload> {
         let owner = caller.user_id;
-        let settings = &self.limits.uploads;
+        let settings = &self.settings;
         let now = self.clock.now();
         let id = MediaId::random();
         let key = object_key(caller.env.code(), caller.app_id.0, id);
@@ -130,7 +170,7 @@ impl Pinbox {
                 expires_at: now.plus(settings.policy_lifetime),
             })
             .await?;
-        let form = self.upload_signer.issue(&PolicyRequest {
+        let form = self.signer.issue(&PolicyRequest {
             key: upload.key.clone(),
             content_type: UPLOAD_CONTENT_TYPE.to_string(),
             min_bytes: 1,
@@ -143,39 +183,47 @@ impl Pinbox {
     }
 
     /// An upload the caller registered (in the caller's environment); anyone else's is "not found".
-    pub async fn media_upload_of(&self, caller: &Caller, id: MediaId) -> Result<MediaUpload> {
+    pub async fn get(&self, caller: &Caller, id: MediaId) -> Result<MediaUpload> {
+        self.find(caller, id).await?.ok_or_else(media_not_found)
+    }
+
+    /// The caller's upload with this id (in the caller's environment), if there is one.
+    pub async fn find(&self, caller: &Caller, id: MediaId) -> Result<Option<MediaUpload>> {
         let owner = caller.user_id;
-        self.store
+        Ok(self
+            .store
             .media_upload(id)
             .await?
-            .filter(|u| u.owner_id == owner && u.env == caller.env)
-            .ok_or_else(media_not_found)
+            .filter(|u| u.owner_id == owner && u.env == caller.env))
+    }
+
+    /// Marks an upload used by a Pin (the first use is kept), which keeps it from cleanup;
+    /// `false` when the upload is gone.
+    pub async fn mark_used(&self, id: MediaId, at: Timestamp) -> Result<bool> {
+        match self.store.mark_media_upload_used(id, at).await {
+            Ok(()) => Ok(true),
+            Err(StoreError::NotFound(_)) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// `GET /v5/media`: the caller's uploads, newest first.
-    pub async fn list_media_uploads(
-        &self,
-        caller: &Caller,
-        page: PageRequest,
-    ) -> Result<Listing<MediaUpload>> {
+    pub async fn list(&self, caller: &Caller, page: PageRequest) -> Result<Listing<MediaUpload>> {
         let owner = caller.user_id;
-        let after = self.pages.resume_after(&page, ListKind::Media, owner.0)?;
-        let rows = self
-            .store
-            .list_media_uploads(
-                owner,
-                caller.env,
-                Cursor {
-                    after,
-                    limit: page.page_size,
+        self.pages
+            .list(
+                &page,
+                ListKind::Media,
+                owner.0,
+                |cursor| async move {
+                    Ok(self
+                        .store
+                        .list_media_uploads(owner, caller.env, cursor)
+                        .await?)
                 },
+                |u| u.seq,
             )
-            .await?;
-        Ok(self.pages.listing(
-            Page::from_rows(rows, page.page_size, |u| u.seq),
-            ListKind::Media,
-            owner.0,
-        ))
+            .await
     }
 
     /// Checks an upload's form fields (everything before the file) as S3 does, and that they
@@ -184,7 +232,7 @@ impl Pinbox {
         &self,
         fields: &[(String, String)],
     ) -> std::result::Result<UploadTicket, S3Error> {
-        let policy = self.upload_signer.verify(fields, self.clock.now())?;
+        let policy = self.signer.verify(fields, self.clock.now())?;
         let id = media_id_of(&policy.key).ok_or_else(gone)?;
         let upload = self
             .store
@@ -196,7 +244,7 @@ impl Pinbox {
         Ok(UploadTicket {
             media_id: upload.id,
             min_bytes: policy.min_bytes,
-            max_bytes: policy.max_bytes.min(self.limits.uploads.max_upload_bytes),
+            max_bytes: policy.max_bytes.min(self.settings.max_upload_bytes),
         })
     }
 
@@ -239,7 +287,7 @@ impl Pinbox {
                 ticket.media_id,
                 UploadedFile {
                     uploaded_at: now,
-                    ready_at: now.plus(self.limits.uploads.processing_delay),
+                    ready_at: now.plus(self.settings.processing_delay),
                     size,
                     probe,
                 },
@@ -258,8 +306,8 @@ impl Pinbox {
 
     /// Deletes uploads no Pin used that were registered longer ago than the configured time,
     /// with their files; a Pin's own copy of a video is never touched. Returns how many went.
-    pub async fn clean_up_media_uploads(&self) -> Result<usize> {
-        let ttl = self.limits.uploads.unused_ttl;
+    pub async fn clean_up(&self) -> Result<usize> {
+        let ttl = self.settings.unused_ttl;
         let before = Timestamp(
             self.clock
                 .now()
@@ -285,14 +333,13 @@ impl Pinbox {
         }
     }
 
-    /// Runs [`Pinbox::clean_up_media_uploads`] every `cleanup_interval` until the task is aborted.
+    /// Runs [`MediaUploads::clean_up`] every `cleanup_interval` until the task is aborted.
     /// Every replica may run it: the deletes are idempotent.
-    pub fn spawn_media_cleanup(&self) -> tokio::task::JoinHandle<()> {
-        let pinbox = self.clone();
+    pub fn spawn_cleanup(&self) -> tokio::task::JoinHandle<()> {
+        let uploads = self.clone();
         tokio::spawn(async move {
-            let every = pinbox
-                .limits
-                .uploads
+            let every = uploads
+                .settings
                 .cleanup_interval
                 .max(Duration::from_millis(10));
             let mut tick = tokio::time::interval(every);
@@ -300,7 +347,7 @@ impl Pinbox {
             tick.tick().await;
             loop {
                 tick.tick().await;
-                match pinbox.clean_up_media_uploads().await {
+                match uploads.clean_up().await {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(removed = n, "cleaned up unused media uploads"),
                     Err(e) => tracing::warn!(error = %e, "cleaning up media uploads failed"),

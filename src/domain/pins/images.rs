@@ -10,8 +10,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
 
-use crate::domain::Pinbox;
-use crate::domain::pins::{PinImage, StoredImage};
+use crate::domain::pins::{PinImage, Pins, StoredImage};
 use crate::error::{Error, Result};
 use crate::media::Renditions;
 use crate::media::decode_budget::Reservation;
@@ -41,7 +40,12 @@ pub fn is_image_key(key: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-impl Pinbox {
+impl Pins {
+    /// An image pinbox keeps, by key; `None` when there is none.
+    pub async fn image(&self, key: &str) -> Result<Option<StoredImage>> {
+        Ok(self.store.image(key).await?)
+    }
+
     /// Decodes an image and keeps its original, or finds it already stored (identical bytes are
     /// stored once). The header is read first: an image over the limits is refused before
     /// anything the size of its pixels is allocated, and a decode waits for its share of the

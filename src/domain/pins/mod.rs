@@ -12,15 +12,43 @@ pub use images::*;
 pub use pin::*;
 pub use video::*;
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::clock::Clock;
+use crate::domain::analytics::EngagementLog;
 use crate::domain::apps::Tier;
-use crate::domain::boards::Privacy;
+use crate::domain::boards::{Boards, Privacy};
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
-use crate::domain::ids::{BoardId, PinId, SectionId};
-use crate::domain::page::{Cursor, ListKind, Page};
+use crate::domain::ids::{BoardId, PinId, SectionId, UserId};
+use crate::domain::media_uploads::MediaUploads;
+use crate::domain::page::{Cursor, ListKind, Pages};
+use crate::domain::sections::Sections;
 use crate::domain::storage::{StoreError, VolumeLimit};
-use crate::domain::{Listing, PageRequest, Pinbox};
+use crate::domain::{Listing, PageRequest};
 use crate::error::{Error, ErrorKind, Result};
+use crate::media::Media;
+
+/// Pins: making them (from images, carousels, other Pins and video uploads), who may see and
+/// change them, saving them, their lists, and the images they show.
+#[derive(Clone)]
+pub struct Pins {
+    store: Arc<dyn PinStore>,
+    clock: Clock,
+    pages: Pages,
+    boards: Boards,
+    sections: Sections,
+    media_uploads: MediaUploads,
+    /// Where a save counts a SAVE on its source.
+    engagement: EngagementLog,
+    /// Image and video files, the image fetcher and the image limits.
+    media: Media,
+    /// Pins a user may have in one environment.
+    max_pins: u32,
+    /// How long a video Pin stays `processing` after it is made.
+    processing_delay: Duration,
+}
 
 /// One image of a carousel as sent: bytes or a URL, with its own text.
 #[derive(Debug, Clone)]
@@ -131,8 +159,36 @@ fn check_texts(
     check_link(link)
 }
 
-impl Pinbox {
-    pub async fn create_pin(&self, caller: &Caller, input: PinInput) -> Result<Pin> {
+impl Pins {
+    // Each argument is a field of its own type; a parameter struct would only repeat them.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        store: Arc<dyn PinStore>,
+        clock: Clock,
+        pages: Pages,
+        boards: Boards,
+        sections: Sections,
+        media_uploads: MediaUploads,
+        engagement: EngagementLog,
+        media: Media,
+        max_pins: u32,
+        processing_delay: Duration,
+    ) -> Pins {
+        Pins {
+            store,
+            clock,
+            pages,
+            boards,
+            sections,
+            media_uploads,
+            engagement,
+            media,
+            max_pins,
+            processing_delay,
+        }
+    }
+
+    pub async fn create(&self, caller: &Caller, input: PinInput) -> Result<Pin> {
         let owner = caller.user_id;
         self.refuse_trial_pins_in_production(caller).await?;
         check_texts(
@@ -161,10 +217,10 @@ impl Pinbox {
             self.boards.for_pins(caller, id).await?
         };
         if let Some(section) = input.board_section_id {
-            self.existing_section(board.id, section).await?;
+            self.sections.existing(board.id, section).await?;
         }
         if let Some(parent) = input.parent_pin_id {
-            self.readable_pin(caller, parent).await?;
+            self.readable(caller, parent).await?;
         }
         let (media, computed_color, creative_type, is_standard) = self
             .resolve_media(caller, &source, input.link.as_deref())
@@ -188,7 +244,7 @@ impl Pinbox {
             media,
             created_at: self.clock.now(),
         };
-        let max = self.limits.max_pins_per_user;
+        let max = self.max_pins;
         self.store
             .create_pin(pin, max)
             .await
@@ -312,12 +368,12 @@ impl Pinbox {
             }
         };
         let id = crate::domain::ids::parse_digits(id).ok_or_else(bad)?;
-        self.readable_pin(caller, PinId(id)).await
+        self.readable(caller, PinId(id)).await
     }
 
     /// Whether the caller may see a Pin: its owner (secret ones with `pins:read_secret`), or
     /// anyone if the Pin is on a public board.
-    pub fn can_read_pin(&self, caller: &Caller, pin: &Pin) -> bool {
+    pub fn can_read(&self, caller: &Caller, pin: &Pin) -> bool {
         if caller.user_id == pin.owner_id {
             owner_sees_pins_on(pin.board_privacy, caller.reads_secret_pins())
         } else {
@@ -332,7 +388,8 @@ impl Pinbox {
         if caller.env != Env::Production {
             return Ok(());
         }
-        if self.app(caller.app_id).await?.tier == Tier::Trial {
+        // The tier comes with the token, read on every request, so a tier change counts at once.
+        if caller.tier == Tier::Trial {
             return Err(Error::forbidden(
                 29,
                 "Apps with Trial access may not create Pins in production. Request Standard \
@@ -344,18 +401,18 @@ impl Pinbox {
         Ok(())
     }
 
-    pub async fn readable_pin(&self, caller: &Caller, id: PinId) -> Result<Pin> {
+    pub async fn readable(&self, caller: &Caller, id: PinId) -> Result<Pin> {
         self.store
             .pin(caller.env, id)
             .await?
-            .filter(|p| self.can_read_pin(caller, p))
+            .filter(|p| self.can_read(caller, p))
             .ok_or_else(Error::pin_not_found)
     }
 
     /// A Pin the caller owns and may change; someone else's visible Pin is a 403, anything
     /// else "not found".
-    async fn writable_pin(&self, caller: &Caller, id: PinId) -> Result<Pin> {
-        let pin = self.readable_pin(caller, id).await?;
+    async fn writable(&self, caller: &Caller, id: PinId) -> Result<Pin> {
+        let pin = self.readable(caller, id).await?;
         if caller.user_id != pin.owner_id {
             return Err(Error::forbidden(
                 29,
@@ -368,17 +425,12 @@ impl Pinbox {
         Ok(pin)
     }
 
-    pub async fn get_pin(&self, caller: &Caller, id: PinId) -> Result<Pin> {
-        self.readable_pin(caller, id).await
+    pub async fn get(&self, caller: &Caller, id: PinId) -> Result<Pin> {
+        self.readable(caller, id).await
     }
 
-    pub async fn update_pin(
-        &self,
-        caller: &Caller,
-        id: PinId,
-        input: PinUpdateInput,
-    ) -> Result<Pin> {
-        let pin = self.writable_pin(caller, id).await?;
+    pub async fn update(&self, caller: &Caller, id: PinId, input: PinUpdateInput) -> Result<Pin> {
+        let pin = self.writable(caller, id).await?;
         check_texts(
             input.title.as_ref().and_then(|t| t.as_deref()),
             input.description.as_ref().and_then(|t| t.as_deref()),
@@ -391,7 +443,7 @@ impl Pinbox {
         };
         let board_for_section = target.unwrap_or(pin.board_id);
         if let Some(Some(section)) = input.board_section_id {
-            self.existing_section(board_for_section, section).await?;
+            self.sections.existing(board_for_section, section).await?;
         }
         // Slots only mean something on a carousel; elsewhere they are ignored, as an empty list is.
         let media = match input.carousel_slots {
@@ -409,16 +461,16 @@ impl Pinbox {
             section_id: input.board_section_id,
             media,
         };
-        let max = self.limits.max_pins_per_user;
+        let max = self.max_pins;
         self.store
             .update_pin(caller.env, pin.id, changes, self.clock.now())
             .await
             .map_err(|e| pin_write_error(e, max))
     }
 
-    pub async fn delete_pin(&self, caller: &Caller, id: PinId) -> Result<()> {
-        let pin = self.writable_pin(caller, id).await?;
-        let max = self.limits.max_pins_per_user;
+    pub async fn delete(&self, caller: &Caller, id: PinId) -> Result<()> {
+        let pin = self.writable(caller, id).await?;
+        let max = self.max_pins;
         self.store
             .delete_pin(caller.env, pin.id, self.clock.now())
             .await
@@ -427,7 +479,7 @@ impl Pinbox {
 
     /// Saves a Pin to one of the caller's boards (or a section of it) as a new Pin whose parent is
     /// the source, and counts a SAVE on the source.
-    pub async fn save_pin(
+    pub async fn save(
         &self,
         caller: &Caller,
         id: PinId,
@@ -436,7 +488,7 @@ impl Pinbox {
     ) -> Result<Pin> {
         let owner = caller.user_id;
         self.refuse_trial_pins_in_production(caller).await?;
-        let source = self.readable_pin(caller, id).await?;
+        let source = self.readable(caller, id).await?;
         let board_id = board_id.ok_or_else(|| {
             Error::invalid(
                 "Invalid request: 'board_id' is required: name the board to save the Pin to.",
@@ -444,7 +496,7 @@ impl Pinbox {
         })?;
         let board = self.boards.for_pins(caller, board_id).await?;
         if let Some(section) = section_id {
-            self.existing_section(board.id, section).await?;
+            self.sections.existing(board.id, section).await?;
         }
         let now = self.clock.now();
         let pin = NewPin {
@@ -466,83 +518,66 @@ impl Pinbox {
             media: source.media.clone(),
             created_at: now,
         };
-        let max = self.limits.max_pins_per_user;
+        let max = self.max_pins;
         let saved = self
             .store
             .create_pin(pin, max)
             .await
             .map_err(|e| pin_write_error(e, max))?;
-        self.store
-            .add_engagement(source.id, now.0.div_euclid(86_400_000), "WEB", "SAVE", 1)
-            .await?;
+        self.engagement.count_save(source.id, now).await?;
         Ok(saved)
     }
 
     /// The caller's own Pins (`GET /v5/pins`), newest first, with the spec's filters.
-    pub async fn list_my_pins(
+    pub async fn list_mine(
         &self,
         caller: &Caller,
         input: PinListInput,
         page: PageRequest,
     ) -> Result<Listing<Pin>> {
         let owner = caller.user_id;
-        let after = self
-            .pages
-            .resume_after(&page, ListKind::UserPins, owner.0)?;
-        let filter = PinFilter {
-            include_secret: caller.reads_secret_pins(),
-            include_protected: input.include_protected,
-            only_secret: input.only_private,
-            repins: match (input.exclude_native, input.exclude_repins) {
-                (true, true) => {
-                    return Ok(Listing {
-                        items: Vec::new(),
-                        bookmark: None,
-                    });
-                }
-                (true, false) => Some(true),
-                (false, true) => Some(false),
-                (false, false) => None,
-            },
-            only_promoted: input.only_promoted,
-            creative_types: input.creative_types,
-            as_of: Some(self.clock.now()),
-        };
-        if (input.only_private && !caller.reads_secret_pins()) || input.impossible {
-            return Ok(Listing {
-                items: Vec::new(),
-                bookmark: None,
-            });
-        }
-        let rows = self
-            .store
-            .list_pins(
-                PinScope::Owner(owner, caller.env),
-                filter,
-                Cursor {
-                    after,
-                    limit: page.page_size,
+        self.pages
+            .list(
+                &page,
+                ListKind::UserPins,
+                owner.0,
+                |cursor| async move {
+                    let filter = PinFilter {
+                        include_secret: caller.reads_secret_pins(),
+                        include_protected: input.include_protected,
+                        only_secret: input.only_private,
+                        repins: match (input.exclude_native, input.exclude_repins) {
+                            (true, true) => return Ok(Vec::new()),
+                            (true, false) => Some(true),
+                            (false, true) => Some(false),
+                            (false, false) => None,
+                        },
+                        only_promoted: input.only_promoted,
+                        creative_types: input.creative_types,
+                        as_of: Some(self.clock.now()),
+                    };
+                    if (input.only_private && !caller.reads_secret_pins()) || input.impossible {
+                        return Ok(Vec::new());
+                    }
+                    let scope = PinScope::Owner(owner, caller.env);
+                    Ok(self.store.list_pins(scope, filter, cursor).await?)
                 },
+                |p| p.seq,
             )
-            .await?;
-        Ok(self.pages.listing(
-            Page::from_rows(rows, page.page_size, |p| p.seq),
-            ListKind::UserPins,
-            owner.0,
-        ))
+            .await
     }
 
     /// The Pins on a board, or on one of its sections, newest first.
     /// `board_sections/list_pins`: a section's Pins. An unknown board or section is the spec's
     /// one answer for both.
-    pub async fn list_section_pins(
+    pub async fn list_in_section(
         &self,
         caller: &Caller,
         board_id: BoardId,
         section: SectionId,
         page: PageRequest,
     ) -> Result<Listing<Pin>> {
-        self.list_board_pins(caller, board_id, Some(section), Vec::new(), false, page)
+        self.list_on_board(caller, board_id, Some(section), Vec::new(), false, page)
             .await
             .map_err(|e| match e.kind {
                 ErrorKind::NotFound => Error::not_found(404, "Board or section not found."),
@@ -550,7 +585,7 @@ impl Pinbox {
             })
     }
 
-    pub async fn list_board_pins(
+    pub async fn list_on_board(
         &self,
         caller: &Caller,
         board_id: BoardId,
@@ -562,41 +597,74 @@ impl Pinbox {
         let board = self.boards.readable(caller, board_id).await?;
         let (kind, context, scope) = match section {
             Some(s) => {
-                self.existing_section(board.id, s).await?;
+                self.sections.existing(board.id, s).await?;
                 (ListKind::SectionPins, s.0, PinScope::Section(s))
             }
             None => (ListKind::BoardPins, board.id.0, PinScope::Board(board.id)),
         };
-        let after = self.pages.resume_after(&page, kind, context)?;
-        if impossible || (board.privacy == Privacy::Secret && !caller.reads_secret_pins()) {
-            return Ok(Listing {
-                items: Vec::new(),
-                bookmark: None,
-            });
-        }
-        let filter = PinFilter {
-            include_secret: true,
-            include_protected: true,
-            creative_types,
-            as_of: Some(self.clock.now()),
-            ..PinFilter::default()
-        };
-        let rows = self
-            .store
-            .list_pins(
-                scope,
-                filter,
-                Cursor {
-                    after,
-                    limit: page.page_size,
+        self.pages
+            .list(
+                &page,
+                kind,
+                context,
+                |cursor| async move {
+                    if impossible
+                        || (board.privacy == Privacy::Secret && !caller.reads_secret_pins())
+                    {
+                        return Ok(Vec::new());
+                    }
+                    let filter = PinFilter {
+                        include_secret: true,
+                        include_protected: true,
+                        creative_types,
+                        as_of: Some(self.clock.now()),
+                        ..PinFilter::default()
+                    };
+                    Ok(self.store.list_pins(scope, filter, cursor).await?)
                 },
+                |p| p.seq,
             )
-            .await?;
-        Ok(self.pages.listing(
-            Page::from_rows(rows, page.page_size, |p| p.seq),
-            kind,
-            context,
-        ))
+            .await
+    }
+
+    /// Bulk-loads Pins (seeding): no volume limit is checked, and the boards' counters are
+    /// brought up to date at the end. Every Pin must be on an existing board.
+    pub async fn import(&self, pins: Vec<NewPin>) -> Result<()> {
+        Ok(self.store.import_pins(pins).await?)
+    }
+
+    /// A Pin in `env` by id, whoever may see it: for rules that check sight themselves
+    /// ([`Pins::can_read`]) or act for the Pin's owner.
+    pub async fn find(&self, env: Env, id: PinId) -> Result<Option<Pin>> {
+        Ok(self.store.pin(env, id).await?)
+    }
+
+    /// Every Pin of a user in one environment, oldest first (the order a simulation numbers them).
+    pub async fn all_oldest_first(&self, user: UserId, env: Env) -> Result<Vec<Pin>> {
+        let mut pins = Vec::new();
+        let mut after = None;
+        loop {
+            let page = self
+                .store
+                .list_pins(
+                    PinScope::Owner(user, env),
+                    PinFilter {
+                        include_secret: true,
+                        include_protected: true,
+                        ..PinFilter::default()
+                    },
+                    Cursor { after, limit: 1000 },
+                )
+                .await?;
+            let more = page.len() > 1000;
+            pins.extend(page.into_iter().take(1000));
+            if !more {
+                break;
+            }
+            after = pins.last().map(|p| p.seq);
+        }
+        pins.reverse();
+        Ok(pins)
     }
 }
 

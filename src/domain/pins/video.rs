@@ -4,13 +4,11 @@
 //! frame (pinbox has no video decoder). The Pin keeps its own hard link to the video file, so
 //! cleaning up the upload never takes the Pin's video.
 
-use crate::domain::Pinbox;
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
 use crate::domain::ids::MediaId;
 use crate::domain::media_uploads::{MediaStatus, MediaUpload, Probe, UploadedFile, upload_file};
-use crate::domain::pins::{CreativeType, PinImage, PinMedia, VideoRef};
-use crate::domain::storage::StoreError;
+use crate::domain::pins::{CreativeType, PinImage, PinMedia, Pins, VideoRef};
 use crate::error::{Error, Result};
 use crate::media::bmff::Container;
 use crate::media::cover_frame::neutral_frame;
@@ -73,14 +71,13 @@ fn not_ready(upload: &MediaUpload, status: MediaStatus) -> Option<Error> {
     }
 }
 
-impl Pinbox {
+impl Pins {
     /// What a video Pin shows, its colour, creative type and standardness.
     pub(crate) async fn video_media(
         &self,
         caller: &Caller,
         input: &VideoSourceInput,
     ) -> Result<(PinMedia, Option<String>, CreativeType, bool)> {
-        let owner = caller.user_id;
         if caller.env == Env::Sandbox {
             // Seed 000: "You cannot do the following in Sandbox: Create video Pins."
             return Err(Error::forbidden(
@@ -91,10 +88,9 @@ impl Pinbox {
         }
         let id = input.media_id;
         let upload = self
-            .store
-            .media_upload(id)
+            .media_uploads
+            .find(caller, id)
             .await?
-            .filter(|u| u.owner_id == owner && u.env == caller.env)
             .ok_or_else(|| not_yours(id))?;
         let now = self.clock.now();
         if let Some(e) = not_ready(&upload, upload.status(now)) {
@@ -102,10 +98,8 @@ impl Pinbox {
         }
         let info = upload.video(now).ok_or_else(|| not_yours(id))?;
         let (cover, color) = self.video_cover(input, info.width, info.height).await?;
-        match self.store.mark_media_upload_used(id, now).await {
-            Ok(()) => {}
-            Err(StoreError::NotFound(_)) => return Err(not_yours(id)),
-            Err(e) => return Err(e.into()),
+        if !self.media_uploads.mark_used(id, now).await? {
+            return Err(not_yours(id));
         }
         let key: String = format!("{:032x}", rand::random::<u128>());
         let file = video_file(&key, info.container);
@@ -132,7 +126,7 @@ impl Pinbox {
                 .cover_image_key_frame_time
                 .map(|t| t.min(info.duration_ms / 1000)),
         };
-        let ready_at = now.plus(self.limits.uploads.processing_delay).0;
+        let ready_at = now.plus(self.processing_delay).0;
         Ok((
             PinMedia::Video {
                 video,

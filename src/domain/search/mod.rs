@@ -10,18 +10,29 @@
 mod store;
 pub use store::*;
 
+use std::sync::Arc;
+
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use crate::domain::boards::{Board, Privacy};
+use crate::domain::boards::{Board, Boards, Privacy};
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, PinId, UserId, parse_digits};
-use crate::domain::page::{Cursor, ListKind, Page};
+use crate::domain::page::{Cursor, ListKind, Pages};
 use crate::domain::pins::Pin;
-use crate::domain::{Listing, PageRequest, Pinbox};
+use crate::domain::{Listing, PageRequest};
 use crate::error::{Error, Result};
+
+/// Search over the caller's own Pins and boards.
+#[derive(Clone)]
+pub struct Search {
+    store: Arc<dyn SearchStore>,
+    pages: Pages,
+    /// Which boards the caller sees, and the boards a search finds.
+    boards: Boards,
+}
 
 /// Longest term kept; longer words are cut here, in the index and in queries alike.
 pub const MAX_TERM_CHARS: usize = 64;
@@ -233,11 +244,19 @@ fn board_tier(board: &BoardText, words: &[String]) -> Option<SearchTier> {
         .then_some(SearchTier::Rest)
 }
 
-impl Pinbox {
+impl Search {
+    pub fn new(store: Arc<dyn SearchStore>, pages: Pages, boards: Boards) -> Search {
+        Search {
+            store,
+            pages,
+            boards,
+        }
+    }
+
     /// `search_user_pins/list`: the caller's own Pins matching the query, best matches first.
     /// Pins on secret boards need `pins:read_secret`; Pins on protected boards (the ad-only
     /// board) are the caller's own and are included.
-    pub async fn search_pins(
+    pub async fn pins(
         &self,
         caller: &Caller,
         raw_query: &str,
@@ -246,9 +265,6 @@ impl Pinbox {
         let owner = caller.user_id;
         let query = PinQuery::parse(raw_query)?;
         let context = search_context(owner, &query.fingerprint());
-        let after = self
-            .pages
-            .resume_after(&page, ListKind::SearchPins, context)?;
         let search = |matching: PinMatch, after: Option<i64>, limit: u32| PinSearch {
             owner,
             env: caller.env,
@@ -257,62 +273,73 @@ impl Pinbox {
             include_secret: caller.reads_secret_pins(),
             cursor: Cursor { after, limit },
         };
-        let limit = page.page_size;
-        let rows: Vec<(i64, Pin)> = match query {
-            PinQuery::Ids(ids) => {
-                let pins = self
-                    .store
-                    .search_pins(search(PinMatch::Ids(ids), after, limit))
-                    .await?;
-                pins.into_iter().map(|p| (p.seq, p)).collect()
-            }
-            PinQuery::Words(words) => {
-                let (start, seq) = match after {
-                    None => (SearchTier::Title, None),
-                    Some(position) => {
-                        let (tier, seq) = SearchTier::from_position(position);
-                        (tier, Some(seq))
-                    }
-                };
-                let mut rows = Vec::new();
-                if start == SearchTier::Title {
-                    let matching = PinMatch::Words {
-                        terms: words.clone(),
-                        tier: SearchTier::Title,
+        let listing = self
+            .pages
+            .list(
+                &page,
+                ListKind::SearchPins,
+                context,
+                |Cursor { after, limit }| async move {
+                    let rows: Vec<(i64, Pin)> = match query {
+                        PinQuery::Ids(ids) => {
+                            let pins = self
+                                .store
+                                .search_pins(search(PinMatch::Ids(ids), after, limit))
+                                .await?;
+                            pins.into_iter().map(|p| (p.seq, p)).collect()
+                        }
+                        PinQuery::Words(words) => {
+                            let (start, seq) = match after {
+                                None => (SearchTier::Title, None),
+                                Some(position) => {
+                                    let (tier, seq) = SearchTier::from_position(position);
+                                    (tier, Some(seq))
+                                }
+                            };
+                            let mut rows = Vec::new();
+                            if start == SearchTier::Title {
+                                let matching = PinMatch::Words {
+                                    terms: words.clone(),
+                                    tier: SearchTier::Title,
+                                };
+                                let pins =
+                                    self.store.search_pins(search(matching, seq, limit)).await?;
+                                rows.extend(
+                                    pins.into_iter()
+                                        .map(|p| (SearchTier::Title.position(p.seq), p)),
+                                );
+                            }
+                            if rows.len() <= limit as usize {
+                                // The title matches ran out on this page: the rest follow them.
+                                let rest_after = if start == SearchTier::Rest { seq } else { None };
+                                let matching = PinMatch::Words {
+                                    terms: words,
+                                    tier: SearchTier::Rest,
+                                };
+                                let room = limit - rows.len() as u32;
+                                let pins = self
+                                    .store
+                                    .search_pins(search(matching, rest_after, room))
+                                    .await?;
+                                rows.extend(
+                                    pins.into_iter()
+                                        .map(|p| (SearchTier::Rest.position(p.seq), p)),
+                                );
+                            }
+                            rows
+                        }
                     };
-                    let pins = self.store.search_pins(search(matching, seq, limit)).await?;
-                    rows.extend(
-                        pins.into_iter()
-                            .map(|p| (SearchTier::Title.position(p.seq), p)),
-                    );
-                }
-                if rows.len() <= limit as usize {
-                    // The title matches ran out on this page: the rest follow them.
-                    let rest_after = if start == SearchTier::Rest { seq } else { None };
-                    let matching = PinMatch::Words {
-                        terms: words,
-                        tier: SearchTier::Rest,
-                    };
-                    let room = limit - rows.len() as u32;
-                    let pins = self
-                        .store
-                        .search_pins(search(matching, rest_after, room))
-                        .await?;
-                    rows.extend(
-                        pins.into_iter()
-                            .map(|p| (SearchTier::Rest.position(p.seq), p)),
-                    );
-                }
-                rows
-            }
-        };
-        let page_of = Page::from_rows(rows, limit, |(position, _)| *position).map(|(_, p)| p);
-        Ok(self.pages.listing(page_of, ListKind::SearchPins, context))
+                    Ok(rows)
+                },
+                |(position, _)| *position,
+            )
+            .await?;
+        Ok(listing.map(|(_, p)| p))
     }
 
     /// `search_user_boards/get`: the caller's boards whose name or description hold every word
     /// of the query (every board when there is none), boards whose name holds them first.
-    pub async fn search_boards(
+    pub async fn boards(
         &self,
         caller: &Caller,
         raw_query: Option<&str>,
@@ -321,60 +348,68 @@ impl Pinbox {
         let owner = caller.user_id;
         let words = query_words(raw_query.unwrap_or(""), false)?;
         let context = search_context(owner, format!("b:{}", words.join(" ")).as_bytes());
-        let after = self
+        let listing = self
             .pages
-            .resume_after(&page, ListKind::SearchBoards, context)?;
-        let visible = self.boards.visible_privacies(caller);
-        let mut ranked: Vec<(i64, BoardId)> = self
-            .store
-            .board_search_texts(owner, caller.env)
-            .await?
-            .into_iter()
-            .filter(|b| visible.contains(b.privacy))
-            .filter_map(|b| board_tier(&b, &words).map(|tier| (tier.position(b.seq), b.id)))
-            .collect();
-        // Title matches (tier 0) first, newest first within a tier: ascending tier, descending seq.
-        ranked.sort_by_key(|(position, _)| {
-            let (tier, seq) = SearchTier::from_position(*position);
-            (tier == SearchTier::Rest, std::cmp::Reverse(seq))
-        });
-        let start = match after {
-            None => 0,
-            Some(after) => ranked
-                .iter()
-                .position(|(p, _)| *p == after)
-                .map(|i| i + 1)
-                // The board the bookmark stopped at is gone: resume where it would have been.
-                .unwrap_or_else(|| {
-                    let (tier, seq) = SearchTier::from_position(after);
-                    ranked
-                        .iter()
-                        .position(|(p, _)| {
-                            let (t, s) = SearchTier::from_position(*p);
-                            (t == SearchTier::Rest, std::cmp::Reverse(s))
-                                > (tier == SearchTier::Rest, std::cmp::Reverse(seq))
+            .list(
+                &page,
+                ListKind::SearchBoards,
+                context,
+                |Cursor { after, limit }| async move {
+                    let visible = self.boards.visible_privacies(caller);
+                    let mut ranked: Vec<(i64, BoardId)> = self
+                        .store
+                        .board_search_texts(owner, caller.env)
+                        .await?
+                        .into_iter()
+                        .filter(|b| visible.contains(b.privacy))
+                        .filter_map(|b| {
+                            board_tier(&b, &words).map(|tier| (tier.position(b.seq), b.id))
                         })
-                        .unwrap_or(ranked.len())
-                }),
-        };
-        let window: Vec<(i64, BoardId)> = ranked
-            .into_iter()
-            .skip(start)
-            .take(page.page_size as usize + 1)
-            .collect();
-        let mut rows = Vec::with_capacity(window.len());
-        for (position, id) in window {
-            // A board deleted since the texts were read is simply left out.
-            if let Some(board) = self
-                .store
-                .board(caller.env, id, caller.reads_secret_pins())
-                .await?
-            {
-                rows.push((position, board));
-            }
-        }
-        let page_of = Page::from_rows(rows, page.page_size, |(p, _)| *p).map(|(_, b)| b);
-        Ok(self.pages.listing(page_of, ListKind::SearchBoards, context))
+                        .collect();
+                    // Title matches (tier 0) first, newest first within a tier: ascending tier,
+                    // descending seq.
+                    ranked.sort_by_key(|(position, _)| {
+                        let (tier, seq) = SearchTier::from_position(*position);
+                        (tier == SearchTier::Rest, std::cmp::Reverse(seq))
+                    });
+                    let start = match after {
+                        None => 0,
+                        Some(after) => ranked
+                            .iter()
+                            .position(|(p, _)| *p == after)
+                            .map(|i| i + 1)
+                            // The board the bookmark stopped at is gone: resume where it would
+                            // have been.
+                            .unwrap_or_else(|| {
+                                let (tier, seq) = SearchTier::from_position(after);
+                                ranked
+                                    .iter()
+                                    .position(|(p, _)| {
+                                        let (t, s) = SearchTier::from_position(*p);
+                                        (t == SearchTier::Rest, std::cmp::Reverse(s))
+                                            > (tier == SearchTier::Rest, std::cmp::Reverse(seq))
+                                    })
+                                    .unwrap_or(ranked.len())
+                            }),
+                    };
+                    let window: Vec<(i64, BoardId)> = ranked
+                        .into_iter()
+                        .skip(start)
+                        .take(limit as usize + 1)
+                        .collect();
+                    let mut rows = Vec::with_capacity(window.len());
+                    for (position, id) in window {
+                        // A board deleted since the texts were read is simply left out.
+                        if let Some(board) = self.boards.listed(caller, id).await? {
+                            rows.push((position, board));
+                        }
+                    }
+                    Ok(rows)
+                },
+                |(p, _)| *p,
+            )
+            .await?;
+        Ok(listing.map(|(_, b)| b))
     }
 }
 

@@ -3,14 +3,26 @@
 mod store;
 pub use store::*;
 
-use crate::clock::Timestamp;
+use std::sync::Arc;
+
+use crate::clock::{Clock, Timestamp};
+use crate::domain::boards::Boards;
 use crate::domain::caller::Caller;
 use crate::domain::ids::{BoardId, SectionId};
-use crate::domain::page::{Cursor, ListKind, Page};
+use crate::domain::page::{ListKind, Pages};
 use crate::domain::storage::{Conflict, StoreError};
 use crate::domain::text::{TextKind, check_characters};
-use crate::domain::{Listing, PageRequest, Pinbox};
+use crate::domain::{Listing, PageRequest};
 use crate::error::{Error, ErrorKind, Result};
+
+/// Board sections: listing, creating, renaming and deleting them on boards the caller may reach.
+#[derive(Clone)]
+pub struct Sections {
+    store: Arc<dyn SectionStore>,
+    clock: Clock,
+    pages: Pages,
+    boards: Boards,
+}
 
 /// The spec's `BoardSection.name` bounds.
 pub const SECTION_NAME_MAX: usize = 180;
@@ -53,37 +65,40 @@ fn section_conflict(e: StoreError) -> Error {
     }
 }
 
-impl Pinbox {
-    pub async fn list_sections(
+impl Sections {
+    pub fn new(
+        store: Arc<dyn SectionStore>,
+        clock: Clock,
+        pages: Pages,
+        boards: Boards,
+    ) -> Sections {
+        Sections {
+            store,
+            clock,
+            pages,
+            boards,
+        }
+    }
+
+    pub async fn list(
         &self,
         caller: &Caller,
         board_id: BoardId,
         page: PageRequest,
     ) -> Result<Listing<Section>> {
         let board = self.boards.readable(caller, board_id).await?;
-        let after = self
-            .pages
-            .resume_after(&page, ListKind::Sections, board.id.0)?;
-        let rows = self
-            .store
-            .list_sections(
-                board.id,
-                Cursor {
-                    after,
-                    limit: page.page_size,
-                },
+        self.pages
+            .list(
+                &page,
+                ListKind::Sections,
+                board.id.0,
+                |cursor| async move { Ok(self.store.list_sections(board.id, cursor).await?) },
+                |s| s.seq,
             )
-            .await?;
-        let page_of = Page::from_rows(rows, page.page_size, |s| s.seq);
-        Ok(self.pages.listing(page_of, ListKind::Sections, board.id.0))
+            .await
     }
 
-    pub async fn create_section(
-        &self,
-        caller: &Caller,
-        board_id: BoardId,
-        name: &str,
-    ) -> Result<Section> {
+    pub async fn create(&self, caller: &Caller, board_id: BoardId, name: &str) -> Result<Section> {
         let board = self.boards.writable(caller, board_id).await?;
         let name = parse_section_name(name)?;
         let section = Section {
@@ -99,7 +114,7 @@ impl Pinbox {
             .map_err(section_conflict)
     }
 
-    pub async fn rename_section(
+    pub async fn rename(
         &self,
         caller: &Caller,
         board_id: BoardId,
@@ -108,21 +123,21 @@ impl Pinbox {
     ) -> Result<Section> {
         let board = self.boards.writable(caller, board_id).await?;
         let name = parse_section_name(name)?;
-        self.existing_section(board.id, section_id).await?;
+        self.existing(board.id, section_id).await?;
         self.store
             .rename_section(board.id, section_id, name)
             .await
             .map_err(section_conflict)
     }
 
-    pub async fn delete_section(
+    pub async fn delete(
         &self,
         caller: &Caller,
         board_id: BoardId,
         section_id: SectionId,
     ) -> Result<()> {
         let board = self.boards.writable(caller, board_id).await?;
-        self.existing_section(board.id, section_id)
+        self.existing(board.id, section_id)
             .await
             .map_err(|_| Error::not_found(404, "Board section not found."))?;
         self.store
@@ -132,7 +147,7 @@ impl Pinbox {
     }
 
     /// A section of a board the caller already proved it may reach.
-    pub async fn existing_section(&self, board_id: BoardId, id: SectionId) -> Result<Section> {
+    pub async fn existing(&self, board_id: BoardId, id: SectionId) -> Result<Section> {
         self.store
             .section(board_id, id)
             .await?

@@ -227,7 +227,7 @@ impl Pinbox {
             pin_count,
             follower_count: 0,
             following_count: 0,
-            monthly_views: self.monthly_views(caller).await?,
+            monthly_views: self.analytics.monthly_views(caller).await?,
         })
     }
 }

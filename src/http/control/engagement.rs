@@ -83,9 +83,10 @@ async fn add(
         .iter()
         .map(|(m, n)| parse_event(m, *n))
         .collect::<Result<Vec<_>>>()?;
-    app.pinbox.owned_pin(&caller, pin).await?;
+    app.pinbox.analytics.owned_pin(&caller, pin).await?;
     app.pinbox
-        .add_engagement_events(
+        .analytics
+        .add_events(
             caller.env,
             EngagementEvents {
                 pin,
@@ -138,7 +139,7 @@ async fn simulate(
         to: day("to", &body.to)?,
         seed: body.seed,
     };
-    let report = app.pinbox.simulate_engagement(sim, &mut |_, _| {}).await?;
+    let report = app.pinbox.analytics.simulate(sim, &mut |_, _| {}).await?;
     Ok(Json(SimulateReply {
         profile: profile.as_str(),
         seed: body.seed,

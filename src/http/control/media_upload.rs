@@ -102,7 +102,7 @@ async fn receive(
     headers: &HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<(), S3Error> {
-    let max = app.pinbox.limits.uploads.max_upload_bytes;
+    let max = app.pinbox.media_uploads.max_upload_bytes();
     let declared = headers
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -118,7 +118,7 @@ async fn receive(
     while let Some(mut field) = multipart.next_field().await.map_err(|_| malformed())? {
         let name = field.name().unwrap_or("").to_string();
         if name.eq_ignore_ascii_case("file") {
-            let result = match app.pinbox.check_upload_fields(&fields).await {
+            let result = match app.pinbox.media_uploads.check_upload_fields(&fields).await {
                 Ok(ticket) => store_file(app, ticket, &mut field, declared).await,
                 Err(e) => Err(e),
             };
@@ -214,6 +214,9 @@ async fn store_file(
         S3Error::internal()
     })?;
     drop(out);
-    app.pinbox.finish_upload(ticket, temp, size).await?;
+    app.pinbox
+        .media_uploads
+        .finish_upload(ticket, temp, size)
+        .await?;
     Ok(())
 }
