@@ -117,7 +117,8 @@ pub async fn user(cmd: UserCommand, data: &DataDirArg) -> anyhow::Result<()> {
                 AccountType::Pinner
             };
             let result = pinbox
-                .create_user(&args.username, args.password.as_deref(), account_type)
+                .users
+                .create(&args.username, args.password.as_deref(), account_type)
                 .await;
             pinbox.store.close().await?;
             println!("{}", result?.id);
@@ -133,7 +134,7 @@ pub async fn app(cmd: AppCommand, data: &DataDirArg) -> anyhow::Result<()> {
             let pinbox = open(data).await?;
             let tier = Tier::parse(&args.tier).unwrap_or(Tier::Trial);
             let result = async {
-                let owner = pinbox.user_named(&args.owner).await?;
+                let owner = pinbox.users.named(&args.owner).await?;
                 pinbox
                     .create_app(&owner, &args.name, args.redirect_uris.clone(), tier)
                     .await
@@ -169,7 +170,7 @@ pub async fn token(cmd: TokenCommand, data: &DataDirArg) -> anyhow::Result<()> {
             let env = Env::parse(&args.env).unwrap_or_default();
             let pinbox = open(data).await?;
             let result = async {
-                let user = pinbox.user_named(&args.user).await?;
+                let user = pinbox.users.named(&args.user).await?;
                 let app = pinbox.app(app_id).await?;
                 pinbox
                     .issue_access_token(Some(user.id), app.id, scopes, env)

@@ -17,11 +17,12 @@ const PASSWORD: &str = "pinbox-demo";
 /// the store, so exactly one of them creates the user; the others are refused the username, say
 /// so and serve on.
 pub async fn create_if_empty(pinbox: &Pinbox, public_url: &str) -> anyhow::Result<()> {
-    if pinbox.store.user_count().await? != 0 {
+    if pinbox.users.count().await? != 0 {
         return Ok(());
     }
     let user = match pinbox
-        .create_user(USERNAME, Some(PASSWORD), AccountType::Pinner)
+        .users
+        .create(USERNAME, Some(PASSWORD), AccountType::Pinner)
         .await
     {
         Ok(user) => user,

@@ -127,11 +127,11 @@ async fn add(args: AddArgs, data: &DataDirArg) -> anyhow::Result<()> {
 }
 
 async fn find_user(pinbox: &Pinbox, user: &str) -> anyhow::Result<UserId> {
-    if let Some(u) = pinbox.store.user_by_username(user).await? {
+    if let Some(u) = pinbox.users.find_named(user).await? {
         return Ok(u.id);
     }
     if let Some(id) = parse_digits(user)
-        && let Some(u) = pinbox.store.user(UserId(id)).await?
+        && let Some(u) = pinbox.users.find(UserId(id)).await?
     {
         return Ok(u.id);
     }

@@ -44,7 +44,7 @@ pub async fn run(cmd: FollowCommand, data: &DataDirArg) -> anyhow::Result<()> {
             let env = Env::parse(&args.env).unwrap_or_default();
             let pinbox = open(data).await?;
             let result = async {
-                let follower = pinbox.user_named(&args.follower).await?;
+                let follower = pinbox.users.named(&args.follower).await?;
                 pinbox
                     .follow_user_as(follower.id, env, &args.followee)
                     .await
@@ -64,7 +64,7 @@ pub async fn run(cmd: FollowCommand, data: &DataDirArg) -> anyhow::Result<()> {
             })?;
             let pinbox = open(data).await?;
             let result = async {
-                let follower = pinbox.user_named(&args.follower).await?;
+                let follower = pinbox.users.named(&args.follower).await?;
                 pinbox.follow_board_as(follower.id, env, board).await
             }
             .await;

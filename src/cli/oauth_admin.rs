@@ -89,7 +89,7 @@ pub async fn set_password(args: UserSetPassword, data: &DataDirArg) -> anyhow::R
         }
     };
     let revoked = with_pinbox(data, async |p| {
-        p.set_password(&args.username, &password).await
+        p.users.set_password(&args.username, &password).await
     })
     .await?;
     println!(
@@ -101,8 +101,8 @@ pub async fn set_password(args: UserSetPassword, data: &DataDirArg) -> anyhow::R
 
 async fn describe(p: &Pinbox, app: &App) -> crate::error::Result<String> {
     let owner = p
-        .store
-        .user(app.owner_id)
+        .users
+        .find(app.owner_id)
         .await?
         .map(|u| u.username)
         .unwrap_or_else(|| app.owner_id.to_string());

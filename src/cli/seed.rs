@@ -185,11 +185,12 @@ pub async fn run(args: SeedArgs, data: &DataDirArg) -> anyhow::Result<()> {
     let pinbox = open_pinbox(&config, Clock::system()).await?;
     watch.announce();
     let started = Instant::now();
-    let user = match pinbox.store.user_by_username(&args.user).await? {
+    let user = match pinbox.users.find_named(&args.user).await? {
         Some(u) => u,
         None => {
             pinbox
-                .create_user(&args.user, None, AccountType::Pinner)
+                .users
+                .create(&args.user, None, AccountType::Pinner)
                 .await?
         }
     };

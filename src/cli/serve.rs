@@ -242,7 +242,7 @@ async fn warn_auto_approve(pinbox: &Pinbox, user: &str) -> anyhow::Result<()> {
         "!! OAUTH AUTO-APPROVE IS ON: every authorization request to GET /oauth/ is approved"
     );
     eprintln!("!! at once as the user '{user}', without sign-in or consent. For CI only.");
-    if pinbox.store.user_by_username(user).await?.is_none() {
+    if pinbox.users.find_named(user).await?.is_none() {
         eprintln!(
             "!! No user is named '{user}' yet: create it (pinbox user create {user}) before the flow runs."
         );

@@ -33,6 +33,7 @@ use crate::domain::oauth::OAuthSettings;
 use crate::domain::page::{BookmarkKey, Pages};
 use crate::domain::rate_limits::RateLimits;
 use crate::domain::storage::Store;
+use crate::domain::users::Users;
 use crate::media::Media;
 use crate::media::s3_post::Signer;
 
@@ -76,6 +77,8 @@ pub struct Pinbox {
     pub upload_signer: Signer,
     /// Rate limits by tier and category; Pinterest's by default.
     pub rate_limits: RateLimits,
+    // Identity and access.
+    pub users: Users,
 }
 
 impl Pinbox {
@@ -95,6 +98,7 @@ impl Pinbox {
             pages.clone(),
             limits.max_boards_per_user,
         );
+        let users = Users::new(store.clone(), clock.clone());
         Ok(Pinbox {
             boards,
             store,
@@ -105,6 +109,7 @@ impl Pinbox {
             oauth: OAuthSettings::default(),
             upload_signer: Signer::new(upload_key),
             rate_limits: RateLimits::default(),
+            users,
         })
     }
 }

@@ -17,8 +17,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use crate::domain::oauth::{Authorization, AuthorizeError, AuthorizeParams};
+use crate::domain::oauth::{SESSION_TTL, csrf_matches, csrf_token};
 use crate::domain::users::User;
-use crate::domain::users::{SESSION_TTL, csrf_matches, csrf_token};
 use crate::error::Error;
 use crate::http::extract::QueryParams;
 use crate::http::form::FormBody;
@@ -398,6 +398,7 @@ async fn sign_in(
         let password = form.optional("password").ok().flatten().unwrap_or("");
         let user = app
             .pinbox
+            .users
             .check_password(username, password)
             .await
             .map_err(internal)?;

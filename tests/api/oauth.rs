@@ -654,6 +654,7 @@ async fn a_password_change_ends_every_token_of_the_user() {
     let pending = code_for(&app, &alice, alice.user.id, "user_accounts:read").await;
     let n = app
         .pinbox
+        .users
         .set_password("alice", "a brand new password")
         .await
         .unwrap();

@@ -23,7 +23,8 @@ pub struct Dev {
 pub async fn dev(app: &TestApp, username: &str) -> Dev {
     let user = app
         .pinbox
-        .create_user(username, Some(PASSWORD), AccountType::Pinner)
+        .users
+        .create(username, Some(PASSWORD), AccountType::Pinner)
         .await
         .expect("create user");
     let created = app

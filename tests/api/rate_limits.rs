@@ -99,7 +99,8 @@ async fn shared_app(app: &TestApp, tier: Tier, users: &[&str]) -> (AppId, Vec<St
     for name in users {
         made.push(
             app.pinbox
-                .create_user(name, None, AccountType::Pinner)
+                .users
+                .create(name, None, AccountType::Pinner)
                 .await
                 .unwrap(),
         );
@@ -184,7 +185,8 @@ async fn a_standard_user_gets_100_calls_a_second_then_the_specs_429_until_the_ne
     // Another user is counted apart, even of the same app.
     let bob = app
         .pinbox
-        .create_user("bob", None, AccountType::Pinner)
+        .users
+        .create("bob", None, AccountType::Pinner)
         .await
         .unwrap();
     let bob_token = app

@@ -169,7 +169,8 @@ impl TestApp {
     pub async fn user(&self, username: &str) -> TestUser {
         let user = self
             .pinbox
-            .create_user(username, None, AccountType::Pinner)
+            .users
+            .create(username, None, AccountType::Pinner)
             .await
             .expect("create user");
         let app = self

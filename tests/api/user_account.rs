@@ -66,7 +66,8 @@ async fn business_accounts_carry_a_business_name() {
     let app = TestApp::start().await;
     let user = app
         .pinbox
-        .create_user("shop", None, pinbox::domain::users::AccountType::Business)
+        .users
+        .create("shop", None, pinbox::domain::users::AccountType::Business)
         .await
         .unwrap();
     let alice = app.user("alice").await;

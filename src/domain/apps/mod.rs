@@ -39,7 +39,7 @@ impl Pinbox {
     /// Every app, or one developer's, oldest first.
     pub async fn apps_of(&self, owner: Option<&str>) -> Result<Vec<App>> {
         let owner = match owner {
-            Some(name) => Some(self.user_named(name).await?.id),
+            Some(name) => Some(self.users.named(name).await?.id),
             None => None,
         };
         Ok(self.store.apps(owner).await?)

@@ -5,6 +5,10 @@
 mod store;
 pub use store::*;
 
+mod session;
+
+pub use session::*;
+
 use std::time::Duration;
 
 use rand::Rng;
@@ -246,7 +250,7 @@ impl Pinbox {
     pub async fn auto_approver(&self) -> Result<Option<User>> {
         match &self.oauth.auto_approve {
             None => Ok(None),
-            Some(name) => self.user_named(name).await.map(Some),
+            Some(name) => self.users.named(name).await.map(Some),
         }
     }
 

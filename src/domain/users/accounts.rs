@@ -1,16 +1,13 @@
 //! Users, developer apps and access tokens: creating them, and authenticating a bearer token.
 
-use argon2::{Argon2, PasswordHasher};
-
 use crate::catalog::scope::Scopes;
 use crate::domain::Pinbox;
 use crate::domain::apps::{App, NewApp, Tier};
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, TokenId, UserId};
-use crate::domain::storage::{Conflict, StoreError};
 use crate::domain::tokens::{self, NewToken, Token, TokenKind, TokenStatus};
-use crate::domain::users::{AccountType, NewUser, User, validate_username};
+use crate::domain::users::User;
 use crate::error::{Error, Result};
 
 /// An app as created: the record, and its secret in clear text, shown once.
@@ -36,58 +33,7 @@ pub struct AccountView {
     pub monthly_views: i64,
 }
 
-/// Argon2id with the crate's defaults (19 MiB, 2 passes): slow enough for passwords.
-pub fn hash_password(password: &str) -> Result<String> {
-    let salt: [u8; 16] = rand::random();
-    Argon2::default()
-        .hash_password_with_salt(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| Error::internal(anyhow::anyhow!("hashing a password: {e}")))
-}
-
 impl Pinbox {
-    pub async fn create_user(
-        &self,
-        username: &str,
-        password: Option<&str>,
-        account_type: AccountType,
-    ) -> Result<User> {
-        validate_username(username)?;
-        let password_hash = match password {
-            Some(p) if p.len() < 8 => {
-                return Err(Error::invalid(
-                    "The password must be at least 8 characters long.",
-                ));
-            }
-            Some(p) => Some(hash_password(p)?),
-            None => None,
-        };
-        let user = NewUser {
-            id: UserId::random(),
-            username: username.to_string(),
-            account_type,
-            business_name: (account_type == AccountType::Business).then(|| username.to_string()),
-            password_hash,
-            created_at: self.clock.now(),
-        };
-        self.store.create_user(user).await.map_err(|e| match e {
-            StoreError::Conflict(Conflict::Username) => Error::conflict(
-                409,
-                format!("The username '{username}' is taken. Choose another."),
-            ),
-            other => other.into(),
-        })
-    }
-
-    pub async fn user_named(&self, username: &str) -> Result<User> {
-        self.store.user_by_username(username).await?.ok_or_else(|| {
-            Error::not_found(
-                30,
-                format!("User not found: no user is named '{username}'."),
-            )
-        })
-    }
-
     pub async fn create_app(
         &self,
         owner: &User,
@@ -207,12 +153,8 @@ impl Pinbox {
 
     pub async fn account_view(&self, caller: &Caller) -> Result<AccountView> {
         let id = caller.user_id;
-        let user = self
-            .store
-            .user(id)
-            .await?
-            .ok_or_else(Error::user_not_found)?;
-        let counts = self.store.content_counts(id, caller.env).await?;
+        let user = self.users.get(id).await?;
+        let counts = self.users.content_counts(id, caller.env).await?;
         let mut board_count = counts.public_boards + counts.protected_boards;
         if caller.reads_secret_boards() {
             board_count += counts.secret_boards;
