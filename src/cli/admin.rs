@@ -136,7 +136,8 @@ pub async fn app(cmd: AppCommand, data: &DataDirArg) -> anyhow::Result<()> {
             let result = async {
                 let owner = pinbox.users.named(&args.owner).await?;
                 pinbox
-                    .create_app(&owner, &args.name, args.redirect_uris.clone(), tier)
+                    .apps
+                    .create(&owner, &args.name, args.redirect_uris.clone(), tier)
                     .await
             }
             .await;
@@ -171,7 +172,7 @@ pub async fn token(cmd: TokenCommand, data: &DataDirArg) -> anyhow::Result<()> {
             let pinbox = open(data).await?;
             let result = async {
                 let user = pinbox.users.named(&args.user).await?;
-                let app = pinbox.app(app_id).await?;
+                let app = pinbox.apps.get(app_id).await?;
                 pinbox
                     .issue_access_token(Some(user.id), app.id, scopes, env)
                     .await

@@ -37,7 +37,7 @@ fn parse(args: &FeatureArgs) -> anyhow::Result<(AppId, AppFeature)> {
 pub async fn grant(args: FeatureArgs, data: &DataDirArg) -> anyhow::Result<()> {
     let (app, feature) = parse(&args)?;
     let pinbox = open(data).await?;
-    let result = pinbox.grant_app_feature(app, feature).await;
+    let result = pinbox.apps.grant_feature(app, feature).await;
     pinbox.store.close().await?;
     Ok(result?)
 }
@@ -46,7 +46,7 @@ pub async fn grant(args: FeatureArgs, data: &DataDirArg) -> anyhow::Result<()> {
 pub async fn revoke(args: FeatureArgs, data: &DataDirArg) -> anyhow::Result<()> {
     let (app, feature) = parse(&args)?;
     let pinbox = open(data).await?;
-    let result = pinbox.revoke_app_feature(app, feature).await;
+    let result = pinbox.apps.revoke_feature(app, feature).await;
     pinbox.store.close().await?;
     Ok(result?)
 }

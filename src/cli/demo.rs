@@ -36,7 +36,8 @@ pub async fn create_if_empty(pinbox: &Pinbox, public_url: &str) -> anyhow::Resul
         Err(e) => return Err(e.into()),
     };
     let app = pinbox
-        .create_app(
+        .apps
+        .create(
             &user,
             "pinbox demo app",
             // The second is pinbox's own callback, so `curl -L` can run the OAuth flow at once.

@@ -128,7 +128,7 @@ pub async fn app(cmd: AppCommand, data: &DataDirArg) -> anyhow::Result<()> {
         AppCommand::List(args) => {
             let rows = with_pinbox(data, async |p| {
                 let mut rows = Vec::new();
-                for app in p.apps_of(args.owner.as_deref()).await? {
+                for app in p.apps.of_owner(args.owner.as_deref()).await? {
                     let owner = describe(p, &app).await?;
                     rows.push(format!(
                         "{}\t{}\t{}\t{}",
@@ -148,7 +148,7 @@ pub async fn app(cmd: AppCommand, data: &DataDirArg) -> anyhow::Result<()> {
         AppCommand::Show(args) => {
             let id = app_id(&args.app)?;
             let (app, owner) = with_pinbox(data, async |p| {
-                let app = p.app(id).await?;
+                let app = p.apps.get(id).await?;
                 let owner = describe(p, &app).await?;
                 Ok((app, owner))
             })
@@ -157,21 +157,24 @@ pub async fn app(cmd: AppCommand, data: &DataDirArg) -> anyhow::Result<()> {
         }
         AppCommand::AddRedirectUri(args) => {
             let id = app_id(&args.app)?;
-            with_pinbox(data, async |p| p.add_redirect_uri(id, &args.uri).await).await?;
+            with_pinbox(data, async |p| p.apps.add_redirect_uri(id, &args.uri).await).await?;
         }
         AppCommand::RemoveRedirectUri(args) => {
             let id = app_id(&args.app)?;
-            with_pinbox(data, async |p| p.remove_redirect_uri(id, &args.uri).await).await?;
+            with_pinbox(data, async |p| {
+                p.apps.remove_redirect_uri(id, &args.uri).await
+            })
+            .await?;
         }
         AppCommand::RotateSecret(args) => {
             let id = app_id(&args.app)?;
-            let rotated = with_pinbox(data, async |p| p.rotate_app_secret(id).await).await?;
+            let rotated = with_pinbox(data, async |p| p.apps.rotate_secret(id).await).await?;
             println!("{}", rotated.secret);
         }
         AppCommand::SetTier(args) => {
             let id = app_id(&args.app)?;
             let tier = Tier::parse(&args.tier).unwrap_or(Tier::Trial);
-            with_pinbox(data, async |p| p.set_app_tier(id, tier).await).await?;
+            with_pinbox(data, async |p| p.apps.set_tier(id, tier).await).await?;
         }
     }
     Ok(())

@@ -195,7 +195,8 @@ pub async fn run(args: SeedArgs, data: &DataDirArg) -> anyhow::Result<()> {
         }
     };
     let app = pinbox
-        .create_app(&user, "seeded app", vec![], Tier::Standard)
+        .apps
+        .create(&user, "seeded app", vec![], Tier::Standard)
         .await?;
     let token = pinbox
         .issue_access_token(Some(user.id), app.app.id, Scopes::CONTENT, Env::Production)

@@ -27,6 +27,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::clock::Clock;
+use crate::domain::apps::Apps;
 use crate::domain::boards::Boards;
 use crate::domain::media_uploads::UploadSettings;
 use crate::domain::oauth::OAuthSettings;
@@ -79,6 +80,7 @@ pub struct Pinbox {
     pub rate_limits: RateLimits,
     // Identity and access.
     pub users: Users,
+    pub apps: Apps,
 }
 
 impl Pinbox {
@@ -99,6 +101,7 @@ impl Pinbox {
             limits.max_boards_per_user,
         );
         let users = Users::new(store.clone(), clock.clone());
+        let apps = Apps::new(store.clone(), clock.clone(), users.clone());
         Ok(Pinbox {
             boards,
             store,
@@ -110,6 +113,7 @@ impl Pinbox {
             upload_signer: Signer::new(upload_key),
             rate_limits: RateLimits::default(),
             users,
+            apps,
         })
     }
 }

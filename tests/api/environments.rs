@@ -214,7 +214,8 @@ async fn trial_user(app: &TestApp, name: &str) -> (TestUser, String, String) {
     let standard = app.user(name).await;
     let trial = app
         .pinbox
-        .create_app(&standard.user, "trial app", vec![], Tier::Trial)
+        .apps
+        .create(&standard.user, "trial app", vec![], Tier::Trial)
         .await
         .unwrap()
         .app;
@@ -292,7 +293,8 @@ async fn trial_apps_may_not_create_pins_in_production_but_may_in_sandbox() {
         .unwrap()
         .app_id;
     app.pinbox
-        .set_app_tier(trial_app, Tier::Standard)
+        .apps
+        .set_tier(trial_app, Tier::Standard)
         .await
         .unwrap();
     app.call("pins/create")

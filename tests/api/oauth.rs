@@ -678,7 +678,7 @@ async fn a_password_change_ends_every_token_of_the_user() {
 async fn a_rotated_secret_replaces_the_old_one_at_once() {
     let app = TestApp::start().await;
     let alice = dev(&app, "alice").await;
-    let rotated = app.pinbox.rotate_app_secret(alice.app_id).await.unwrap();
+    let rotated = app.pinbox.apps.rotate_secret(alice.app_id).await.unwrap();
     let code = code_for(&app, &alice, alice.user.id, "boards:read").await;
     exchange(&app, &alice, &code)
         .await
@@ -696,13 +696,15 @@ async fn a_developer_may_own_at_most_five_apps() {
     let alice = dev(&app, "alice").await;
     for i in 2..=5 {
         app.pinbox
-            .create_app(&alice.user, &format!("app {i}"), vec![], Tier::Trial)
+            .apps
+            .create(&alice.user, &format!("app {i}"), vec![], Tier::Trial)
             .await
             .unwrap();
     }
     let sixth = app
         .pinbox
-        .create_app(&alice.user, "app 6", vec![], Tier::Trial)
+        .apps
+        .create(&alice.user, "app 6", vec![], Tier::Trial)
         .await
         .err()
         .expect("a sixth app is refused");
@@ -715,5 +717,8 @@ async fn a_developer_may_own_at_most_five_apps() {
         "{}",
         sixth.message
     );
-    assert_eq!(app.pinbox.apps_of(Some("alice")).await.unwrap().len(), 5);
+    assert_eq!(
+        app.pinbox.apps.of_owner(Some("alice")).await.unwrap().len(),
+        5
+    );
 }

@@ -29,7 +29,8 @@ pub async fn dev(app: &TestApp, username: &str) -> Dev {
         .expect("create user");
     let created = app
         .pinbox
-        .create_app(
+        .apps
+        .create(
             &user,
             &format!("{username}'s app"),
             vec![REDIRECT.to_string()],

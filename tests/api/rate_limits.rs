@@ -107,7 +107,8 @@ async fn shared_app(app: &TestApp, tier: Tier, users: &[&str]) -> (AppId, Vec<St
     }
     let created = app
         .pinbox
-        .create_app(&made[0], "shared", vec![], tier)
+        .apps
+        .create(&made[0], "shared", vec![], tier)
         .await
         .unwrap();
     let mut tokens = Vec::new();
@@ -379,13 +380,14 @@ async fn changing_an_apps_tier_takes_effect_on_the_next_request() {
     assert_refused(&me(&app, token).await);
     // An upgrade to Standard lifts the daily cap at once.
     app.pinbox
-        .set_app_tier(app_id, Tier::Standard)
+        .apps
+        .set_tier(app_id, Tier::Standard)
         .await
         .unwrap();
     let upgraded = me(&app, token).await.expect(200);
     assert_eq!(rate_headers(&upgraded), h(STANDARD_READ, 99, 1));
     // Back to Trial: the day's count was kept.
-    app.pinbox.set_app_tier(app_id, Tier::Trial).await.unwrap();
+    app.pinbox.apps.set_tier(app_id, Tier::Trial).await.unwrap();
     let back = me(&app, token).await;
     assert_refused(&back);
     assert_eq!(rate_headers(&back), h("2, 2;w=86400", 0, 86_400));

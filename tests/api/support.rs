@@ -175,7 +175,8 @@ impl TestApp {
             .expect("create user");
         let app = self
             .pinbox
-            .create_app(&user, &format!("{username}'s app"), vec![], Tier::Standard)
+            .apps
+            .create(&user, &format!("{username}'s app"), vec![], Tier::Standard)
             .await
             .expect("create app");
         let token = self

@@ -332,7 +332,7 @@ impl Pinbox {
         if caller.env != Env::Production {
             return Ok(());
         }
-        if self.app(caller.app_id).await?.tier == Tier::Trial {
+        if self.apps.get(caller.app_id).await?.tier == Tier::Trial {
             return Err(Error::forbidden(
                 29,
                 "Apps with Trial access may not create Pins in production. Request Standard \

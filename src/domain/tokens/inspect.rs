@@ -45,7 +45,7 @@ impl Pinbox {
                      pinbox). Access tokens start with pina_, refresh tokens with pinr_.",
                 )
             })?;
-        let app = self.store.app(token.app_id).await?;
+        let app = self.apps.find(token.app_id).await?;
         let user = match token.user_id {
             Some(id) => self.store.user(id).await?,
             None => None,

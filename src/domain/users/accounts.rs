@@ -2,19 +2,12 @@
 
 use crate::catalog::scope::Scopes;
 use crate::domain::Pinbox;
-use crate::domain::apps::{App, NewApp, Tier};
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, TokenId, UserId};
 use crate::domain::tokens::{self, NewToken, Token, TokenKind, TokenStatus};
 use crate::domain::users::User;
 use crate::error::{Error, Result};
-
-/// An app as created: the record, and its secret in clear text, shown once.
-pub struct CreatedApp {
-    pub app: App,
-    pub secret: String,
-}
 
 /// A token as issued: the record, and its secret in clear text, shown once.
 pub struct IssuedToken {
@@ -34,49 +27,6 @@ pub struct AccountView {
 }
 
 impl Pinbox {
-    pub async fn create_app(
-        &self,
-        owner: &User,
-        name: &str,
-        redirect_uris: Vec<String>,
-        tier: Tier,
-    ) -> Result<CreatedApp> {
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(Error::invalid(
-                "The app name must be 1 to 100 characters long.",
-            ));
-        }
-        for uri in &redirect_uris {
-            validate_redirect_uri(uri)?;
-        }
-        let secret = tokens::mint_app_secret();
-        let app = self
-            .store
-            .create_app(NewApp {
-                id: AppId::random(),
-                owner_id: owner.id,
-                name: name.to_string(),
-                secret_hash: secret.hash,
-                redirect_uris,
-                tier,
-                created_at: self.clock.now(),
-            })
-            .await
-            .map_err(crate::domain::apps::app_limit_reached)?;
-        Ok(CreatedApp {
-            app,
-            secret: secret.text,
-        })
-    }
-
-    pub async fn app(&self, id: AppId) -> Result<App> {
-        self.store
-            .app(id)
-            .await?
-            .ok_or_else(|| Error::not_found(404, format!("App not found: no app has the id {id}.")))
-    }
-
     /// Issues an access token for a user of an app, valid for the configured lifetime.
     pub async fn issue_access_token(
         &self,
@@ -171,23 +121,5 @@ impl Pinbox {
             following_count: 0,
             monthly_views: self.monthly_views(caller).await?,
         })
-    }
-}
-
-/// Redirect URIs are absolute http(s) URLs without fragments, matched exactly later.
-pub fn validate_redirect_uri(uri: &str) -> Result<()> {
-    let ok = (uri.starts_with("https://") || uri.starts_with("http://"))
-        && !uri.contains('#')
-        && !uri.chars().any(char::is_whitespace)
-        && uri.len() <= 2048
-        && uri
-            .split_once("://")
-            .is_some_and(|(_, rest)| !rest.is_empty());
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::invalid(format!(
-            "Invalid redirect URI '{uri}': use an absolute http:// or https:// URL without a fragment."
-        )))
     }
 }
