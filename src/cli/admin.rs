@@ -174,7 +174,8 @@ pub async fn token(cmd: TokenCommand, data: &DataDirArg) -> anyhow::Result<()> {
                 let user = pinbox.users.named(&args.user).await?;
                 let app = pinbox.apps.get(app_id).await?;
                 pinbox
-                    .issue_access_token(Some(user.id), app.id, scopes, env)
+                    .tokens
+                    .issue(Some(user.id), app.id, scopes, env)
                     .await
             }
             .await;

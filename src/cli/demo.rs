@@ -49,7 +49,8 @@ pub async fn create_if_empty(pinbox: &Pinbox, public_url: &str) -> anyhow::Resul
         )
         .await?;
     let token = pinbox
-        .issue_access_token(Some(user.id), app.app.id, Scopes::CONTENT, Env::Production)
+        .tokens
+        .issue(Some(user.id), app.app.id, Scopes::CONTENT, Env::Production)
         .await?;
     println!(
         "pinbox: nothing stored yet, so here is a demo account (shown once; secrets are stored \

@@ -188,7 +188,7 @@ pub async fn inspect(args: TokenInspect, data: &DataDirArg) -> anyhow::Result<()
     } else {
         args.token.trim().to_string()
     };
-    let report = with_pinbox(data, async |p| p.inspect_token(&token).await).await?;
+    let report = with_pinbox(data, async |p| p.tokens.inspect(&token).await).await?;
     if args.json {
         println!(
             "{}",

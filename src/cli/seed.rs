@@ -199,7 +199,8 @@ pub async fn run(args: SeedArgs, data: &DataDirArg) -> anyhow::Result<()> {
         .create(&user, "seeded app", vec![], Tier::Standard)
         .await?;
     let token = pinbox
-        .issue_access_token(Some(user.id), app.app.id, Scopes::CONTENT, Env::Production)
+        .tokens
+        .issue(Some(user.id), app.app.id, Scopes::CONTENT, Env::Production)
         .await?;
     eprintln!(
         "seeding {} boards and {} Pins for {}",

@@ -34,6 +34,7 @@ use crate::domain::oauth::OAuthSettings;
 use crate::domain::page::{BookmarkKey, Pages};
 use crate::domain::rate_limits::RateLimits;
 use crate::domain::storage::Store;
+use crate::domain::tokens::Tokens;
 use crate::domain::users::Users;
 use crate::media::Media;
 use crate::media::s3_post::Signer;
@@ -81,6 +82,7 @@ pub struct Pinbox {
     // Identity and access.
     pub users: Users,
     pub apps: Apps,
+    pub tokens: Tokens,
 }
 
 impl Pinbox {
@@ -102,6 +104,13 @@ impl Pinbox {
         );
         let users = Users::new(store.clone(), clock.clone());
         let apps = Apps::new(store.clone(), clock.clone(), users.clone());
+        let tokens = Tokens::new(
+            store.clone(),
+            clock.clone(),
+            apps.clone(),
+            users.clone(),
+            limits.access_token_ttl,
+        );
         Ok(Pinbox {
             boards,
             store,
@@ -114,6 +123,7 @@ impl Pinbox {
             rate_limits: RateLimits::default(),
             users,
             apps,
+            tokens,
         })
     }
 }

@@ -50,7 +50,7 @@ pub async fn authorize(
         .await;
     }
     let caller = match bearer_token(req.headers()) {
-        Ok(token) => state.pinbox.authenticate(token, env).await,
+        Ok(token) => state.pinbox.tokens.authenticate(token, env).await,
         Err(e) => Err(e),
     };
     let caller = match caller {

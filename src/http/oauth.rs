@@ -10,7 +10,8 @@ use axum::{Extension, Json};
 use serde::Serialize;
 
 use crate::domain::env::Env;
-use crate::domain::oauth::{Client, GrantType, REFRESH_TOKEN_TTL, TokenAnswer};
+use crate::domain::oauth::{Client, GrantType, TokenAnswer};
+use crate::domain::tokens::REFRESH_TOKEN_TTL;
 use crate::error::{Error, Result};
 use crate::http::extract::truncate;
 use crate::http::form::FormBody;

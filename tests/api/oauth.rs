@@ -467,7 +467,8 @@ async fn client_credentials_give_an_app_token_that_acts_as_the_apps_owner() {
     assert_eq!(board.json["owner"]["username"], "alice");
     let alices = app
         .pinbox
-        .issue_access_token(
+        .tokens
+        .issue(
             Some(alice.user.id),
             alice.app_id,
             pinbox::catalog::scope::Scopes::CONTENT,

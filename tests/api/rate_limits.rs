@@ -115,7 +115,8 @@ async fn shared_app(app: &TestApp, tier: Tier, users: &[&str]) -> (AppId, Vec<St
     for u in &made {
         tokens.push(
             app.pinbox
-                .issue_access_token(Some(u.id), created.app.id, Scopes::CONTENT, Env::Production)
+                .tokens
+                .issue(Some(u.id), created.app.id, Scopes::CONTENT, Env::Production)
                 .await
                 .unwrap()
                 .secret,
@@ -192,7 +193,8 @@ async fn a_standard_user_gets_100_calls_a_second_then_the_specs_429_until_the_ne
         .unwrap();
     let bob_token = app
         .pinbox
-        .issue_access_token(Some(bob.id), alice.app_id, Scopes::CONTENT, Env::Production)
+        .tokens
+        .issue(Some(bob.id), alice.app_id, Scopes::CONTENT, Env::Production)
         .await
         .unwrap()
         .secret;
@@ -404,7 +406,8 @@ async fn app_tokens_count_against_their_app_and_user_tokens_against_their_user()
     for _ in 0..2 {
         app_tokens.push(
             app.pinbox
-                .issue_access_token(None, alice.app_id, Scopes::CONTENT, Env::Production)
+                .tokens
+                .issue(None, alice.app_id, Scopes::CONTENT, Env::Production)
                 .await
                 .unwrap()
                 .secret,

@@ -181,7 +181,8 @@ impl TestApp {
             .expect("create app");
         let token = self
             .pinbox
-            .issue_access_token(Some(user.id), app.app.id, Scopes::CONTENT, Env::Production)
+            .tokens
+            .issue(Some(user.id), app.app.id, Scopes::CONTENT, Env::Production)
             .await
             .expect("issue token")
             .secret;
@@ -199,7 +200,8 @@ impl TestApp {
 
     pub async fn token_in(&self, user: &TestUser, scopes: Scopes, env: Env) -> String {
         self.pinbox
-            .issue_access_token(Some(user.user.id), user.app_id, scopes, env)
+            .tokens
+            .issue(Some(user.user.id), user.app_id, scopes, env)
             .await
             .expect("issue token")
             .secret

@@ -73,7 +73,8 @@ async fn business_accounts_carry_a_business_name() {
     let alice = app.user("alice").await;
     let token = app
         .pinbox
-        .issue_access_token(
+        .tokens
+        .issue(
             Some(user.id),
             alice.app_id,
             Scopes::of(&[Scope::UserAccountsRead]),

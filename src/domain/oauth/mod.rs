@@ -20,17 +20,14 @@ use crate::domain::apps::App;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, GrantId, TokenId, UserId, parse_digits};
 use crate::domain::tokens::{
-    self, MintedSecret, NewToken, Token, TokenHash, TokenKind, TokenStatus, hash_secret,
-    hashes_match,
+    self, IssuedToken, MintedSecret, NewToken, REFRESH_TOKEN_TTL, Token, TokenHash, TokenKind,
+    TokenStatus, hash_secret, hashes_match,
 };
-use crate::domain::users::IssuedToken;
 use crate::domain::users::User;
 use crate::error::{Error, Result};
 
 /// Authorization codes are single-use and short-lived (RFC 6749 recommends at most 10 minutes).
 pub const CODE_TTL: Duration = Duration::from_secs(10 * 60);
-/// Continuous refresh tokens last 60 days from each refresh (the spec's note on `oauth/token`).
-pub const REFRESH_TOKEN_TTL: Duration = Duration::from_secs(60 * 24 * 3600);
 
 /// An authorization code as stored: by hash, bound to the app, the user, the redirect URI and
 /// the scopes the user approved.
@@ -511,9 +508,7 @@ impl Pinbox {
                 "Invalid scope: ask for at least one scope, e.g. scope=boards:read,pins:read.",
             ));
         }
-        let issued = self
-            .issue_access_token(None, client.app.id, scopes, env)
-            .await?;
+        let issued = self.tokens.issue(None, client.app.id, scopes, env).await?;
         Ok(TokenAnswer {
             grant_type: GrantType::ClientCredentials,
             scopes,
