@@ -14,6 +14,7 @@ use crate::clock::Clock;
 use crate::config::{Config, Storage};
 use crate::config_file::ConfigFile;
 use crate::domain::media_uploads::UploadSettings;
+use crate::domain::oauth::OAuthSettings;
 use crate::domain::{Limits, Pinbox};
 use crate::http::transport::ConnectionLimits;
 use crate::media::fetch::{AllowRule, FetchConfig, FetchPolicy};
@@ -226,7 +227,9 @@ pub async fn run(args: ServeArgs, data: &DataDirArg) -> anyhow::Result<()> {
     }
     if let Some(user) = auto_approve.as_deref().filter(|u| !u.is_empty()) {
         warn_auto_approve(&pinbox, user).await?;
-        pinbox.oauth.auto_approve = Some(user.to_string());
+        pinbox = pinbox.with_oauth(OAuthSettings {
+            auto_approve: Some(user.to_string()),
+        });
     }
     println!("pinbox listening on http://{addr}");
     serve(listener, pinbox, public_url, config.connections, stop).await?;

@@ -30,7 +30,7 @@ use crate::clock::Clock;
 use crate::domain::apps::Apps;
 use crate::domain::boards::Boards;
 use crate::domain::media_uploads::UploadSettings;
-use crate::domain::oauth::OAuthSettings;
+use crate::domain::oauth::{OAuth, OAuthSettings};
 use crate::domain::page::{BookmarkKey, Pages};
 use crate::domain::rate_limits::RateLimits;
 use crate::domain::storage::Store;
@@ -72,8 +72,6 @@ pub struct Pinbox {
     pub pages: Pages,
     pub boards: Boards,
     pub media: Media,
-    /// OAuth options set at start-up (unattended approval for CI); off by default.
-    pub oauth: OAuthSettings,
     /// Signs and checks media upload policies with a key from the store, so that any replica
     /// accepts an upload another registered.
     pub upload_signer: Signer,
@@ -83,6 +81,7 @@ pub struct Pinbox {
     pub users: Users,
     pub apps: Apps,
     pub tokens: Tokens,
+    pub oauth: OAuth,
 }
 
 impl Pinbox {
@@ -111,6 +110,14 @@ impl Pinbox {
             users.clone(),
             limits.access_token_ttl,
         );
+        let oauth = OAuth::new(
+            store.clone(),
+            clock.clone(),
+            users.clone(),
+            apps.clone(),
+            tokens.clone(),
+            OAuthSettings::default(),
+        );
         Ok(Pinbox {
             boards,
             store,
@@ -118,12 +125,25 @@ impl Pinbox {
             limits,
             pages,
             media,
-            oauth: OAuthSettings::default(),
             upload_signer: Signer::new(upload_key),
             rate_limits: RateLimits::default(),
             users,
             apps,
             tokens,
+            oauth,
         })
+    }
+
+    /// With these OAuth options (set at start-up) instead of the defaults.
+    pub fn with_oauth(mut self, settings: OAuthSettings) -> Pinbox {
+        self.oauth = OAuth::new(
+            self.store.clone(),
+            self.clock.clone(),
+            self.users.clone(),
+            self.apps.clone(),
+            self.tokens.clone(),
+            settings,
+        );
+        self
     }
 }

@@ -175,7 +175,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
 
 async fn client_for(state: &AppState, headers: &HeaderMap) -> Result<Client> {
     let (id, secret) = basic_credentials(headers)?;
-    state.pinbox.authenticate_client(&id, &secret).await
+    state.pinbox.oauth.authenticate_client(&id, &secret).await
 }
 
 /// `Authorization: Basic base64(client_id:client_secret)`. Both parts are form-urlencoded before

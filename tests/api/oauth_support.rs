@@ -59,11 +59,12 @@ pub fn params(dev: &Dev, scope: &str) -> AuthorizeParams {
 pub async fn code_for(app: &TestApp, dev: &Dev, user: UserId, scope: &str) -> String {
     let auth = app
         .pinbox
+        .oauth
         .check_authorization(&params(dev, scope))
         .await
         .unwrap()
         .expect("a valid authorization request");
-    app.pinbox.issue_code(&auth, user).await.unwrap()
+    app.pinbox.oauth.issue_code(&auth, user).await.unwrap()
 }
 
 pub async fn exchange(app: &TestApp, dev: &Dev, code: &str) -> Reply {

@@ -143,8 +143,8 @@ impl TestApp {
         let media = Media::ephemeral(fetch, image_limits).expect("media dir");
         let mut pinbox = Pinbox::new(store, clock.clone(), limits, media)
             .await
-            .expect("pinbox");
-        pinbox.oauth = oauth;
+            .expect("pinbox")
+            .with_oauth(oauth);
         pinbox.rate_limits = rate_limits;
         let server = RunningServer::start_with_limits(pinbox.clone(), "127.0.0.1:0", connections)
             .await

@@ -8,8 +8,8 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::clock::Timestamp;
-use crate::domain::Pinbox;
 use crate::domain::ids::UserId;
+use crate::domain::oauth::OAuth;
 use crate::domain::tokens::{TokenHash, hash_secret, hashes_match};
 use crate::domain::users::User;
 use crate::error::Result;
@@ -54,7 +54,7 @@ fn mint_session_secret() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-impl Pinbox {
+impl OAuth {
     /// Starts a session (anonymous when `user` is `None`) and returns its cookie secret.
     pub async fn start_session(&self, user: Option<UserId>) -> Result<StartedSession> {
         let secret = mint_session_secret();
