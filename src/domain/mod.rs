@@ -27,6 +27,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::clock::Clock;
+use crate::domain::ad_accounts::AdAccounts;
 use crate::domain::apps::Apps;
 use crate::domain::boards::Boards;
 use crate::domain::media_uploads::UploadSettings;
@@ -82,6 +83,7 @@ pub struct Pinbox {
     pub apps: Apps,
     pub tokens: Tokens,
     pub oauth: OAuth,
+    pub ad_accounts: AdAccounts,
 }
 
 impl Pinbox {
@@ -118,6 +120,7 @@ impl Pinbox {
             tokens.clone(),
             OAuthSettings::default(),
         );
+        let ad_accounts = AdAccounts::new(store.clone(), clock.clone(), pages.clone());
         Ok(Pinbox {
             boards,
             store,
@@ -131,6 +134,7 @@ impl Pinbox {
             apps,
             tokens,
             oauth,
+            ad_accounts,
         })
     }
 

@@ -138,7 +138,7 @@ async fn permitted(
     }
     // Business Access: `ad_account_id` makes the ad account's owner the "operation user_account".
     match QueryParams::parse(query).ad_account_id()? {
-        Some(ad_account) => state.pinbox.act_for_ad_account(caller, ad_account).await,
+        Some(ad_account) => state.pinbox.ad_accounts.act_for(caller, ad_account).await,
         None => Ok(caller),
     }
 }
