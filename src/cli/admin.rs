@@ -120,7 +120,7 @@ pub async fn user(cmd: UserCommand, data: &DataDirArg) -> anyhow::Result<()> {
                 .users
                 .create(&args.username, args.password.as_deref(), account_type)
                 .await;
-            pinbox.store.close().await?;
+            pinbox.close().await?;
             println!("{}", result?.id);
             Ok(())
         }
@@ -141,7 +141,7 @@ pub async fn app(cmd: AppCommand, data: &DataDirArg) -> anyhow::Result<()> {
                     .await
             }
             .await;
-            pinbox.store.close().await?;
+            pinbox.close().await?;
             let created = result?;
             println!("{}", created.app.id);
             println!("{}", created.secret);
@@ -179,7 +179,7 @@ pub async fn token(cmd: TokenCommand, data: &DataDirArg) -> anyhow::Result<()> {
                     .await
             }
             .await;
-            pinbox.store.close().await?;
+            pinbox.close().await?;
             println!("{}", result?.secret);
             Ok(())
         }

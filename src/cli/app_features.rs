@@ -38,7 +38,7 @@ pub async fn grant(args: FeatureArgs, data: &DataDirArg) -> anyhow::Result<()> {
     let (app, feature) = parse(&args)?;
     let pinbox = open(data).await?;
     let result = pinbox.apps.grant_feature(app, feature).await;
-    pinbox.store.close().await?;
+    pinbox.close().await?;
     Ok(result?)
 }
 
@@ -47,6 +47,6 @@ pub async fn revoke(args: FeatureArgs, data: &DataDirArg) -> anyhow::Result<()> 
     let (app, feature) = parse(&args)?;
     let pinbox = open(data).await?;
     let result = pinbox.apps.revoke_feature(app, feature).await;
-    pinbox.store.close().await?;
+    pinbox.close().await?;
     Ok(result?)
 }

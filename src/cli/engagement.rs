@@ -122,7 +122,7 @@ async fn add(args: AddArgs, data: &DataDirArg) -> anyhow::Result<()> {
             },
         )
         .await;
-    pinbox.store.close().await?;
+    pinbox.close().await?;
     Ok(result?)
 }
 
@@ -176,6 +176,6 @@ async fn simulate(args: SimulateArgs, data: &DataDirArg) -> anyhow::Result<()> {
         anyhow::Ok(())
     }
     .await;
-    pinbox.store.close().await?;
+    pinbox.close().await?;
     result
 }

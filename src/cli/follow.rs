@@ -50,7 +50,7 @@ pub async fn run(cmd: FollowCommand, data: &DataDirArg) -> anyhow::Result<()> {
                     .await
             }
             .await;
-            pinbox.store.close().await?;
+            pinbox.close().await?;
             println!("{}", result?.username);
             Ok(())
         }
@@ -68,7 +68,7 @@ pub async fn run(cmd: FollowCommand, data: &DataDirArg) -> anyhow::Result<()> {
                 pinbox.follow_board_as(follower.id, env, board).await
             }
             .await;
-            pinbox.store.close().await?;
+            pinbox.close().await?;
             println!("{}", result?.id);
             Ok(())
         }

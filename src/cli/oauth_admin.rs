@@ -75,7 +75,7 @@ async fn with_pinbox<T>(
 ) -> anyhow::Result<T> {
     let pinbox = open(data).await?;
     let result = work(&pinbox).await;
-    pinbox.store.close().await?;
+    pinbox.close().await?;
     Ok(result?)
 }
 

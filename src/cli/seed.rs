@@ -278,7 +278,7 @@ pub async fn run(args: SeedArgs, data: &DataDirArg) -> anyhow::Result<()> {
         let text: String = ids.iter().map(|id| format!("{id}\n")).collect();
         std::fs::write(path, text)?;
     }
-    pinbox.store.close().await?;
+    pinbox.close().await?;
     println!(
         "{}",
         json!({

@@ -33,7 +33,7 @@ use crate::domain::boards::Boards;
 use crate::domain::media_uploads::UploadSettings;
 use crate::domain::oauth::{OAuth, OAuthSettings};
 use crate::domain::page::{BookmarkKey, Pages};
-use crate::domain::rate_limits::RateLimits;
+use crate::domain::rate_limits::{RateLimiter, RateLimits};
 use crate::domain::storage::Store;
 use crate::domain::tokens::Tokens;
 use crate::domain::users::Users;
@@ -76,14 +76,14 @@ pub struct Pinbox {
     /// Signs and checks media upload policies with a key from the store, so that any replica
     /// accepts an upload another registered.
     pub upload_signer: Signer,
-    /// Rate limits by tier and category; Pinterest's by default.
-    pub rate_limits: RateLimits,
     // Identity and access.
     pub users: Users,
     pub apps: Apps,
     pub tokens: Tokens,
     pub oauth: OAuth,
     pub ad_accounts: AdAccounts,
+    /// Rate limits by tier and category; Pinterest's by default.
+    pub rate_limits: RateLimiter,
 }
 
 impl Pinbox {
@@ -121,6 +121,7 @@ impl Pinbox {
             OAuthSettings::default(),
         );
         let ad_accounts = AdAccounts::new(store.clone(), clock.clone(), pages.clone());
+        let rate_limits = RateLimiter::new(store.clone(), clock.clone(), RateLimits::default());
         Ok(Pinbox {
             boards,
             store,
@@ -129,12 +130,12 @@ impl Pinbox {
             pages,
             media,
             upload_signer: Signer::new(upload_key),
-            rate_limits: RateLimits::default(),
             users,
             apps,
             tokens,
             oauth,
             ad_accounts,
+            rate_limits,
         })
     }
 
@@ -149,5 +150,16 @@ impl Pinbox {
             settings,
         );
         self
+    }
+
+    /// With these rate limits (set at start-up) instead of Pinterest's.
+    pub fn with_rate_limits(mut self, limits: RateLimits) -> Pinbox {
+        self.rate_limits = RateLimiter::new(self.store.clone(), self.clock.clone(), limits);
+        self
+    }
+
+    /// Flushes and closes the store; every later call fails.
+    pub async fn close(&self) -> crate::error::Result<()> {
+        Ok(self.store.close().await?)
     }
 }

@@ -94,7 +94,8 @@ async fn rate_limited(
     let now = state.pinbox.clock.now();
     let verdict = match state
         .pinbox
-        .take_rate_limit(app, user, tier, env, op.category, now)
+        .rate_limits
+        .take(app, user, tier, env, op.category, now)
         .await
     {
         Ok(verdict) => verdict,

@@ -141,11 +141,11 @@ impl TestApp {
         let clock = Clock::frozen(START);
         let (store, schema) = test_store(&clock).await;
         let media = Media::ephemeral(fetch, image_limits).expect("media dir");
-        let mut pinbox = Pinbox::new(store, clock.clone(), limits, media)
+        let pinbox = Pinbox::new(store, clock.clone(), limits, media)
             .await
             .expect("pinbox")
-            .with_oauth(oauth);
-        pinbox.rate_limits = rate_limits;
+            .with_oauth(oauth)
+            .with_rate_limits(rate_limits);
         let server = RunningServer::start_with_limits(pinbox.clone(), "127.0.0.1:0", connections)
             .await
             .expect("server starts on port 0");
