@@ -5,7 +5,7 @@
 use clap::{Args, Subcommand};
 
 use crate::cli::DataDirArg;
-use crate::cli::admin::open;
+use crate::cli::open::open;
 use crate::domain::Pinbox;
 use crate::domain::analytics::{AppType, EngagementEvents, parse_date, parse_event};
 use crate::domain::analytics::{Profile, Simulation};

@@ -4,7 +4,7 @@
 use clap::{Args, Subcommand};
 
 use crate::cli::DataDirArg;
-use crate::cli::admin::open;
+use crate::cli::open::open;
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, parse_digits};
 
