@@ -328,7 +328,7 @@ async fn a_refused_request_changes_nothing_and_uses_no_other_quota() {
     assert_refused(&me(&app, &alice.token).await);
     let counts = app
         .pinbox
-        .store
+        .users
         .content_counts(alice.user.id, Env::Production)
         .await
         .unwrap();
