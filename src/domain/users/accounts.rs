@@ -1,5 +1,5 @@
-//! What `GET /v5/user_account` shows: the user, what they own as the caller may see it, their
-//! follow counts and monthly views.
+//! What `GET /v5/user_account` shows: the user, what they own as the caller may see it, and
+//! their monthly views; the follow counts are added by `Pinbox::with_follow_counts`.
 
 use crate::domain::Pinbox;
 use crate::domain::caller::Caller;
