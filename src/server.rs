@@ -14,6 +14,7 @@ use tokio::task::JoinHandle;
 use crate::clock::Clock;
 use crate::config::{Config, Storage};
 use crate::domain::Pinbox;
+use crate::domain::rate_limits::RateLimiter;
 use crate::domain::storage::Store;
 use crate::http::state::AppState;
 use crate::http::transport::{self, ConnectionLimits};
@@ -40,8 +41,9 @@ pub async fn open_store(storage: &Storage, clock: &Clock) -> anyhow::Result<Arc<
 pub async fn open_pinbox(config: &Config, clock: Clock) -> anyhow::Result<Pinbox> {
     let store = open_store(&config.storage, &clock).await?;
     let media = open_media(config)?;
-    let mut pinbox = Pinbox::new(store, clock, config.limits.clone(), media).await?;
-    pinbox.rate_limits = config.rate_limits.clone();
+    let pinbox = Pinbox::new(store, clock, config.limits.clone(), media)
+        .await?
+        .with_rate_limits(config.rate_limits.clone());
     Ok(pinbox)
 }
 
@@ -81,15 +83,15 @@ pub async fn serve(
     limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let store = Arc::clone(&pinbox.store);
+    let closing = pinbox.clone();
     let cleanup = pinbox.media_uploads.spawn_cleanup();
-    let sweeper = tokio::spawn(sweep_rate_windows(Arc::clone(&store), pinbox.clock.clone()));
+    let sweeper = tokio::spawn(sweep_rate_windows(pinbox.rate_limits.clone()));
     let router = crate::http::router(AppState::new(pinbox, public_url));
     let served = transport::serve(listener, router, limits, shutdown).await;
     cleanup.abort();
     sweeper.abort();
     served?;
-    store.close().await?;
+    closing.close().await?;
     Ok(())
 }
 
@@ -97,12 +99,12 @@ pub async fn serve(
 pub const SWEEP_EVERY: Duration = Duration::from_secs(10);
 
 /// Forgets ended rate-limit windows every [`SWEEP_EVERY`], by the one clock's time.
-async fn sweep_rate_windows(store: Arc<dyn Store>, clock: Clock) {
+async fn sweep_rate_windows(limiter: RateLimiter) {
     let mut tick = tokio::time::interval(SWEEP_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        if let Err(e) = store.sweep_quotas(clock.now()).await {
+        if let Err(e) = limiter.sweep().await {
             tracing::warn!(error = %e, "sweeping rate-limit windows failed; retrying later");
         }
     }

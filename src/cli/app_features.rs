@@ -5,7 +5,7 @@
 use clap::Args;
 
 use crate::cli::DataDirArg;
-use crate::cli::admin::open;
+use crate::cli::open::with_pinbox;
 use crate::domain::apps::AppFeature;
 use crate::domain::ids::{AppId, parse_digits};
 
@@ -36,17 +36,11 @@ fn parse(args: &FeatureArgs) -> anyhow::Result<(AppId, AppFeature)> {
 /// Grants the feature; granting it twice is fine. Prints nothing.
 pub async fn grant(args: FeatureArgs, data: &DataDirArg) -> anyhow::Result<()> {
     let (app, feature) = parse(&args)?;
-    let pinbox = open(data).await?;
-    let result = pinbox.grant_app_feature(app, feature).await;
-    pinbox.store.close().await?;
-    Ok(result?)
+    with_pinbox(data, async |p| p.apps.grant_feature(app, feature).await).await
 }
 
 /// Takes the feature back; an error when the app does not have it.
 pub async fn revoke(args: FeatureArgs, data: &DataDirArg) -> anyhow::Result<()> {
     let (app, feature) = parse(&args)?;
-    let pinbox = open(data).await?;
-    let result = pinbox.revoke_app_feature(app, feature).await;
-    pinbox.store.close().await?;
-    Ok(result?)
+    with_pinbox(data, async |p| p.apps.revoke_feature(app, feature).await).await
 }

@@ -17,11 +17,12 @@ const PASSWORD: &str = "pinbox-demo";
 /// the store, so exactly one of them creates the user; the others are refused the username, say
 /// so and serve on.
 pub async fn create_if_empty(pinbox: &Pinbox, public_url: &str) -> anyhow::Result<()> {
-    if pinbox.store.user_count().await? != 0 {
+    if pinbox.users.count().await? != 0 {
         return Ok(());
     }
     let user = match pinbox
-        .create_user(USERNAME, Some(PASSWORD), AccountType::Pinner)
+        .users
+        .create(USERNAME, Some(PASSWORD), AccountType::Pinner)
         .await
     {
         Ok(user) => user,
@@ -35,7 +36,8 @@ pub async fn create_if_empty(pinbox: &Pinbox, public_url: &str) -> anyhow::Resul
         Err(e) => return Err(e.into()),
     };
     let app = pinbox
-        .create_app(
+        .apps
+        .create(
             &user,
             "pinbox demo app",
             // The second is pinbox's own callback, so `curl -L` can run the OAuth flow at once.
@@ -47,7 +49,8 @@ pub async fn create_if_empty(pinbox: &Pinbox, public_url: &str) -> anyhow::Resul
         )
         .await?;
     let token = pinbox
-        .issue_access_token(Some(user.id), app.app.id, Scopes::CONTENT, Env::Production)
+        .tokens
+        .issue(Some(user.id), app.app.id, Scopes::CONTENT, Env::Production)
         .await?;
     println!(
         "pinbox: nothing stored yet, so here is a demo account (shown once; secrets are stored \

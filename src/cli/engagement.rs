@@ -5,7 +5,7 @@
 use clap::{Args, Subcommand};
 
 use crate::cli::DataDirArg;
-use crate::cli::admin::open;
+use crate::cli::open::open;
 use crate::domain::Pinbox;
 use crate::domain::analytics::{AppType, EngagementEvents, parse_date, parse_event};
 use crate::domain::analytics::{Profile, Simulation};
@@ -128,10 +128,15 @@ async fn add(args: AddArgs, data: &DataDirArg) -> anyhow::Result<()> {
 }
 
 async fn find_user(pinbox: &Pinbox, user: &str) -> anyhow::Result<UserId> {
-    match pinbox.user_by_name_or_id(user).await? {
-        Some(u) => Ok(u.id),
-        None => anyhow::bail!("no user '{user}' (give a username or a user id)"),
+    if let Some(u) = pinbox.users.find_named(user).await? {
+        return Ok(u.id);
     }
+    if let Some(id) = parse_digits(user)
+        && let Some(u) = pinbox.users.find(UserId(id)).await?
+    {
+        return Ok(u.id);
+    }
+    anyhow::bail!("no user '{user}' (give a username or a user id)")
 }
 
 async fn simulate(args: SimulateArgs, data: &DataDirArg) -> anyhow::Result<()> {

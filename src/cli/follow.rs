@@ -4,7 +4,7 @@
 use clap::{Args, Subcommand};
 
 use crate::cli::DataDirArg;
-use crate::cli::admin::open;
+use crate::cli::open::open;
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, parse_digits};
 
@@ -44,9 +44,10 @@ pub async fn run(cmd: FollowCommand, data: &DataDirArg) -> anyhow::Result<()> {
             let env = Env::parse(&args.env).unwrap_or_default();
             let pinbox = open(data).await?;
             let result = async {
-                let follower = pinbox.user_named(&args.follower).await?;
+                let follower = pinbox.users.named(&args.follower).await?;
                 pinbox
-                    .follow_user_as(follower.id, env, &args.followee)
+                    .follows
+                    .follow_user(follower.id, env, &args.followee)
                     .await
             }
             .await;
@@ -64,7 +65,7 @@ pub async fn run(cmd: FollowCommand, data: &DataDirArg) -> anyhow::Result<()> {
             })?;
             let pinbox = open(data).await?;
             let result = async {
-                let follower = pinbox.user_named(&args.follower).await?;
+                let follower = pinbox.users.named(&args.follower).await?;
                 pinbox.follows.follow_board(follower.id, env, board).await
             }
             .await;

@@ -2,17 +2,19 @@
 //! (`user create`, `app create`, `token issue`). Every command takes `--data-dir` (before or after
 //! its name) and works while a server runs on the same data dir.
 
-mod admin;
 mod app_features;
+mod apps;
 pub mod compat;
 mod data_dir;
 mod demo;
 mod duration_arg;
 mod engagement;
 mod follow;
-mod oauth_admin;
+mod open;
 mod seed;
 mod serve;
+mod tokens;
+mod users;
 
 use std::process::ExitCode;
 
@@ -64,13 +66,13 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Manage users.
     #[command(subcommand)]
-    User(admin::UserCommand),
+    User(users::UserCommand),
     /// Manage developer apps.
     #[command(subcommand)]
-    App(admin::AppCommand),
+    App(apps::AppCommand),
     /// Manage access tokens.
     #[command(subcommand)]
-    Token(admin::TokenCommand),
+    Token(tokens::TokenCommand),
     /// Report every operation of Pinterest's spec and whether pinbox serves it.
     Compat(compat::CompatArgs),
     /// Fill the store with one account at Pinterest's volume limits (benchmarks, load tests).
@@ -111,9 +113,9 @@ pub fn main() -> ExitCode {
         let data = &cli.data;
         match cli.command {
             Command::Serve(args) => serve::run(args, data).await,
-            Command::User(cmd) => admin::user(cmd, data).await,
-            Command::App(cmd) => admin::app(cmd, data).await,
-            Command::Token(cmd) => admin::token(cmd, data).await,
+            Command::User(cmd) => users::run(cmd, data).await,
+            Command::App(cmd) => apps::run(cmd, data).await,
+            Command::Token(cmd) => tokens::run(cmd, data).await,
             Command::Compat(args) => compat::run(args),
             Command::Seed(args) => seed::run(args, data).await,
             Command::Follow(cmd) => follow::run(cmd, data).await,

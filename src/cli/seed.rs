@@ -18,7 +18,6 @@ use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, PinId};
 use crate::domain::pins::{CreativeType, NewPin, PinImage, PinMedia};
 use crate::domain::users::AccountType;
-use crate::error::ErrorKind;
 use crate::server::open_pinbox;
 
 #[derive(Args)]
@@ -187,20 +186,22 @@ pub async fn run(args: SeedArgs, data: &DataDirArg) -> anyhow::Result<()> {
     let pinbox = open_pinbox(&config, Clock::system()).await?;
     watch.announce();
     let started = Instant::now();
-    let user = match pinbox.user_named(&args.user).await {
-        Ok(u) => u,
-        Err(e) if e.kind == ErrorKind::NotFound => {
+    let user = match pinbox.users.find_named(&args.user).await? {
+        Some(u) => u,
+        None => {
             pinbox
-                .create_user(&args.user, None, AccountType::Pinner)
+                .users
+                .create(&args.user, None, AccountType::Pinner)
                 .await?
         }
-        Err(e) => return Err(e.into()),
     };
     let app = pinbox
-        .create_app(&user, "seeded app", vec![], Tier::Standard)
+        .apps
+        .create(&user, "seeded app", vec![], Tier::Standard)
         .await?;
     let token = pinbox
-        .issue_access_token(Some(user.id), app.app.id, Scopes::CONTENT, Env::Production)
+        .tokens
+        .issue(Some(user.id), app.app.id, Scopes::CONTENT, Env::Production)
         .await?;
     eprintln!(
         "seeding {} boards and {} Pins for {}",

@@ -14,6 +14,7 @@ use crate::clock::Clock;
 use crate::config::{Config, Storage};
 use crate::config_file::ConfigFile;
 use crate::domain::media_uploads::UploadSettings;
+use crate::domain::oauth::OAuthSettings;
 use crate::domain::{Limits, Pinbox};
 use crate::http::transport::ConnectionLimits;
 use crate::media::fetch::{AllowRule, FetchConfig, FetchPolicy};
@@ -226,7 +227,9 @@ pub async fn run(args: ServeArgs, data: &DataDirArg) -> anyhow::Result<()> {
     }
     if let Some(user) = auto_approve.as_deref().filter(|u| !u.is_empty()) {
         warn_auto_approve(&pinbox, user).await?;
-        pinbox.oauth.auto_approve = Some(user.to_string());
+        pinbox = pinbox.with_oauth(OAuthSettings {
+            auto_approve: Some(user.to_string()),
+        });
     }
     println!("pinbox listening on http://{addr}");
     serve(listener, pinbox, public_url, config.connections, stop).await?;
@@ -242,7 +245,7 @@ async fn warn_auto_approve(pinbox: &Pinbox, user: &str) -> anyhow::Result<()> {
         "!! OAUTH AUTO-APPROVE IS ON: every authorization request to GET /oauth/ is approved"
     );
     eprintln!("!! at once as the user '{user}', without sign-in or consent. For CI only.");
-    if pinbox.store.user_by_username(user).await?.is_none() {
+    if pinbox.users.find_named(user).await?.is_none() {
         eprintln!(
             "!! No user is named '{user}' yet: create it (pinbox user create {user}) before the flow runs."
         );

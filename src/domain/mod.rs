@@ -1,5 +1,6 @@
-//! Domain rules: what a caller may see and do, validated inputs, volume limits and pagination.
-//! Handlers call into [`Pinbox`]; it calls the store. Nothing here knows HTTP or SQL.
+//! Domain rules: what a caller may see and do, validated inputs, volume limits and pagination,
+//! one folder per resource, each with its service and its storage port. [`Pinbox`] bundles the
+//! services; HTTP and the CLI call them. Nothing here knows HTTP or SQL.
 
 pub mod ad_accounts;
 pub mod analytics;
@@ -19,7 +20,6 @@ pub mod sections;
 pub mod storage;
 pub mod text;
 pub mod tokens;
-mod user_lookups;
 pub mod users;
 
 pub use page::{Listing, PageRequest};
@@ -28,17 +28,21 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::clock::Clock;
+use crate::domain::ad_accounts::AdAccounts;
 use crate::domain::analytics::{Analytics, EngagementLog};
+use crate::domain::apps::Apps;
 use crate::domain::boards::Boards;
 use crate::domain::follows::Follows;
 use crate::domain::media_uploads::{MediaUploads, UploadSettings};
-use crate::domain::oauth::OAuthSettings;
+use crate::domain::oauth::{OAuth, OAuthSettings};
 use crate::domain::page::{BookmarkKey, Pages};
 use crate::domain::pins::Pins;
-use crate::domain::rate_limits::RateLimits;
+use crate::domain::rate_limits::{RateLimiter, RateLimits};
 use crate::domain::search::Search;
 use crate::domain::sections::Sections;
 use crate::domain::storage::Store;
+use crate::domain::tokens::Tokens;
+use crate::domain::users::{Accounts, Users};
 use crate::media::Media;
 use crate::media::s3_post::Signer;
 
@@ -66,13 +70,12 @@ impl Default for Limits {
     }
 }
 
-/// The service every entry point (HTTP, CLI) goes through: the store, the clock and the rules.
+/// Every resource's service, wired to one engine and one clock: what HTTP and the CLI go through.
+/// Each service keeps its own storage port to itself; the engine is kept here only to be closed.
 #[derive(Clone)]
 pub struct Pinbox {
-    pub store: Arc<dyn Store>,
+    store: Arc<dyn Store>,
     pub clock: Clock,
-    pub limits: Limits,
-    pub pages: Pages,
     pub boards: Boards,
     pub sections: Sections,
     pub media_uploads: MediaUploads,
@@ -80,11 +83,16 @@ pub struct Pinbox {
     pub analytics: Analytics,
     pub search: Search,
     pub follows: Follows,
+    pub accounts: Accounts,
     pub media: Media,
-    /// OAuth options set at start-up (unattended approval for CI); off by default.
-    pub oauth: OAuthSettings,
+    // Identity and access.
+    pub users: Users,
+    pub apps: Apps,
+    pub tokens: Tokens,
+    pub oauth: OAuth,
+    pub ad_accounts: AdAccounts,
     /// Rate limits by tier and category; Pinterest's by default.
-    pub rate_limits: RateLimits,
+    pub rate_limits: RateLimiter,
 }
 
 impl Pinbox {
@@ -104,6 +112,25 @@ impl Pinbox {
             pages.clone(),
             limits.max_boards_per_user,
         );
+        let users = Users::new(store.clone(), clock.clone());
+        let apps = Apps::new(store.clone(), clock.clone(), users.clone());
+        let tokens = Tokens::new(
+            store.clone(),
+            clock.clone(),
+            apps.clone(),
+            users.clone(),
+            limits.access_token_ttl,
+        );
+        let oauth = OAuth::new(
+            store.clone(),
+            clock.clone(),
+            users.clone(),
+            apps.clone(),
+            tokens.clone(),
+            OAuthSettings::default(),
+        );
+        let ad_accounts = AdAccounts::new(store.clone(), clock.clone(), pages.clone());
+        let rate_limits = RateLimiter::new(store.clone(), clock.clone(), RateLimits::default());
         let sections = Sections::new(store.clone(), clock.clone(), pages.clone(), boards.clone());
         let media_uploads = MediaUploads::new(
             store.clone(),
@@ -128,7 +155,14 @@ impl Pinbox {
         );
         let analytics = Analytics::new(clock.clone(), engagement, pins.clone());
         let search = Search::new(store.clone(), pages.clone(), boards.clone());
-        let follows = Follows::new(store.clone(), clock.clone(), pages.clone(), boards.clone());
+        let follows = Follows::new(
+            store.clone(),
+            clock.clone(),
+            pages.clone(),
+            boards.clone(),
+            users.clone(),
+        );
+        let accounts = Accounts::new(users.clone(), follows.clone(), analytics.clone());
         Ok(Pinbox {
             boards,
             sections,
@@ -137,18 +171,40 @@ impl Pinbox {
             analytics,
             search,
             follows,
+            accounts,
             store,
             clock,
-            limits,
-            pages,
             media,
-            oauth: OAuthSettings::default(),
-            rate_limits: RateLimits::default(),
+            users,
+            apps,
+            tokens,
+            oauth,
+            ad_accounts,
+            rate_limits,
         })
     }
 
+    /// With these OAuth options (set at start-up) instead of the defaults.
+    pub fn with_oauth(mut self, settings: OAuthSettings) -> Pinbox {
+        self.oauth = OAuth::new(
+            self.store.clone(),
+            self.clock.clone(),
+            self.users.clone(),
+            self.apps.clone(),
+            self.tokens.clone(),
+            settings,
+        );
+        self
+    }
+
+    /// With these rate limits (set at start-up) instead of Pinterest's.
+    pub fn with_rate_limits(mut self, limits: RateLimits) -> Pinbox {
+        self.rate_limits = RateLimiter::new(self.store.clone(), self.clock.clone(), limits);
+        self
+    }
+
     /// Flushes and closes the store; every later call fails.
-    pub async fn close(&self) -> storage::StoreResult<()> {
-        self.store.close().await
+    pub async fn close(&self) -> crate::error::Result<()> {
+        Ok(self.store.close().await?)
     }
 }

@@ -85,7 +85,7 @@ async fn ad_accounts_list(
 ) -> Result<Json<Paginated<AdAccountJson>>> {
     // Shared accounts are not modelled: the flag is checked, and changes nothing.
     query.boolean("include_shared_accounts")?;
-    let listing = app.pinbox.list_ad_accounts(&caller, query.page()?).await?;
+    let listing = app.pinbox.ad_accounts.list(&caller, query.page()?).await?;
     Ok(Json(Paginated::from_listing(listing, AdAccountJson::from)))
 }
 
@@ -107,7 +107,8 @@ async fn ad_accounts_create(
     };
     let account = app
         .pinbox
-        .create_ad_account(
+        .ad_accounts
+        .create(
             &caller,
             AdAccountInput {
                 name: body.name,
@@ -127,7 +128,7 @@ async fn ad_accounts_get(
     path: PathParams,
 ) -> Result<Json<AdAccountJson>> {
     let id = AdAccountId(path.id("ad_account_id")?);
-    let account = app.pinbox.get_ad_account(&caller, id).await?;
+    let account = app.pinbox.ad_accounts.get(&caller, id).await?;
     Ok(Json(AdAccountJson::from(account)))
 }
 
@@ -143,7 +144,8 @@ async fn sandbox_delete(
         .filter(|_| raw.len() <= 18)
         .ok_or_else(|| Error::invalid("Invalid ad account id").with_code(400))?;
     app.pinbox
-        .delete_sandbox_ad_account(&caller, AdAccountId(id))
+        .ad_accounts
+        .delete_sandbox(&caller, AdAccountId(id))
         .await?;
     Ok(no_content())
 }

@@ -50,7 +50,7 @@ pub async fn authorize(
         .await;
     }
     let caller = match bearer_token(req.headers()) {
-        Ok(token) => state.pinbox.authenticate(token, env).await,
+        Ok(token) => state.pinbox.tokens.authenticate(token, env).await,
         Err(e) => Err(e),
     };
     let caller = match caller {
@@ -94,7 +94,8 @@ async fn rate_limited(
     let now = state.pinbox.clock.now();
     let verdict = match state
         .pinbox
-        .take_rate_limit(app, user, tier, env, op.category, now)
+        .rate_limits
+        .take(app, user, tier, env, op.category, now)
         .await
     {
         Ok(verdict) => verdict,
@@ -138,7 +139,7 @@ async fn permitted(
     }
     // Business Access: `ad_account_id` makes the ad account's owner the "operation user_account".
     match QueryParams::parse(query).ad_account_id()? {
-        Some(ad_account) => state.pinbox.act_for_ad_account(caller, ad_account).await,
+        Some(ad_account) => state.pinbox.ad_accounts.act_for(caller, ad_account).await,
         None => Ok(caller),
     }
 }
@@ -175,7 +176,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
 
 async fn client_for(state: &AppState, headers: &HeaderMap) -> Result<Client> {
     let (id, secret) = basic_credentials(headers)?;
-    state.pinbox.authenticate_client(&id, &secret).await
+    state.pinbox.oauth.authenticate_client(&id, &secret).await
 }
 
 /// `Authorization: Basic base64(client_id:client_secret)`. Both parts are form-urlencoded before

@@ -113,6 +113,10 @@ async fn follow_user_update(
             truncate(username, 64)
         )));
     }
-    let followee = app.pinbox.follow_user(&caller, username).await?;
+    let followee = app
+        .pinbox
+        .follows
+        .follow_user(caller.user_id, caller.env, username)
+        .await?;
     Ok(Json(UserSummaryJson::of(followee.username)))
 }

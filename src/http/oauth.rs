@@ -10,7 +10,8 @@ use axum::{Extension, Json};
 use serde::Serialize;
 
 use crate::domain::env::Env;
-use crate::domain::oauth::{Client, GrantType, REFRESH_TOKEN_TTL, TokenAnswer};
+use crate::domain::oauth::{Client, GrantType, TokenAnswer};
+use crate::domain::tokens::REFRESH_TOKEN_TTL;
 use crate::error::{Error, Result};
 use crate::http::extract::truncate;
 use crate::http::form::FormBody;
@@ -98,6 +99,7 @@ async fn oauth_token(
             let code = form.required("code")?;
             let redirect_uri = form.required("redirect_uri")?;
             app.pinbox
+                .oauth
                 .exchange_code(&client, code, redirect_uri, env)
                 .await?
         }
@@ -108,12 +110,16 @@ async fn oauth_token(
             form.0.boolean("continuous_refresh")?;
             let scope = form.optional("scope")?;
             app.pinbox
-                .refresh_tokens(&client, refresh_token, scope, env)
+                .oauth
+                .refresh(&client, refresh_token, scope, env)
                 .await?
         }
         GrantType::ClientCredentials => {
             let scope = form.required("scope")?;
-            app.pinbox.client_credentials(&client, scope, env).await?
+            app.pinbox
+                .oauth
+                .client_credentials(&client, scope, env)
+                .await?
         }
     };
     Ok(no_store(StatusCode::OK, Json(token_json(answer))))
@@ -139,7 +145,7 @@ async fn token_revoke(
             )));
         }
     }
-    app.pinbox.revoke_client_token(&client, token).await?;
+    app.pinbox.oauth.revoke(&client, token).await?;
     // The spec: "Successful token revocation. No content is returned."
     Ok(no_store(StatusCode::OK, ()))
 }

@@ -17,8 +17,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use crate::domain::oauth::{Authorization, AuthorizeError, AuthorizeParams};
+use crate::domain::oauth::{SESSION_TTL, csrf_matches, csrf_token};
 use crate::domain::users::User;
-use crate::domain::users::{SESSION_TTL, csrf_matches, csrf_token};
 use crate::error::Error;
 use crate::http::extract::QueryParams;
 use crate::http::form::FormBody;
@@ -146,7 +146,7 @@ async fn checked(
     params: &AuthorizeParams,
     status: StatusCode,
 ) -> std::result::Result<Authorization, Response> {
-    match app.pinbox.check_authorization(params).await {
+    match app.pinbox.oauth.check_authorization(params).await {
         Ok(Ok(auth)) => Ok(auth),
         Ok(Err(e)) => Err(redirect_error(e, status)),
         Err(e) => Err(internal(e)),
@@ -302,10 +302,11 @@ async fn authorize_inner(app: &AppState, headers: &HeaderMap, query: &QueryParam
     let params = params_from(query)?;
     let auth = checked(app, &params, StatusCode::FOUND).await?;
     // Unattended mode: approve at once for the configured user.
-    match app.pinbox.auto_approver().await {
+    match app.pinbox.oauth.auto_approver().await {
         Ok(Some(user)) => {
             let code = app
                 .pinbox
+                .oauth
                 .issue_code(&auth, user.id)
                 .await
                 .map_err(internal)?;
@@ -324,16 +325,27 @@ async fn authorize_inner(app: &AppState, headers: &HeaderMap, query: &QueryParam
         }
     }
     if let Some(secret) = session_secret(headers)
-        && let Some(session) = app.pinbox.session(&secret).await.map_err(internal)?
+        && let Some(session) = app.pinbox.oauth.session(&secret).await.map_err(internal)?
     {
         return Ok(
-            match app.pinbox.session_user(&session).await.map_err(internal)? {
+            match app
+                .pinbox
+                .oauth
+                .session_user(&session)
+                .await
+                .map_err(internal)?
+            {
                 Some(user) => consent_page(&auth, &params, &user, &secret),
                 None => sign_in_page(StatusCode::OK, &auth, &params, &secret, None),
             },
         );
     }
-    let started = app.pinbox.start_session(None).await.map_err(internal)?;
+    let started = app
+        .pinbox
+        .oauth
+        .start_session(None)
+        .await
+        .map_err(internal)?;
     let mut response = sign_in_page(StatusCode::OK, &auth, &params, &started.secret, None);
     append_cookie(&mut response, app, &started.secret, SESSION_TTL.as_secs());
     Ok(response)
@@ -362,6 +374,7 @@ async fn form_session(
     let secret = session_secret(headers).ok_or_else(expired)?;
     let session = app
         .pinbox
+        .oauth
         .session(&secret)
         .await
         .map_err(internal)?
@@ -398,6 +411,7 @@ async fn sign_in(
         let password = form.optional("password").ok().flatten().unwrap_or("");
         let user = app
             .pinbox
+            .users
             .check_password(username, password)
             .await
             .map_err(internal)?;
@@ -411,11 +425,13 @@ async fn sign_in(
             ));
         };
         app.pinbox
+            .oauth
             .end_session(&old_secret)
             .await
             .map_err(internal)?;
         let started = app
             .pinbox
+            .oauth
             .start_session(Some(user.id))
             .await
             .map_err(internal)?;
@@ -446,7 +462,12 @@ async fn consent(
         };
         match form.optional("decision").ok().flatten() {
             Some("allow") => {
-                let code = app.pinbox.issue_code(&auth, user).await.map_err(internal)?;
+                let code = app
+                    .pinbox
+                    .oauth
+                    .issue_code(&auth, user)
+                    .await
+                    .map_err(internal)?;
                 Ok(with_code(&auth, &code, StatusCode::SEE_OTHER))
             }
             Some("cancel") => {
@@ -485,7 +506,11 @@ async fn sign_out(
         let form = form.map_err(|e| error_page(StatusCode::BAD_REQUEST, &e.message))?;
         let (secret, _) = form_session(&app, &headers, &form).await?;
         let params = params_from(&form.0)?;
-        app.pinbox.end_session(&secret).await.map_err(internal)?;
+        app.pinbox
+            .oauth
+            .end_session(&secret)
+            .await
+            .map_err(internal)?;
         let mut response = see(&back_to_authorize(&params), StatusCode::SEE_OTHER);
         append_cookie(&mut response, &app, "", 0);
         Ok(response)

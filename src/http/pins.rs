@@ -115,7 +115,8 @@ impl<'a> PinView<'a> {
         let video_url = any_video
             && app
                 .pinbox
-                .app_has_feature(caller.app_id, AppFeature::VideoUrl)
+                .apps
+                .has_feature(caller.app_id, AppFeature::VideoUrl)
                 .await?;
         Ok(PinView {
             public_url: &app.public_url,

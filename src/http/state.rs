@@ -20,7 +20,7 @@ pub struct Inner {
 impl AppState {
     pub fn new(pinbox: Pinbox, public_url: String) -> AppState {
         AppState(Arc::new(Inner {
-            rate_headers: RateHeaders::new(&pinbox.rate_limits),
+            rate_headers: RateHeaders::new(pinbox.rate_limits.limits()),
             pinbox,
             public_url: public_url.trim_end_matches('/').to_string(),
         }))

@@ -35,8 +35,7 @@ async fn user_account_get(
     State(app): State<AppState>,
     caller: Caller,
 ) -> Result<Json<AccountJson>> {
-    let view = app.pinbox.account_view(&caller).await?;
-    let view = app.pinbox.follows.with_counts(&caller, view).await?;
+    let view = app.pinbox.accounts.view(&caller).await?;
     let user = view.user;
     Ok(Json(AccountJson {
         account_type: user.account_type.as_str(),

@@ -70,17 +70,16 @@ async fn revoked_tokens_stop_working_at_once() {
         .send()
         .await
         .expect(200);
-    let hash = pinbox::domain::tokens::hash_secret(&alice.token);
     let token = app
         .pinbox
-        .store
-        .token_by_hash(&hash)
+        .tokens
+        .lookup(&alice.token)
         .await
         .unwrap()
         .unwrap();
     app.pinbox
-        .store
-        .revoke_token(token.id, app.clock.now())
+        .tokens
+        .revoke(token.id, app.clock.now())
         .await
         .unwrap();
     app.call("user_account/get")

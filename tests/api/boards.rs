@@ -210,7 +210,7 @@ async fn deleting_a_board_removes_it_and_its_sections() {
         .expect(404);
     let n = app
         .pinbox
-        .store
+        .users
         .content_counts(alice.user.id, Default::default())
         .await
         .unwrap();

@@ -214,7 +214,8 @@ async fn trial_user(app: &TestApp, name: &str) -> (TestUser, String, String) {
     let standard = app.user(name).await;
     let trial = app
         .pinbox
-        .create_app(&standard.user, "trial app", vec![], Tier::Trial)
+        .apps
+        .create(&standard.user, "trial app", vec![], Tier::Trial)
         .await
         .unwrap()
         .app;
@@ -223,7 +224,8 @@ async fn trial_user(app: &TestApp, name: &str) -> (TestUser, String, String) {
         let user = standard.user.id;
         async move {
             pinbox
-                .issue_access_token(Some(user), trial.id, Scopes::CONTENT, env)
+                .tokens
+                .issue(Some(user), trial.id, Scopes::CONTENT, env)
                 .await
                 .unwrap()
                 .secret
@@ -287,12 +289,14 @@ async fn trial_apps_may_not_create_pins_in_production_but_may_in_sandbox() {
     // An upgrade to Standard takes effect on the next request.
     let trial_app = app
         .pinbox
+        .tokens
         .authenticate(&trial_prod, Env::Production)
         .await
         .unwrap()
         .app_id;
     app.pinbox
-        .set_app_tier(trial_app, Tier::Standard)
+        .apps
+        .set_tier(trial_app, Tier::Standard)
         .await
         .unwrap();
     app.call("pins/create")

@@ -230,7 +230,8 @@ async fn creator_only_feeds_keep_business_accounts() {
     let alice = app.user("alice").await;
     app.user("pinner").await;
     app.pinbox
-        .create_user("brand", None, AccountType::Business)
+        .users
+        .create("brand", None, AccountType::Business)
         .await
         .unwrap();
     follow(&app, &alice, "pinner").await.expect(200);

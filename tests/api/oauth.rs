@@ -467,7 +467,8 @@ async fn client_credentials_give_an_app_token_that_acts_as_the_apps_owner() {
     assert_eq!(board.json["owner"]["username"], "alice");
     let alices = app
         .pinbox
-        .issue_access_token(
+        .tokens
+        .issue(
             Some(alice.user.id),
             alice.app_id,
             pinbox::catalog::scope::Scopes::CONTENT,
@@ -654,6 +655,7 @@ async fn a_password_change_ends_every_token_of_the_user() {
     let pending = code_for(&app, &alice, alice.user.id, "user_accounts:read").await;
     let n = app
         .pinbox
+        .users
         .set_password("alice", "a brand new password")
         .await
         .unwrap();
@@ -677,7 +679,7 @@ async fn a_password_change_ends_every_token_of_the_user() {
 async fn a_rotated_secret_replaces_the_old_one_at_once() {
     let app = TestApp::start().await;
     let alice = dev(&app, "alice").await;
-    let rotated = app.pinbox.rotate_app_secret(alice.app_id).await.unwrap();
+    let rotated = app.pinbox.apps.rotate_secret(alice.app_id).await.unwrap();
     let code = code_for(&app, &alice, alice.user.id, "boards:read").await;
     exchange(&app, &alice, &code)
         .await
@@ -695,13 +697,15 @@ async fn a_developer_may_own_at_most_five_apps() {
     let alice = dev(&app, "alice").await;
     for i in 2..=5 {
         app.pinbox
-            .create_app(&alice.user, &format!("app {i}"), vec![], Tier::Trial)
+            .apps
+            .create(&alice.user, &format!("app {i}"), vec![], Tier::Trial)
             .await
             .unwrap();
     }
     let sixth = app
         .pinbox
-        .create_app(&alice.user, "app 6", vec![], Tier::Trial)
+        .apps
+        .create(&alice.user, "app 6", vec![], Tier::Trial)
         .await
         .err()
         .expect("a sixth app is refused");
@@ -714,5 +718,8 @@ async fn a_developer_may_own_at_most_five_apps() {
         "{}",
         sixth.message
     );
-    assert_eq!(app.pinbox.apps_of(Some("alice")).await.unwrap().len(), 5);
+    assert_eq!(
+        app.pinbox.apps.of_owner(Some("alice")).await.unwrap().len(),
+        5
+    );
 }

@@ -254,6 +254,7 @@ async fn a_password_change_signs_the_user_out() {
     let consent = browser.authorize(&alice, "boards:read").await;
     assert!(consent.html.contains("id=\"allow\""));
     app.pinbox
+        .users
         .set_password("alice", "another long password")
         .await
         .unwrap();

@@ -23,12 +23,14 @@ pub struct Dev {
 pub async fn dev(app: &TestApp, username: &str) -> Dev {
     let user = app
         .pinbox
-        .create_user(username, Some(PASSWORD), AccountType::Pinner)
+        .users
+        .create(username, Some(PASSWORD), AccountType::Pinner)
         .await
         .expect("create user");
     let created = app
         .pinbox
-        .create_app(
+        .apps
+        .create(
             &user,
             &format!("{username}'s app"),
             vec![REDIRECT.to_string()],
@@ -57,11 +59,12 @@ pub fn params(dev: &Dev, scope: &str) -> AuthorizeParams {
 pub async fn code_for(app: &TestApp, dev: &Dev, user: UserId, scope: &str) -> String {
     let auth = app
         .pinbox
+        .oauth
         .check_authorization(&params(dev, scope))
         .await
         .unwrap()
         .expect("a valid authorization request");
-    app.pinbox.issue_code(&auth, user).await.unwrap()
+    app.pinbox.oauth.issue_code(&auth, user).await.unwrap()
 }
 
 pub async fn exchange(app: &TestApp, dev: &Dev, code: &str) -> Reply {

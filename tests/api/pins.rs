@@ -617,7 +617,6 @@ async fn saving_makes_a_new_pin_with_a_parent_and_counts_a_save() {
     assert_eq!(saved.json["title"], "original");
     assert_eq!(saved.json["media"], source["media"]);
     let saves = app
-        .pinbox
         .store
         .engagement_total(PinId(source_id.parse().unwrap()), "SAVE")
         .await

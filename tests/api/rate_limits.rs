@@ -99,21 +99,24 @@ async fn shared_app(app: &TestApp, tier: Tier, users: &[&str]) -> (AppId, Vec<St
     for name in users {
         made.push(
             app.pinbox
-                .create_user(name, None, AccountType::Pinner)
+                .users
+                .create(name, None, AccountType::Pinner)
                 .await
                 .unwrap(),
         );
     }
     let created = app
         .pinbox
-        .create_app(&made[0], "shared", vec![], tier)
+        .apps
+        .create(&made[0], "shared", vec![], tier)
         .await
         .unwrap();
     let mut tokens = Vec::new();
     for u in &made {
         tokens.push(
             app.pinbox
-                .issue_access_token(Some(u.id), created.app.id, Scopes::CONTENT, Env::Production)
+                .tokens
+                .issue(Some(u.id), created.app.id, Scopes::CONTENT, Env::Production)
                 .await
                 .unwrap()
                 .secret,
@@ -184,12 +187,14 @@ async fn a_standard_user_gets_100_calls_a_second_then_the_specs_429_until_the_ne
     // Another user is counted apart, even of the same app.
     let bob = app
         .pinbox
-        .create_user("bob", None, AccountType::Pinner)
+        .users
+        .create("bob", None, AccountType::Pinner)
         .await
         .unwrap();
     let bob_token = app
         .pinbox
-        .issue_access_token(Some(bob.id), alice.app_id, Scopes::CONTENT, Env::Production)
+        .tokens
+        .issue(Some(bob.id), alice.app_id, Scopes::CONTENT, Env::Production)
         .await
         .unwrap()
         .secret;
@@ -323,7 +328,7 @@ async fn a_refused_request_changes_nothing_and_uses_no_other_quota() {
     assert_refused(&me(&app, &alice.token).await);
     let counts = app
         .pinbox
-        .store
+        .users
         .content_counts(alice.user.id, Env::Production)
         .await
         .unwrap();
@@ -377,13 +382,14 @@ async fn changing_an_apps_tier_takes_effect_on_the_next_request() {
     assert_refused(&me(&app, token).await);
     // An upgrade to Standard lifts the daily cap at once.
     app.pinbox
-        .set_app_tier(app_id, Tier::Standard)
+        .apps
+        .set_tier(app_id, Tier::Standard)
         .await
         .unwrap();
     let upgraded = me(&app, token).await.expect(200);
     assert_eq!(rate_headers(&upgraded), h(STANDARD_READ, 99, 1));
     // Back to Trial: the day's count was kept.
-    app.pinbox.set_app_tier(app_id, Tier::Trial).await.unwrap();
+    app.pinbox.apps.set_tier(app_id, Tier::Trial).await.unwrap();
     let back = me(&app, token).await;
     assert_refused(&back);
     assert_eq!(rate_headers(&back), h("2, 2;w=86400", 0, 86_400));
@@ -400,7 +406,8 @@ async fn app_tokens_count_against_their_app_and_user_tokens_against_their_user()
     for _ in 0..2 {
         app_tokens.push(
             app.pinbox
-                .issue_access_token(None, alice.app_id, Scopes::CONTENT, Env::Production)
+                .tokens
+                .issue(None, alice.app_id, Scopes::CONTENT, Env::Production)
                 .await
                 .unwrap()
                 .secret,

@@ -92,7 +92,8 @@ async fn app_tokens_are_accepted_exactly_where_the_spec_lists_client_credentials
     let alice = app.user("alice").await;
     let app_token = async |scopes| {
         app.pinbox
-            .issue_access_token(None, alice.app_id, scopes, Env::Production)
+            .tokens
+            .issue(None, alice.app_id, scopes, Env::Production)
             .await
             .unwrap()
             .secret

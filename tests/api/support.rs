@@ -39,6 +39,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub clock: Clock,
     pub pinbox: Pinbox,
+    /// The engine under the server, for tests that look at what was stored.
+    pub store: Arc<dyn Store>,
 }
 
 /// A user with an app and a token carrying every content scope.
@@ -141,11 +143,11 @@ impl TestApp {
         let clock = Clock::frozen(START);
         let (store, schema) = test_store(&clock).await;
         let media = Media::ephemeral(fetch, image_limits).expect("media dir");
-        let mut pinbox = Pinbox::new(store, clock.clone(), limits, media)
+        let pinbox = Pinbox::new(store.clone(), clock.clone(), limits, media)
             .await
-            .expect("pinbox");
-        pinbox.oauth = oauth;
-        pinbox.rate_limits = rate_limits;
+            .expect("pinbox")
+            .with_oauth(oauth)
+            .with_rate_limits(rate_limits);
         let server = RunningServer::start_with_limits(pinbox.clone(), "127.0.0.1:0", connections)
             .await
             .expect("server starts on port 0");
@@ -156,6 +158,7 @@ impl TestApp {
             client: reqwest::Client::new(),
             clock,
             pinbox,
+            store,
         }
     }
 
@@ -169,17 +172,20 @@ impl TestApp {
     pub async fn user(&self, username: &str) -> TestUser {
         let user = self
             .pinbox
-            .create_user(username, None, AccountType::Pinner)
+            .users
+            .create(username, None, AccountType::Pinner)
             .await
             .expect("create user");
         let app = self
             .pinbox
-            .create_app(&user, &format!("{username}'s app"), vec![], Tier::Standard)
+            .apps
+            .create(&user, &format!("{username}'s app"), vec![], Tier::Standard)
             .await
             .expect("create app");
         let token = self
             .pinbox
-            .issue_access_token(Some(user.id), app.app.id, Scopes::CONTENT, Env::Production)
+            .tokens
+            .issue(Some(user.id), app.app.id, Scopes::CONTENT, Env::Production)
             .await
             .expect("issue token")
             .secret;
@@ -197,7 +203,8 @@ impl TestApp {
 
     pub async fn token_in(&self, user: &TestUser, scopes: Scopes, env: Env) -> String {
         self.pinbox
-            .issue_access_token(Some(user.user.id), user.app_id, scopes, env)
+            .tokens
+            .issue(Some(user.user.id), user.app_id, scopes, env)
             .await
             .expect("issue token")
             .secret

@@ -66,13 +66,15 @@ async fn business_accounts_carry_a_business_name() {
     let app = TestApp::start().await;
     let user = app
         .pinbox
-        .create_user("shop", None, pinbox::domain::users::AccountType::Business)
+        .users
+        .create("shop", None, pinbox::domain::users::AccountType::Business)
         .await
         .unwrap();
     let alice = app.user("alice").await;
     let token = app
         .pinbox
-        .issue_access_token(
+        .tokens
+        .issue(
             Some(user.id),
             alice.app_id,
             Scopes::of(&[Scope::UserAccountsRead]),

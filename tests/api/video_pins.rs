@@ -372,7 +372,6 @@ async fn a_key_frame_time_without_a_cover_gets_a_neutral_frame_and_is_kept() {
     );
     // Past the end: kept as the last second, as the spec says Pinterest uses the last frame.
     let stored = app
-        .pinbox
         .store
         .pin(
             pinbox::domain::env::Env::Production,
@@ -406,7 +405,8 @@ async fn video_url_is_null_without_the_feature_and_serves_ranges_with_it() {
     let pin = video_pin(&app, &alice, &b, png_cover(&id)).await;
     let pin_id = pin["id"].as_str().unwrap().to_string();
     app.pinbox
-        .grant_app_feature(alice.app_id, AppFeature::VideoUrl)
+        .apps
+        .grant_feature(alice.app_id, AppFeature::VideoUrl)
         .await
         .unwrap();
     assert!(
@@ -497,7 +497,8 @@ async fn video_url_is_null_without_the_feature_and_serves_ranges_with_it() {
     );
 
     app.pinbox
-        .revoke_app_feature(alice.app_id, AppFeature::VideoUrl)
+        .apps
+        .revoke_feature(alice.app_id, AppFeature::VideoUrl)
         .await
         .unwrap();
     assert!(get_pin(&app, &alice, &pin_id).await["media"]["video_url"].is_null());
@@ -516,7 +517,8 @@ async fn a_pins_video_and_cover_survive_the_uploads_replacement_and_cleanup() {
     let app = TestApp::start_with(limits).await;
     let alice = app.user("alice").await;
     app.pinbox
-        .grant_app_feature(alice.app_id, AppFeature::VideoUrl)
+        .apps
+        .grant_feature(alice.app_id, AppFeature::VideoUrl)
         .await
         .unwrap();
     let b = board(&app, &alice, "videos", "PUBLIC").await;

@@ -8,13 +8,16 @@ mod ad_account;
 
 pub use ad_account::*;
 
+use std::sync::Arc;
+
+use crate::clock::Clock;
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
 use crate::domain::ids::{AdAccountId, UserId};
-use crate::domain::page::{Cursor, ListKind, Page};
+use crate::domain::page::{ListKind, Pages};
 use crate::domain::storage::StoreError;
 use crate::domain::text::{TextKind, check_characters};
-use crate::domain::{Listing, PageRequest, Pinbox};
+use crate::domain::{Listing, PageRequest};
 use crate::error::{Error, Result};
 
 /// The spec's `Country` enum (ISO 3166-1 alpha-2).
@@ -33,6 +36,14 @@ HUF CZK BRL MXN ARS CLP COP INR TRY";
 
 /// The spec's `maxLength` for an ad account's name.
 const MAX_NAME_CHARS: usize = 256;
+
+/// Ad accounts: creating, listing, reading and deleting the caller's, and acting for their owner.
+#[derive(Clone)]
+pub struct AdAccounts {
+    store: Arc<dyn AdAccountStore>,
+    clock: Clock,
+    pages: Pages,
+}
 
 /// What a client sends to create an ad account; every field is optional in the spec.
 #[derive(Debug, Clone, Default)]
@@ -72,12 +83,16 @@ fn pick<'a>(
     }
 }
 
-impl Pinbox {
-    pub async fn create_ad_account(
-        &self,
-        caller: &Caller,
-        input: AdAccountInput,
-    ) -> Result<AdAccount> {
+impl AdAccounts {
+    pub fn new(store: Arc<dyn AdAccountStore>, clock: Clock, pages: Pages) -> AdAccounts {
+        AdAccounts {
+            store,
+            clock,
+            pages,
+        }
+    }
+
+    pub async fn create(&self, caller: &Caller, input: AdAccountInput) -> Result<AdAccount> {
         let owner = caller.user_id;
         if let Some(other) = input.owner_user_id
             && other != owner
@@ -121,33 +136,27 @@ impl Pinbox {
             .await?)
     }
 
-    pub async fn list_ad_accounts(
-        &self,
-        caller: &Caller,
-        page: PageRequest,
-    ) -> Result<Listing<AdAccount>> {
+    pub async fn list(&self, caller: &Caller, page: PageRequest) -> Result<Listing<AdAccount>> {
         let owner = caller.user_id;
-        let after = self
-            .pages
-            .resume_after(&page, ListKind::AdAccounts, owner.0)?;
-        let rows = self
-            .store
-            .list_ad_accounts(
-                owner,
-                caller.env,
-                Cursor {
-                    after,
-                    limit: page.page_size,
+        self.pages
+            .list(
+                &page,
+                ListKind::AdAccounts,
+                owner.0,
+                |cursor| async move {
+                    Ok(self
+                        .store
+                        .list_ad_accounts(owner, caller.env, cursor)
+                        .await?)
                 },
+                |a| a.seq,
             )
-            .await?;
-        let page_of = Page::from_rows(rows, page.page_size, |a| a.seq);
-        Ok(self.pages.listing(page_of, ListKind::AdAccounts, owner.0))
+            .await
     }
 
     /// An ad account of the caller's: 404 when it does not exist in the caller's environment,
     /// 403 when it belongs to someone else (Pinterest tells the two apart).
-    pub async fn get_ad_account(&self, caller: &Caller, id: AdAccountId) -> Result<AdAccount> {
+    pub async fn get(&self, caller: &Caller, id: AdAccountId) -> Result<AdAccount> {
         let account = self
             .store
             .ad_account(caller.env, id)
@@ -160,7 +169,7 @@ impl Pinbox {
     }
 
     /// Deletes an ad account and everything under it. Sandbox only, as on Pinterest.
-    pub async fn delete_sandbox_ad_account(&self, caller: &Caller, id: AdAccountId) -> Result<()> {
+    pub async fn delete_sandbox(&self, caller: &Caller, id: AdAccountId) -> Result<()> {
         if caller.env != Env::Sandbox {
             return Err(Error::forbidden(
                 29,
@@ -169,7 +178,7 @@ impl Pinbox {
                  (Pinterest: https://api-sandbox.pinterest.com/v5/...).",
             ));
         }
-        let account = self.get_ad_account(caller, id).await?;
+        let account = self.get(caller, id).await?;
         match self.store.delete_ad_account(caller.env, account.id).await {
             Ok(()) | Err(StoreError::NotFound(_)) => Ok(()),
             Err(e) => Err(e.into()),
@@ -178,9 +187,8 @@ impl Pinbox {
 
     /// The caller acting for an ad account's owner (Business Access). pinbox models no shared
     /// access, so only the owner may name an ad account; anyone else is refused.
-    pub async fn act_for_ad_account(&self, caller: Caller, ad_account: i64) -> Result<Caller> {
-        self.get_ad_account(&caller, AdAccountId(ad_account))
-            .await?;
+    pub async fn act_for(&self, caller: Caller, ad_account: i64) -> Result<Caller> {
+        self.get(&caller, AdAccountId(ad_account)).await?;
         Ok(caller)
     }
 }

@@ -2,7 +2,7 @@
 //! (seed 002: `video_url` is "limited and not available to all apps"). Grants live in the store so
 //! every replica and the CLI agree.
 
-use crate::domain::Pinbox;
+use crate::domain::apps::Apps;
 use crate::domain::ids::AppId;
 use crate::error::{Error, Result};
 
@@ -26,9 +26,9 @@ impl AppFeature {
     }
 }
 
-impl Pinbox {
-    pub async fn grant_app_feature(&self, app: AppId, feature: AppFeature) -> Result<()> {
-        let app = self.app(app).await?;
+impl Apps {
+    pub async fn grant_feature(&self, app: AppId, feature: AppFeature) -> Result<()> {
+        let app = self.get(app).await?;
         self.store
             .grant_app_feature(app.id, feature.as_str(), self.clock.now())
             .await?;
@@ -36,8 +36,8 @@ impl Pinbox {
     }
 
     /// Takes a feature back; an error when the app never had it.
-    pub async fn revoke_app_feature(&self, app: AppId, feature: AppFeature) -> Result<()> {
-        let app = self.app(app).await?;
+    pub async fn revoke_feature(&self, app: AppId, feature: AppFeature) -> Result<()> {
+        let app = self.get(app).await?;
         if self
             .store
             .revoke_app_feature(app.id, feature.as_str())
@@ -56,7 +56,7 @@ impl Pinbox {
         }
     }
 
-    pub async fn app_has_feature(&self, app: AppId, feature: AppFeature) -> Result<bool> {
+    pub async fn has_feature(&self, app: AppId, feature: AppFeature) -> Result<bool> {
         Ok(self.store.app_has_feature(app, feature.as_str()).await?)
     }
 }

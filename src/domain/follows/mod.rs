@@ -18,7 +18,8 @@ use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, UserId};
 use crate::domain::page::{Cursor, ListKind, Pages};
 use crate::domain::storage::StoreError;
-use crate::domain::users::AccountView;
+use crate::domain::text::{TextKind, check_characters};
+use crate::domain::users::Users;
 use crate::domain::users::{AccountType, User};
 use crate::domain::{Listing, PageRequest};
 use crate::error::{Error, Result};
@@ -31,6 +32,8 @@ pub struct Follows {
     pages: Pages,
     /// The public boards a user may follow.
     boards: Boards,
+    /// The users one may follow, by username.
+    users: Users,
 }
 
 /// A user in a follow list, with the position of the follow that put them there.
@@ -97,19 +100,32 @@ impl FeedType {
 }
 
 impl Follows {
-    pub fn new(store: Arc<dyn FollowStore>, clock: Clock, pages: Pages, boards: Boards) -> Follows {
+    pub fn new(
+        store: Arc<dyn FollowStore>,
+        clock: Clock,
+        pages: Pages,
+        boards: Boards,
+        users: Users,
+    ) -> Follows {
         Follows {
             store,
             clock,
             pages,
             boards,
+            users,
         }
     }
 
-    /// Makes `follower` follow `followee` in `env` (again is fine); following yourself is refused.
-    /// The followee is a user the caller found by name (`follow_user/update`, `pinbox follow
-    /// user`).
-    pub async fn follow_user(&self, follower: UserId, env: Env, followee: User) -> Result<User> {
+    /// Makes `follower` follow the user named `username` in `env` (again is fine):
+    /// `follow_user/update` and `pinbox follow user`. Unknown users are Pinterest's 404 code 30;
+    /// following yourself is refused.
+    pub async fn follow_user(&self, follower: UserId, env: Env, username: &str) -> Result<User> {
+        check_characters("username", username, TextKind::Name)?;
+        let followee = self
+            .users
+            .find_named(username)
+            .await?
+            .ok_or_else(Error::user_not_found)?;
         if followee.id == follower {
             return Err(Error::invalid("You cannot follow yourself."));
         }
@@ -216,10 +232,8 @@ impl Follows {
     }
 
     /// The account view with its exact follower and following counts.
-    pub async fn with_counts(&self, caller: &Caller, mut view: AccountView) -> Result<AccountView> {
-        let counts = self.store.follow_counts(view.user.id, caller.env).await?;
-        view.follower_count = counts.followers;
-        view.following_count = counts.following;
-        Ok(view)
+    /// How many follow `user` in `env`, and how many `user` follows.
+    pub async fn counts(&self, user: UserId, env: Env) -> Result<FollowCounts> {
+        Ok(self.store.follow_counts(user, env).await?)
     }
 }

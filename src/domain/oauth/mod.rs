@@ -5,28 +5,41 @@
 mod store;
 pub use store::*;
 
+mod session;
+
+pub use session::*;
+
+use std::sync::Arc;
 use std::time::Duration;
 
 use rand::Rng;
 
 use crate::catalog::scope::Scopes;
-use crate::clock::Timestamp;
-use crate::domain::Pinbox;
-use crate::domain::apps::App;
+use crate::clock::{Clock, Timestamp};
+use crate::domain::apps::{App, Apps};
 use crate::domain::env::Env;
-use crate::domain::ids::{AppId, GrantId, TokenId, UserId, parse_digits};
+use crate::domain::ids::{AppId, GrantId, UserId, parse_digits};
 use crate::domain::tokens::{
-    self, MintedSecret, NewToken, Token, TokenHash, TokenKind, TokenStatus, hash_secret,
-    hashes_match,
+    self, IssuedToken, MintedSecret, NewToken, Token, TokenHash, TokenKind, TokenStatus, Tokens,
+    hash_secret, hashes_match,
 };
-use crate::domain::users::IssuedToken;
-use crate::domain::users::User;
+use crate::domain::users::{User, Users};
 use crate::error::{Error, Result};
 
 /// Authorization codes are single-use and short-lived (RFC 6749 recommends at most 10 minutes).
 pub const CODE_TTL: Duration = Duration::from_secs(10 * 60);
-/// Continuous refresh tokens last 60 days from each refresh (the spec's note on `oauth/token`).
-pub const REFRESH_TOKEN_TTL: Duration = Duration::from_secs(60 * 24 * 3600);
+
+/// OAuth: the authorization pages' checks and sign-in sessions, codes, and the token
+/// endpoint's grants and revocation.
+#[derive(Clone)]
+pub struct OAuth {
+    store: Arc<dyn OAuthStore>,
+    clock: Clock,
+    users: Users,
+    apps: Apps,
+    tokens: Tokens,
+    settings: OAuthSettings,
+}
 
 /// An authorization code as stored: by hash, bound to the app, the user, the redirect URI and
 /// the scopes the user approved.
@@ -148,7 +161,25 @@ fn invalid_grant(message: impl Into<String>) -> Error {
     Error::invalid(message.into())
 }
 
-impl Pinbox {
+impl OAuth {
+    pub fn new(
+        store: Arc<dyn OAuthStore>,
+        clock: Clock,
+        users: Users,
+        apps: Apps,
+        tokens: Tokens,
+        settings: OAuthSettings,
+    ) -> OAuth {
+        OAuth {
+            store,
+            clock,
+            users,
+            apps,
+            tokens,
+            settings,
+        }
+    }
+
     /// Checks `GET /oauth/`'s parameters in the order that keeps redirects safe: the app and its
     /// redirect URI first (failures are shown, never redirected), then the rest (reported to the app).
     pub async fn check_authorization(
@@ -164,7 +195,7 @@ impl Pinbox {
             );
         };
         let app = match parse_digits(client_id) {
-            Some(id) => self.store.app(AppId(id)).await?,
+            Some(id) => self.apps.find(AppId(id)).await?,
             None => None,
         };
         let Some(app) = app else {
@@ -244,9 +275,9 @@ impl Pinbox {
 
     /// The user consent is approved for at once (`--oauth-auto-approve`), if that mode is on.
     pub async fn auto_approver(&self) -> Result<Option<User>> {
-        match &self.oauth.auto_approve {
+        match &self.settings.auto_approve {
             None => Ok(None),
-            Some(name) => self.user_named(name).await.map(Some),
+            Some(name) => self.users.named(name).await.map(Some),
         }
     }
 
@@ -273,7 +304,7 @@ impl Pinbox {
     /// HTTP Basic client authentication: the app id and its secret.
     pub async fn authenticate_client(&self, client_id: &str, secret: &str) -> Result<Client> {
         let app = match parse_digits(client_id) {
-            Some(id) => self.store.app(AppId(id)).await?,
+            Some(id) => self.apps.find(AppId(id)).await?,
             None => None,
         };
         // Compare against something either way, so the time taken says nothing about the app.
@@ -283,36 +314,6 @@ impl Pinbox {
             Some(app) if matches => Ok(Client { app }),
             _ => Err(Error::unauthenticated()),
         }
-    }
-
-    fn new_token(
-        &self,
-        kind: TokenKind,
-        user: Option<UserId>,
-        app: AppId,
-        scopes: Scopes,
-        env: Env,
-    ) -> (NewToken, String) {
-        let secret = tokens::mint(kind);
-        let now = self.clock.now();
-        let ttl = match kind {
-            TokenKind::Access => self.limits.access_token_ttl,
-            TokenKind::Refresh => REFRESH_TOKEN_TTL,
-        };
-        (
-            NewToken {
-                id: TokenId::random(),
-                hash: secret.hash,
-                kind,
-                user_id: user,
-                app_id: app,
-                scopes,
-                env,
-                created_at: now,
-                expires_at: now.plus(ttl),
-            },
-            secret.text,
-        )
     }
 
     /// An access and a refresh token for a user, ready to insert.
@@ -325,9 +326,11 @@ impl Pinbox {
         env: Env,
     ) -> (Vec<NewToken>, [String; 2]) {
         let (access, access_text) =
-            self.new_token(TokenKind::Access, user, app, access_scopes, env);
+            self.tokens
+                .new_token(TokenKind::Access, user, app, access_scopes, env);
         let (refresh, refresh_text) =
-            self.new_token(TokenKind::Refresh, user, app, refresh_scopes, env);
+            self.tokens
+                .new_token(TokenKind::Refresh, user, app, refresh_scopes, env);
         (vec![access, refresh], [access_text, refresh_text])
     }
 
@@ -359,7 +362,7 @@ impl Pinbox {
             ));
         }
         if found.used_at.is_some() {
-            self.store
+            self.tokens
                 .revoke_grant(found.grant_id, self.clock.now())
                 .await?;
             return Err(code_reused());
@@ -403,19 +406,18 @@ impl Pinbox {
     /// The `refresh_token` grant, Pinterest's continuous refresh: a new access token and a new
     /// refresh token that lasts 60 days from now, indefinitely. `scope` may narrow the access
     /// token's scopes, never widen them; the new refresh token keeps the original grant's scopes.
-    pub async fn refresh_tokens(
+    pub async fn refresh(
         &self,
         client: &Client,
         refresh_token: &str,
         scope: Option<&str>,
         env: Env,
     ) -> Result<TokenAnswer> {
-        let hash = hash_secret(refresh_token);
         let found = self
-            .store
-            .token_by_hash(&hash)
+            .tokens
+            .lookup(refresh_token)
             .await?
-            .filter(|t| hashes_match(&hash, &t.hash) && t.kind == TokenKind::Refresh);
+            .filter(|t| t.kind == TokenKind::Refresh);
         let Some(found) = found else {
             return Err(invalid_grant(
                 "Invalid refresh token: pinbox did not issue it. Send the refresh_token (pinr_...) \
@@ -474,7 +476,7 @@ impl Pinbox {
                 asked
             }
         };
-        let grant = match self.store.token_grant(found.id).await? {
+        let grant = match self.tokens.grant_of(found.id).await? {
             Some(g) => g,
             None => GrantId::random(),
         };
@@ -485,7 +487,7 @@ impl Pinbox {
             found.scopes,
             env,
         );
-        let tokens = self.store.create_grant_tokens(grant, tokens).await?;
+        let tokens = self.tokens.issue_in_grant(grant, tokens).await?;
         answer(GrantType::RefreshToken, tokens, access_text, refresh_text)
     }
 
@@ -507,9 +509,7 @@ impl Pinbox {
                 "Invalid scope: ask for at least one scope, e.g. scope=boards:read,pins:read.",
             ));
         }
-        let issued = self
-            .issue_access_token(None, client.app.id, scopes, env)
-            .await?;
+        let issued = self.tokens.issue(None, client.app.id, scopes, env).await?;
         Ok(TokenAnswer {
             grant_type: GrantType::ClientCredentials,
             scopes,
@@ -521,17 +521,11 @@ impl Pinbox {
     /// Revokes an access or refresh token of the calling app. A refresh token ends its whole
     /// grant (the access tokens refreshed from it too); an access token ends alone. Unknown
     /// tokens are not an error (RFC 7009: the client's goal, a dead token, is met).
-    pub async fn revoke_client_token(&self, client: &Client, secret: &str) -> Result<()> {
+    pub async fn revoke(&self, client: &Client, secret: &str) -> Result<()> {
         if secret.is_empty() {
             return Ok(());
         }
-        let hash = hash_secret(secret);
-        let Some(found) = self
-            .store
-            .token_by_hash(&hash)
-            .await?
-            .filter(|t| hashes_match(&hash, &t.hash))
-        else {
+        let Some(found) = self.tokens.lookup(secret).await? else {
             return Ok(());
         };
         if found.app_id != client.app.id {
@@ -542,11 +536,11 @@ impl Pinbox {
         }
         let now = self.clock.now();
         if found.kind == TokenKind::Refresh
-            && let Some(grant) = self.store.token_grant(found.id).await?
+            && let Some(grant) = self.tokens.grant_of(found.id).await?
         {
-            self.store.revoke_grant(grant, now).await?;
+            self.tokens.revoke_grant(grant, now).await?;
         }
-        self.store.revoke_token(found.id, now).await?;
+        self.tokens.revoke(found.id, now).await?;
         Ok(())
     }
 }

@@ -1,14 +1,15 @@
 //! Rate limits as Pinterest applies them (seeds 001 and 003): which quotas a request counts
 //! against, chosen by its app's access tier and its operation's rate-limit category, and what the
-//! `x-ratelimit-*` headers say about them. Counting lives in the store (`Store::take_quota`), so
-//! every replica of one database shares one count.
+//! `x-ratelimit-*` headers say about them. Counting lives in the store (`QuotaStore::take_quota`),
+//! so every replica of one database shares one count.
 
 mod store;
 pub use store::*;
 
+use std::sync::Arc;
+
 use crate::catalog::RateCategory;
-use crate::clock::Timestamp;
-use crate::domain::Pinbox;
+use crate::clock::{Clock, Timestamp};
 use crate::domain::apps::Tier;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, UserId};
@@ -361,11 +362,32 @@ impl RateVerdict {
     }
 }
 
-impl Pinbox {
+/// The rate limiter: counts requests against the configured limits, and forgets ended windows.
+#[derive(Clone)]
+pub struct RateLimiter {
+    store: Arc<dyn QuotaStore>,
+    clock: Clock,
+    limits: Arc<RateLimits>,
+}
+
+impl RateLimiter {
+    pub fn new(store: Arc<dyn QuotaStore>, clock: Clock, limits: RateLimits) -> RateLimiter {
+        RateLimiter {
+            store,
+            clock,
+            limits: Arc::new(limits),
+        }
+    }
+
+    /// The limits it applies.
+    pub fn limits(&self) -> &RateLimits {
+        &self.limits
+    }
+
     /// Counts one request of `category` by `app` (for `user`, if the app's tier counts per
     /// user) against every quota that applies, all or nothing. `None` when no limit applies.
     /// `now` is read once by the caller, so the window and the headers agree.
-    pub async fn take_rate_limit(
+    pub async fn take(
         &self,
         app: AppId,
         user: Option<UserId>,
@@ -374,13 +396,18 @@ impl Pinbox {
         category: RateCategory,
         now: Timestamp,
     ) -> Result<Option<RateVerdict>> {
-        let quotas = self.rate_limits.quotas(tier, category);
+        let quotas = self.limits.quotas(tier, category);
         if quotas.is_empty() {
             return Ok(None);
         }
         let key = QuotaKey::for_request(tier, app, user, env);
         let take = self.store.take_quota(key, quotas.as_slice(), now).await?;
         Ok(Some(RateVerdict::new(quotas, take, now)))
+    }
+
+    /// Forgets the windows that have ended (idle apps and users); returns how many records went.
+    pub async fn sweep(&self) -> Result<u64> {
+        Ok(self.store.sweep_quotas(self.clock.now()).await?)
     }
 }
 

@@ -2,9 +2,8 @@
 //! the counterpart of Pinterest's Token Debugger. Possessing the token is the authorization;
 //! no stored hash or secret is ever part of the answer.
 
-use crate::domain::Pinbox;
 use crate::domain::apps::App;
-use crate::domain::tokens::{Token, TokenStatus, hash_secret, hashes_match};
+use crate::domain::tokens::{Token, TokenStatus, Tokens};
 use crate::domain::users::User;
 use crate::error::{Error, Result};
 
@@ -29,25 +28,19 @@ impl TokenStatus {
     }
 }
 
-impl Pinbox {
-    pub async fn inspect_token(&self, secret: &str) -> Result<TokenReport> {
+impl Tokens {
+    pub async fn inspect(&self, secret: &str) -> Result<TokenReport> {
         let secret = secret.trim();
-        let hash = hash_secret(secret);
-        let token = self
-            .store
-            .token_by_hash(&hash)
-            .await?
-            .filter(|t| hashes_match(&hash, &t.hash))
-            .ok_or_else(|| {
-                Error::not_found(
-                    2,
-                    "Token not found: pinbox never issued this token (or it belongs to another \
+        let token = self.lookup(secret).await?.ok_or_else(|| {
+            Error::not_found(
+                2,
+                "Token not found: pinbox never issued this token (or it belongs to another \
                      pinbox). Access tokens start with pina_, refresh tokens with pinr_.",
-                )
-            })?;
-        let app = self.store.app(token.app_id).await?;
+            )
+        })?;
+        let app = self.apps.find(token.app_id).await?;
         let user = match token.user_id {
-            Some(id) => self.store.user(id).await?,
+            Some(id) => self.users.find(id).await?,
             None => None,
         };
         Ok(TokenReport {

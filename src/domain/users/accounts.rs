@@ -1,28 +1,18 @@
-//! Users, developer apps and access tokens: creating them, and authenticating a bearer token.
+//! What `GET /v5/user_account` shows: the user, what they own as the caller may see it, their
+//! follow counts and their monthly views, gathered from the services that own each.
 
-use argon2::{Argon2, PasswordHasher};
-
-use crate::catalog::scope::Scopes;
-use crate::domain::Pinbox;
-use crate::domain::apps::{App, NewApp, Tier};
+use crate::domain::analytics::Analytics;
 use crate::domain::caller::Caller;
-use crate::domain::env::Env;
-use crate::domain::ids::{AppId, TokenId, UserId};
-use crate::domain::storage::{Conflict, StoreError};
-use crate::domain::tokens::{self, NewToken, Token, TokenKind, TokenStatus};
-use crate::domain::users::{AccountType, NewUser, User, validate_username};
-use crate::error::{Error, Result};
+use crate::domain::follows::Follows;
+use crate::domain::users::{User, Users};
+use crate::error::Result;
 
-/// An app as created: the record, and its secret in clear text, shown once.
-pub struct CreatedApp {
-    pub app: App,
-    pub secret: String,
-}
-
-/// A token as issued: the record, and its secret in clear text, shown once.
-pub struct IssuedToken {
-    pub token: Token,
-    pub secret: String,
+/// The user account resource (`user_account/get`): a view over users, follows and analytics.
+#[derive(Clone)]
+pub struct Accounts {
+    users: Users,
+    follows: Follows,
+    analytics: Analytics,
 }
 
 /// The user account as `GET /v5/user_account` shows it to one caller.
@@ -36,183 +26,20 @@ pub struct AccountView {
     pub monthly_views: i64,
 }
 
-/// Argon2id with the crate's defaults (19 MiB, 2 passes): slow enough for passwords.
-pub fn hash_password(password: &str) -> Result<String> {
-    let salt: [u8; 16] = rand::random();
-    Argon2::default()
-        .hash_password_with_salt(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| Error::internal(anyhow::anyhow!("hashing a password: {e}")))
-}
-
-impl Pinbox {
-    pub async fn create_user(
-        &self,
-        username: &str,
-        password: Option<&str>,
-        account_type: AccountType,
-    ) -> Result<User> {
-        validate_username(username)?;
-        let password_hash = match password {
-            Some(p) if p.len() < 8 => {
-                return Err(Error::invalid(
-                    "The password must be at least 8 characters long.",
-                ));
-            }
-            Some(p) => Some(hash_password(p)?),
-            None => None,
-        };
-        let user = NewUser {
-            id: UserId::random(),
-            username: username.to_string(),
-            account_type,
-            business_name: (account_type == AccountType::Business).then(|| username.to_string()),
-            password_hash,
-            created_at: self.clock.now(),
-        };
-        self.store.create_user(user).await.map_err(|e| match e {
-            StoreError::Conflict(Conflict::Username) => Error::conflict(
-                409,
-                format!("The username '{username}' is taken. Choose another."),
-            ),
-            other => other.into(),
-        })
-    }
-
-    pub async fn user_named(&self, username: &str) -> Result<User> {
-        self.store.user_by_username(username).await?.ok_or_else(|| {
-            Error::not_found(
-                30,
-                format!("User not found: no user is named '{username}'."),
-            )
-        })
-    }
-
-    pub async fn create_app(
-        &self,
-        owner: &User,
-        name: &str,
-        redirect_uris: Vec<String>,
-        tier: Tier,
-    ) -> Result<CreatedApp> {
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(Error::invalid(
-                "The app name must be 1 to 100 characters long.",
-            ));
+impl Accounts {
+    pub fn new(users: Users, follows: Follows, analytics: Analytics) -> Accounts {
+        Accounts {
+            users,
+            follows,
+            analytics,
         }
-        for uri in &redirect_uris {
-            validate_redirect_uri(uri)?;
-        }
-        let secret = tokens::mint_app_secret();
-        let app = self
-            .store
-            .create_app(NewApp {
-                id: AppId::random(),
-                owner_id: owner.id,
-                name: name.to_string(),
-                secret_hash: secret.hash,
-                redirect_uris,
-                tier,
-                created_at: self.clock.now(),
-            })
-            .await
-            .map_err(crate::domain::apps::app_limit_reached)?;
-        Ok(CreatedApp {
-            app,
-            secret: secret.text,
-        })
     }
 
-    pub async fn app(&self, id: AppId) -> Result<App> {
-        self.store
-            .app(id)
-            .await?
-            .ok_or_else(|| Error::not_found(404, format!("App not found: no app has the id {id}.")))
-    }
-
-    /// Issues an access token for a user of an app, valid for the configured lifetime.
-    pub async fn issue_access_token(
-        &self,
-        user: Option<UserId>,
-        app: AppId,
-        scopes: Scopes,
-        env: Env,
-    ) -> Result<IssuedToken> {
-        let secret = tokens::mint(TokenKind::Access);
-        let now = self.clock.now();
-        let token = self
-            .store
-            .create_token(NewToken {
-                id: TokenId::random(),
-                hash: secret.hash,
-                kind: TokenKind::Access,
-                user_id: user,
-                app_id: app,
-                scopes,
-                env,
-                created_at: now,
-                expires_at: now.plus(self.limits.access_token_ttl),
-            })
-            .await?;
-        Ok(IssuedToken {
-            token,
-            secret: secret.text,
-        })
-    }
-
-    /// Resolves a bearer token into a caller for one environment, or Pinterest's 401.
-    pub async fn authenticate(&self, bearer: &str, env: Env) -> Result<Caller> {
-        if !bearer.starts_with("pina_") {
-            return Err(Error::unauthenticated());
-        }
-        let hash = tokens::hash_secret(bearer);
-        let token = self
-            .store
-            .token_by_hash(&hash)
-            .await?
-            .filter(|t| tokens::hashes_match(&hash, &t.hash) && t.kind == TokenKind::Access)
-            .ok_or_else(Error::unauthenticated)?;
-        match token.status(self.clock.now()) {
-            TokenStatus::Valid => {}
-            TokenStatus::Expired => {
-                return Err(Error::unauthenticated_because(
-                    "Authentication failed: the access token has expired. Refresh it or \
-                     request a new one.",
-                ));
-            }
-            TokenStatus::Revoked => {
-                return Err(Error::unauthenticated_because(
-                    "Authentication failed: the access token has been revoked. Request a new one.",
-                ));
-            }
-        }
-        if token.env != env {
-            return Err(Error::unauthenticated_because(format!(
-                "Authentication failed: this is a {} token and cannot be used in {}. Use a token \
-                 issued for this environment.",
-                token.env, env
-            )));
-        }
-        Ok(Caller {
-            token_id: token.id,
-            user_id: token.user_id.unwrap_or(token.app_owner),
-            app_token: token.user_id.is_none(),
-            app_id: token.app_id,
-            scopes: token.scopes,
-            env: token.env,
-            tier: token.app_tier,
-        })
-    }
-
-    pub async fn account_view(&self, caller: &Caller) -> Result<AccountView> {
+    /// The caller's account as `GET /v5/user_account` shows it.
+    pub async fn view(&self, caller: &Caller) -> Result<AccountView> {
         let id = caller.user_id;
-        let user = self
-            .store
-            .user(id)
-            .await?
-            .ok_or_else(Error::user_not_found)?;
-        let counts = self.store.content_counts(id, caller.env).await?;
+        let user = self.users.get(id).await?;
+        let counts = self.users.content_counts(id, caller.env).await?;
         let mut board_count = counts.public_boards + counts.protected_boards;
         if caller.reads_secret_boards() {
             board_count += counts.secret_boards;
@@ -221,31 +48,14 @@ impl Pinbox {
         if caller.reads_secret_pins() {
             pin_count += counts.pins_on_secret;
         }
+        let follows = self.follows.counts(id, caller.env).await?;
         Ok(AccountView {
             user,
             board_count,
             pin_count,
-            follower_count: 0,
-            following_count: 0,
+            follower_count: follows.followers,
+            following_count: follows.following,
             monthly_views: self.analytics.monthly_views(caller).await?,
         })
-    }
-}
-
-/// Redirect URIs are absolute http(s) URLs without fragments, matched exactly later.
-pub fn validate_redirect_uri(uri: &str) -> Result<()> {
-    let ok = (uri.starts_with("https://") || uri.starts_with("http://"))
-        && !uri.contains('#')
-        && !uri.chars().any(char::is_whitespace)
-        && uri.len() <= 2048
-        && uri
-            .split_once("://")
-            .is_some_and(|(_, rest)| !rest.is_empty());
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::invalid(format!(
-            "Invalid redirect URI '{uri}': use an absolute http:// or https:// URL without a fragment."
-        )))
     }
 }

@@ -45,10 +45,11 @@ async fn caller(app: &AppState, headers: &HeaderMap) -> Result<Caller> {
                  'Authorization: Bearer <token>'.",
             )
         })?;
-    match app.pinbox.authenticate(token, Env::Production).await {
+    match app.pinbox.tokens.authenticate(token, Env::Production).await {
         Ok(c) => Ok(c),
         Err(e) => app
             .pinbox
+            .tokens
             .authenticate(token, Env::Sandbox)
             .await
             .map_err(|_| e),

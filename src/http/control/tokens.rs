@@ -113,6 +113,6 @@ async fn inspect(State(app): State<AppState>, req: Request) -> Result<Json<Token
              or as 'Authorization: Bearer pina_...'.",
         )
     })?;
-    let report = app.pinbox.inspect_token(&token).await?;
+    let report = app.pinbox.tokens.inspect(&token).await?;
     Ok(Json(report.into()))
 }

@@ -8,10 +8,10 @@ use pinbox::clock::Timestamp;
 use pinbox::domain::apps::{App, MAX_APPS_PER_DEVELOPER, NewApp, Tier};
 use pinbox::domain::env::Env;
 use pinbox::domain::ids::{AppId, GrantId, TokenId, UserId};
+use pinbox::domain::oauth::Session;
 use pinbox::domain::oauth::{CodeRedemption, OAuthCode};
 use pinbox::domain::storage::*;
 use pinbox::domain::tokens::{self, NewToken, TokenKind};
-use pinbox::domain::users::Session;
 use pinbox::domain::users::{AccountType, NewUser, User};
 
 const T0: Timestamp = Timestamp(1_767_225_600_000); // 2026-01-01T00:00:00Z
