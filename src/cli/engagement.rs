@@ -7,8 +7,8 @@ use clap::{Args, Subcommand};
 use crate::cli::DataDirArg;
 use crate::cli::open::open;
 use crate::domain::Pinbox;
-use crate::domain::analytics::{AppType, EngagementEvents, parse_date, parse_event};
 use crate::domain::analytics::{Profile, Simulation};
+use crate::domain::engagement::{AppType, EngagementEvents, parse_date, parse_event};
 use crate::domain::env::Env;
 use crate::domain::ids::{PinId, UserId, parse_digits};
 

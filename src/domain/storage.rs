@@ -7,9 +7,9 @@ use async_trait::async_trait;
 use crate::error::Error;
 
 pub use crate::domain::ad_accounts::AdAccountStore;
-pub use crate::domain::analytics::EngagementStore;
 pub use crate::domain::apps::AppStore;
 pub use crate::domain::boards::BoardStore;
+pub use crate::domain::engagement::EngagementStore;
 pub use crate::domain::follows::FollowStore;
 pub use crate::domain::media_uploads::MediaUploadStore;
 pub use crate::domain::oauth::OAuthStore;

@@ -10,10 +10,10 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 
 use crate::clock::Timestamp;
-use crate::domain::analytics::Counted;
 use crate::domain::analytics::PinMetrics;
 use crate::domain::apps::AppFeature;
 use crate::domain::caller::Caller;
+use crate::domain::engagement::Counted;
 use crate::domain::ids::{BoardId, MediaId, PinId, SectionId};
 use crate::domain::pins::VideoSourceInput;
 use crate::domain::pins::{ALL_CREATIVE_TYPES, CreativeType, Pin, PinMedia};

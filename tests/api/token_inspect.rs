@@ -39,7 +39,7 @@ async fn the_debugger_reports_app_user_scopes_environment_times_and_status() {
     assert_eq!(report["expires_at"], "2026-12-01T00:00:00Z");
     assert_eq!(report["revoked_at"], Value::Null);
     // Neither the token, its hash nor the app secret is ever echoed.
-    let hash: String = pinbox::domain::tokens::hash_secret(&access)
+    let hash: String = pinbox::domain::secrets::hash_secret(&access)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();

@@ -9,21 +9,24 @@
 //! since its status is what the client needs to know. A group (a Pin, an app type) whose
 //! requested values are all zero over the range is left out of the answer.
 
-mod store;
-pub use store::*;
-
-mod engagement;
-mod engagement_log;
 mod profiles;
+mod record;
 
-pub use engagement::*;
-pub use engagement_log::*;
 pub use profiles::*;
 
 use std::collections::{BTreeMap, HashMap};
 
 use crate::clock::Clock;
+use crate::domain::EngagementLog;
 use crate::domain::caller::Caller;
+use crate::domain::engagement::AppType;
+use crate::domain::engagement::Counted;
+use crate::domain::engagement::Day;
+use crate::domain::engagement::EngagementRow;
+use crate::domain::engagement::day_of;
+use crate::domain::engagement::day_start_millis;
+use crate::domain::engagement::format_date;
+use crate::domain::engagement::parse_date;
 use crate::domain::ids::PinId;
 use crate::domain::pins::{Pin, PinMedia, Pins};
 use crate::error::{Error, ErrorKind, Result};
@@ -100,7 +103,7 @@ pub enum Metric {
     VideoAvgWatchTime,
 }
 
-use Counted as C;
+use crate::domain::engagement::Counted as C;
 
 const PIN_METRICS: &[Metric] = &[
     Metric::Counted(C::Impression),

@@ -3,9 +3,8 @@
 //! whether it is a video, day, app type), so the same seed gives the same numbers on any store
 //! and any run, whatever ids the Pins were given.
 
-use crate::domain::analytics::{
-    Analytics, AppType, Counted, Day, EngagementRow, day_of, format_date,
-};
+use crate::domain::analytics::Analytics;
+use crate::domain::engagement::{AppType, Counted, Day, EngagementRow, day_of, format_date};
 use crate::domain::env::Env;
 use crate::domain::ids::UserId;
 use crate::domain::pins::PinMedia;

@@ -3,6 +3,8 @@
 
 use crate::clock::Timestamp;
 use crate::domain::ids::{AppId, UserId};
+use crate::domain::secrets::{MintedSecret, hash_secret};
+use rand::Rng;
 
 /// Seed 002: a developer may own at most five apps.
 pub const MAX_APPS_PER_DEVELOPER: u32 = 5;
@@ -51,4 +53,13 @@ pub struct NewApp {
     pub redirect_uris: Vec<String>,
     pub tier: Tier,
     pub created_at: Timestamp,
+}
+
+/// A new app secret: 40 hex digits.
+pub fn mint_app_secret() -> MintedSecret {
+    let mut bytes = [0u8; 20];
+    rand::rng().fill_bytes(&mut bytes);
+    let text: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let hash = hash_secret(&text);
+    MintedSecret { text, hash }
 }

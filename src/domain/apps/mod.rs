@@ -16,7 +16,6 @@ use std::sync::Arc;
 use crate::clock::Clock;
 use crate::domain::ids::AppId;
 use crate::domain::storage::{StoreError, VolumeLimit};
-use crate::domain::tokens;
 use crate::domain::users::{User, Users};
 use crate::error::{Error, Result};
 
@@ -78,7 +77,7 @@ impl Apps {
         for uri in &redirect_uris {
             validate_redirect_uri(uri)?;
         }
-        let secret = tokens::mint_app_secret();
+        let secret = mint_app_secret();
         let app = self
             .store
             .create_app(NewApp {
@@ -148,7 +147,7 @@ impl Apps {
     /// A new app secret, shown once; the old one stops working at once. Tokens already issued
     /// keep working: they belong to users, not to the secret.
     pub async fn rotate_secret(&self, app: AppId) -> Result<CreatedApp> {
-        let secret = tokens::mint_app_secret();
+        let secret = mint_app_secret();
         let app = self
             .store
             .set_app_secret_hash(app, secret.hash)

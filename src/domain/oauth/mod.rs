@@ -19,10 +19,9 @@ use crate::clock::{Clock, Timestamp};
 use crate::domain::apps::{App, Apps};
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, GrantId, UserId, parse_digits};
-use crate::domain::tokens::{
-    self, IssuedToken, MintedSecret, NewToken, Token, TokenHash, TokenKind, TokenStatus, Tokens,
-    hash_secret, hashes_match,
-};
+use crate::domain::secrets::secret_matches;
+use crate::domain::secrets::{MintedSecret, TokenHash, hash_secret, hashes_match};
+use crate::domain::tokens::{IssuedToken, NewToken, Token, TokenKind, TokenStatus, Tokens};
 use crate::domain::users::{User, Users};
 use crate::error::{Error, Result};
 
@@ -309,7 +308,7 @@ impl OAuth {
         };
         // Compare against something either way, so the time taken says nothing about the app.
         let stored = app.as_ref().map(|a| a.secret_hash).unwrap_or([0; 32]);
-        let matches = tokens::secret_matches(secret, &stored);
+        let matches = secret_matches(secret, &stored);
         match app {
             Some(app) if matches => Ok(Client { app }),
             _ => Err(Error::unauthenticated()),

@@ -10,7 +10,7 @@ use subtle::ConstantTimeEq;
 use crate::clock::Timestamp;
 use crate::domain::ids::UserId;
 use crate::domain::oauth::OAuth;
-use crate::domain::tokens::{TokenHash, hash_secret, hashes_match};
+use crate::domain::secrets::{TokenHash, hash_secret, hashes_match};
 use crate::domain::users::User;
 use crate::error::Result;
 

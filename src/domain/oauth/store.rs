@@ -4,8 +4,9 @@ use async_trait::async_trait;
 
 use crate::clock::Timestamp;
 use crate::domain::oauth::{CodeRedemption, OAuthCode, Session};
+use crate::domain::secrets::TokenHash;
 use crate::domain::storage::StoreResult;
-use crate::domain::tokens::{NewToken, TokenHash};
+use crate::domain::tokens::NewToken;
 
 /// Authorization codes and the consent pages' sign-in sessions.
 #[async_trait]

@@ -16,10 +16,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::clock::Clock;
-use crate::domain::analytics::EngagementLog;
 use crate::domain::apps::Tier;
 use crate::domain::boards::{Boards, Privacy};
 use crate::domain::caller::Caller;
+use crate::domain::engagement::EngagementLog;
 use crate::domain::env::Env;
 use crate::domain::ids::{BoardId, PinId, SectionId, UserId};
 use crate::domain::media_uploads::MediaUploads;

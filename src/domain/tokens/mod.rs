@@ -19,6 +19,8 @@ use crate::domain::apps::Apps;
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, GrantId, TokenId, UserId};
+use crate::domain::secrets::hash_secret;
+use crate::domain::secrets::hashes_match;
 use crate::domain::users::Users;
 use crate::error::{Error, Result};
 

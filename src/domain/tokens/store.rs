@@ -4,8 +4,9 @@ use async_trait::async_trait;
 
 use crate::clock::Timestamp;
 use crate::domain::ids::{GrantId, TokenId};
+use crate::domain::secrets::TokenHash;
 use crate::domain::storage::StoreResult;
-use crate::domain::tokens::{NewToken, Token, TokenHash};
+use crate::domain::tokens::{NewToken, Token};
 
 /// Access and refresh tokens, by hash, and the grants they belong to.
 #[async_trait]

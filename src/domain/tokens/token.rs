@@ -2,14 +2,15 @@
 //! hashes and bound to a user, an app, scopes, an environment and an expiry.
 
 use rand::Rng;
-use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 
 use crate::catalog::scope::Scopes;
 use crate::clock::Timestamp;
 use crate::domain::apps::Tier;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, TokenId, UserId};
+use crate::domain::secrets::MintedSecret;
+use crate::domain::secrets::TokenHash;
+use crate::domain::secrets::hash_secret;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {
@@ -40,8 +41,6 @@ impl TokenKind {
         }
     }
 }
-
-pub type TokenHash = [u8; 32];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Token {
@@ -96,12 +95,6 @@ pub struct NewToken {
     pub expires_at: Timestamp,
 }
 
-/// A freshly minted secret: its text for the client (once) and its hash for the store.
-pub struct MintedSecret {
-    pub text: String,
-    pub hash: TokenHash,
-}
-
 /// A new token secret: the kind's prefix, then 256 random bits in upper-case base32 as Pinterest's look.
 pub fn mint(kind: TokenKind) -> MintedSecret {
     let mut bytes = [0u8; 32];
@@ -109,30 +102,6 @@ pub fn mint(kind: TokenKind) -> MintedSecret {
     let text = format!("{}{}", kind.prefix(), base32(&bytes));
     let hash = hash_secret(&text);
     MintedSecret { text, hash }
-}
-
-/// A new app secret: 40 hex digits.
-pub fn mint_app_secret() -> MintedSecret {
-    let mut bytes = [0u8; 20];
-    rand::rng().fill_bytes(&mut bytes);
-    let text: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    let hash = hash_secret(&text);
-    MintedSecret { text, hash }
-}
-
-/// Secrets are 160+ random bits, so a fast hash is enough: nothing to brute-force.
-pub fn hash_secret(secret: &str) -> TokenHash {
-    Sha256::digest(secret.as_bytes()).into()
-}
-
-/// Compares a presented secret with a stored hash in constant time.
-pub fn secret_matches(presented: &str, stored: &TokenHash) -> bool {
-    hashes_match(&hash_secret(presented), stored)
-}
-
-/// Compares two hashes in constant time.
-pub fn hashes_match(a: &TokenHash, b: &TokenHash) -> bool {
-    a.ct_eq(b).into()
 }
 
 fn base32(bytes: &[u8]) -> String {
@@ -172,6 +141,7 @@ mod tests {
 
     #[test]
     fn secrets_match_only_their_own_hash() {
+        use crate::domain::secrets::secret_matches;
         let t = mint(TokenKind::Access);
         assert!(secret_matches(&t.text, &t.hash));
         assert!(!secret_matches(&format!("{}x", t.text), &t.hash));

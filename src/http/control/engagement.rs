@@ -14,9 +14,9 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::domain::analytics::{AppType, EngagementEvents, parse_date, parse_event};
 use crate::domain::analytics::{Profile, Simulation};
 use crate::domain::caller::Caller;
+use crate::domain::engagement::{AppType, EngagementEvents, parse_date, parse_event};
 use crate::domain::env::Env;
 use crate::domain::ids::{PinId, parse_digits};
 use crate::error::{Error, Result};

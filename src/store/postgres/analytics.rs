@@ -5,7 +5,7 @@ use deadpool_postgres::Client;
 use tokio_postgres::Row;
 
 use super::PgStore;
-use crate::domain::analytics::{Day, EngagementRow, EngagementStore};
+use crate::domain::engagement::{Day, EngagementRow, EngagementStore};
 use crate::domain::env::Env;
 use crate::domain::ids::{PinId, UserId};
 use crate::domain::storage::{StoreError, StoreResult};

@@ -5,7 +5,7 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, Row, params, params_from_iter};
 
 use super::SqliteStore;
-use crate::domain::analytics::{Day, EngagementRow, EngagementStore};
+use crate::domain::engagement::{Day, EngagementRow, EngagementStore};
 use crate::domain::env::Env;
 use crate::domain::ids::{PinId, UserId};
 use crate::domain::storage::{StoreError, StoreResult};

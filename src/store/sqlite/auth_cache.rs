@@ -14,7 +14,8 @@ use std::path::Path;
 use std::sync::RwLock;
 use std::time::Instant;
 
-use crate::domain::tokens::{Token, TokenHash};
+use crate::domain::secrets::TokenHash;
+use crate::domain::tokens::Token;
 use crate::store::sqlite::readers::SNAPSHOT_TTL;
 use crate::store::sqlite::shared_counter::SharedCounter;
 

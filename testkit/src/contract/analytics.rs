@@ -1,8 +1,8 @@
 //! Store contract cases for the engagement log's analytics reads and batch writes.
 
 use super::{S, T0, new_board, new_pin, public_board, secret_board, user};
-use pinbox::domain::analytics::{AppType, Counted, EngagementRow};
 use pinbox::domain::boards::Privacy;
+use pinbox::domain::engagement::{AppType, Counted, EngagementRow};
 use pinbox::domain::env::Env;
 use pinbox::domain::ids::PinId;
 use pinbox::domain::pins::PinChanges;

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::clock::Timestamp;
-use crate::domain::analytics::{Day, EngagementRow, EngagementStore, day_of};
+use crate::domain::engagement::{Day, EngagementRow, EngagementStore, day_of};
 use crate::domain::env::Env;
 use crate::domain::ids::{PinId, UserId};
 use crate::error::Result;

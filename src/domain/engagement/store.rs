@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use crate::domain::analytics::{Day, EngagementRow};
+use crate::domain::engagement::{Day, EngagementRow};
 use crate::domain::env::Env;
 use crate::domain::ids::{PinId, UserId};
 use crate::domain::storage::StoreResult;
