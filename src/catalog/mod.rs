@@ -245,6 +245,10 @@ pub static OPERATIONS: &[Operation] = &[
     op("followers/list", Get, "/user_account/followers", &[UserAccountsRead], true, RateCategory::AdsRead, Enabled),
     op("user_following/get", Get, "/user_account/following", &[UserAccountsRead], true, OrgRead, Disabled),
     op("boards_user_follows/list", Get, "/user_account/following/boards", &[UserAccountsRead], true, OrgRead, Enabled),
+    op("user_websites/get", Get, "/user_account/websites", &[UserAccountsRead], false, OrgRead, Disabled),
+    op("verify_website/update", Post, "/user_account/websites", &[UserAccountsWrite], false, OrgWrite, Disabled),
+    op("unverify_website/delete", Delete, "/user_account/websites", &[UserAccountsWrite], false, OrgWrite, Disabled),
+    op("website_verification/get", Get, "/user_account/websites/verification", &[UserAccountsRead], true, OrgRead, Disabled),
     op("follow_user/update", Post, "/user_account/following/{username}", &[UserAccountsWrite], false, OrgWrite, Enabled),
     // analytics: every one x-sandbox disabled
     op("pins/analytics", Get, "/pins/{pin_id}/analytics", &[BoardsRead, PinsRead], true, OrgAnalytics, Disabled),

@@ -23,6 +23,7 @@ pub mod storage;
 pub mod text;
 pub mod tokens;
 pub mod users;
+pub mod websites;
 
 pub use page::{Listing, PageRequest};
 
@@ -46,6 +47,7 @@ use crate::domain::sections::Sections;
 use crate::domain::storage::Store;
 use crate::domain::tokens::Tokens;
 use crate::domain::users::{Accounts, Users};
+use crate::domain::websites::Websites;
 use crate::media::Media;
 use crate::media::s3_post::Signer;
 
@@ -94,6 +96,7 @@ pub struct Pinbox {
     pub tokens: Tokens,
     pub oauth: OAuth,
     pub ad_accounts: AdAccounts,
+    pub websites: Websites,
     /// Rate limits by tier and category; Pinterest's by default.
     pub rate_limits: RateLimiter,
 }
@@ -133,6 +136,12 @@ impl Pinbox {
             OAuthSettings::default(),
         );
         let ad_accounts = AdAccounts::new(store.clone(), clock.clone(), pages.clone());
+        let websites = Websites::new(
+            store.clone(),
+            clock.clone(),
+            pages.clone(),
+            store.shared_secret("website_verification_key").await?,
+        );
         let rate_limits = RateLimiter::new(store.clone(), clock.clone(), RateLimits::default());
         let sections = Sections::new(store.clone(), clock.clone(), pages.clone(), boards.clone());
         let media_uploads = MediaUploads::new(
@@ -183,6 +192,7 @@ impl Pinbox {
             tokens,
             oauth,
             ad_accounts,
+            websites,
             rate_limits,
         })
     }

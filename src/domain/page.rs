@@ -113,6 +113,7 @@ pub enum ListKind {
     Following = 10,
     FollowingBoards = 11,
     AdAccounts = 12,
+    Websites = 13,
 }
 
 /// Where the next page starts: after the item at `after` in the list's order.

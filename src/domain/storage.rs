@@ -19,6 +19,7 @@ pub use crate::domain::search::SearchStore;
 pub use crate::domain::sections::SectionStore;
 pub use crate::domain::tokens::TokenStore;
 pub use crate::domain::users::UserStore;
+pub use crate::domain::websites::WebsiteStore;
 
 /// Which uniqueness rule a write broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +73,7 @@ pub trait Store:
     + QuotaStore
     + SearchStore
     + FollowStore
+    + WebsiteStore
     + Send
     + Sync
     + 'static

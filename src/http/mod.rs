@@ -24,6 +24,7 @@ pub mod state;
 pub mod transport;
 pub mod user_account;
 pub mod videos;
+pub mod websites;
 pub mod wire;
 
 use std::collections::HashSet;
@@ -98,6 +99,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(follows::endpoints());
     // analytics
     all.extend(analytics::endpoints());
+    all.extend(websites::endpoints());
     all
 }
 

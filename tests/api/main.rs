@@ -31,4 +31,5 @@ mod search;
 mod token_inspect;
 mod user_account;
 mod video_pins;
+mod websites;
 mod wire_errors;

@@ -62,6 +62,7 @@ pub const MIGRATIONS: &[Migration] = &[
         "rate_windows_unlogged",
         include_str!("migrations/0013_rate_windows_unlogged.sql"),
     ),
+    (14, "websites", include_str!("migrations/0014_websites.sql")),
 ];
 
 /// An arbitrary constant naming pinbox's migration lock.

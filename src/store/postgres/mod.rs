@@ -25,6 +25,7 @@ mod search;
 mod sections;
 mod tokens;
 mod users;
+mod websites;
 
 use std::str::FromStr;
 use std::time::Duration;

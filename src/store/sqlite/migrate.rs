@@ -52,6 +52,7 @@ pub const MIGRATIONS: &[Migration] = &[
         "engagement_owner",
         include_str!("migrations/0012_engagement_owner.sql"),
     ),
+    (14, "websites", include_str!("migrations/0014_websites.sql")),
 ];
 
 pub fn migrate(conn: &mut Connection, now_ms: i64) -> StoreResult<()> {

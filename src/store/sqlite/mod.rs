@@ -31,6 +31,7 @@ mod search;
 mod sections;
 mod tokens;
 mod users;
+mod websites;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

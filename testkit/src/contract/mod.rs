@@ -80,6 +80,7 @@ macro_rules! store_contract_suite {
             board_follows_make_implicit_followees,
             concurrent_follows_are_counted_exactly,
             ad_accounts_are_kept_per_owner_and_environment,
+            websites_are_claimed_once_per_user_listed_newest_first_and_unclaimed,
             deleting_an_ad_account_removes_it_from_its_environment_only,
             media_uploads_are_found_by_id_and_listed_per_owner_and_environment,
             an_uploads_file_is_recorded_and_use_keeps_it_from_cleanup,
@@ -118,6 +119,7 @@ mod follows;
 mod oauth;
 mod quotas;
 mod search;
+mod websites;
 
 pub use ad_accounts::*;
 pub use analytics::*;
@@ -125,6 +127,7 @@ pub use follows::*;
 pub use oauth::*;
 pub use quotas::*;
 pub use search::*;
+pub use websites::*;
 
 async fn user(store: &S, name: &str) -> User {
     store

@@ -1,0 +1,10 @@
+-- The websites users claim (user_account/websites): one row per user and website.
+
+CREATE TABLE websites (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,  -- list order; never reused
+    user_id     INTEGER NOT NULL REFERENCES users (id),
+    website     TEXT NOT NULL,
+    verified_at INTEGER NOT NULL,
+    UNIQUE (user_id, website)
+);
+CREATE INDEX websites_by_user ON websites (user_id, seq);
