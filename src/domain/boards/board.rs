@@ -159,8 +159,28 @@ impl BoardChanges {
 pub const BOARD_NAME_MAX: usize = 180;
 pub const BOARD_DESCRIPTION_MAX: usize = 500;
 
-/// Trims a board name and checks its length; names are compared case-insensitively for uniqueness.
-pub fn parse_board_name(raw: &str) -> Result<String> {
+/// A board name as pinbox keeps it: trimmed, 1 to [`BOARD_NAME_MAX`] characters, no control
+/// character. Names are unique per owner regardless of case ([`name_key`]). Made only by
+/// [`BoardName::parse`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardName(String);
+
+impl BoardName {
+    /// Reads a name as a client sent it, naming the field in every refusal.
+    pub fn parse(raw: &str) -> Result<BoardName> {
+        parse_board_name(raw).map(BoardName)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+fn parse_board_name(raw: &str) -> Result<String> {
     check_characters("name", raw, TextKind::Name)?;
     let name = raw.trim();
     if name.is_empty() {
@@ -201,11 +221,11 @@ mod tests {
     #[test]
     fn board_names_are_trimmed_and_bounded() {
         assert_eq!(
-            parse_board_name("  Summer recipes ").unwrap(),
+            BoardName::parse("  Summer recipes ").unwrap().as_str(),
             "Summer recipes"
         );
-        assert!(parse_board_name("   ").is_err());
-        assert!(parse_board_name(&"a".repeat(181)).is_err());
+        assert!(BoardName::parse("   ").is_err());
+        assert!(BoardName::parse(&"a".repeat(181)).is_err());
     }
 
     #[test]

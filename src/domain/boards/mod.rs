@@ -86,7 +86,7 @@ impl Boards {
 
     pub async fn create(&self, caller: &Caller, input: BoardInput) -> Result<Board> {
         let owner = caller.user_id;
-        let requested_name = parse_board_name(&input.name)?;
+        let requested_name = BoardName::parse(&input.name)?.into_string();
         let (name, privacy) = if input.is_ads_only {
             // As the spec notes: an ad-only board is always so named and always PROTECTED.
             (AD_ONLY_BOARD_NAME.to_string(), Privacy::Protected)
@@ -168,7 +168,7 @@ impl Boards {
     ) -> Result<Board> {
         let board = self.writable(caller, id).await?;
         if let Some(name) = &changes.name {
-            changes.name = Some(parse_board_name(name)?);
+            changes.name = Some(BoardName::parse(name)?.into_string());
         }
         if let Some(Some(d)) = &changes.description {
             changes.description = Some(parse_board_description(Some(d))?);

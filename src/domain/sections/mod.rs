@@ -37,7 +37,24 @@ pub struct Section {
     pub created_at: Timestamp,
 }
 
-pub fn parse_section_name(raw: &str) -> Result<String> {
+/// A board section's name as pinbox keeps it: trimmed, no control character, within the spec's
+/// bounds. Made only by [`SectionName::parse`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionName(String);
+
+impl SectionName {
+    /// Reads a name as a client sent it; refusals are the spec's "Invalid board section
+    /// parameters." with the reason.
+    pub fn parse(raw: &str) -> Result<SectionName> {
+        parse_section_name(raw).map(SectionName)
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+fn parse_section_name(raw: &str) -> Result<String> {
     check_characters("name", raw, TextKind::Name)?;
     let name = raw.trim();
     // The spec's maxLength holds for the name as sent, spaces included; trimming comes after.
@@ -100,7 +117,7 @@ impl Sections {
 
     pub async fn create(&self, caller: &Caller, board_id: BoardId, name: &str) -> Result<Section> {
         let board = self.boards.writable(caller, board_id).await?;
-        let name = parse_section_name(name)?;
+        let name = SectionName::parse(name)?.into_string();
         let section = Section {
             id: SectionId::random(),
             seq: 0,
@@ -122,7 +139,7 @@ impl Sections {
         name: &str,
     ) -> Result<Section> {
         let board = self.boards.writable(caller, board_id).await?;
-        let name = parse_section_name(name)?;
+        let name = SectionName::parse(name)?.into_string();
         self.existing(board.id, section_id).await?;
         self.store
             .rename_section(board.id, section_id, name)

@@ -38,7 +38,7 @@ impl Users {
         password: Option<&str>,
         account_type: AccountType,
     ) -> Result<User> {
-        validate_username(username)?;
+        let username = Username::parse(username)?;
         let password_hash = match password {
             Some(p) if p.len() < 8 => {
                 return Err(Error::invalid(
@@ -50,16 +50,20 @@ impl Users {
         };
         let user = NewUser {
             id: UserId::random(),
-            username: username.to_string(),
+            username: username.as_str().to_string(),
             account_type,
-            business_name: (account_type == AccountType::Business).then(|| username.to_string()),
+            business_name: (account_type == AccountType::Business)
+                .then(|| username.as_str().to_string()),
             password_hash,
             created_at: self.clock.now(),
         };
         self.store.create_user(user).await.map_err(|e| match e {
             StoreError::Conflict(Conflict::Username) => Error::conflict(
                 409,
-                format!("The username '{username}' is taken. Choose another."),
+                format!(
+                    "The username '{}' is taken. Choose another.",
+                    username.as_str()
+                ),
             ),
             other => other.into(),
         })

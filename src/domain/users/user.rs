@@ -72,8 +72,26 @@ impl ContentCounts {
     }
 }
 
-/// Pinterest usernames: 3 to 30 letters, digits or underscores.
-pub fn validate_username(name: &str) -> Result<()> {
+/// A username a new user may have, as Pinterest's: 3 to 30 letters, digits or underscores. Made
+/// only by [`Username::parse`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(raw: &str) -> Result<Username> {
+        validate_username(raw).map(|()| Username(raw.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+fn validate_username(name: &str) -> Result<()> {
     let len = name.chars().count();
     if !(3..=30).contains(&len) {
         return Err(Error::invalid(format!(
@@ -94,9 +112,9 @@ mod tests {
 
     #[test]
     fn usernames_follow_pinterest_rules() {
-        assert!(validate_username("demo_user1").is_ok());
-        assert!(validate_username("ab").is_err());
-        assert!(validate_username("has space").is_err());
-        assert!(validate_username(&"x".repeat(31)).is_err());
+        assert!(Username::parse("demo_user1").is_ok());
+        assert!(Username::parse("ab").is_err());
+        assert!(Username::parse("has space").is_err());
+        assert!(Username::parse(&"x".repeat(31)).is_err());
     }
 }
