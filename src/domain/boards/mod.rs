@@ -251,17 +251,7 @@ impl Boards {
     /// A board the caller owns and may see; anything else is "not found", as if it did not exist.
     /// What the board shows of its Pins follows the caller's sight of them (`pins:read_secret`).
     pub async fn readable(&self, caller: &Caller, id: BoardId) -> Result<Board> {
-        let owner = caller.user_id;
-        let board = self
-            .store
-            .board(caller.env, id, caller.reads_secret_pins())
-            .await?
-            .filter(|b| b.owner_id == owner)
-            .ok_or_else(Error::board_not_found)?;
-        if board.privacy == Privacy::Secret && !caller.reads_secret_boards() {
-            return Err(Error::board_not_found());
-        }
-        Ok(board)
+        self.own(caller, id, caller.reads_secret_boards()).await
     }
 
     /// A board of a list the caller was already allowed to read (its own, of privacies it sees),
@@ -284,14 +274,18 @@ impl Boards {
 
     /// A board the caller owns and may change: secret boards need `boards:write_secret`.
     pub async fn writable(&self, caller: &Caller, id: BoardId) -> Result<Board> {
-        let owner = caller.user_id;
+        self.own(caller, id, caller.writes_secret_boards()).await
+    }
+
+    /// The caller's own board, "not found" if it is secret and `secret_ok` is false.
+    async fn own(&self, caller: &Caller, id: BoardId, secret_ok: bool) -> Result<Board> {
         let board = self
             .store
             .board(caller.env, id, caller.reads_secret_pins())
             .await?
-            .filter(|b| b.owner_id == owner)
+            .filter(|b| b.owner_id == caller.user_id)
             .ok_or_else(Error::board_not_found)?;
-        if board.privacy == Privacy::Secret && !caller.writes_secret_boards() {
+        if board.privacy == Privacy::Secret && !secret_ok {
             return Err(Error::board_not_found());
         }
         Ok(board)
