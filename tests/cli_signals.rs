@@ -108,3 +108,87 @@ fn a_stalled_client_does_not_hold_sigterm_past_the_shutdown_grace() {
         "pinbox gave the grace period and no more: it took {took:?}"
     );
 }
+
+/// A `PINBOX_DATA_DIR` exported in the shell does not stop `serve --ephemeral`: the throwaway
+/// store wins over a data dir that was only inherited, and that dir is left untouched.
+#[test]
+fn an_exported_data_dir_does_not_stop_an_ephemeral_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("never-made");
+    let mut child = Command::new(BIN)
+        .args(["serve", "--ephemeral", "--no-demo", "--addr", "127.0.0.1:0"])
+        .env_remove("PINBOX_DATABASE_URL")
+        .env("PINBOX_DATA_DIR", &data)
+        .env("PINBOX_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn pinbox serve");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let listening = lines
+        .next()
+        .and_then(|l| l.ok())
+        .is_some_and(|l| l.starts_with("pinbox listening on http://"));
+    signal(&child, libc::SIGTERM);
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(listening, "serve --ephemeral did not start: {stderr}");
+    assert!(status.success(), "{status:?}: {stderr}");
+    assert!(!data.exists(), "the inherited data dir was made");
+}
+
+/// `--ephemeral` with a PostgreSQL database named too is refused with a message naming both.
+#[test]
+fn ephemeral_and_a_database_url_are_refused_together() {
+    let out = Command::new(BIN)
+        .args(["serve", "--ephemeral", "--no-demo", "--addr", "127.0.0.1:0"])
+        .env("PINBOX_DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--ephemeral") && stderr.contains("--database-url"),
+        "{stderr}"
+    );
+}
+
+/// `pinbox serve | head -n1`: once the reader of stdout is gone, the server goes on serving (it
+/// prints the demo account and the listening line into a closed pipe) and still stops cleanly.
+#[test]
+fn a_closed_stdout_does_not_stop_the_server() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = Command::new(BIN)
+        .args(["serve", "--ephemeral", "--addr", &addr])
+        .env_remove("PINBOX_DATABASE_URL")
+        .env("PINBOX_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn pinbox serve");
+    // The reader goes away before pinbox prints anything (as `head` does once it has its
+    // lines): every line pinbox prints after meets a closed pipe.
+    drop(child.stdout.take());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let answered = loop {
+        if let Ok(mut s) = TcpStream::connect(&addr) {
+            s.write_all(b"GET /v5/nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .unwrap();
+            let mut reply = String::new();
+            let _ = std::io::Read::read_to_string(&mut s, &mut reply);
+            break reply;
+        }
+        assert!(Instant::now() < deadline, "pinbox never listened");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(answered.starts_with("HTTP/1.1 404"), "{answered}");
+    assert!(child.try_wait().unwrap().is_none(), "pinbox died");
+    signal(&child, libc::SIGTERM);
+    assert!(child.wait().unwrap().success());
+}

@@ -27,7 +27,7 @@ pub async fn create_if_empty(pinbox: &Pinbox, public_url: &str) -> anyhow::Resul
     {
         Ok(user) => user,
         Err(e) if e.kind == ErrorKind::Conflict => {
-            println!(
+            say!(
                 "pinbox: another replica started at the same time made the demo account \
                  (user {USERNAME}); it printed the token"
             );
@@ -52,23 +52,23 @@ pub async fn create_if_empty(pinbox: &Pinbox, public_url: &str) -> anyhow::Resul
         .tokens
         .issue(Some(user.id), app.app.id, Scopes::CONTENT, Env::Production)
         .await?;
-    println!(
+    say!(
         "pinbox: nothing stored yet, so here is a demo account (shown once; secrets are stored \
          only as hashes; --no-demo starts without it):"
     );
-    println!("  user   {USERNAME} (password: {PASSWORD})");
-    println!("  app    {} (secret: {})", app.app.id, app.secret);
-    println!(
+    say!("  user   {USERNAME} (password: {PASSWORD})");
+    say!("  app    {} (secret: {})", app.app.id, app.secret);
+    say!(
         "  token  {} (scopes: {}; expires {})",
         token.secret,
         token.token.scopes,
         token.token.expires_at.to_rfc3339()
     );
-    println!(
+    say!(
         "  try    curl -H 'Authorization: Bearer {}' {public_url}/v5/user_account",
         token.secret
     );
-    println!(
+    say!(
         "  oauth  {public_url}/oauth/?client_id={}&redirect_uri={public_url}/_pinbox/oauth/callback\
          &response_type=code&scope=boards:read,pins:read,user_accounts:read&state=demo",
         app.app.id

@@ -2,6 +2,16 @@
 //! (`user create`, `app create`, `token issue`). Every command takes `--data-dir` (before or after
 //! its name) and works while a server runs on the same data dir.
 
+/// Prints a line on stdout for the person or script watching `serve`, and goes on if nobody reads
+/// it any more (`pinbox serve | head`): a server must outlive its first reader, where `println!`
+/// would panic on the closed pipe.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod app_features;
 mod apps;
 pub mod compat;

@@ -38,8 +38,9 @@ pub struct ServeArgs {
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, env = "PINBOX_ADDR", default_value = "127.0.0.1:8080")]
     addr: String,
-    /// Keep everything in a throwaway store, removed at exit (instead of --data-dir).
-    #[arg(long, conflicts_with_all = ["data_dir", "database_url"])]
+    /// Keep everything in a throwaway store, removed at exit (instead of --data-dir, which is
+    /// then not used, even when PINBOX_DATA_DIR is set).
+    #[arg(long)]
     ephemeral: bool,
     /// Most connections this replica opens to PostgreSQL.
     #[arg(long, env = "PINBOX_DATABASE_POOL_SIZE", default_value_t = 16)]
@@ -140,6 +141,12 @@ pub async fn run(args: ServeArgs, data: &DataDirArg) -> anyhow::Result<()> {
     // First of all: until its handler is installed, SIGTERM or SIGINT kills the process outright
     // (a script that stops the server as soon as it announces itself saw it die by the signal).
     let stop = shutdown_signal()?;
+    if args.ephemeral && data.database_url.is_some() {
+        anyhow::bail!(
+            "--ephemeral and --database-url (or PINBOX_DATABASE_URL) both name a store: choose \
+             one (unset PINBOX_DATABASE_URL to serve a throwaway store)"
+        );
+    }
     let file = match &args.config {
         Some(path) => ConfigFile::load(path)?,
         None => ConfigFile::default(),
@@ -231,7 +238,7 @@ pub async fn run(args: ServeArgs, data: &DataDirArg) -> anyhow::Result<()> {
             auto_approve: Some(user.to_string()),
         });
     }
-    println!("pinbox listening on http://{addr}");
+    say!("pinbox listening on http://{addr}");
     serve(listener, pinbox, public_url, config.connections, stop).await?;
     tracing::info!("pinbox stopped");
     Ok(())
