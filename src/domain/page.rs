@@ -99,21 +99,47 @@ pub const MAX_PAGE_SIZE: u32 = 250;
 
 /// Which list a bookmark continues.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
 pub enum ListKind {
-    Boards = 1,
-    Sections = 2,
-    BoardPins = 3,
-    SectionPins = 4,
-    UserPins = 5,
-    Media = 6,
-    SearchPins = 7,
-    SearchBoards = 8,
-    Followers = 9,
-    Following = 10,
-    FollowingBoards = 11,
-    AdAccounts = 12,
-    Websites = 13,
+    Boards,
+    Sections,
+    BoardPins,
+    SectionPins,
+    UserPins,
+    Media,
+    SearchPins,
+    SearchBoards,
+    Followers,
+    Following,
+    FollowingBoards,
+    AdAccounts,
+    Websites,
+    /// An ads entity kind's list (by the kind's stored code) in one order.
+    AdsEntities {
+        kind: u8,
+        ascending: bool,
+    },
+}
+
+impl ListKind {
+    /// The byte a bookmark carries: distinct for every list, and for each order of one.
+    fn code(self) -> u8 {
+        match self {
+            ListKind::Boards => 1,
+            ListKind::Sections => 2,
+            ListKind::BoardPins => 3,
+            ListKind::SectionPins => 4,
+            ListKind::UserPins => 5,
+            ListKind::Media => 6,
+            ListKind::SearchPins => 7,
+            ListKind::SearchBoards => 8,
+            ListKind::Followers => 9,
+            ListKind::Following => 10,
+            ListKind::FollowingBoards => 11,
+            ListKind::AdAccounts => 12,
+            ListKind::Websites => 13,
+            ListKind::AdsEntities { kind, ascending } => 64 + 2 * (kind & 63) + ascending as u8,
+        }
+    }
 }
 
 /// Where the next page starts: after the item at `after` in the list's order.
@@ -178,7 +204,7 @@ impl BookmarkKey {
     pub fn encode(&self, kind: ListKind, context: i64, after: i64) -> String {
         let mut buf = Vec::with_capacity(BODY_LEN + TAG_LEN);
         buf.push(VERSION);
-        buf.push(kind as u8);
+        buf.push(kind.code());
         buf.extend_from_slice(&context.to_be_bytes());
         buf.extend_from_slice(&after.to_be_bytes());
         let tag = self.tag(&buf);
@@ -205,7 +231,7 @@ impl BookmarkKey {
         mac.update(body);
         mac.verify_truncated_left(tag).map_err(|_| bad())?;
         let ctx = i64::from_be_bytes(body[2..10].try_into().expect("8 bytes"));
-        if body[1] != kind as u8 || ctx != context {
+        if body[1] != kind.code() || ctx != context {
             return Err(bad());
         }
         Ok(i64::from_be_bytes(

@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use crate::error::Error;
 
 pub use crate::domain::ad_accounts::AdAccountStore;
+pub use crate::domain::ads::AdsEntityStore;
 pub use crate::domain::apps::AppStore;
 pub use crate::domain::boards::BoardStore;
 pub use crate::domain::engagement::EngagementStore;
@@ -74,6 +75,7 @@ pub trait Store:
     + SearchStore
     + FollowStore
     + WebsiteStore
+    + AdsEntityStore
     + Send
     + Sync
     + 'static

@@ -212,6 +212,28 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     }
 }
 
+/// A JSON request body that is an array of items, as the ads batch operations take.
+pub struct JsonArray(pub Vec<serde_json::Value>);
+
+impl<S: Send + Sync> FromRequest<S> for JsonArray {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<JsonArray> {
+        check_json_content_type(&req)?;
+        let bytes = read_body(req, state, DEFAULT_BODY_LIMIT).await?;
+        match serde_json::from_slice(&bytes) {
+            Ok(serde_json::Value::Array(items)) => Ok(JsonArray(items)),
+            Ok(_) => Err(Error::invalid(
+                "Invalid request body: expected a JSON array of items ([{...}, ...]).",
+            )),
+            Err(e) => Err(Error::invalid(format!(
+                "Invalid request body: it is not valid JSON ({}).",
+                strip_position(&e.to_string())
+            ))),
+        }
+    }
+}
+
 pub fn check_json_content_type(req: &Request) -> Result<()> {
     let Some(ct) = req.headers().get(CONTENT_TYPE) else {
         return Ok(());

@@ -36,6 +36,11 @@ impl Bindings for Args {
         let p = arg(Box::new(values), self);
         format!("{expr} = ANY({p})")
     }
+
+    fn one_of_ints(&mut self, expr: &str, values: Vec<i64>) -> String {
+        let p = arg(Box::new(values), self);
+        format!("{expr} = ANY({p})")
+    }
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod search_index;
 
 // One file per resource, each implementing that resource's port.
 mod ad_accounts;
+mod ads_entities;
 mod analytics;
 mod apps;
 mod boards;

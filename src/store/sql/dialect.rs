@@ -36,6 +36,9 @@ pub trait Bindings {
     /// A test that `expr` is one of `values`: SQLite, which has no arrays, binds each value
     /// (`IN (?3, ?4)`); PostgreSQL binds one array (`= ANY($3)`).
     fn one_of(&mut self, expr: &str, values: Vec<String>) -> String;
+
+    /// A test that `expr` is one of the integers `values`, bound as [`Bindings::one_of`] binds.
+    fn one_of_ints(&mut self, expr: &str, values: Vec<i64>) -> String;
 }
 
 pub struct Sqlite;

@@ -24,6 +24,7 @@
 //! - Migration files, whose DDL is each dialect's own, and how migrating processes take turns
 //!   (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: an advisory lock).
 
+pub mod ads_entities;
 pub mod content_counts;
 pub mod dialect;
 pub mod migrations;

@@ -28,6 +28,11 @@ impl Bindings for Vec<SqlValue> {
             .collect();
         format!("{expr} IN ({})", marks.join(", "))
     }
+
+    fn one_of_ints(&mut self, expr: &str, values: Vec<i64>) -> String {
+        let marks: Vec<String> = values.into_iter().map(|v| self.int(v)).collect();
+        format!("{expr} IN ({})", marks.join(", "))
+    }
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ mod shared_counter;
 
 // One file per resource, each implementing that resource's port.
 mod ad_accounts;
+mod ads_entities;
 mod analytics;
 mod apps;
 mod boards;

@@ -1,0 +1,145 @@
+//! A create or update item checked against its kind's declared fields: each value's type, what
+//! a create must send or defaults, what an update may not change. The kind's own rules run
+//! after this, on the fields as they will be stored.
+
+use serde_json::{Map, Value};
+
+use crate::clock::Timestamp;
+use crate::domain::ads::entity::Entity;
+use crate::domain::ads::kind::{Field, Kind, Lit, OnCreate, Type};
+use crate::domain::ads::refusal::Refusal;
+use crate::domain::text::{TextKind, check_characters};
+
+/// The fields a create stores: every declared field sent, checked, and the declared defaults.
+/// Fields the kind does not declare are ignored, as Pinterest ignores them.
+pub fn for_create(
+    kind: &Kind,
+    item: &Map<String, Value>,
+    now: Timestamp,
+) -> Result<Map<String, Value>, Refusal> {
+    let mut out = Map::new();
+    for f in kind.fields {
+        match item.get(f.name) {
+            Some(v) if !(v.is_null() && matches!(f.on_create, OnCreate::Default(Lit::Now))) => {
+                check(kind, f, v)?;
+                out.insert(f.name.to_string(), v.clone());
+            }
+            _ => match f.on_create {
+                OnCreate::Required => {
+                    return Err(Refusal::invalid(format!(
+                        "Invalid {} parameters: '{}' is required.",
+                        kind.label.to_lowercase(),
+                        f.name
+                    )));
+                }
+                OnCreate::Optional => {}
+                OnCreate::Default(lit) => {
+                    out.insert(f.name.to_string(), lit.value(now));
+                }
+            },
+        }
+    }
+    Ok(out)
+}
+
+/// The fields an update stores: the entity's, with every declared field the item sends
+/// checked and put in place. A field that may not change may be sent with its current value.
+pub fn for_update(
+    kind: &Kind,
+    item: &Map<String, Value>,
+    before: &Entity,
+) -> Result<Map<String, Value>, Refusal> {
+    let mut out = before.fields.clone();
+    for f in kind.fields {
+        let Some(v) = item.get(f.name) else { continue };
+        check(kind, f, v)?;
+        if !f.updatable && before.fields.get(f.name).unwrap_or(&Value::Null) != v {
+            return Err(Refusal::invalid(format!(
+                "Invalid {} parameters: '{}' cannot be changed after creation; leave it out of \
+                 the update.",
+                kind.label.to_lowercase(),
+                f.name
+            )));
+        }
+        out.insert(f.name.to_string(), v.clone());
+    }
+    Ok(out)
+}
+
+fn check(kind: &Kind, f: &Field, v: &Value) -> Result<(), Refusal> {
+    let wrong = |what: &str| {
+        Refusal::invalid(format!(
+            "Invalid {} parameters: '{}' must be {what}.",
+            kind.label.to_lowercase(),
+            f.name
+        ))
+    };
+    if v.is_null() {
+        return if f.nullable {
+            Ok(())
+        } else {
+            Err(wrong("given a value, not null"))
+        };
+    }
+    match f.ty {
+        Type::Text(max) => {
+            let s = v.as_str().ok_or_else(|| wrong("a string"))?;
+            if s.chars().count() > max {
+                return Err(wrong(&format!("at most {max} characters")));
+            }
+            check_characters(f.name, s, TextKind::Name).map_err(Refusal::from)
+        }
+        Type::Int { min, max } => match v.as_i64() {
+            Some(n) if (min..=max).contains(&n) => Ok(()),
+            Some(_) => Err(wrong(&format!("between {min} and {max}"))),
+            None => Err(wrong("a whole number")),
+        },
+        Type::Number { min, max } => match v.as_f64() {
+            Some(n) if n >= min && n <= max => Ok(()),
+            Some(_) => Err(wrong(&format!("between {min} and {max}"))),
+            None => Err(wrong("a number")),
+        },
+        Type::Bool => v
+            .as_bool()
+            .map(|_| ())
+            .ok_or_else(|| wrong("true or false")),
+        Type::Enum(allowed) => match v.as_str() {
+            Some(s) if allowed.contains(&s) => Ok(()),
+            _ => Err(wrong(&format!("one of {}", allowed.join(", ")))),
+        },
+        Type::Digits => match v.as_str() {
+            Some(s) if is_digits(s) => Ok(()),
+            _ => Err(wrong("a string of digits")),
+        },
+        Type::Texts(max) => {
+            let items = v.as_array().ok_or_else(|| wrong("an array of strings"))?;
+            for item in items {
+                let s = item.as_str().ok_or_else(|| wrong("an array of strings"))?;
+                if s.chars().count() > max {
+                    return Err(wrong(&format!("strings of at most {max} characters")));
+                }
+                check_characters(f.name, s, TextKind::Name).map_err(Refusal::from)?;
+            }
+            Ok(())
+        }
+        Type::DigitsList => match v.as_array() {
+            Some(items) if items.iter().all(|i| i.as_str().is_some_and(is_digits)) => Ok(()),
+            _ => Err(wrong("an array of strings of digits")),
+        },
+        Type::Object => v.as_object().map(|_| ()).ok_or_else(|| wrong("an object")),
+    }
+}
+
+pub fn is_digits(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 19 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// An id as the wire gives it, with its kind's optional prefix (`C123`, `AG123`); `None` when it
+/// cannot name an entity.
+pub fn parse_id(raw: &str, prefix: &str) -> Option<i64> {
+    let digits = raw.strip_prefix(prefix).unwrap_or(raw);
+    if !is_digits(digits) {
+        return None;
+    }
+    digits.parse().ok()
+}

@@ -1,0 +1,241 @@
+//! How an ads entity kind is declared: its wire name, its operations, its parent, the fields
+//! clients may send (with their types, defaults and whether they change after creation), the
+//! filters of its list and the rules that are Pinterest's behaviour rather than a field's type.
+//! Campaigns, ad groups and ads are each one [`Kind`] value (`campaign.rs`, `ad_group.rs`,
+//! `ad.rs`); the service, both engines and the HTTP handlers work from the declaration alone.
+
+use serde_json::{Map, Value};
+
+use crate::clock::Timestamp;
+use crate::domain::ads::entity::Entity;
+use crate::domain::ads::refusal::Refusal;
+
+/// Which kind an entity is; the number is what the engines store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KindId {
+    Campaign = 1,
+    AdGroup = 2,
+    Ad = 3,
+}
+
+impl KindId {
+    pub fn code(self) -> i64 {
+        self as i64
+    }
+
+    pub fn from_code(code: i64) -> Option<KindId> {
+        match code {
+            1 => Some(KindId::Campaign),
+            2 => Some(KindId::AdGroup),
+            3 => Some(KindId::Ad),
+            _ => None,
+        }
+    }
+}
+
+/// The declaration of one kind of ads entity.
+pub struct Kind {
+    pub id: KindId,
+    /// The wire's `type` ("campaign", "adgroup", "pinpromotion").
+    pub wire_type: &'static str,
+    /// How messages name one ("Campaign", "Ad group").
+    pub label: &'static str,
+    /// The spec's operationIds.
+    pub ops: Ops,
+    /// The path parameter naming one (`campaign_id`).
+    pub path_id: &'static str,
+    /// The entity above it, named by a field of its body; `None` for children of the ad account.
+    pub parent: Option<Parent>,
+    /// Every field a client may send, in the order answers show them.
+    pub fields: &'static [Field],
+    /// The list's id filters (`campaign_ids`, ...), each on one of the entity's ids.
+    pub filters: &'static [Filter],
+    /// Pinterest's rules across fields, the parent and the Pin, run after every field has its
+    /// type.
+    pub rules: fn(&RuleInput<'_>) -> Result<(), Refusal>,
+    /// Fields computed on each read (`summary_status`, ...), added to the stored ones.
+    pub derived: fn(&Entity, Timestamp, &mut Map<String, Value>),
+    /// The field naming a Pin the entity promotes, checked against the ad account's owner.
+    pub pin_field: Option<&'static str>,
+}
+
+pub struct Ops {
+    pub list: &'static str,
+    pub create: &'static str,
+    pub update: &'static str,
+    pub get: &'static str,
+}
+
+/// A parent entity, named in the body by `field`, which the wire may prefix (`C123` for a
+/// campaign, `AG123` for an ad group).
+pub struct Parent {
+    pub field: &'static str,
+    pub kind: KindId,
+    pub prefix: &'static str,
+}
+
+/// An id filter of a list: the query parameter and which of the entity's ids it matches.
+#[derive(Debug)]
+pub struct Filter {
+    pub param: &'static str,
+    pub on: Lineage,
+}
+
+/// One of the ids an entity carries: its own, its parent's, or its top ancestor's (the
+/// campaign of an ad group or an ad).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lineage {
+    Own,
+    Parent,
+    Root,
+}
+
+/// What a field's value must be.
+#[derive(Debug, Clone, Copy)]
+pub enum Type {
+    /// A string of at most this many characters.
+    Text(usize),
+    /// An integer in a range (micro-currency amounts, Unix times, caps).
+    Int {
+        min: i64,
+        max: i64,
+    },
+    /// A number in a range.
+    Number {
+        min: f64,
+        max: f64,
+    },
+    Bool,
+    /// One of the listed strings.
+    Enum(&'static [&'static str]),
+    /// A string of digits (an id).
+    Digits,
+    /// An array of strings, each of at most this many characters.
+    Texts(usize),
+    /// An array of digit strings (ids).
+    DigitsList,
+    /// A JSON object, checked by the kind's rules if at all.
+    Object,
+}
+
+/// A literal default, written in a declaration.
+#[derive(Debug, Clone, Copy)]
+pub enum Lit {
+    Null,
+    /// The time of the create, in Unix seconds (Pinterest's default start time).
+    Now,
+    Bool(bool),
+    Int(i64),
+    Str(&'static str),
+}
+
+impl Lit {
+    pub fn value(self, now: Timestamp) -> Value {
+        match self {
+            Lit::Null => Value::Null,
+            Lit::Now => Value::from(now.seconds()),
+            Lit::Bool(b) => Value::Bool(b),
+            Lit::Int(n) => Value::from(n),
+            Lit::Str(s) => Value::from(s),
+        }
+    }
+}
+
+/// What a create does when the field is absent.
+#[derive(Debug, Clone, Copy)]
+pub enum OnCreate {
+    Required,
+    /// Stays absent (answers show `null` when the field is nullable).
+    Optional,
+    Default(Lit),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub name: &'static str,
+    pub ty: Type,
+    pub nullable: bool,
+    pub on_create: OnCreate,
+    /// Whether an update may change it; a read-only field sent unchanged is accepted.
+    pub updatable: bool,
+}
+
+/// A field, optional and updatable, not nullable; the builder methods below change that.
+pub const fn field(name: &'static str, ty: Type) -> Field {
+    Field {
+        name,
+        ty,
+        nullable: false,
+        on_create: OnCreate::Optional,
+        updatable: true,
+    }
+}
+
+impl Field {
+    pub const fn nullable(mut self) -> Field {
+        self.nullable = true;
+        self
+    }
+
+    pub const fn required(mut self) -> Field {
+        self.on_create = OnCreate::Required;
+        self
+    }
+
+    pub const fn default(mut self, lit: Lit) -> Field {
+        self.on_create = OnCreate::Default(lit);
+        self
+    }
+
+    pub const fn fixed(mut self) -> Field {
+        self.updatable = false;
+        self
+    }
+}
+
+/// What a kind's rules see: the entity's fields as they will be stored, what it was before (on
+/// an update), its parent, the Pin it promotes, and the time.
+pub struct RuleInput<'a> {
+    pub fields: &'a Map<String, Value>,
+    pub before: Option<&'a Entity>,
+    pub parent: Option<&'a Entity>,
+    pub pin: Option<&'a PromotedPin>,
+    pub now: Timestamp,
+}
+
+impl RuleInput<'_> {
+    pub fn int(&self, name: &str) -> Option<i64> {
+        self.fields.get(name).and_then(Value::as_i64)
+    }
+
+    pub fn str(&self, name: &str) -> Option<&str> {
+        self.fields.get(name).and_then(Value::as_str)
+    }
+
+    pub fn bool(&self, name: &str) -> bool {
+        self.fields
+            .get(name)
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    }
+
+    /// Whether an update sends `name` with a value other than the stored one.
+    pub fn changes(&self, name: &str) -> bool {
+        self.before
+            .is_some_and(|b| b.fields.get(name) != self.fields.get(name))
+    }
+}
+
+/// What the rules know of the Pin an ad promotes.
+#[derive(Debug, Clone)]
+pub struct PromotedPin {
+    /// REGULAR, VIDEO or CAROUSEL, as the Pin reads now.
+    pub creative_type: &'static str,
+    pub on_secret_board: bool,
+}
+
+impl Kind {
+    pub fn field(&self, name: &str) -> Option<&'static Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}

@@ -1,0 +1,574 @@
+//! Ads entities: campaigns, ad groups and ads under an ad account, each kind a declaration
+//! ([`Kind`]) read by one service. Creates and updates take batches and answer per item, as
+//! Pinterest does: one bad item is refused with its own exception and the rest go on.
+
+mod ad;
+mod ad_group;
+mod campaign;
+mod entity;
+mod fields;
+mod kind;
+mod refusal;
+mod status;
+mod store;
+mod targeting;
+
+pub use ad::AD;
+pub use ad_group::AD_GROUP;
+pub use campaign::CAMPAIGN;
+pub use entity::{Entity, EntityChange, EntityQuery, NewEntity};
+pub use kind::{Filter, Kind, KindId, Lineage};
+pub use refusal::Refusal;
+pub use store::AdsEntityStore;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use crate::clock::{Clock, Timestamp};
+use crate::domain::ad_accounts::{AdAccount, AdAccounts};
+use crate::domain::ads::fields::parse_id;
+use crate::domain::ads::kind::{PromotedPin, RuleInput};
+use crate::domain::ads::status::{ENTITY_STATUSES, LISTED_BY_DEFAULT, check_transition};
+use crate::domain::boards::Privacy;
+use crate::domain::caller::Caller;
+use crate::domain::ids::{AdAccountId, PinId};
+use crate::domain::page::{ListKind, Pages};
+use crate::domain::pins::Pins;
+use crate::domain::{Listing, PageRequest};
+use crate::error::{Error, Result};
+
+/// Every kind, for routing and lookups by id.
+pub static KINDS: &[&Kind] = &[&CAMPAIGN, &AD_GROUP, &AD];
+
+/// The spec's `maxItems` of every create and update batch.
+pub const MAX_BATCH: usize = 30;
+
+/// One item's outcome in a batch.
+pub type ItemResult = std::result::Result<Entity, Refusal>;
+
+/// What a list asks for, as the client sent it: each of the kind's id filters with its values,
+/// the statuses and the order.
+#[derive(Debug, Clone, Default)]
+pub struct ListParams {
+    pub filters: Vec<(&'static Filter, Vec<String>)>,
+    pub statuses: Vec<String>,
+    pub ascending: bool,
+}
+
+#[derive(Clone)]
+pub struct AdsEntities {
+    store: Arc<dyn AdsEntityStore>,
+    ad_accounts: AdAccounts,
+    pins: Pins,
+    clock: Clock,
+    pages: Pages,
+}
+
+fn kind_of(id: KindId) -> &'static Kind {
+    KINDS
+        .iter()
+        .find(|k| k.id == id)
+        .expect("every kind is in KINDS")
+}
+
+impl AdsEntities {
+    pub fn new(
+        store: Arc<dyn AdsEntityStore>,
+        ad_accounts: AdAccounts,
+        pins: Pins,
+        clock: Clock,
+        pages: Pages,
+    ) -> AdsEntities {
+        AdsEntities {
+            store,
+            ad_accounts,
+            pins,
+            clock,
+            pages,
+        }
+    }
+
+    /// Creates a batch of entities of one kind in the caller's ad account; one outcome per
+    /// item, in order.
+    pub async fn create(
+        &self,
+        caller: &Caller,
+        account: AdAccountId,
+        kind: &'static Kind,
+        items: Vec<Value>,
+    ) -> Result<Vec<ItemResult>> {
+        let account = self.ad_accounts.get(caller, account).await?;
+        check_batch(kind, items.len())?;
+        let now = self.clock.now();
+
+        let mut checked: Vec<std::result::Result<(Map<String, Value>, Option<i64>), Refusal>> =
+            items
+                .iter()
+                .map(|item| prepare_create(kind, &account, item, now))
+                .collect();
+        let parents = self
+            .parents(
+                kind,
+                &account,
+                checked.iter().filter_map(|c| c.as_ref().ok()?.1).collect(),
+            )
+            .await?;
+
+        let mut outcomes: Vec<Option<Refusal>> = Vec::with_capacity(items.len());
+        let mut new = Vec::new();
+        for c in checked.drain(..) {
+            let made = match c {
+                Err(refusal) => Err(refusal),
+                Ok((fields, parent_id)) => {
+                    self.new_entity(caller, kind, &account, fields, parent_id, &parents, now)
+                        .await?
+                }
+            };
+            match made {
+                Ok(entity) => {
+                    outcomes.push(None);
+                    new.push(entity);
+                }
+                Err(refusal) => outcomes.push(Some(refusal)),
+            }
+        }
+        let mut stored = self.store.insert_entities(new).await?.into_iter();
+        Ok(outcomes
+            .into_iter()
+            .map(|o| match o {
+                Some(refusal) => Err(refusal),
+                None => Ok(stored.next().expect("one stored entity per accepted item")),
+            })
+            .collect())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn new_entity(
+        &self,
+        caller: &Caller,
+        kind: &'static Kind,
+        account: &AdAccount,
+        mut fields: Map<String, Value>,
+        parent_id: Option<i64>,
+        parents: &HashMap<i64, Entity>,
+        now: Timestamp,
+    ) -> Result<std::result::Result<NewEntity, Refusal>> {
+        let parent = match (kind.parent.as_ref(), parent_id) {
+            (Some(p), Some(id)) => match parents.get(&id) {
+                Some(parent) if parent.status == "ARCHIVED" => {
+                    return Ok(Err(Refusal::invalid(format!(
+                        "Invalid {} parameters: its {} {id} is archived; nothing new can be \
+                         added under it.",
+                        kind.label.to_lowercase(),
+                        kind_of(p.kind).label.to_lowercase()
+                    ))));
+                }
+                Some(parent) => {
+                    fields.insert(p.field.to_string(), Value::from(id.to_string()));
+                    Some(parent)
+                }
+                None => return Ok(Err(parent_not_found(kind, id))),
+            },
+            _ => None,
+        };
+        let pin = match self.promoted_pin(caller, kind, &fields, now).await? {
+            Ok(pin) => pin,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
+        let status = fields
+            .get("status")
+            .and_then(Value::as_str)
+            .unwrap_or("ACTIVE")
+            .to_string();
+        if let Err(refusal) = (kind.rules)(&RuleInput {
+            fields: &fields,
+            before: None,
+            parent,
+            pin: pin.as_ref(),
+            now,
+        }) {
+            return Ok(Err(refusal));
+        }
+        Ok(Ok(NewEntity {
+            kind: kind.id,
+            ad_account_id: account.id,
+            env: account.env,
+            parent_id: parent.map(|p| p.id),
+            root_id: parent.map(|p| p.root_id.unwrap_or(p.id)),
+            status,
+            fields,
+            created_at: now,
+        }))
+    }
+
+    /// Updates a batch of entities of one kind in the caller's ad account; one outcome per item.
+    pub async fn update(
+        &self,
+        caller: &Caller,
+        account: AdAccountId,
+        kind: &'static Kind,
+        items: Vec<Value>,
+    ) -> Result<Vec<ItemResult>> {
+        let account = self.ad_accounts.get(caller, account).await?;
+        check_batch(kind, items.len())?;
+        let now = self.clock.now();
+
+        let targets: Vec<std::result::Result<(i64, &Map<String, Value>), Refusal>> = items
+            .iter()
+            .map(|item| {
+                let item = as_item(kind, item)?;
+                check_account_field(kind, &account, item)?;
+                let id = item
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .and_then(|s| parse_id(s, ""))
+                    .ok_or_else(|| {
+                        Refusal::invalid(format!(
+                            "Invalid {} parameters: 'id' is required, as a string of digits.",
+                            kind.label.to_lowercase()
+                        ))
+                    })?;
+                Ok((id, item))
+            })
+            .collect();
+        let mut query = EntityQuery::new(kind.id, account.id);
+        query.ids = targets
+            .iter()
+            .filter_map(|t| Some(t.as_ref().ok()?.0))
+            .collect();
+        let current = self.by_id(query).await?;
+        let parents = self
+            .parents(
+                kind,
+                &account,
+                current.values().filter_map(|e| e.parent_id).collect(),
+            )
+            .await?;
+
+        let mut outcomes: Vec<std::result::Result<i64, Refusal>> = Vec::new();
+        let mut changes = Vec::new();
+        for t in targets {
+            let change = match t {
+                Err(refusal) => Err(refusal),
+                Ok((id, item)) => match current.get(&id) {
+                    None => Err(Refusal::not_found(format!(
+                        "{} {id} not found in ad account {}.",
+                        kind.label, account.id
+                    ))),
+                    Some(before) => {
+                        let parent = before.parent_id.and_then(|p| parents.get(&p));
+                        self.change(caller, kind, item, before, parent, now).await?
+                    }
+                },
+            };
+            match change {
+                Ok(change) => {
+                    outcomes.push(Ok(change.id));
+                    changes.push(change);
+                }
+                Err(refusal) => outcomes.push(Err(refusal)),
+            }
+        }
+        let stored: HashMap<i64, Entity> = self
+            .store
+            .update_entities(changes)
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect();
+        Ok(outcomes
+            .into_iter()
+            .map(|o| {
+                let id = o?;
+                stored
+                    .get(&id)
+                    .cloned()
+                    .ok_or_else(|| Refusal::not_found(format!("{} {id} not found.", kind.label)))
+            })
+            .collect())
+    }
+
+    async fn change(
+        &self,
+        caller: &Caller,
+        kind: &'static Kind,
+        item: &Map<String, Value>,
+        before: &Entity,
+        parent: Option<&Entity>,
+        now: Timestamp,
+    ) -> Result<std::result::Result<EntityChange, Refusal>> {
+        let fields = match fields::for_update(kind, item, before) {
+            Ok(fields) => fields,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
+        let status = fields
+            .get("status")
+            .and_then(Value::as_str)
+            .unwrap_or(&before.status)
+            .to_string();
+        if let Err(refusal) = check_transition(kind.label, &before.status, &status) {
+            return Ok(Err(refusal));
+        }
+        // A Pin deleted since the ad was made leaves the ad editable; its checks were made then.
+        let pin = self
+            .promoted_pin(caller, kind, &fields, now)
+            .await?
+            .ok()
+            .flatten();
+        let verdict = match (kind.parent.is_some(), parent) {
+            (true, None) => Err(Refusal::not_found(format!(
+                "Invalid {} parameters: its parent no longer exists.",
+                kind.label.to_lowercase()
+            ))),
+            _ => (kind.rules)(&RuleInput {
+                fields: &fields,
+                before: Some(before),
+                parent,
+                pin: pin.as_ref(),
+                now,
+            }),
+        };
+        Ok(verdict.map(|()| EntityChange {
+            id: before.id,
+            status,
+            fields,
+            updated_at: now,
+        }))
+    }
+
+    /// One entity of the caller's ad account.
+    pub async fn get(
+        &self,
+        caller: &Caller,
+        account: AdAccountId,
+        kind: &'static Kind,
+        id: i64,
+    ) -> Result<Entity> {
+        let account = self.ad_accounts.get(caller, account).await?;
+        let mut query = EntityQuery::new(kind.id, account.id);
+        query.ids = vec![id];
+        self.by_id(query).await?.remove(&id).ok_or_else(|| {
+            Error::not_found(
+                2,
+                format!(
+                    "{} not found: no {} {id} in ad account {}.",
+                    kind.label,
+                    kind.label.to_lowercase(),
+                    account.id
+                ),
+            )
+        })
+    }
+
+    /// A page of the caller's ad account's entities of one kind.
+    pub async fn list(
+        &self,
+        caller: &Caller,
+        account: AdAccountId,
+        kind: &'static Kind,
+        params: ListParams,
+        page: PageRequest,
+    ) -> Result<Listing<Entity>> {
+        let account = self.ad_accounts.get(caller, account).await?;
+        let mut query = EntityQuery::new(kind.id, account.id);
+        for (filter, values) in params.filters {
+            if values.len() > 250 {
+                return Err(Error::invalid(format!(
+                    "Parameter '{}' takes at most 250 ids.",
+                    filter.param
+                )));
+            }
+            let ids = query.ids_on(filter.on);
+            for v in values {
+                let id = parse_id(&v, "").ok_or_else(|| {
+                    Error::invalid(format!(
+                        "Parameter '{}' holds '{}', which is not an id; give ids as digits.",
+                        filter.param,
+                        v.chars().take(32).collect::<String>()
+                    ))
+                })?;
+                ids.push(id);
+            }
+        }
+        for s in &params.statuses {
+            if !ENTITY_STATUSES.contains(&s.as_str()) {
+                return Err(Error::invalid(format!(
+                    "Parameter 'entity_statuses' has an unknown value '{}'; use one of: {}.",
+                    s.chars().take(32).collect::<String>(),
+                    ENTITY_STATUSES.join(", ")
+                )));
+            }
+        }
+        query.statuses = if params.statuses.is_empty() {
+            LISTED_BY_DEFAULT.iter().map(|s| s.to_string()).collect()
+        } else {
+            params.statuses
+        };
+        query.ascending = params.ascending;
+        let list = ListKind::AdsEntities {
+            kind: kind.id.code() as u8,
+            ascending: params.ascending,
+        };
+        self.pages
+            .list(
+                &page,
+                list,
+                account.id.0,
+                |cursor| async move { Ok(self.store.list_entities(query, cursor).await?) },
+                |e| e.id,
+            )
+            .await
+    }
+
+    /// The fields a read shows: the stored ones, then the kind's derived ones.
+    pub fn present(&self, kind: &Kind, entity: &Entity) -> Map<String, Value> {
+        let mut out = entity.fields.clone();
+        (kind.derived)(entity, self.clock.now(), &mut out);
+        out
+    }
+
+    async fn by_id(&self, query: EntityQuery) -> Result<HashMap<i64, Entity>> {
+        if query.ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let limit = query.ids.len() as u32;
+        Ok(self
+            .store
+            .list_entities(query, crate::domain::page::Cursor { after: None, limit })
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect())
+    }
+
+    /// The parents the items name, by id, from the same ad account.
+    async fn parents(
+        &self,
+        kind: &Kind,
+        account: &AdAccount,
+        ids: Vec<i64>,
+    ) -> Result<HashMap<i64, Entity>> {
+        let Some(parent) = &kind.parent else {
+            return Ok(HashMap::new());
+        };
+        let mut query = EntityQuery::new(parent.kind, account.id);
+        query.ids = ids;
+        query.ids.sort_unstable();
+        query.ids.dedup();
+        self.by_id(query).await
+    }
+
+    /// The Pin an entity promotes, as its rules see it; a refusal when the ad account's owner
+    /// has no such Pin in this environment.
+    async fn promoted_pin(
+        &self,
+        caller: &Caller,
+        kind: &Kind,
+        fields: &Map<String, Value>,
+        now: Timestamp,
+    ) -> Result<std::result::Result<Option<PromotedPin>, Refusal>> {
+        let Some(name) = kind.pin_field else {
+            return Ok(Ok(None));
+        };
+        let raw = fields.get(name).and_then(Value::as_str).unwrap_or("");
+        let missing = || {
+            Refusal::not_found(format!(
+                "Pin not found: '{name}' {} is not a Pin of the ad account's owner in this \
+                 environment.",
+                raw.chars().take(20).collect::<String>()
+            ))
+        };
+        let Some(id) = parse_id(raw, "") else {
+            return Ok(Err(missing()));
+        };
+        match self.pins.find(caller.env, PinId(id)).await? {
+            Some(pin) if pin.owner_id == caller.user_id => Ok(Ok(Some(PromotedPin {
+                creative_type: pin.creative_type_at(now).as_str(),
+                on_secret_board: pin.board_privacy == Privacy::Secret,
+            }))),
+            _ => Ok(Err(missing())),
+        }
+    }
+}
+
+fn check_batch(kind: &Kind, n: usize) -> Result<()> {
+    if n == 0 || n > MAX_BATCH {
+        return Err(Error::invalid(format!(
+            "Invalid request: send from 1 to {MAX_BATCH} {}s in one request (got {n}).",
+            kind.label.to_lowercase()
+        )));
+    }
+    Ok(())
+}
+
+fn as_item<'a>(
+    kind: &Kind,
+    item: &'a Value,
+) -> std::result::Result<&'a Map<String, Value>, Refusal> {
+    item.as_object().ok_or_else(|| {
+        Refusal::invalid(format!(
+            "Invalid {} parameters: each item must be an object.",
+            kind.label.to_lowercase()
+        ))
+    })
+}
+
+/// The body's `ad_account_id`, when given, must be the path's.
+fn check_account_field(
+    kind: &Kind,
+    account: &AdAccount,
+    item: &Map<String, Value>,
+) -> std::result::Result<(), Refusal> {
+    match item.get("ad_account_id") {
+        None | Some(Value::Null) => Ok(()),
+        Some(Value::String(s)) if parse_id(s, "") == Some(account.id.0) => Ok(()),
+        Some(_) => Err(Refusal::invalid(format!(
+            "Invalid {} parameters: 'ad_account_id' must be the ad account of the path ({}).",
+            kind.label.to_lowercase(),
+            account.id
+        ))),
+    }
+}
+
+/// A create item's fields and the parent it names.
+fn prepare_create(
+    kind: &Kind,
+    account: &AdAccount,
+    item: &Value,
+    now: Timestamp,
+) -> std::result::Result<(Map<String, Value>, Option<i64>), Refusal> {
+    let item = as_item(kind, item)?;
+    check_account_field(kind, account, item)?;
+    let fields = fields::for_create(kind, item, now)?;
+    let parent = match &kind.parent {
+        None => None,
+        Some(p) => {
+            let raw = fields.get(p.field).and_then(Value::as_str).unwrap_or("");
+            Some(parse_id(raw, p.prefix).ok_or_else(|| {
+                Refusal::invalid(format!(
+                    "Invalid {} parameters: '{}' must be an id (digits, optionally prefixed \
+                     '{}').",
+                    kind.label.to_lowercase(),
+                    p.field,
+                    p.prefix
+                ))
+            })?)
+        }
+    };
+    Ok((fields, parent))
+}
+
+fn parent_not_found(kind: &Kind, id: i64) -> Refusal {
+    let parent = kind
+        .parent
+        .as_ref()
+        .expect("only kinds with parents look one up");
+    Refusal::not_found(format!(
+        "{} not found: '{}' {id} names no {} in this ad account.",
+        kind_of(parent.kind).label,
+        parent.field,
+        kind_of(parent.kind).label.to_lowercase()
+    ))
+}

@@ -1,0 +1,105 @@
+//! An ad group's `targeting_spec` (the spec's `TargetingSpec`): which targeting types it names
+//! and what each may hold.
+
+use serde_json::Value;
+
+use crate::domain::ads::fields::is_digits;
+use crate::domain::ads::refusal::Refusal;
+
+const AGE_BUCKETS: &[&str] = &[
+    "18-24", "19+", "20+", "21+", "25-34", "35-44", "45-49", "50-54", "55-64", "65+",
+];
+const APP_TYPES: &[&str] = &[
+    "android_mobile",
+    "android_tablet",
+    "ipad",
+    "iphone",
+    "web",
+    "web_mobile",
+];
+const GENDERS: &[&str] = &["unknown", "male", "female"];
+const STRATEGIES: &[&str] = &[
+    "CHOOSE_YOUR_OWN",
+    "FIND_NEW_CUSTOMERS",
+    "RECONNECT_WITH_USERS",
+];
+
+/// What one targeting type holds.
+enum Holds {
+    OneOf(&'static [&'static str]),
+    Ids,
+    Texts,
+    Objects,
+    /// A single string: an age (`MINIMUM_AGE`, `MAXIMUM_AGE`, which may end in `+`).
+    Age,
+}
+
+fn holds(key: &str) -> Option<Holds> {
+    Some(match key {
+        "AGE_BUCKET" => Holds::OneOf(AGE_BUCKETS),
+        "APPTYPE" => Holds::OneOf(APP_TYPES),
+        "GENDER" => Holds::OneOf(GENDERS),
+        "TARGETING_STRATEGY" => Holds::OneOf(STRATEGIES),
+        "AUDIENCE_INCLUDE" | "AUDIENCE_EXCLUDE" => Holds::Ids,
+        "GEO" | "INTEREST" | "LOCALE" | "LOCATION" => Holds::Texts,
+        "SHOPPING_RETARGETING" => Holds::Objects,
+        "MINIMUM_AGE" | "MAXIMUM_AGE" => Holds::Age,
+        _ => return None,
+    })
+}
+
+pub fn check_targeting_spec(spec: &Value) -> Result<(), Refusal> {
+    let bad = |msg: String| {
+        Err(Refusal::invalid(format!(
+            "Invalid ad group parameters: 'targeting_spec' {msg}"
+        )))
+    };
+    let Some(spec) = spec.as_object() else {
+        return bad("must be an object of targeting types.".into());
+    };
+    for (key, value) in spec {
+        let Some(kind) = holds(key) else {
+            return bad(format!(
+                "names an unknown targeting type '{}'; use the spec's TargetingSpec keys \
+                 (AGE_BUCKET, GENDER, GEO, INTEREST, LOCALE, ...).",
+                key.chars().take(40).collect::<String>()
+            ));
+        };
+        if value.is_null() {
+            continue;
+        }
+        let ok = match kind {
+            Holds::Age => value.as_str().is_some_and(|s| {
+                let digits = s.strip_suffix('+').unwrap_or(s);
+                is_digits(digits) && digits.len() <= 3
+            }),
+            Holds::OneOf(allowed) => value.as_array().is_some_and(|items| {
+                items
+                    .iter()
+                    .all(|i| i.as_str().is_some_and(|s| allowed.contains(&s)))
+            }),
+            Holds::Ids => value
+                .as_array()
+                .is_some_and(|items| items.iter().all(|i| i.as_str().is_some_and(is_digits))),
+            Holds::Texts => value.as_array().is_some_and(|items| {
+                items
+                    .iter()
+                    .all(|i| i.as_str().is_some_and(|s| !s.is_empty() && s.len() <= 100))
+            }),
+            Holds::Objects => value
+                .as_array()
+                .is_some_and(|items| items.iter().all(Value::is_object)),
+        };
+        if !ok {
+            let what = match kind {
+                Holds::OneOf(allowed) => format!("an array of {}", allowed.join(", ")),
+                Holds::Ids => "an array of ids (digits)".into(),
+                Holds::Texts => "an array of codes".into(),
+                Holds::Objects => "an array of objects".into(),
+                Holds::Age => "an age such as \"18\" or \"65+\"".into(),
+            };
+            return bad(format!("'{key}' must be {what}."));
+        }
+    }
+    Ok(())
+}
