@@ -5,11 +5,11 @@
 use axum::extract::State;
 use serde_json::{Map, Value, json};
 
-use crate::domain::ads::{Entity, ItemResult, KINDS, Kind, ListParams};
+use crate::domain::ads::{Body, Entity, ItemResult, KINDS, Kind, ListParams};
 use crate::domain::caller::Caller;
 use crate::domain::ids::AdAccountId;
 use crate::error::{Error, Result};
-use crate::http::extract::{JsonArray, PathParams, QueryParams};
+use crate::http::extract::{JsonArray, JsonBody, PathParams, QueryParams};
 use crate::http::respond::Json;
 use crate::http::state::AppState;
 use crate::http::{Endpoint, endpoint};
@@ -19,48 +19,97 @@ pub fn endpoints() -> Vec<Endpoint> {
 }
 
 fn kind_endpoints(kind: &'static Kind) -> Vec<Endpoint> {
-    vec![
-        endpoint(
-            kind.ops.list,
+    let mut out = Vec::new();
+    if let Some(id) = kind.ops.list {
+        out.push(endpoint(
+            id,
             move |State(app): State<AppState>,
                   caller: Caller,
                   path: PathParams,
                   query: QueryParams| async move {
                 list(app, caller, path, query, kind).await
             },
-        ),
-        endpoint(
-            kind.ops.create,
-            move |State(app): State<AppState>,
-                  caller: Caller,
-                  path: PathParams,
-                  JsonArray(items): JsonArray| async move {
-                let account = account_id(&path)?;
-                let items = app.pinbox.ads.create(&caller, account, kind, items).await?;
-                Ok::<_, Error>(Json(answer(&app, kind, items)))
-            },
-        ),
-        endpoint(
-            kind.ops.update,
-            move |State(app): State<AppState>,
-                  caller: Caller,
-                  path: PathParams,
-                  JsonArray(items): JsonArray| async move {
-                let account = account_id(&path)?;
-                let items = app.pinbox.ads.update(&caller, account, kind, items).await?;
-                Ok::<_, Error>(Json(answer(&app, kind, items)))
-            },
-        ),
-        endpoint(
-            kind.ops.get,
+        ));
+    }
+    match kind.ops.body {
+        Body::Batch => {
+            if let Some(id) = kind.ops.create {
+                out.push(endpoint(
+                    id,
+                    move |State(app): State<AppState>,
+                          caller: Caller,
+                          path: PathParams,
+                          JsonArray(items): JsonArray| async move {
+                        let account = account_id(&path)?;
+                        let items = app.pinbox.ads.create(&caller, account, kind, items).await?;
+                        Ok::<_, Error>(Json(answer(&app, kind, items)))
+                    },
+                ));
+            }
+            if let Some(id) = kind.ops.update {
+                out.push(endpoint(
+                    id,
+                    move |State(app): State<AppState>,
+                          caller: Caller,
+                          path: PathParams,
+                          JsonArray(items): JsonArray| async move {
+                        let account = account_id(&path)?;
+                        let items = app.pinbox.ads.update(&caller, account, kind, items).await?;
+                        Ok::<_, Error>(Json(answer(&app, kind, items)))
+                    },
+                ));
+            }
+        }
+        Body::Single => {
+            if let Some(id) = kind.ops.create {
+                out.push(endpoint(
+                    id,
+                    move |State(app): State<AppState>,
+                          caller: Caller,
+                          path: PathParams,
+                          JsonBody(item): JsonBody<Map<String, Value>>| async move {
+                        let account = account_id(&path)?;
+                        let entity = app
+                            .pinbox
+                            .ads
+                            .create_one(&caller, account, kind, Value::Object(item))
+                            .await?;
+                        Ok::<_, Error>(Json(render(&app, kind, &entity)))
+                    },
+                ));
+            }
+            if let Some(id) = kind.ops.update {
+                out.push(endpoint(
+                    id,
+                    move |State(app): State<AppState>,
+                          caller: Caller,
+                          path: PathParams,
+                          JsonBody(item): JsonBody<Map<String, Value>>| async move {
+                        let account = account_id(&path)?;
+                        let id = path.id(kind.path_id)?;
+                        let entity = app
+                            .pinbox
+                            .ads
+                            .update_one(&caller, account, kind, id, Value::Object(item))
+                            .await?;
+                        Ok::<_, Error>(Json(render(&app, kind, &entity)))
+                    },
+                ));
+            }
+        }
+    }
+    if let Some(id) = kind.ops.get {
+        out.push(endpoint(
+            id,
             move |State(app): State<AppState>, caller: Caller, path: PathParams| async move {
                 let account = account_id(&path)?;
                 let id = path.id(kind.path_id)?;
                 let entity = app.pinbox.ads.get(&caller, account, kind, id).await?;
                 Ok::<_, Error>(Json(render(&app, kind, &entity)))
             },
-        ),
-    ]
+        ));
+    }
+    out
 }
 
 fn account_id(path: &PathParams) -> Result<AdAccountId> {
@@ -134,7 +183,7 @@ async fn list(
 }
 
 /// One entity as the spec's response schema shows it.
-fn render(app: &AppState, kind: &Kind, entity: &Entity) -> Value {
+pub fn render(app: &AppState, kind: &Kind, entity: &Entity) -> Value {
     let mut out = Map::new();
     out.insert("id".into(), entity.id.to_string().into());
     out.insert(

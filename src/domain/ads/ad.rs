@@ -55,12 +55,7 @@ pub static AD: Kind = Kind {
     id: KindId::Ad,
     wire_type: "pinpromotion",
     label: "Ad",
-    ops: Ops {
-        list: "ads/list",
-        create: "ads/create",
-        update: "ads/update",
-        get: "ads/get",
-    },
+    ops: Ops::batch("ads/list", "ads/create", "ads/update", "ads/get"),
     path_id: "ad_id",
     parent: Some(Parent {
         field: "ad_group_id",

@@ -24,12 +24,12 @@ pub static AD_GROUP: Kind = Kind {
     id: KindId::AdGroup,
     wire_type: "adgroup",
     label: "Ad group",
-    ops: Ops {
-        list: "ad_groups/list",
-        create: "ad_groups/create",
-        update: "ad_groups/update",
-        get: "ad_groups/get",
-    },
+    ops: Ops::batch(
+        "ad_groups/list",
+        "ad_groups/create",
+        "ad_groups/update",
+        "ad_groups/get",
+    ),
     path_id: "ad_group_id",
     parent: Some(Parent {
         field: "campaign_id",

@@ -21,12 +21,12 @@ pub static CAMPAIGN: Kind = Kind {
     id: KindId::Campaign,
     wire_type: "campaign",
     label: "Campaign",
-    ops: Ops {
-        list: "campaigns/list",
-        create: "campaigns/create",
-        update: "campaigns/update",
-        get: "campaigns/get",
-    },
+    ops: Ops::batch(
+        "campaigns/list",
+        "campaigns/create",
+        "campaigns/update",
+        "campaigns/get",
+    ),
     path_id: "campaign_id",
     parent: None,
     fields: &[

@@ -59,11 +59,42 @@ pub struct Kind {
     pub pin_field: Option<&'static str>,
 }
 
+/// The spec's operationIds of a kind, those it has, and how its create and update take bodies.
 pub struct Ops {
-    pub list: &'static str,
-    pub create: &'static str,
-    pub update: &'static str,
-    pub get: &'static str,
+    pub list: Option<&'static str>,
+    pub create: Option<&'static str>,
+    pub update: Option<&'static str>,
+    pub get: Option<&'static str>,
+    pub body: Body,
+}
+
+impl Ops {
+    /// The four operations, with batch bodies (campaigns, ad groups, ads).
+    pub const fn batch(
+        list: &'static str,
+        create: &'static str,
+        update: &'static str,
+        get: &'static str,
+    ) -> Ops {
+        Ops {
+            list: Some(list),
+            create: Some(create),
+            update: Some(update),
+            get: Some(get),
+            body: Body::Batch,
+        }
+    }
+}
+
+/// How a kind's create and update take their bodies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body {
+    /// An array of up to 30 items, answered per item (`{items: [{data, exceptions}]}`); an
+    /// update item names its entity by `id`.
+    Batch,
+    /// One object, answered with the entity or an error; an update names its entity in the
+    /// path (`PATCH .../{path_id}`).
+    Single,
 }
 
 /// A parent entity, named in the body by `field`, which the wire may prefix (`C123` for a

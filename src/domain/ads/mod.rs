@@ -17,7 +17,7 @@ pub use ad::AD;
 pub use ad_group::AD_GROUP;
 pub use campaign::CAMPAIGN;
 pub use entity::{Entity, EntityChange, EntityQuery, NewEntity};
-pub use kind::{Filter, Kind, KindId, Lineage};
+pub use kind::{Body, Filter, Kind, KindId, Lineage};
 pub use refusal::Refusal;
 pub use store::AdsEntityStore;
 
@@ -338,6 +338,40 @@ impl AdsEntities {
         }))
     }
 
+    /// Creates one entity (kinds whose create takes one object): the entity, or the item's
+    /// refusal as the request's error.
+    pub async fn create_one(
+        &self,
+        caller: &Caller,
+        account: AdAccountId,
+        kind: &'static Kind,
+        item: Value,
+    ) -> Result<Entity> {
+        single(self.create(caller, account, kind, vec![item]).await?)
+    }
+
+    /// Updates the entity `id` with one object's fields (kinds whose update names the entity
+    /// in the path).
+    pub async fn update_one(
+        &self,
+        caller: &Caller,
+        account: AdAccountId,
+        kind: &'static Kind,
+        id: i64,
+        item: Value,
+    ) -> Result<Entity> {
+        let Value::Object(mut item) = item else {
+            return Err(Error::invalid(
+                "Invalid request body: expected a JSON object ({...}).",
+            ));
+        };
+        item.insert("id".into(), Value::from(id.to_string()));
+        single(
+            self.update(caller, account, kind, vec![Value::Object(item)])
+                .await?,
+        )
+    }
+
     /// One entity of the caller's ad account.
     pub async fn get(
         &self,
@@ -490,6 +524,15 @@ impl AdsEntities {
             }))),
             _ => Ok(Err(missing())),
         }
+    }
+}
+
+/// The one outcome of a one-item batch, a refusal becoming the request's error.
+fn single(mut outcomes: Vec<ItemResult>) -> Result<Entity> {
+    match outcomes.pop() {
+        Some(Ok(entity)) => Ok(entity),
+        Some(Err(refusal)) => Err(refusal.into_error()),
+        None => Err(Error::invalid("Invalid request: nothing to do.")),
     }
 }
 

@@ -27,6 +27,17 @@ impl Refusal {
     }
 }
 
+impl Refusal {
+    /// The refusal as a whole request's error, where the operation takes one item.
+    pub fn into_error(self) -> Error {
+        if self.code == 2 {
+            Error::not_found(self.code, self.message)
+        } else {
+            Error::invalid(self.message).with_code(self.code)
+        }
+    }
+}
+
 /// A whole-request error, as one item's refusal (an item whose Pin cannot be read, ...).
 impl From<Error> for Refusal {
     fn from(e: Error) -> Refusal {
