@@ -24,6 +24,9 @@ pub struct DataDirArg {
     /// the SQLite file in the data dir, so that several replicas can serve it.
     #[arg(long, env = "PINBOX_DATABASE_URL", value_name = "URL", global = true)]
     pub database_url: Option<String>,
+    /// Whether `--data-dir` came as a flag rather than from the environment or the default.
+    #[arg(skip)]
+    pub data_dir_on_command_line: bool,
 }
 
 impl DataDirArg {

@@ -28,7 +28,7 @@ mod users;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub(crate) use data_dir::DataDirArg;
 
@@ -101,10 +101,24 @@ enum Command {
 /// these queue; CPU-bound work is bounded by cores anyway (`Media::decoding`).
 const BLOCKING_THREADS: usize = 16;
 
+/// Whether `--data-dir` was given as a flag (to the command or its subcommand), not only by
+/// `PINBOX_DATA_DIR` or the default.
+fn data_dir_on_command_line(matches: &clap::ArgMatches) -> bool {
+    let given = |m: &clap::ArgMatches| {
+        m.value_source("data_dir") == Some(clap::parser::ValueSource::CommandLine)
+    };
+    given(matches) || matches.subcommand().is_some_and(|(_, sub)| given(sub))
+}
+
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
     honour_renamed_vars();
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let mut cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    cli.data.data_dir_on_command_line = data_dir_on_command_line(&matches);
     if !matches!(cli.command, Command::Serve(_)) {
         die_quietly_on_closed_pipe();
     }

@@ -141,6 +141,12 @@ pub async fn run(args: ServeArgs, data: &DataDirArg) -> anyhow::Result<()> {
     // First of all: until its handler is installed, SIGTERM or SIGINT kills the process outright
     // (a script that stops the server as soon as it announces itself saw it die by the signal).
     let stop = shutdown_signal()?;
+    if args.ephemeral && data.data_dir_on_command_line {
+        anyhow::bail!(
+            "--ephemeral and --data-dir both name a store: choose one (an exported \
+             PINBOX_DATA_DIR is ignored by --ephemeral)"
+        );
+    }
     if args.ephemeral && data.database_url.is_some() {
         anyhow::bail!(
             "--ephemeral and --database-url (or PINBOX_DATABASE_URL) both name a store: choose \
