@@ -5,7 +5,7 @@
 use axum::extract::State;
 use serde_json::{Map, Value, json};
 
-use crate::domain::ads::{Body, Entity, ItemResult, KINDS, Kind, ListParams};
+use crate::domain::ads::{Body, Entity, Exceptions, ItemResult, KINDS, Kind, ListParams};
 use crate::domain::caller::Caller;
 use crate::domain::ids::AdAccountId;
 use crate::error::{Error, Result};
@@ -120,10 +120,16 @@ fn account_id(path: &PathParams) -> Result<AdAccountId> {
 fn answer(app: &AppState, kind: &Kind, items: Vec<ItemResult>) -> Value {
     let items: Vec<Value> = items
         .into_iter()
-        .map(|item| match item {
-            Ok(entity) => json!({"data": render(app, kind, &entity), "exceptions": []}),
-            Err(refusal) => json!({
+        .map(|item| match (item, kind.ops.exceptions) {
+            (Ok(entity), Exceptions::List) => {
+                json!({"data": render(app, kind, &entity), "exceptions": []})
+            }
+            (Ok(entity), Exceptions::One) => json!({"data": render(app, kind, &entity)}),
+            (Err(refusal), Exceptions::List) => json!({
                 "exceptions": [{"code": refusal.code, "message": refusal.message}]
+            }),
+            (Err(refusal), Exceptions::One) => json!({
+                "exceptions": {"code": refusal.code, "message": refusal.message}
             }),
         })
         .collect();

@@ -55,7 +55,7 @@ pub static AD: Kind = Kind {
     id: KindId::Ad,
     wire_type: "pinpromotion",
     label: "Ad",
-    ops: Ops::batch("ads/list", "ads/create", "ads/update", "ads/get"),
+    ops: Ops::batch("ads/list", "ads/create", "ads/update", "ads/get").one_exception(),
     path_id: "ad_id",
     parent: Some(Parent {
         field: "ad_group_id",

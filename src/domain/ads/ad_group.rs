@@ -10,7 +10,7 @@ use crate::domain::ads::kind::{
     Filter, Kind, KindId, Lineage, Lit, Ops, Parent, RuleInput, Type, field,
 };
 use crate::domain::ads::refusal::Refusal;
-use crate::domain::ads::status::{ENTITY_STATUSES, MAX_MICRO, MAX_TIME, summary_status};
+use crate::domain::ads::status::{ENTITY_STATUSES, MICRO, UNIX_TIME, summary_status};
 use crate::domain::ads::targeting::check_targeting_spec;
 
 const BUDGET_TYPES: &[&str] = &["DAILY", "LIFETIME", "CBO_ADGROUP"];
@@ -39,40 +39,12 @@ pub static AD_GROUP: Kind = Kind {
     fields: &[
         field("name", Type::Text(256)).required(),
         field("status", Type::Enum(ENTITY_STATUSES)).default(Lit::Str("ACTIVE")),
-        field(
-            "budget_in_micro_currency",
-            Type::Int {
-                min: 0,
-                max: MAX_MICRO,
-            },
-        )
-        .nullable(),
-        field(
-            "bid_in_micro_currency",
-            Type::Int {
-                min: 0,
-                max: MAX_MICRO,
-            },
-        )
-        .nullable(),
+        field("budget_in_micro_currency", MICRO).nullable(),
+        field("bid_in_micro_currency", MICRO).nullable(),
         field("optimization_goal_metadata", Type::Object).nullable(),
         field("budget_type", Type::Enum(BUDGET_TYPES)).default(Lit::Str("DAILY")),
-        field(
-            "start_time",
-            Type::Int {
-                min: 0,
-                max: MAX_TIME,
-            },
-        )
-        .nullable(),
-        field(
-            "end_time",
-            Type::Int {
-                min: 0,
-                max: MAX_TIME,
-            },
-        )
-        .nullable(),
+        field("start_time", UNIX_TIME).nullable(),
+        field("end_time", UNIX_TIME).nullable(),
         field("targeting_spec", Type::Object),
         field(
             "lifetime_frequency_cap",

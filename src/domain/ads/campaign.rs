@@ -7,7 +7,7 @@ use crate::clock::Timestamp;
 use crate::domain::ads::entity::Entity;
 use crate::domain::ads::kind::{Filter, Kind, KindId, Lineage, Lit, Ops, RuleInput, Type, field};
 use crate::domain::ads::refusal::Refusal;
-use crate::domain::ads::status::{ENTITY_STATUSES, MAX_MICRO, MAX_TIME, summary_status};
+use crate::domain::ads::status::{ENTITY_STATUSES, MICRO, UNIX_TIME, summary_status};
 
 pub const OBJECTIVE_TYPES: &[&str] = &[
     "AWARENESS",
@@ -33,51 +33,16 @@ pub static CAMPAIGN: Kind = Kind {
         field("name", Type::Text(256)).required(),
         field("status", Type::Enum(ENTITY_STATUSES)).default(Lit::Str("ACTIVE")),
         field("objective_type", Type::Enum(OBJECTIVE_TYPES)).required(),
-        field(
-            "lifetime_spend_cap",
-            Type::Int {
-                min: 0,
-                max: MAX_MICRO,
-            },
-        )
-        .nullable(),
-        field(
-            "daily_spend_cap",
-            Type::Int {
-                min: 0,
-                max: MAX_MICRO,
-            },
-        )
-        .nullable(),
+        field("lifetime_spend_cap", MICRO).nullable(),
+        field("daily_spend_cap", MICRO).nullable(),
         field("order_line_id", Type::Digits).nullable(),
         field("tracking_urls", Type::Object).nullable(),
-        field(
-            "start_time",
-            Type::Int {
-                min: 0,
-                max: MAX_TIME,
-            },
-        )
-        .nullable(),
-        field(
-            "end_time",
-            Type::Int {
-                min: 0,
-                max: MAX_TIME,
-            },
-        )
-        .nullable(),
+        field("start_time", UNIX_TIME).nullable().default(Lit::Now),
+        field("end_time", UNIX_TIME).nullable(),
         field("is_flexible_daily_budgets", Type::Bool)
             .nullable()
             .default(Lit::Bool(false)),
-        field(
-            "default_ad_group_budget_in_micro_currency",
-            Type::Int {
-                min: 0,
-                max: MAX_MICRO,
-            },
-        )
-        .nullable(),
+        field("default_ad_group_budget_in_micro_currency", MICRO).nullable(),
         field("is_campaign_budget_optimization", Type::Bool)
             .nullable()
             .default(Lit::Bool(false)),

@@ -66,6 +66,8 @@ pub struct Ops {
     pub update: Option<&'static str>,
     pub get: Option<&'static str>,
     pub body: Body,
+    /// How a batch answer shows an item's refusal.
+    pub exceptions: Exceptions,
 }
 
 impl Ops {
@@ -82,8 +84,23 @@ impl Ops {
             update: Some(update),
             get: Some(get),
             body: Body::Batch,
+            exceptions: Exceptions::List,
         }
     }
+
+    /// The same, with the refusal of an item as one object rather than a list.
+    pub const fn one_exception(mut self) -> Ops {
+        self.exceptions = Exceptions::One;
+        self
+    }
+}
+
+/// The spec's shape of an item's `exceptions`: a list for campaigns and ad groups, one object
+/// for ads (`AdArrayResponseElement`), absent when the item succeeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exceptions {
+    List,
+    One,
 }
 
 /// How a kind's create and update take their bodies.

@@ -17,7 +17,7 @@ pub use ad::AD;
 pub use ad_group::AD_GROUP;
 pub use campaign::CAMPAIGN;
 pub use entity::{Entity, EntityChange, EntityQuery, NewEntity};
-pub use kind::{Body, Filter, Kind, KindId, Lineage};
+pub use kind::{Body, Exceptions, Filter, Kind, KindId, Lineage};
 pub use refusal::Refusal;
 pub use store::AdsEntityStore;
 

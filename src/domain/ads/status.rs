@@ -3,6 +3,7 @@
 
 use crate::clock::Timestamp;
 use crate::domain::ads::entity::Entity;
+use crate::domain::ads::kind::Type;
 use crate::domain::ads::refusal::Refusal;
 
 /// The spec's `EntityStatus`.
@@ -11,11 +12,17 @@ pub const ENTITY_STATUSES: &[&str] = &["ACTIVE", "PAUSED", "ARCHIVED", "DRAFT", 
 /// What a list shows when the client names no status: the spec's default.
 pub const LISTED_BY_DEFAULT: &[&str] = &["ACTIVE", "PAUSED"];
 
-/// Amounts are micro-currency (1,000,000 = one unit); no budget is near this.
-pub const MAX_MICRO: i64 = 1_000_000_000_000_000;
+/// An amount in micro-currency (1,000,000 = one unit of the account's currency).
+pub const MICRO: Type = Type::Int {
+    min: 0,
+    max: 1_000_000_000_000_000,
+};
 
-/// Unix times in seconds, up to the year 9999.
-pub const MAX_TIME: i64 = 253_402_300_799;
+/// A Unix time in seconds, up to the year 9999.
+pub const UNIX_TIME: Type = Type::Int {
+    min: 0,
+    max: 253_402_300_799,
+};
 
 /// Pinterest's status machine: an archived entity stays archived, a deleted draft stays
 /// deleted, and only a draft becomes a deleted draft.
