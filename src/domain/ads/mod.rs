@@ -46,7 +46,13 @@ pub static KINDS: &[&Kind] = &[&CAMPAIGN, &AD_GROUP, &AD];
 pub const MAX_BATCH: usize = 30;
 
 /// One item's outcome in a batch.
-pub type ItemResult = std::result::Result<Entity, Refusal>;
+pub type ItemResult = Checked<Entity>;
+
+/// What an item comes to, or why it was refused.
+type Checked<T> = std::result::Result<T, Refusal>;
+
+/// An entity's declared fields, by name.
+type Fields = Map<String, Value>;
 
 /// What a list asks for, as the client sent it: each of the kind's id filters with its values,
 /// the statuses and the order.
@@ -103,11 +109,10 @@ impl AdsEntities {
         check_batch(kind, items.len())?;
         let now = self.clock.now();
 
-        let mut checked: Vec<std::result::Result<(Map<String, Value>, Option<i64>), Refusal>> =
-            items
-                .iter()
-                .map(|item| prepare_create(kind, &account, item, now))
-                .collect();
+        let mut checked: Vec<Checked<(Fields, Option<i64>)>> = items
+            .iter()
+            .map(|item| prepare_create(kind, &account, item, now))
+            .collect();
         let parents = self
             .parents(
                 kind,
@@ -150,11 +155,11 @@ impl AdsEntities {
         caller: &Caller,
         kind: &'static Kind,
         account: &AdAccount,
-        mut fields: Map<String, Value>,
+        mut fields: Fields,
         parent_id: Option<i64>,
         parents: &HashMap<i64, Entity>,
         now: Timestamp,
-    ) -> Result<std::result::Result<NewEntity, Refusal>> {
+    ) -> Result<Checked<NewEntity>> {
         let parent = match (kind.parent.as_ref(), parent_id) {
             (Some(p), Some(id)) => match parents.get(&id) {
                 Some(parent) if parent.status == "ARCHIVED" => {
@@ -215,7 +220,7 @@ impl AdsEntities {
         check_batch(kind, items.len())?;
         let now = self.clock.now();
 
-        let targets: Vec<std::result::Result<(i64, &Map<String, Value>), Refusal>> = items
+        let targets: Vec<Checked<(i64, &Fields)>> = items
             .iter()
             .map(|item| {
                 let item = as_item(kind, item)?;
@@ -247,7 +252,7 @@ impl AdsEntities {
             )
             .await?;
 
-        let mut outcomes: Vec<std::result::Result<i64, Refusal>> = Vec::new();
+        let mut outcomes: Vec<Checked<i64>> = Vec::new();
         let mut changes = Vec::new();
         for t in targets {
             let change = match t {
@@ -294,11 +299,11 @@ impl AdsEntities {
         &self,
         caller: &Caller,
         kind: &'static Kind,
-        item: &Map<String, Value>,
+        item: &Fields,
         before: &Entity,
         parent: Option<&Entity>,
         now: Timestamp,
-    ) -> Result<std::result::Result<EntityChange, Refusal>> {
+    ) -> Result<Checked<EntityChange>> {
         let fields = match fields::for_update(kind, item, before) {
             Ok(fields) => fields,
             Err(refusal) => return Ok(Err(refusal)),
@@ -457,7 +462,7 @@ impl AdsEntities {
     }
 
     /// The fields a read shows: the stored ones, then the kind's derived ones.
-    pub fn present(&self, kind: &Kind, entity: &Entity) -> Map<String, Value> {
+    pub fn present(&self, kind: &Kind, entity: &Entity) -> Fields {
         let mut out = entity.fields.clone();
         (kind.derived)(entity, self.clock.now(), &mut out);
         out
@@ -500,9 +505,9 @@ impl AdsEntities {
         &self,
         caller: &Caller,
         kind: &Kind,
-        fields: &Map<String, Value>,
+        fields: &Fields,
         now: Timestamp,
-    ) -> Result<std::result::Result<Option<PromotedPin>, Refusal>> {
+    ) -> Result<Checked<Option<PromotedPin>>> {
         let Some(name) = kind.pin_field else {
             return Ok(Ok(None));
         };
@@ -546,10 +551,7 @@ fn check_batch(kind: &Kind, n: usize) -> Result<()> {
     Ok(())
 }
 
-fn as_item<'a>(
-    kind: &Kind,
-    item: &'a Value,
-) -> std::result::Result<&'a Map<String, Value>, Refusal> {
+fn as_item<'a>(kind: &Kind, item: &'a Value) -> Checked<&'a Fields> {
     item.as_object().ok_or_else(|| {
         Refusal::invalid(format!(
             "Invalid {} parameters: each item must be an object.",
@@ -559,11 +561,7 @@ fn as_item<'a>(
 }
 
 /// The body's `ad_account_id`, when given, must be the path's.
-fn check_account_field(
-    kind: &Kind,
-    account: &AdAccount,
-    item: &Map<String, Value>,
-) -> std::result::Result<(), Refusal> {
+fn check_account_field(kind: &Kind, account: &AdAccount, item: &Fields) -> Checked<()> {
     match item.get("ad_account_id") {
         None | Some(Value::Null) => Ok(()),
         Some(Value::String(s)) if parse_id(s, "") == Some(account.id.0) => Ok(()),
@@ -581,7 +579,7 @@ fn prepare_create(
     account: &AdAccount,
     item: &Value,
     now: Timestamp,
-) -> std::result::Result<(Map<String, Value>, Option<i64>), Refusal> {
+) -> Checked<(Fields, Option<i64>)> {
     let item = as_item(kind, item)?;
     check_account_field(kind, account, item)?;
     let fields = fields::for_create(kind, item, now)?;

@@ -96,6 +96,11 @@ macro_rules! store_contract_suite {
             owner_engagement_covers_the_owners_live_pins_in_one_environment,
             owner_engagement_leaves_out_secret_pins_unless_asked,
             concurrent_engagement_writes_are_all_counted,
+            // ads entities
+            ads_entities_keep_their_fields_and_take_growing_ids_in_batch_order,
+            ads_entity_lists_filter_by_lineage_and_status_in_either_order,
+            ads_entity_updates_replace_status_and_fields,
+            deleting_an_ad_account_deletes_its_ads_entities,
         );
     };
     (@cases $make:path, $attr:tt; $($case:ident,)*) => {
@@ -114,6 +119,7 @@ macro_rules! store_contract_suite {
 type S = Arc<dyn Store>;
 
 mod ad_accounts;
+mod ads_entities;
 mod analytics;
 mod follows;
 mod oauth;
@@ -122,6 +128,7 @@ mod search;
 mod websites;
 
 pub use ad_accounts::*;
+pub use ads_entities::*;
 pub use analytics::*;
 pub use follows::*;
 pub use oauth::*;
