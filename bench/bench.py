@@ -383,6 +383,60 @@ def oauth_client(base, data_args, info):
         return basic, json.loads(resp.read())["refresh_token"]
 
 
+def ads_account(base, data_args, info):
+    """A token with the ads scopes for the seeded user and an ad account of theirs holding 250
+    campaigns (made 30 at a time, as clients do). Returns (token, ad_account_id)."""
+    token = pinbox_cli(data_args, "token", "issue", "--user", info["user"], "--app", info["app_id"],
+                       "--scopes", "ads:read,ads:write")
+    _, account = http("POST", f"{base}/v5/ad_accounts", token, {"name": "bench ads"})
+    account = account["id"]
+    made = 0
+    while made < 250:
+        n = min(30, 250 - made)
+        batch = [{"name": f"campaign {made + i}", "objective_type": "AWARENESS", "daily_spend_cap": 50_000_000}
+                 for i in range(n)]
+        _, body = http("POST", f"{base}/v5/ad_accounts/{account}/campaigns", token, batch)
+        if any("data" not in item for item in body["items"]):
+            raise RuntimeError(f"a seeded campaign was refused: {body}")
+        made += n
+    return token, account
+
+
+def ads_workloads(base, data_args, info, env, results):
+    """The Ads API: list 250 campaigns in one page, and create 30 campaigns in one request."""
+    log("pinbox: ads: 250 campaigns, listed in one page; 30-campaign creates")
+    token, account = ads_account(base, data_args, info)
+    ads_env = {**env, "BENCH_TOKEN": token}
+    results["GET /v5/ad_accounts/{id}/campaigns?page_size=250"] = wrk(
+        base, "get_path.lua", {**ads_env, "BENCH_PATH": f"/v5/ad_accounts/{account}/campaigns?page_size=250"})
+    batch_file = WORK / "campaigns-30.json"
+    batch_file.write_text(json.dumps([
+        {"name": f"bench __N__ {i}", "objective_type": "CONSIDERATION", "daily_spend_cap": 20_000_000}
+        for i in range(30)]))
+    results["POST /v5/ad_accounts/{id}/campaigns (30 campaigns a request)"] = wrk(
+        base, "post_json.lua",
+        {**ads_env, "BENCH_PATH": f"/v5/ad_accounts/{account}/campaigns", "BENCH_BODY_FILE": str(batch_file)})
+
+
+def ads_only():
+    """`bench/bench.py --ads`: the ads workloads alone, on a small fresh data dir."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    data = WORK / "ads-data"
+    shutil.rmtree(data, ignore_errors=True)
+    data_args = ["--data-dir", str(data)]
+    pinbox_cli(data_args, "user", "create", "bench")
+    app_id = pinbox_cli(data_args, "app", "create", "--owner", "bench", "--name", "bench",
+                        "--tier", "standard").split()[0]
+    server, _ = serve_pinbox(data_args, counting())
+    results = {}
+    try:
+        ads_workloads(server.base, data_args, {"user": "bench", "app_id": app_id}, {}, results)
+    finally:
+        server.stop()
+    for name, r in results.items():
+        print(f"{name}: {r['rps']:,.0f} req/s, p50 {r['p50']:.2f} ms, p99 {r['p99']:.2f} ms")
+
+
 def cpu_model():
     for line in open("/proc/cpuinfo"):
         if line.startswith("model name"):
@@ -475,6 +529,7 @@ def main():
         "BENCH_BASIC": basic, "BENCH_FORM": urllib.parse.urlencode({"grant_type": "refresh_token", "refresh_token": refresh})})
     results["POST /v5/oauth/token (client_credentials grant)"] = wrk(base, "oauth_token.lua", {
         "BENCH_BASIC": basic, "BENCH_FORM": "grant_type=client_credentials&scope=pins%3Aread"})
+    ads_workloads(base, ["--data-dir", str(data)], info, env, results)
     notes["pinbox_after_load_rss_mb"] = rss_mb(server.pid)
     server.stop()
 
@@ -742,5 +797,7 @@ if __name__ == "__main__":
         rate_limits_only()
     elif sys.argv[1:] == ["--search"]:
         search_only()
+    elif sys.argv[1:] == ["--ads"]:
+        ads_only()
     else:
         main()

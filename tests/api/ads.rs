@@ -71,6 +71,21 @@ impl<'a> Ads<'a> {
             .clone()
     }
 
+    /// Why a one-item batch was refused: `Item(message)` when the item was answered with its
+    /// exception, `Whole(message)` when the request was (the item does not have the spec's
+    /// shape). Nothing is stored either way.
+    async fn refused(&self, op: &'static str, item: Value) -> Refused {
+        let reply = self.call(op).json(json!([item])).send().await;
+        match reply.status {
+            200 => Refused::Item(refusal(&reply.json["items"][0])),
+            400 => {
+                crate::support::assert_error_body(&reply.json);
+                Refused::Whole(reply.json["message"].as_str().unwrap().to_string())
+            }
+            other => panic!("unexpected {other}: {}", reply.json),
+        }
+    }
+
     async fn create_one(&self, op: &'static str, item: Value) -> Value {
         let items = self.batch(op, json!([item])).await;
         assert!(items[0]["data"].is_object(), "{:?}", items[0]);
@@ -131,6 +146,32 @@ impl<'a> Ads<'a> {
     }
 }
 
+#[derive(Debug)]
+enum Refused {
+    Item(String),
+    Whole(String),
+}
+
+use Refused::{Item, Whole};
+
+/// Checks each case's refusal: how (per item or whole) and that its message says `expected`.
+async fn check_refusals(
+    ads: &Ads<'_>,
+    op: &'static str,
+    base: &Value,
+    cases: Vec<(Value, Refused)>,
+) {
+    for (extra, expected) in cases {
+        let mut item = base.clone();
+        merge(&mut item, extra.clone());
+        let got = ads.refused(op, item).await;
+        match (&got, &expected) {
+            (Item(m), Item(e)) | (Whole(m), Whole(e)) if m.contains(e.as_str()) => {}
+            _ => panic!("{extra}: expected {expected:?}, got {got:?}"),
+        }
+    }
+}
+
 fn merge(into: &mut Value, extra: Value) {
     if let (Some(into), Value::Object(extra)) = (into.as_object_mut(), extra) {
         for (k, v) in extra {
@@ -171,16 +212,14 @@ async fn a_campaign_batch_answers_each_item_and_keeps_the_good_ones() {
             json!([
                 {"ad_account_id": ads.account, "name": "Good", "objective_type": "CONSIDERATION",
                  "lifetime_spend_cap": 50_000_000, "end_time": NOW + 30 * DAY},
-                {"name": "No objective"},
-                {"name": "Bad objective", "objective_type": "FAME"},
                 {"name": "Both caps", "objective_type": "AWARENESS",
                  "daily_spend_cap": 1, "lifetime_spend_cap": 2},
                 {"name": "Wrong account", "objective_type": "AWARENESS", "ad_account_id": "1"},
-                "not an object",
+                {"name": "Ended", "objective_type": "AWARENESS", "start_time": NOW - 100, "end_time": NOW - 10},
             ]),
         )
         .await;
-    assert_eq!(items.len(), 6);
+    assert_eq!(items.len(), 4);
     let good = &items[0]["data"];
     assert_eq!(items[0]["exceptions"], json!([]));
     assert_eq!(good["name"], "Good");
@@ -191,12 +230,36 @@ async fn a_campaign_batch_answers_each_item_and_keeps_the_good_ones() {
     assert_eq!(good["start_time"], NOW, "start time defaults to now");
     assert_eq!(good["created_time"], NOW);
     assert_eq!(good["daily_spend_cap"], Value::Null);
-    assert!(refusal(&items[1]).contains("'objective_type' is required"));
-    assert!(refusal(&items[2]).contains("'objective_type' must be one of"));
-    assert!(refusal(&items[3]).contains("cannot both be set"));
-    assert!(refusal(&items[4]).contains("'ad_account_id'"));
-    assert!(refusal(&items[5]).contains("must be an object"));
+    assert!(refusal(&items[1]).contains("cannot both be set"));
+    assert!(refusal(&items[2]).contains("'ad_account_id'"));
+    assert!(refusal(&items[3]).contains("is in the past"));
     assert_eq!(items[1]["exceptions"][0]["code"], 1);
+
+    // An item the spec's schema refuses refuses the whole batch, naming it; nothing is stored.
+    for (bad, expected) in [
+        (
+            json!({"name": "No objective"}),
+            "item 1: Invalid campaign parameters: 'objective_type' is required",
+        ),
+        (
+            json!({"name": "Bad", "objective_type": "FAME"}),
+            "item 1: Invalid campaign parameters: 'objective_type' must be one of",
+        ),
+        (
+            json!("not an object"),
+            "item 1: Invalid campaign parameters: each item must be an object",
+        ),
+        (
+            json!({"name": null, "objective_type": "AWARENESS"}),
+            "item 1: Invalid campaign parameters: 'name' must be given a value",
+        ),
+    ] {
+        ads.call("campaigns/create")
+            .json(json!([{"name": "Fine", "objective_type": "AWARENESS"}, bad]))
+            .send()
+            .await
+            .expect_error(400, 1, expected);
+    }
 
     // Only the good one was stored.
     let listed = ads.list("campaigns/list", &[]).await;
@@ -215,44 +278,51 @@ async fn campaign_rules_are_pinterests() {
     let app = TestApp::start().await;
     let alice = app.user("alice").await;
     let ads = Ads::new(&app, &alice, Env::Production).await;
-    let cases = [
+    let base = json!({"name": "C", "objective_type": "AWARENESS", "daily_spend_cap": 1_000_000});
+    let cases = vec![
         (
             json!({"is_campaign_budget_optimization": true, "daily_spend_cap": null}),
-            "campaign budget optimization",
+            Item("campaign budget optimization".into()),
         ),
         (
             json!({"daily_spend_cap": null, "lifetime_spend_cap": 9}),
-            "lifetime budget needs an 'end_time'",
+            Item("lifetime budget needs an 'end_time'".into()),
         ),
         (
             json!({"start_time": NOW + 10, "end_time": NOW + 5}),
-            "must be after 'start_time'",
+            Item("must be after 'start_time'".into()),
         ),
         (
             json!({"start_time": NOW - 50, "end_time": NOW - 5}),
-            "is in the past",
+            Item("is in the past".into()),
         ),
         (
             json!({"daily_spend_cap": -1}),
-            "'daily_spend_cap' must be between",
+            Item("'daily_spend_cap' must be between".into()),
         ),
-        (json!({"name": "x".repeat(257)}), "at most 256 characters"),
-        (json!({"name": "tab\there"}), "name"),
-        (json!({"status": "LIVE"}), "'status' must be one of"),
-        (json!({"order_line_id": "12a"}), "'order_line_id'"),
+        (
+            json!({"name": "x".repeat(257)}),
+            Item("at most 256 characters".into()),
+        ),
+        (json!({"name": "tab\there"}), Item("name".into())),
+        (
+            json!({"status": "LIVE"}),
+            Whole("'status' must be one of".into()),
+        ),
+        (
+            json!({"order_line_id": "12a"}),
+            Whole("'order_line_id'".into()),
+        ),
         (
             json!({"tracking_urls": []}),
-            "'tracking_urls' must be an object",
+            Whole("'tracking_urls' must be an object".into()),
+        ),
+        (
+            json!({"daily_spend_cap": "10"}),
+            Whole("must be a whole number".into()),
         ),
     ];
-    for (extra, expected) in cases {
-        let mut item = json!({"name": "C", "objective_type": "AWARENESS",
-                              "daily_spend_cap": 1_000_000});
-        merge(&mut item, extra.clone());
-        let items = ads.batch("campaigns/create", json!([item])).await;
-        let message = refusal(&items[0]);
-        assert!(message.contains(expected), "{extra}: {message}");
-    }
+    check_refusals(&ads, "campaigns/create", &base, cases).await;
     assert!(ads.list("campaigns/list", &[]).await.is_empty());
 }
 
@@ -270,7 +340,6 @@ async fn updates_change_what_they_send_and_keep_the_rules() {
             json!([
                 {"id": id, "ad_account_id": ads.account, "name": "Summer", "status": "PAUSED"},
                 {"id": "549755813000", "name": "Ghost"},
-                {"name": "No id"},
                 {"id": id, "objective_type": "CONSIDERATION"},
             ]),
         )
@@ -288,8 +357,16 @@ async fn updates_change_what_they_send_and_keep_the_rules() {
     assert_eq!(updated["updated_time"], NOW + 60);
     assert!(refusal(&items[1]).contains("not found"));
     assert_eq!(items[1]["exceptions"][0]["code"], 2);
-    assert!(refusal(&items[2]).contains("'id' is required"));
-    assert!(refusal(&items[3]).contains("only change on a DRAFT campaign"));
+    assert!(refusal(&items[2]).contains("only change on a DRAFT campaign"));
+    ads.call("campaigns/update")
+        .json(json!([{"id": id, "name": "Fine"}, {"name": "No id"}]))
+        .send()
+        .await
+        .expect_error(
+            400,
+            1,
+            "item 1: Invalid campaign parameters: 'id' is required",
+        );
 
     // Archived stays archived; ACTIVE cannot go back to DRAFT.
     let archive = ads
@@ -363,57 +440,57 @@ async fn ad_groups_live_within_their_campaign() {
 
     let base = json!({"name": "G", "campaign_id": cid, "billable_event": "IMPRESSION",
                       "budget_in_micro_currency": 1_000_000, "start_time": NOW + DAY});
-    let cases = [
+    let cases = vec![
         (
             json!({"budget_in_micro_currency": 11_000_000}),
-            "over the campaign's daily_spend_cap",
+            Item("over the campaign's daily_spend_cap".into()),
         ),
         (
             json!({"billable_event": "CLICKTHROUGH"}),
-            "does not fit the campaign's objective",
+            Item("does not fit the campaign's objective".into()),
         ),
         (
             json!({"bid_strategy_type": "MAX_BID"}),
-            "needs 'bid_in_micro_currency'",
+            Item("needs 'bid_in_micro_currency'".into()),
         ),
         (
             json!({"bid_in_micro_currency": 5}),
-            "must be null with 'bid_strategy_type' AUTOMATIC_BID",
+            Item("must be null with 'bid_strategy_type' AUTOMATIC_BID".into()),
         ),
         (
             json!({"budget_in_micro_currency": null}),
-            "'budget_in_micro_currency' is required",
+            Item("'budget_in_micro_currency' is required".into()),
         ),
         (
             json!({"budget_type": "LIFETIME"}),
-            "LIFETIME budget needs an 'end_time'",
+            Item("LIFETIME budget needs an 'end_time'".into()),
         ),
         (
             json!({"start_time": NOW}),
-            "before its campaign's start_time",
+            Item("before its campaign's start_time".into()),
         ),
-        (json!({"campaign_id": "549755813000"}), "names no campaign"),
-        (json!({"campaign_id": "X1"}), "'campaign_id' must be an id"),
+        (
+            json!({"campaign_id": "549755813000"}),
+            Item("names no campaign".into()),
+        ),
+        (
+            json!({"campaign_id": "X1"}),
+            Whole("'campaign_id' must be an id".into()),
+        ),
         (
             json!({"targeting_spec": {"MOOD": ["happy"]}}),
-            "unknown targeting type 'MOOD'",
+            Item("unknown targeting type 'MOOD'".into()),
         ),
         (
             json!({"targeting_spec": {"GENDER": ["robot"]}}),
-            "'GENDER' must be",
+            Whole("'GENDER' must be".into()),
         ),
         (
             json!({"bid_multiplier": 11}),
-            "'bid_multiplier' must be between",
+            Whole("'bid_multiplier' must be between".into()),
         ),
     ];
-    for (extra, expected) in cases {
-        let mut item = base.clone();
-        merge(&mut item, extra.clone());
-        let items = ads.batch("ad_groups/create", json!([item])).await;
-        let message = refusal(&items[0]);
-        assert!(message.contains(expected), "{extra}: {message}");
-    }
+    check_refusals(&ads, "ad_groups/create", &base, cases).await;
     // The parent cannot change.
     let other = ads.campaign(json!({})).await;
     let items = ads
@@ -490,6 +567,12 @@ async fn ads_promote_the_owners_pins_of_a_matching_creative_type() {
     assert_eq!(ads.list("ads/list", &[("ad_ids", ad_id)]).await, [ad_id]);
     assert!(
         ads.list("ads/list", &[("campaign_ids", "549755813000")])
+            .await
+            .is_empty()
+    );
+    // Digits too many for an id are schema-valid and name nothing.
+    assert!(
+        ads.list("ads/list", &[("ad_group_ids", "77030170519911415960")])
             .await
             .is_empty()
     );

@@ -11,7 +11,6 @@ use crate::domain::ads::kind::{
 };
 use crate::domain::ads::refusal::Refusal;
 use crate::domain::ads::status::{ENTITY_STATUSES, MICRO, UNIX_TIME, summary_status};
-use crate::domain::ads::targeting::check_targeting_spec;
 
 const BUDGET_TYPES: &[&str] = &["DAILY", "LIFETIME", "CBO_ADGROUP"];
 const BID_STRATEGIES: &[&str] = &["AUTOMATIC_BID", "MAX_BID", "TARGET_AVG"];
@@ -45,7 +44,7 @@ pub static AD_GROUP: Kind = Kind {
         field("budget_type", Type::Enum(BUDGET_TYPES)).default(Lit::Str("DAILY")),
         field("start_time", UNIX_TIME).nullable(),
         field("end_time", UNIX_TIME).nullable(),
-        field("targeting_spec", Type::Object),
+        field("targeting_spec", Type::Targeting),
         field(
             "lifetime_frequency_cap",
             Type::Int {
@@ -202,11 +201,7 @@ fn rules(r: &RuleInput<'_>) -> Result<(), Refusal> {
             "'start_time' ({start}) is before its campaign's start_time ({campaign_start})."
         ));
     }
-    check_schedule(r, "ad group")?;
-    if let Some(spec) = r.fields.get("targeting_spec") {
-        check_targeting_spec(spec)?;
-    }
-    Ok(())
+    check_schedule(r, "ad group")
 }
 
 fn derived(e: &Entity, now: Timestamp, out: &mut Map<String, Value>) {

@@ -8,6 +8,7 @@ use crate::clock::Timestamp;
 use crate::domain::ads::entity::Entity;
 use crate::domain::ads::kind::{Field, Kind, Lit, OnCreate, Type};
 use crate::domain::ads::refusal::Refusal;
+use crate::domain::ads::targeting::check_targeting_spec;
 use crate::domain::text::{TextKind, check_characters};
 
 /// The fields a create stores: every declared field sent, checked, and the declared defaults.
@@ -26,7 +27,7 @@ pub fn for_create(
             }
             _ => match f.on_create {
                 OnCreate::Required => {
-                    return Err(Refusal::invalid(format!(
+                    return Err(Refusal::malformed(format!(
                         "Invalid {} parameters: '{}' is required.",
                         kind.label.to_lowercase(),
                         f.name
@@ -67,13 +68,17 @@ pub fn for_update(
 }
 
 fn check(kind: &Kind, f: &Field, v: &Value) -> Result<(), Refusal> {
-    let wrong = |what: &str| {
-        Refusal::invalid(format!(
+    let message = |what: &str| {
+        format!(
             "Invalid {} parameters: '{}' must be {what}.",
             kind.label.to_lowercase(),
             f.name
-        ))
+        )
     };
+    // What the spec's schema says (types, enums, patterns, its bounds) refuses the request;
+    // what only Pinterest's rules say (lengths, amounts) refuses the item.
+    let wrong = |what: &str| Refusal::malformed(message(what));
+    let out_of_bounds = |what: &str| Refusal::invalid(message(what));
     if v.is_null() {
         return if f.nullable {
             Ok(())
@@ -85,15 +90,16 @@ fn check(kind: &Kind, f: &Field, v: &Value) -> Result<(), Refusal> {
         Type::Text(max) => {
             let s = v.as_str().ok_or_else(|| wrong("a string"))?;
             if s.chars().count() > max {
-                return Err(wrong(&format!("at most {max} characters")));
+                return Err(out_of_bounds(&format!("at most {max} characters")));
             }
             check_characters(f.name, s, TextKind::Name).map_err(Refusal::from)
         }
         Type::Int { min, max } => match v.as_i64() {
             Some(n) if (min..=max).contains(&n) => Ok(()),
-            Some(_) => Err(wrong(&format!("between {min} and {max}"))),
+            Some(_) => Err(out_of_bounds(&format!("between {min} and {max}"))),
             None => Err(wrong("a whole number")),
         },
+        // The spec bounds its numbers (`bid_multiplier`), so those bounds are its schema's.
         Type::Number { min, max } => match v.as_f64() {
             Some(n) if n >= min && n <= max => Ok(()),
             Some(_) => Err(wrong(&format!("between {min} and {max}"))),
@@ -116,7 +122,9 @@ fn check(kind: &Kind, f: &Field, v: &Value) -> Result<(), Refusal> {
             for item in items {
                 let s = item.as_str().ok_or_else(|| wrong("an array of strings"))?;
                 if s.chars().count() > max {
-                    return Err(wrong(&format!("strings of at most {max} characters")));
+                    return Err(out_of_bounds(&format!(
+                        "strings of at most {max} characters"
+                    )));
                 }
                 check_characters(f.name, s, TextKind::Name).map_err(Refusal::from)?;
             }
@@ -127,6 +135,7 @@ fn check(kind: &Kind, f: &Field, v: &Value) -> Result<(), Refusal> {
             _ => Err(wrong("an array of strings of digits")),
         },
         Type::Object => v.as_object().map(|_| ()).ok_or_else(|| wrong("an object")),
+        Type::Targeting => check_targeting_spec(v),
     }
 }
 

@@ -164,6 +164,8 @@ pub enum Type {
     DigitsList,
     /// A JSON object, checked by the kind's rules if at all.
     Object,
+    /// An ad group's targeting spec (the spec's `TargetingSpec`).
+    Targeting,
 }
 
 /// A literal default, written in a declaration.

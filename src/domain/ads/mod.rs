@@ -139,6 +139,7 @@ impl AdsEntities {
                 Err(refusal) => outcomes.push(Some(refusal)),
             }
         }
+        refuse_malformed(kind, outcomes.iter().map(Option::as_ref))?;
         let mut stored = self.store.insert_entities(new).await?.into_iter();
         Ok(outcomes
             .into_iter()
@@ -230,7 +231,7 @@ impl AdsEntities {
                     .and_then(Value::as_str)
                     .and_then(|s| parse_id(s, ""))
                     .ok_or_else(|| {
-                        Refusal::invalid(format!(
+                        Refusal::malformed(format!(
                             "Invalid {} parameters: 'id' is required, as a string of digits.",
                             kind.label.to_lowercase()
                         ))
@@ -276,6 +277,7 @@ impl AdsEntities {
                 Err(refusal) => outcomes.push(Err(refusal)),
             }
         }
+        refuse_malformed(kind, outcomes.iter().map(|o| o.as_ref().err()))?;
         let stored: HashMap<i64, Entity> = self
             .store
             .update_entities(changes)
@@ -421,6 +423,14 @@ impl AdsEntities {
             }
             let ids = query.ids_on(filter.on);
             for v in values {
+                // Digits too many for an id name nothing, so they match nothing.
+                if !v.is_empty()
+                    && v.bytes().all(|b| b.is_ascii_digit())
+                    && parse_id(&v, "").is_none()
+                {
+                    ids.push(-1);
+                    continue;
+                }
                 let id = parse_id(&v, "").ok_or_else(|| {
                     Error::invalid(format!(
                         "Parameter '{}' holds '{}', which is not an id; give ids as digits.",
@@ -532,6 +542,26 @@ impl AdsEntities {
     }
 }
 
+/// A batch with an item the spec's schema refuses is refused whole, naming the first such
+/// item (counted from 0) and what is wrong with it.
+fn refuse_malformed<'a>(
+    kind: &Kind,
+    refusals: impl Iterator<Item = Option<&'a Refusal>>,
+) -> Result<()> {
+    for (i, refusal) in refusals.enumerate() {
+        if let Some(r) = refusal
+            && r.malformed
+        {
+            return Err(Error::invalid(format!(
+                "Invalid {} request: item {i}: {}",
+                kind.label.to_lowercase(),
+                r.message
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// The one outcome of a one-item batch, a refusal becoming the request's error.
 fn single(mut outcomes: Vec<ItemResult>) -> Result<Entity> {
     match outcomes.pop() {
@@ -553,7 +583,7 @@ fn check_batch(kind: &Kind, n: usize) -> Result<()> {
 
 fn as_item<'a>(kind: &Kind, item: &'a Value) -> Checked<&'a Fields> {
     item.as_object().ok_or_else(|| {
-        Refusal::invalid(format!(
+        Refusal::malformed(format!(
             "Invalid {} parameters: each item must be an object.",
             kind.label.to_lowercase()
         ))
@@ -565,7 +595,16 @@ fn check_account_field(kind: &Kind, account: &AdAccount, item: &Fields) -> Check
     match item.get("ad_account_id") {
         None | Some(Value::Null) => Ok(()),
         Some(Value::String(s)) if parse_id(s, "") == Some(account.id.0) => Ok(()),
-        Some(_) => Err(Refusal::invalid(format!(
+        Some(Value::String(s))
+            if fields::is_digits(s) || s.bytes().all(|b| b.is_ascii_digit()) && !s.is_empty() =>
+        {
+            Err(Refusal::invalid(format!(
+                "Invalid {} parameters: 'ad_account_id' must be the ad account of the path ({}).",
+                kind.label.to_lowercase(),
+                account.id
+            )))
+        }
+        Some(_) => Err(Refusal::malformed(format!(
             "Invalid {} parameters: 'ad_account_id' must be the ad account of the path ({}).",
             kind.label.to_lowercase(),
             account.id
@@ -588,7 +627,7 @@ fn prepare_create(
         Some(p) => {
             let raw = fields.get(p.field).and_then(Value::as_str).unwrap_or("");
             Some(parse_id(raw, p.prefix).ok_or_else(|| {
-                Refusal::invalid(format!(
+                Refusal::malformed(format!(
                     "Invalid {} parameters: '{}' must be an id (digits, optionally prefixed \
                      '{}').",
                     kind.label.to_lowercase(),

@@ -1,5 +1,8 @@
 //! Why one item of a create or update was not applied: Pinterest answers each item of those
-//! batches with its own `exceptions`, so one bad item does not fail the rest.
+//! batches with its own `exceptions`, so one bad item does not fail the rest. An item that
+//! does not even have the spec's shape (a missing required field, a value of the wrong type, a
+//! value outside an enum or a pattern) is `malformed`: the whole request is refused with 400
+//! before anything is applied, as a request the spec's schema refuses.
 
 use crate::error::Error;
 
@@ -7,6 +10,7 @@ use crate::error::Error;
 pub struct Refusal {
     pub code: u32,
     pub message: String,
+    pub malformed: bool,
 }
 
 impl Refusal {
@@ -15,6 +19,16 @@ impl Refusal {
         Refusal {
             code: 1,
             message: message.into(),
+            malformed: false,
+        }
+    }
+
+    /// A value the spec's schema refuses.
+    pub fn malformed(message: impl Into<String>) -> Refusal {
+        Refusal {
+            code: 1,
+            message: message.into(),
+            malformed: true,
         }
     }
 
@@ -23,6 +37,7 @@ impl Refusal {
         Refusal {
             code: 2,
             message: message.into(),
+            malformed: false,
         }
     }
 }
@@ -44,6 +59,7 @@ impl From<Error> for Refusal {
         Refusal {
             code: e.code,
             message: e.message.into_owned(),
+            malformed: false,
         }
     }
 }

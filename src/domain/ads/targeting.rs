@@ -48,9 +48,11 @@ fn holds(key: &str) -> Option<Holds> {
     })
 }
 
+/// A targeting spec the spec's schema refuses (a value of the wrong type or outside an enum)
+/// is malformed; a targeting type the schema does not name is only refused by the item.
 pub fn check_targeting_spec(spec: &Value) -> Result<(), Refusal> {
     let bad = |msg: String| {
-        Err(Refusal::invalid(format!(
+        Err(Refusal::malformed(format!(
             "Invalid ad group parameters: 'targeting_spec' {msg}"
         )))
     };
@@ -59,11 +61,12 @@ pub fn check_targeting_spec(spec: &Value) -> Result<(), Refusal> {
     };
     for (key, value) in spec {
         let Some(kind) = holds(key) else {
-            return bad(format!(
-                "names an unknown targeting type '{}'; use the spec's TargetingSpec keys \
-                 (AGE_BUCKET, GENDER, GEO, INTEREST, LOCALE, ...).",
+            return Err(Refusal::invalid(format!(
+                "Invalid ad group parameters: 'targeting_spec' names an unknown targeting type \
+                 '{}'; use the spec's TargetingSpec keys (AGE_BUCKET, GENDER, GEO, INTEREST, \
+                 LOCALE, ...).",
                 key.chars().take(40).collect::<String>()
-            ));
+            )));
         };
         if value.is_null() {
             continue;
