@@ -5,7 +5,7 @@
 use axum::extract::State;
 use serde_json::{Map, Value, json};
 
-use crate::domain::ads::{Entity, ItemResult, KINDS, Kind, ListParams};
+use crate::domain::ads::{Entity, ItemResult, KINDS, Kind, KindId, ListParams};
 use crate::domain::caller::Caller;
 use crate::domain::ids::AdAccountId;
 use crate::error::{Error, Result};
@@ -72,7 +72,12 @@ fn answer(app: &AppState, kind: &Kind, items: Vec<ItemResult>) -> Value {
     let items: Vec<Value> = items
         .into_iter()
         .map(|item| match item {
+            // The spec's AdArrayResponseElement holds one exception object, not a list.
+            Ok(entity) if kind.id == KindId::Ad => json!({"data": render(app, kind, &entity)}),
             Ok(entity) => json!({"data": render(app, kind, &entity), "exceptions": []}),
+            Err(refusal) if kind.id == KindId::Ad => json!({
+                "exceptions": {"code": refusal.code, "message": refusal.message}
+            }),
             Err(refusal) => json!({
                 "exceptions": [{"code": refusal.code, "message": refusal.message}]
             }),

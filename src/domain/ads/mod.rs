@@ -8,6 +8,7 @@ mod campaign;
 mod entity;
 mod fields;
 mod kind;
+mod reads;
 mod refusal;
 mod status;
 mod store;
@@ -18,6 +19,7 @@ pub use ad_group::AD_GROUP;
 pub use campaign::CAMPAIGN;
 pub use entity::{Entity, EntityChange, EntityQuery, NewEntity};
 pub use kind::{Filter, Kind, KindId, Lineage};
+pub use reads::AccountEntities;
 pub use refusal::Refusal;
 pub use store::AdsEntityStore;
 
@@ -491,6 +493,11 @@ impl AdsEntities {
             _ => Ok(Err(missing())),
         }
     }
+}
+
+/// An id given in a query parameter: digits that fit an id.
+pub fn parse_id_param(raw: &str) -> Option<i64> {
+    parse_id(raw, "")
 }
 
 fn check_batch(kind: &Kind, n: usize) -> Result<()> {
