@@ -199,7 +199,7 @@ const fn client_op(
 }
 
 use Method::{Delete, Get, Patch, Post};
-use RateCategory::{OrgAnalytics, OrgRead, OrgWrite};
+use RateCategory::{AdsAnalytics, OrgAnalytics, OrgRead, OrgWrite};
 use Sandbox::{Disabled, Enabled};
 
 /// Every operation pinbox serves. Adding one here without a handler (or the reverse) fails at start-up.
@@ -268,7 +268,16 @@ pub static OPERATIONS: &[Operation] = &[
     op("multi_pins/analytics", Get, "/pins/analytics", &[BoardsRead, PinsRead], true, OrgAnalytics, Disabled),
     op("user_account/analytics", Get, "/user_account/analytics", &[UserAccountsRead], false, OrgAnalytics, Disabled),
     op("user_account/analytics/top_pins", Get, "/user_account/analytics/top_pins", &[PinsRead, UserAccountsRead], true, OrgAnalytics, Disabled),
-    op("user_account/analytics/top_video_pins", Get, "/user_account/analytics/top_video_pins", &[PinsRead, UserAccountsRead], true, OrgAnalytics, Disabled),
+    op("user_account/analytics/top_video_pins", Get, "/user_account/analytics/top_video_pins", &[PinsRead, UserAccountsRead], true, OrgAnalytics, Disabled),    // ads analytics and reports
+    op("ad_groups/analytics", Get, "/ad_accounts/{ad_account_id}/ad_groups/analytics", &[AdsRead], true, AdsAnalytics, Enabled),
+    op("ad_groups_targeting_analytics/get", Get, "/ad_accounts/{ad_account_id}/ad_groups/targeting_analytics", &[AdsRead], true, AdsAnalytics, Enabled),
+    op("ads/analytics", Get, "/ad_accounts/{ad_account_id}/ads/analytics", &[AdsRead], true, AdsAnalytics, Enabled),
+    op("ad_targeting_analytics/get", Get, "/ad_accounts/{ad_account_id}/ads/targeting_analytics", &[AdsRead], true, AdsAnalytics, Enabled),
+    op("ad_account/analytics", Get, "/ad_accounts/{ad_account_id}/analytics", &[AdsRead], true, AdsAnalytics, Enabled),
+    op("campaigns/analytics", Get, "/ad_accounts/{ad_account_id}/campaigns/analytics", &[AdsRead], true, AdsAnalytics, Enabled),
+    op("campaign_targeting_analytics/get", Get, "/ad_accounts/{ad_account_id}/campaigns/targeting_analytics", &[AdsRead], true, AdsAnalytics, Enabled),
+    op("ad_pins/analytics", Get, "/ad_accounts/{ad_account_id}/pins/analytics", &[AdsRead], true, AdsAnalytics, Disabled),
+    op("ad_account_targeting_analytics/get", Get, "/ad_accounts/{ad_account_id}/targeting_analytics", &[AdsRead], true, AdsAnalytics, Enabled),
 ];
 
 pub fn by_id(id: &str) -> Option<&'static Operation> {

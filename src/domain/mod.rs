@@ -4,6 +4,8 @@
 
 pub mod ad_accounts;
 pub mod ads;
+pub mod ads_analytics;
+pub mod ads_delivery;
 pub mod analytics;
 pub mod apps;
 pub mod boards;
@@ -34,6 +36,7 @@ use std::time::Duration;
 use crate::clock::Clock;
 use crate::domain::ad_accounts::AdAccounts;
 use crate::domain::ads::AdsEntities;
+use crate::domain::ads_analytics::AdsAnalytics;
 use crate::domain::analytics::Analytics;
 use crate::domain::apps::Apps;
 use crate::domain::boards::Boards;
@@ -101,6 +104,8 @@ pub struct Pinbox {
     pub websites: Websites,
     /// Campaigns, ad groups, ads and the other ads entities.
     pub ads: AdsEntities,
+    /// Simulated ads delivery, its analytics and reports.
+    pub ads_analytics: AdsAnalytics,
     /// Rate limits by tier and category; Pinterest's by default.
     pub rate_limits: RateLimiter,
 }
@@ -186,6 +191,7 @@ impl Pinbox {
             clock.clone(),
             pages.clone(),
         );
+        let ads_analytics = AdsAnalytics::new(ads.clone(), clock.clone());
         Ok(Pinbox {
             boards,
             sections,
@@ -205,6 +211,7 @@ impl Pinbox {
             ad_accounts,
             websites,
             ads,
+            ads_analytics,
             rate_limits,
         })
     }

@@ -4,6 +4,7 @@
 
 pub mod ad_accounts;
 pub mod ads;
+pub mod ads_analytics;
 pub mod analytics;
 pub mod auth;
 pub mod board_sections;
@@ -102,6 +103,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(analytics::endpoints());
     all.extend(websites::endpoints());
     all.extend(ads::endpoints());
+    all.extend(ads_analytics::endpoints());
     all
 }
 

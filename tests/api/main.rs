@@ -9,6 +9,7 @@ mod support;
 
 mod ad_accounts;
 mod ads;
+mod ads_analytics;
 mod analytics;
 mod auth;
 mod board_sections;

@@ -8,6 +8,7 @@ mod campaign;
 mod entity;
 mod fields;
 mod kind;
+mod reads;
 mod refusal;
 mod status;
 mod store;
@@ -18,6 +19,7 @@ pub use ad_group::AD_GROUP;
 pub use campaign::CAMPAIGN;
 pub use entity::{Entity, EntityChange, EntityQuery, NewEntity};
 pub use kind::{Body, Exceptions, Filter, Kind, KindId, Lineage};
+pub use reads::AccountEntities;
 pub use refusal::Refusal;
 pub use store::AdsEntityStore;
 
@@ -569,6 +571,11 @@ fn single(mut outcomes: Vec<ItemResult>) -> Result<Entity> {
         Some(Err(refusal)) => Err(refusal.into_error()),
         None => Err(Error::invalid("Invalid request: nothing to do.")),
     }
+}
+
+/// An id given in a query parameter: digits that fit an id.
+pub fn parse_id_param(raw: &str) -> Option<i64> {
+    parse_id(raw, "")
 }
 
 fn check_batch(kind: &Kind, n: usize) -> Result<()> {

@@ -1,0 +1,48 @@
+//! Where conversions come from: a seam. pinbox simulates no conversions itself; a source
+//! (the Conversions API's events, once merged) answers an ad account's conversions per day, and
+//! analytics attributes each day's to the ads clicked that day, in proportion to their clicks.
+
+use async_trait::async_trait;
+
+use crate::domain::ads_analytics::query::ConversionWindows;
+use crate::domain::engagement::Day;
+use crate::domain::ids::AdAccountId;
+use crate::error::Result;
+
+/// One day's conversions of an ad account.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DayConversions {
+    pub day: Day,
+    pub count: i64,
+    /// Micro-currency.
+    pub value: i64,
+}
+
+#[async_trait]
+pub trait ConversionSource: Send + Sync {
+    /// The ad account's conversions on each day of `[start, end]` that has any, attributed with
+    /// these windows.
+    async fn conversions(
+        &self,
+        account: AdAccountId,
+        start: Day,
+        end: Day,
+        windows: ConversionWindows,
+    ) -> Result<Vec<DayConversions>>;
+}
+
+/// The default source: no conversions.
+pub struct NoConversions;
+
+#[async_trait]
+impl ConversionSource for NoConversions {
+    async fn conversions(
+        &self,
+        _: AdAccountId,
+        _: Day,
+        _: Day,
+        _: ConversionWindows,
+    ) -> Result<Vec<DayConversions>> {
+        Ok(Vec::new())
+    }
+}
