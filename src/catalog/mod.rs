@@ -199,7 +199,7 @@ const fn client_op(
 }
 
 use Method::{Delete, Get, Patch, Post};
-use RateCategory::{OrgAnalytics, OrgRead, OrgWrite};
+use RateCategory::{AdsAnalytics, OrgAnalytics, OrgRead, OrgWrite};
 use Sandbox::{Disabled, Enabled};
 
 /// Every operation pinbox serves. Adding one here without a handler (or the reverse) fails at start-up.
@@ -256,6 +256,14 @@ pub static OPERATIONS: &[Operation] = &[
     op("user_account/analytics", Get, "/user_account/analytics", &[UserAccountsRead], false, OrgAnalytics, Disabled),
     op("user_account/analytics/top_pins", Get, "/user_account/analytics/top_pins", &[PinsRead, UserAccountsRead], true, OrgAnalytics, Disabled),
     op("user_account/analytics/top_video_pins", Get, "/user_account/analytics/top_video_pins", &[PinsRead, UserAccountsRead], true, OrgAnalytics, Disabled),
+    // ads resources
+    op("terms_of_service/get", Get, "/ad_accounts/{ad_account_id}/terms_of_service", &[AdsRead], false, RateCategory::AdsRead, Enabled),
+    op("ad_account_countries/get", Get, "/resources/ad_account_countries", &[AdsRead], true, RateCategory::AdsRead, Enabled),
+    op("delivery_metrics/get", Get, "/resources/delivery_metrics", &[AdsRead, PinsRead, UserAccountsRead], true, RateCategory::AdsRead, Enabled),
+    op("lead_form_questions/get", Get, "/resources/lead_form_questions", &[AdsRead], false, RateCategory::AdsRead, Enabled),
+    op("metrics_ready_state/get", Get, "/resources/metrics_ready_state", &[AdsRead], false, AdsAnalytics, Enabled),
+    op("interest_targeting_options/get", Get, "/resources/targeting/interests/{interest_id}", &[AdsRead], true, RateCategory::AdsRead, Enabled),
+    op("targeting_options/get", Get, "/resources/targeting/{targeting_type}", &[AdsRead], true, RateCategory::AdsRead, Enabled),
 ];
 
 pub fn by_id(id: &str) -> Option<&'static Operation> {

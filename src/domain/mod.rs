@@ -3,6 +3,7 @@
 //! services; HTTP and the CLI call them. Nothing here knows HTTP or SQL.
 
 pub mod ad_accounts;
+pub mod ads_resources;
 pub mod analytics;
 pub mod apps;
 pub mod boards;
@@ -32,6 +33,7 @@ use std::time::Duration;
 
 use crate::clock::Clock;
 use crate::domain::ad_accounts::AdAccounts;
+use crate::domain::ads_resources::AdsResources;
 use crate::domain::analytics::Analytics;
 use crate::domain::apps::Apps;
 use crate::domain::boards::Boards;
@@ -97,6 +99,7 @@ pub struct Pinbox {
     pub oauth: OAuth,
     pub ad_accounts: AdAccounts,
     pub websites: Websites,
+    pub ads_resources: AdsResources,
     /// Rate limits by tier and category; Pinterest's by default.
     pub rate_limits: RateLimiter,
 }
@@ -175,6 +178,7 @@ impl Pinbox {
             users.clone(),
         );
         let accounts = Accounts::new(users.clone(), follows.clone(), analytics.clone());
+        let ads_resources = AdsResources::new(clock.clone(), ad_accounts.clone());
         Ok(Pinbox {
             boards,
             sections,
@@ -193,6 +197,7 @@ impl Pinbox {
             oauth,
             ad_accounts,
             websites,
+            ads_resources,
             rate_limits,
         })
     }

@@ -3,6 +3,7 @@
 //! catalog; handlers only parse the wire format, call the domain and shape the answer.
 
 pub mod ad_accounts;
+pub mod ads_resources;
 pub mod analytics;
 pub mod auth;
 pub mod board_sections;
@@ -100,6 +101,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     // analytics
     all.extend(analytics::endpoints());
     all.extend(websites::endpoints());
+    all.extend(ads_resources::endpoints());
     all
 }
 
