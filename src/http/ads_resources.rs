@@ -24,7 +24,10 @@ pub fn endpoints() -> Vec<Endpoint> {
         endpoint("delivery_metrics/get", delivery_metrics_get),
         endpoint("lead_form_questions/get", lead_form_questions_get),
         endpoint("metrics_ready_state/get", metrics_ready_state_get),
-        endpoint("interest_targeting_options/get", interest_targeting_options_get),
+        endpoint(
+            "interest_targeting_options/get",
+            interest_targeting_options_get,
+        ),
         endpoint("targeting_options/get", targeting_options_get),
     ]
 }
@@ -174,10 +177,7 @@ async fn interest_targeting_options_get(
     State(app): State<AppState>,
     path: PathParams,
 ) -> Result<Json<InterestJson>> {
-    let interest = app
-        .pinbox
-        .ads_resources
-        .interest(path.raw("interest_id"))?;
+    let interest = app.pinbox.ads_resources.interest(path.raw("interest_id"))?;
     Ok(Json(InterestJson {
         id: interest.id,
         name: interest.name,

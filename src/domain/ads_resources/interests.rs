@@ -48,8 +48,16 @@ pub const INTERESTS: &[Interest] = &[
     i("989077186089", "Cats", Some("937035080773")),
     i("972680832416", "Birds", Some("937035080773")),
     i("934116457332", "Architecture", None),
-    i("907082291797", "Interior architecture", Some("934116457332")),
-    i("925344174651", "Landscape architecture", Some("934116457332")),
+    i(
+        "907082291797",
+        "Interior architecture",
+        Some("934116457332"),
+    ),
+    i(
+        "925344174651",
+        "Landscape architecture",
+        Some("934116457332"),
+    ),
     i("947730856182", "Art", None),
     i("952598629800", "Drawing", Some("947730856182")),
     i("915220337000", "Painting", Some("947730856182")),
@@ -143,8 +151,16 @@ mod tests {
     #[test]
     fn the_tree_is_consistent() {
         for (n, a) in INTERESTS.iter().enumerate() {
-            assert!(!a.id.is_empty() && a.id.bytes().all(|b| b.is_ascii_digit()), "{}", a.id);
-            assert!(INTERESTS[..n].iter().all(|b| b.id != a.id), "{} twice", a.id);
+            assert!(
+                !a.id.is_empty() && a.id.bytes().all(|b| b.is_ascii_digit()),
+                "{}",
+                a.id
+            );
+            assert!(
+                INTERESTS[..n].iter().all(|b| b.id != a.id),
+                "{} twice",
+                a.id
+            );
             if let Some(p) = a.parent {
                 let parent = interest(p).expect("a parent in the tree");
                 assert!(parent.children().contains(&a.id));

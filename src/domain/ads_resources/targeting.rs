@@ -70,10 +70,13 @@ pub fn options(kind: TargetingType) -> Vec<TargetingOption> {
             .chain(US_METROS.iter().map(|&(k, v)| (k, format!("U.S.: {v}"))))
             .collect(),
         TargetingType::Geo => fixed(GEO_REGIONS),
-        TargetingType::Interest => INTERESTS.iter().map(|i| (i.id, i.name.to_string())).collect(),
-        TargetingType::Keyword | TargetingType::AudienceInclude | TargetingType::AudienceExclude => {
-            Vec::new()
-        }
+        TargetingType::Interest => INTERESTS
+            .iter()
+            .map(|i| (i.id, i.name.to_string()))
+            .collect(),
+        TargetingType::Keyword
+        | TargetingType::AudienceInclude
+        | TargetingType::AudienceExclude => Vec::new(),
     }
 }
 
@@ -88,7 +91,11 @@ const APP_TYPES: &[(&str, &str)] = &[
 ];
 
 /// The spec's `TargetingSpecGender`.
-const GENDERS: &[(&str, &str)] = &[("female", "Female"), ("male", "Male"), ("unknown", "Unspecified")];
+const GENDERS: &[(&str, &str)] = &[
+    ("female", "Female"),
+    ("male", "Male"),
+    ("unknown", "Unspecified"),
+];
 
 /// The spec's `TargetingSpecAgeBucket`.
 const AGE_BUCKETS: &[(&str, &str)] = &[
