@@ -1,10 +1,11 @@
 //! The Ads API's reference data: `/v5/resources/...` (countries, delivery metrics, lead form
-//! question types, metrics ready state, targeting options and interests) and
+//! questions, metrics ready state, targeting options and interests) and
 //! `/v5/ad_accounts/{ad_account_id}/terms_of_service`.
 
 use std::collections::BTreeMap;
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use serde::Serialize;
 
 use crate::domain::ads_resources::{
@@ -146,12 +147,10 @@ async fn delivery_metrics_get(
 
 /// <https://developers.pinterest.com/docs/api/v5/lead_form_questions-get>
 ///
-/// The spec documents no body; pinbox lists the question type names under `items`, as the
-/// other resources do.
-async fn lead_form_questions_get(State(app): State<AppState>) -> Json<Items<&'static str>> {
-    Json(Items {
-        items: app.pinbox.ads_resources.lead_form_question_types().to_vec(),
-    })
+/// The spec documents this `200` with no body, so none is sent (docs/compatibility.md): the
+/// question types a lead form may ask are the spec's `LeadFormQuestionType` values.
+async fn lead_form_questions_get() -> StatusCode {
+    StatusCode::OK
 }
 
 /// <https://developers.pinterest.com/docs/api/v5/metrics_ready_state-get>

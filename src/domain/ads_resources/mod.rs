@@ -1,19 +1,17 @@
 //! The Ads API's reference data ("resources"): the countries ad accounts open in, the metrics
-//! reports offer, lead form question types, targeting options and interests, whether a day's
+//! reports offer, targeting options and interests, whether a day's
 //! metrics are final, and the terms of service an ad account has accepted. The data is a fixed
 //! sample of Pinterest's (docs/compatibility.md, "Ads resources"); nothing here is stored.
 
 mod countries;
 mod delivery_metrics;
 mod interests;
-mod lead_form_questions;
 mod targeting;
 mod terms;
 
 pub use countries::*;
 pub use delivery_metrics::*;
 pub use interests::*;
-pub use lead_form_questions::*;
 pub use targeting::*;
 pub use terms::*;
 
@@ -84,10 +82,6 @@ impl AdsResources {
             .iter()
             .filter(|m| report.is_none_or(|r| m.offered_by(r)))
             .collect()
-    }
-
-    pub fn lead_form_question_types(&self) -> &'static [&'static str] {
-        LEAD_FORM_QUESTION_TYPES
     }
 
     /// Whether the metrics of `date` (UTC) are final: by the rule Pin analytics mark days
