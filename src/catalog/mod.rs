@@ -268,7 +268,8 @@ pub static OPERATIONS: &[Operation] = &[
     op("multi_pins/analytics", Get, "/pins/analytics", &[BoardsRead, PinsRead], true, OrgAnalytics, Disabled),
     op("user_account/analytics", Get, "/user_account/analytics", &[UserAccountsRead], false, OrgAnalytics, Disabled),
     op("user_account/analytics/top_pins", Get, "/user_account/analytics/top_pins", &[PinsRead, UserAccountsRead], true, OrgAnalytics, Disabled),
-    op("user_account/analytics/top_video_pins", Get, "/user_account/analytics/top_video_pins", &[PinsRead, UserAccountsRead], true, OrgAnalytics, Disabled),    // ads analytics and reports
+    op("user_account/analytics/top_video_pins", Get, "/user_account/analytics/top_video_pins", &[PinsRead, UserAccountsRead], true, OrgAnalytics, Disabled),
+    // ads analytics and reports
     op("ad_groups/analytics", Get, "/ad_accounts/{ad_account_id}/ad_groups/analytics", &[AdsRead], true, AdsAnalytics, Enabled),
     op("ad_groups_targeting_analytics/get", Get, "/ad_accounts/{ad_account_id}/ad_groups/targeting_analytics", &[AdsRead], true, AdsAnalytics, Enabled),
     op("ads/analytics", Get, "/ad_accounts/{ad_account_id}/ads/analytics", &[AdsRead], true, AdsAnalytics, Enabled),
@@ -278,6 +279,14 @@ pub static OPERATIONS: &[Operation] = &[
     op("campaign_targeting_analytics/get", Get, "/ad_accounts/{ad_account_id}/campaigns/targeting_analytics", &[AdsRead], true, AdsAnalytics, Enabled),
     op("ad_pins/analytics", Get, "/ad_accounts/{ad_account_id}/pins/analytics", &[AdsRead], true, AdsAnalytics, Disabled),
     op("ad_account_targeting_analytics/get", Get, "/ad_accounts/{ad_account_id}/targeting_analytics", &[AdsRead], true, AdsAnalytics, Enabled),
+    // ads resources
+    op("terms_of_service/get", Get, "/ad_accounts/{ad_account_id}/terms_of_service", &[AdsRead], false, RateCategory::AdsRead, Enabled),
+    op("ad_account_countries/get", Get, "/resources/ad_account_countries", &[AdsRead], true, RateCategory::AdsRead, Enabled),
+    op("delivery_metrics/get", Get, "/resources/delivery_metrics", &[AdsRead, PinsRead, UserAccountsRead], true, RateCategory::AdsRead, Enabled),
+    op("lead_form_questions/get", Get, "/resources/lead_form_questions", &[AdsRead], false, RateCategory::AdsRead, Enabled),
+    op("metrics_ready_state/get", Get, "/resources/metrics_ready_state", &[AdsRead], false, AdsAnalytics, Enabled),
+    op("interest_targeting_options/get", Get, "/resources/targeting/interests/{interest_id}", &[AdsRead], true, RateCategory::AdsRead, Enabled),
+    op("targeting_options/get", Get, "/resources/targeting/{targeting_type}", &[AdsRead], true, RateCategory::AdsRead, Enabled),
 ];
 
 pub fn by_id(id: &str) -> Option<&'static Operation> {

@@ -6,6 +6,7 @@ pub mod ad_accounts;
 pub mod ads;
 pub mod ads_analytics;
 pub mod ads_delivery;
+pub mod ads_resources;
 pub mod analytics;
 pub mod apps;
 pub mod boards;
@@ -37,6 +38,7 @@ use crate::clock::Clock;
 use crate::domain::ad_accounts::AdAccounts;
 use crate::domain::ads::AdsEntities;
 use crate::domain::ads_analytics::AdsAnalytics;
+use crate::domain::ads_resources::AdsResources;
 use crate::domain::analytics::Analytics;
 use crate::domain::apps::Apps;
 use crate::domain::boards::Boards;
@@ -106,6 +108,7 @@ pub struct Pinbox {
     pub ads: AdsEntities,
     /// Simulated ads delivery, its analytics and reports.
     pub ads_analytics: AdsAnalytics,
+    pub ads_resources: AdsResources,
     /// Rate limits by tier and category; Pinterest's by default.
     pub rate_limits: RateLimiter,
 }
@@ -192,6 +195,7 @@ impl Pinbox {
             pages.clone(),
         );
         let ads_analytics = AdsAnalytics::new(ads.clone(), clock.clone());
+        let ads_resources = AdsResources::new(clock.clone(), ad_accounts.clone());
         Ok(Pinbox {
             boards,
             sections,
@@ -212,6 +216,7 @@ impl Pinbox {
             websites,
             ads,
             ads_analytics,
+            ads_resources,
             rate_limits,
         })
     }

@@ -5,6 +5,7 @@
 pub mod ad_accounts;
 pub mod ads;
 pub mod ads_analytics;
+pub mod ads_resources;
 pub mod analytics;
 pub mod auth;
 pub mod board_sections;
@@ -104,6 +105,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(websites::endpoints());
     all.extend(ads::endpoints());
     all.extend(ads_analytics::endpoints());
+    all.extend(ads_resources::endpoints());
     all
 }
 
