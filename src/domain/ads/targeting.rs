@@ -49,9 +49,15 @@ fn holds(key: &str) -> Option<Holds> {
 }
 
 pub fn check_targeting_spec(spec: &Value) -> Result<(), Refusal> {
+    check_targeting(spec, "ad group", "targeting_spec")
+}
+
+/// A `TargetingSpec` held by `field` of a `what` (an ad group's `targeting_spec`, a targeting
+/// template's `targeting_attributes`).
+pub fn check_targeting(spec: &Value, what: &str, field: &str) -> Result<(), Refusal> {
     let bad = |msg: String| {
         Err(Refusal::invalid(format!(
-            "Invalid ad group parameters: 'targeting_spec' {msg}"
+            "Invalid {what} parameters: '{field}' {msg}"
         )))
     };
     let Some(spec) = spec.as_object() else {
