@@ -195,8 +195,9 @@ pub enum Body {
     /// One object, answered with the entity or an error; an update names its entity in the
     /// path (`PATCH .../{path_id}`).
     Single,
-    /// One object, answered with the entity or an error; an update names its entity by the
-    /// body's `id` (`PATCH` on the collection).
+    /// One object; a create is answered with the entity, an update names its entity by the
+    /// body's `id` (`PATCH` on the collection) and is answered 200 with no body, as the spec
+    /// documents it (targeting templates).
     SingleIdInBody,
 }
 
