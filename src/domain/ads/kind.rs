@@ -72,6 +72,9 @@ pub struct Kind {
     pub extras: &'static Extras,
 }
 
+/// A kind's [`Extras::prepare`].
+pub type PrepareFn = fn(&Prepare<'_>, &mut Map<String, Value>) -> Result<(), Refusal>;
+
 /// The optional parts of a kind's declaration.
 pub struct Extras {
     /// Fields naming other entities of the ad account, looked up before [`Extras::prepare`].
@@ -79,7 +82,7 @@ pub struct Extras {
     /// Turns what a create or update sends beyond the declared fields (a customer list's
     /// records, an `operation_type`) into stored fields, and checks what the declared types
     /// cannot; runs after the declared fields are checked and before the rules.
-    pub prepare: Option<fn(&Prepare<'_>, &mut Map<String, Value>) -> Result<(), Refusal>>,
+    pub prepare: Option<PrepareFn>,
     /// How the list answers.
     pub list: ListShape,
     /// The wire names of the creation and update times, where the kind shows them.
@@ -141,8 +144,11 @@ pub enum ListShape {
 /// A body-less operation on one entity.
 pub struct Action {
     pub op: &'static str,
-    pub apply: fn(&Entity, Timestamp) -> Result<Map<String, Value>, Refusal>,
+    pub apply: ActionFn,
 }
+
+/// What an [`Action`] does: the entity's fields after it, or why it cannot run.
+pub type ActionFn = fn(&Entity, Timestamp) -> Result<Map<String, Value>, Refusal>;
 
 /// A read of the kind's entities shown as other items.
 pub struct View {

@@ -69,6 +69,12 @@ pub const MAX_UNPAGED: u32 = 1_000;
 /// The spec's `maxItems` of every create and update batch.
 pub const MAX_BATCH: usize = 30;
 
+/// A create item's fields and the parent it names.
+type Prepared = (Map<String, Value>, Option<i64>);
+
+/// An update item and the id it names.
+type Target<'a> = (i64, &'a Map<String, Value>);
+
 /// One item's outcome in a batch.
 pub type ItemResult = std::result::Result<Entity, Refusal>;
 
@@ -127,11 +133,10 @@ impl AdsEntities {
         check_batch(kind, items.len())?;
         let now = self.clock.now();
 
-        let mut checked: Vec<std::result::Result<(Map<String, Value>, Option<i64>), Refusal>> =
-            items
-                .iter()
-                .map(|item| prepare_create(kind, &account, item, now))
-                .collect();
+        let mut checked: Vec<std::result::Result<Prepared, Refusal>> = items
+            .iter()
+            .map(|item| prepare_create(kind, &account, item, now))
+            .collect();
         let parents = self
             .parents(
                 kind,
@@ -205,7 +210,7 @@ impl AdsEntities {
             Err(refusal) => return Ok(Err(refusal)),
         };
         if let Err(refusal) = self
-            .prepare(kind, account, item_of(&original), None, &mut fields, now)
+            .prepare(kind, account, item_of(original), None, &mut fields, now)
             .await?
         {
             return Ok(Err(refusal));
@@ -248,7 +253,7 @@ impl AdsEntities {
         check_batch(kind, items.len())?;
         let now = self.clock.now();
 
-        let targets: Vec<std::result::Result<(i64, &Map<String, Value>), Refusal>> = items
+        let targets: Vec<std::result::Result<Target<'_>, Refusal>> = items
             .iter()
             .map(|item| {
                 let item = as_item(kind, item)?;
