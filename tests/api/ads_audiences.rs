@@ -510,6 +510,11 @@ async fn audiences_of_each_type_take_their_rules_and_sizes() {
             "'rule.engagement_type'",
         ),
         (
+            json!({"name": "x", "audience_type": "VISITOR", "rule": {"visitor_source_id": tag["id"], "ad_id": -1}}),
+            400,
+            "'rule.ad_id'",
+        ),
+        (
             json!({"name": "x", "audience_type": "LOOKALIKE", "rule": {}}),
             400,
             "'audience_type'",

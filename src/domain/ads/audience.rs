@@ -116,6 +116,7 @@ fn prepare(p: &Prepare<'_>, fields: &mut Map<String, Value>) -> Result<(), Refus
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
+    check_rule_types(&rule)?;
     let size = size_of(&audience_type, &rule, p.refs)?;
     let rule_changed = p
         .before
@@ -123,6 +124,50 @@ fn prepare(p: &Prepare<'_>, fields: &mut Map<String, Value>) -> Result<(), Refus
     fields.insert(SIZE.into(), Value::from(size));
     if rule_changed {
         fields.insert(DONE_AT.into(), done_at(p.now));
+    }
+    Ok(())
+}
+
+/// Every `AudienceRule` property the rule holds has the spec's type.
+fn check_rule_types(rule: &Map<String, Value>) -> Result<(), Refusal> {
+    let digits = |v: &Value| {
+        v.as_str().is_some_and(|s| {
+            !s.is_empty() && s.len() <= 19 && s.bytes().all(|b| b.is_ascii_digit())
+        })
+    };
+    let array_of = |v: &Value, item: &dyn Fn(&Value) -> bool| {
+        v.as_array().is_some_and(|items| items.iter().all(item))
+    };
+    for (name, v) in rule {
+        if v.is_null() {
+            continue;
+        }
+        let (ok, what) = match name.as_str() {
+            "ad_id" | "campaign_id" | "pin_id" | "seed_id" => {
+                (array_of(v, &digits), "an array of ids (strings of digits)")
+            }
+            "ad_account_id" | "customer_list_id" | "visitor_source_id" => {
+                (digits(v), "an id (a string of digits)")
+            }
+            "engagement_domain" | "url" => (array_of(v, &|i| i.is_string()), "an array of strings"),
+            "objective_type" => (
+                array_of(v, &|i| {
+                    i.as_str()
+                        .is_some_and(|s| crate::domain::ads::campaign::OBJECTIVE_TYPES.contains(&s))
+                }),
+                "an array of objective types",
+            ),
+            "country" | "engagement_type" | "event" => (v.is_string(), "a string"),
+            "event_data" | "event_source" | "ingestion_source" => (v.is_object(), "an object"),
+            "prefill" => (v.is_boolean(), "true or false"),
+            "engager_type" | "percentage" | "retention_days" => {
+                (v.is_i64() || digits(v), "a whole number")
+            }
+            _ => (true, ""),
+        };
+        if !ok {
+            return Err(invalid(format!("'rule.{name}' must be {what}.")));
+        }
     }
     Ok(())
 }

@@ -92,16 +92,30 @@ pub fn check_targeting(spec: &Value, what: &str, field: &str) -> Result<(), Refu
                     .iter()
                     .all(|i| i.as_str().is_some_and(|s| !s.is_empty() && s.len() <= 100))
             }),
-            Holds::Objects => value
-                .as_array()
-                .is_some_and(|items| items.iter().all(Value::is_object)),
+            Holds::Objects => value.as_array().is_some_and(|items| {
+                items.iter().all(|i| {
+                    i.as_object().is_some_and(|o| {
+                        o.iter().all(|(k, v)| match k.as_str() {
+                            "lookback_window" | "exclusion_window" => v.is_i64(),
+                            "tag_types" => {
+                                v.as_array().is_some_and(|t| t.iter().all(Value::is_i64))
+                            }
+                            _ => true,
+                        })
+                    })
+                })
+            }),
         };
         if !ok {
             let what = match kind {
                 Holds::OneOf(allowed) => format!("an array of {}", allowed.join(", ")),
                 Holds::Ids => "an array of ids (digits)".into(),
                 Holds::Texts => "an array of codes".into(),
-                Holds::Objects => "an array of objects".into(),
+                Holds::Objects => {
+                    "an array of objects with integer 'lookback_window' and 'exclusion_window' \
+                     and integer 'tag_types'"
+                        .into()
+                }
                 Holds::Age => "an age such as \"18\" or \"65+\"".into(),
             };
             return bad(format!("'{key}' must be {what}."));
