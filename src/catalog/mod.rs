@@ -287,6 +287,26 @@ pub static OPERATIONS: &[Operation] = &[
     op("metrics_ready_state/get", Get, "/resources/metrics_ready_state", &[AdsRead], false, AdsAnalytics, Enabled),
     op("interest_targeting_options/get", Get, "/resources/targeting/interests/{interest_id}", &[AdsRead], true, RateCategory::AdsRead, Enabled),
     op("targeting_options/get", Get, "/resources/targeting/{targeting_type}", &[AdsRead], true, RateCategory::AdsRead, Enabled),
+    // audiences, customer lists, targeting templates, conversion tags
+    op("audiences/list", Get, "/ad_accounts/{ad_account_id}/audiences", &[AdsRead], true, RateCategory::AdsRead, Disabled),
+    op("audiences/create", Post, "/ad_accounts/{ad_account_id}/audiences", &[AdsWrite], false, RateCategory::AdsWrite, Disabled),
+    op("audiences/get", Get, "/ad_accounts/{ad_account_id}/audiences/{audience_id}", &[AdsRead], true, RateCategory::AdsRead, Disabled),
+    op("audiences/update", Patch, "/ad_accounts/{ad_account_id}/audiences/{audience_id}", &[AdsWrite], false, RateCategory::AdsWrite, Disabled),
+    op("customer_lists/create", Post, "/ad_accounts/{ad_account_id}/customer_lists", &[AdsWrite], false, RateCategory::AdsWrite, Disabled),
+    op("customer_lists/list", Get, "/ad_accounts/{ad_account_id}/customer_lists", &[AdsRead], false, RateCategory::AdsRead, Disabled),
+    op("customer_lists/get", Get, "/ad_accounts/{ad_account_id}/customer_lists/{customer_list_id}", &[AdsRead], true, RateCategory::AdsRead, Disabled),
+    op("customer_lists/update", Patch, "/ad_accounts/{ad_account_id}/customer_lists/{customer_list_id}", &[AdsWrite], false, RateCategory::AdsWrite, Disabled),
+    op("customer_list_uploads/create", Post, "/ad_accounts/{ad_account_id}/customer_lists/{customer_list_id}/uploads", &[AdsWrite], false, RateCategory::AdsWrite, Disabled),
+    op("customer_list_uploads/get", Get, "/ad_accounts/{ad_account_id}/customer_lists/{customer_list_id}/uploads/{customer_list_upload_id}", &[AdsRead], false, RateCategory::AdsRead, Disabled),
+    op("customer_list_uploads/run", Post, "/ad_accounts/{ad_account_id}/customer_lists/{customer_list_id}/uploads/{customer_list_upload_id}/run", &[AdsWrite], false, RateCategory::AdsWrite, Disabled),
+    op("targeting_template/list", Get, "/ad_accounts/{ad_account_id}/targeting_templates", &[AdsRead], true, RateCategory::AdsRead, Disabled),
+    op("targeting_template/create", Post, "/ad_accounts/{ad_account_id}/targeting_templates", &[AdsWrite], false, RateCategory::AdsWrite, Disabled),
+    op("targeting_template/update", Patch, "/ad_accounts/{ad_account_id}/targeting_templates", &[AdsWrite], false, RateCategory::AdsWrite, Enabled),
+    op("conversion_tags/create", Post, "/ad_accounts/{ad_account_id}/conversion_tags", &[AdsWrite], false, RateCategory::AdsWrite, Disabled),
+    op("conversion_tags/list", Get, "/ad_accounts/{ad_account_id}/conversion_tags", &[AdsRead], true, RateCategory::AdsRead, Disabled),
+    op("ocpm_eligible_conversion_tags/get", Get, "/ad_accounts/{ad_account_id}/conversion_tags/ocpm_eligible", &[AdsRead], true, RateCategory::AdsRead, Disabled),
+    op("page_visit_conversion_tags/get", Get, "/ad_accounts/{ad_account_id}/conversion_tags/page_visit", &[AdsRead], true, RateCategory::AdsRead, Disabled),
+    op("conversion_tags/get", Get, "/ad_accounts/{ad_account_id}/conversion_tags/{conversion_tag_id}", &[AdsRead], true, RateCategory::AdsRead, Disabled),
 ];
 
 pub fn by_id(id: &str) -> Option<&'static Operation> {

@@ -3,9 +3,12 @@
 //! derived ones, and the ids and times every kind shows.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
 
-use crate::domain::ads::{Body, Entity, Exceptions, ItemResult, KINDS, Kind, ListParams};
+use crate::domain::ads::{
+    Body, Entity, Exceptions, ItemResult, KINDS, Kind, ListParams, ListShape, ViewShape,
+};
 use crate::domain::caller::Caller;
 use crate::domain::ids::AdAccountId;
 use crate::error::{Error, Result};
@@ -60,8 +63,41 @@ fn kind_endpoints(kind: &'static Kind) -> Vec<Endpoint> {
                 ));
             }
         }
-        Body::Single => {
+        Body::Single | Body::SingleIdInBody => {
             if let Some(id) = kind.ops.create {
+                out.push(endpoint(
+                    id,
+                    move |State(app): State<AppState>,
+                          caller: Caller,
+                          path: PathParams,
+                          JsonBody(mut item): JsonBody<Map<String, Value>>| async move {
+                        let account = account_id(&path)?;
+                        // A parent the path names (`.../customer_lists/{customer_list_id}/uploads`)
+                        // is the one the entity goes under, whatever the body says.
+                        if let Some(p) = &kind.parent
+                            && !path.raw(p.field).is_empty()
+                        {
+                            item.insert(p.field.into(), path.raw(p.field).into());
+                        }
+                        let entity = app
+                            .pinbox
+                            .ads
+                            .create_one(&caller, account, kind, Value::Object(item))
+                            .await?;
+                        let answer = render(&app, kind, &entity);
+                        Ok::<_, Error>(Json(match kind.extras.created_answer {
+                            Some(wrap) => wrap(&entity, answer),
+                            None => answer,
+                        }))
+                    },
+                ));
+            }
+        }
+    }
+    match kind.ops.body {
+        Body::Batch => {}
+        Body::SingleIdInBody => {
+            if let Some(id) = kind.ops.update {
                 out.push(endpoint(
                     id,
                     move |State(app): State<AppState>,
@@ -69,15 +105,16 @@ fn kind_endpoints(kind: &'static Kind) -> Vec<Endpoint> {
                           path: PathParams,
                           JsonBody(item): JsonBody<Map<String, Value>>| async move {
                         let account = account_id(&path)?;
-                        let entity = app
-                            .pinbox
+                        app.pinbox
                             .ads
-                            .create_one(&caller, account, kind, Value::Object(item))
+                            .update_named(&caller, account, kind, Value::Object(item))
                             .await?;
-                        Ok::<_, Error>(Json(render(&app, kind, &entity)))
+                        Ok::<_, Error>(StatusCode::OK)
                     },
                 ));
             }
+        }
+        Body::Single => {
             if let Some(id) = kind.ops.update {
                 out.push(endpoint(
                     id,
@@ -104,12 +141,87 @@ fn kind_endpoints(kind: &'static Kind) -> Vec<Endpoint> {
             move |State(app): State<AppState>, caller: Caller, path: PathParams| async move {
                 let account = account_id(&path)?;
                 let id = path.id(kind.path_id)?;
-                let entity = app.pinbox.ads.get(&caller, account, kind, id).await?;
+                let entity = app
+                    .pinbox
+                    .ads
+                    .get_under(&caller, account, kind, id, parent_in_path(kind, &path)?)
+                    .await?;
                 Ok::<_, Error>(Json(render(&app, kind, &entity)))
             },
         ));
     }
+    if let Some(action) = &kind.extras.action {
+        out.push(endpoint(
+            action.op,
+            move |State(app): State<AppState>, caller: Caller, path: PathParams| async move {
+                let account = account_id(&path)?;
+                let id = path.id(kind.path_id)?;
+                let parent = parent_in_path(kind, &path)?;
+                let entity = app
+                    .pinbox
+                    .ads
+                    .act(&caller, account, kind, id, parent)
+                    .await?;
+                Ok::<_, Error>(Json(render(&app, kind, &entity)))
+            },
+        ));
+    }
+    for view in kind.extras.views {
+        out.push(endpoint(
+            view.op,
+            move |State(app): State<AppState>,
+                  caller: Caller,
+                  path: PathParams,
+                  query: QueryParams| async move {
+                let account = account_id(&path)?;
+                let answer = match view.shape {
+                    ViewShape::Paged => {
+                        let listing = app
+                            .pinbox
+                            .ads
+                            .list(
+                                &caller,
+                                account,
+                                kind,
+                                ListParams {
+                                    ascending: order(&query)?,
+                                    ..ListParams::default()
+                                },
+                                query.page()?,
+                            )
+                            .await?;
+                        let items: Vec<Value> = listing.items.iter().map(view.item).collect();
+                        json!({"items": items, "bookmark": listing.bookmark})
+                    }
+                    ViewShape::ByAccount => {
+                        let all = app.pinbox.ads.all(&caller, account, kind).await?;
+                        let items: Vec<Value> = all.iter().map(view.item).collect();
+                        json!({ account.to_string(): items })
+                    }
+                };
+                Ok::<_, Error>(Json(answer))
+            },
+        ));
+    }
     out
+}
+
+/// The parent id a path names beside the entity's own, for kinds whose path holds both.
+fn parent_in_path(kind: &Kind, path: &PathParams) -> Result<Option<i64>> {
+    match &kind.parent {
+        Some(p) if !path.raw(p.field).is_empty() => Ok(Some(path.id(p.field)?)),
+        _ => Ok(None),
+    }
+}
+
+fn order(query: &QueryParams) -> Result<bool> {
+    Ok(query
+        .enumerated("order", &["ASCENDING", "DESCENDING"], |o| match o {
+            "ASCENDING" => Some(true),
+            "DESCENDING" => Some(false),
+            _ => None,
+        })?
+        .unwrap_or(false))
 }
 
 fn account_id(path: &PathParams) -> Result<AdAccountId> {
@@ -144,6 +256,14 @@ async fn list(
     kind: &'static Kind,
 ) -> Result<Json<Value>> {
     let account = account_id(&path)?;
+    if kind.extras.list == ListShape::All {
+        // Lists the spec does not page; `filter_deleted` has nothing to drop, since their
+        // entities are never deleted.
+        query.boolean("filter_deleted")?;
+        let all = app.pinbox.ads.all(&caller, account, kind).await?;
+        let items: Vec<Value> = all.iter().map(|e| render(&app, kind, e)).collect();
+        return Ok(Json(json!({ "items": items })));
+    }
     let params = ListParams {
         filters: kind
             .filters
@@ -165,13 +285,7 @@ async fn list(
             .into_iter()
             .map(str::to_string)
             .collect(),
-        ascending: query
-            .enumerated("order", &["ASCENDING", "DESCENDING"], |o| match o {
-                "ASCENDING" => Some(true),
-                "DESCENDING" => Some(false),
-                _ => None,
-            })?
-            .unwrap_or(false),
+        ascending: order(&query)?,
     };
     // Interests are kept as sent (ids); there is no name catalogue to translate them into.
     query.boolean("translate_interests_to_names")?;
@@ -199,13 +313,14 @@ pub fn render(app: &AppState, kind: &Kind, entity: &Entity) -> Value {
     for (name, value) in app.pinbox.ads.present(kind, entity) {
         out.insert(name, value);
     }
-    for f in kind.fields {
-        if f.nullable {
-            out.entry(f.name).or_insert(Value::Null);
-        }
+    if !kind.wire_type.is_empty() {
+        out.insert("type".into(), kind.wire_type.into());
     }
-    out.insert("type".into(), kind.wire_type.into());
-    out.insert("created_time".into(), entity.created_at.seconds().into());
-    out.insert("updated_time".into(), entity.updated_at.seconds().into());
+    if let Some(name) = kind.extras.created_field {
+        out.insert(name.into(), entity.created_at.seconds().into());
+    }
+    if let Some(name) = kind.extras.updated_field {
+        out.insert(name.into(), entity.updated_at.seconds().into());
+    }
     Value::Object(out)
 }

@@ -36,3 +36,5 @@ mod user_account;
 mod video_pins;
 mod websites;
 mod wire_errors;
+// audiences, customer lists, targeting templates, conversion tags
+mod ads_audiences;

@@ -7,7 +7,7 @@ use crate::clock::Timestamp;
 use crate::domain::ads::campaign::check_schedule;
 use crate::domain::ads::entity::Entity;
 use crate::domain::ads::kind::{
-    Filter, Kind, KindId, Lineage, Lit, Ops, Parent, RuleInput, Type, field,
+    Extras, Filter, Kind, KindId, Lineage, Lit, Ops, Parent, Ref, RuleInput, Type, field,
 };
 use crate::domain::ads::refusal::Refusal;
 use crate::domain::ads::status::{ENTITY_STATUSES, MICRO, UNIX_TIME, summary_status};
@@ -89,6 +89,13 @@ pub static AD_GROUP: Kind = Kind {
     rules,
     derived,
     pin_field: None,
+    extras: &Extras {
+        refs: &[Ref {
+            path: &["targeting_template_ids"],
+            kind: KindId::TargetingTemplate,
+        }],
+        ..Extras::NONE
+    },
 };
 
 /// The billable event each objective allows, as Pinterest's campaign set-up documents them.

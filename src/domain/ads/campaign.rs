@@ -5,7 +5,9 @@ use serde_json::{Map, Value};
 
 use crate::clock::Timestamp;
 use crate::domain::ads::entity::Entity;
-use crate::domain::ads::kind::{Filter, Kind, KindId, Lineage, Lit, Ops, RuleInput, Type, field};
+use crate::domain::ads::kind::{
+    Extras, Filter, Kind, KindId, Lineage, Lit, Ops, RuleInput, Type, field,
+};
 use crate::domain::ads::refusal::Refusal;
 use crate::domain::ads::status::{ENTITY_STATUSES, MICRO, UNIX_TIME, summary_status};
 
@@ -59,6 +61,7 @@ pub static CAMPAIGN: Kind = Kind {
     rules,
     derived,
     pin_field: None,
+    extras: &Extras::NONE,
 };
 
 fn rules(r: &RuleInput<'_>) -> Result<(), Refusal> {

@@ -16,6 +16,11 @@ pub enum KindId {
     Campaign = 1,
     AdGroup = 2,
     Ad = 3,
+    Audience = 10,
+    CustomerList = 11,
+    CustomerListUpload = 12,
+    TargetingTemplate = 13,
+    ConversionTag = 14,
 }
 
 impl KindId {
@@ -28,6 +33,11 @@ impl KindId {
             1 => Some(KindId::Campaign),
             2 => Some(KindId::AdGroup),
             3 => Some(KindId::Ad),
+            10 => Some(KindId::Audience),
+            11 => Some(KindId::CustomerList),
+            12 => Some(KindId::CustomerListUpload),
+            13 => Some(KindId::TargetingTemplate),
+            14 => Some(KindId::ConversionTag),
             _ => None,
         }
     }
@@ -57,6 +67,102 @@ pub struct Kind {
     pub derived: fn(&Entity, Timestamp, &mut Map<String, Value>),
     /// The field naming a Pin the entity promotes, checked against the ad account's owner.
     pub pin_field: Option<&'static str>,
+    /// What kinds beyond the first three need: other entities their fields name, input that
+    /// is not stored as sent, other answer shapes; [`Extras::NONE`] for none of it.
+    pub extras: &'static Extras,
+}
+
+/// A kind's [`Extras::prepare`].
+pub type PrepareFn = fn(&Prepare<'_>, &mut Map<String, Value>) -> Result<(), Refusal>;
+
+/// The optional parts of a kind's declaration.
+pub struct Extras {
+    /// Fields naming other entities of the ad account, looked up before [`Extras::prepare`].
+    pub refs: &'static [Ref],
+    /// Turns what a create or update sends beyond the declared fields (a customer list's
+    /// records, an `operation_type`) into stored fields, and checks what the declared types
+    /// cannot; runs after the declared fields are checked and before the rules.
+    pub prepare: Option<PrepareFn>,
+    /// How the list answers.
+    pub list: ListShape,
+    /// The wire names of the creation and update times, where the kind shows them.
+    pub created_field: Option<&'static str>,
+    pub updated_field: Option<&'static str>,
+    /// Wraps the created entity's answer (an upload answered with its upload URLs).
+    pub created_answer: Option<fn(&Entity, Value) -> Value>,
+    /// An operation on one entity named in the path that takes no body (`.../{id}/run`): the
+    /// fields it stores.
+    pub action: Option<Action>,
+    /// Reads of the kind's entities in another shape (`conversion_tags/page_visit`).
+    pub views: &'static [View],
+}
+
+impl Extras {
+    pub const NONE: Extras = Extras {
+        refs: &[],
+        prepare: None,
+        list: ListShape::Paged,
+        created_field: Some("created_time"),
+        updated_field: Some("updated_time"),
+        created_answer: None,
+        action: None,
+        views: &[],
+    };
+}
+
+/// A field (or a field of an object field: `rule.customer_list_id`) holding the id, or ids,
+/// of entities of `kind` in the same ad account.
+pub struct Ref {
+    pub path: &'static [&'static str],
+    pub kind: KindId,
+}
+
+impl Ref {
+    pub fn name(&self) -> String {
+        self.path.join(".")
+    }
+}
+
+/// What [`Extras::prepare`] sees: the item as sent, the entity before an update, the entities
+/// its references name (in the order of [`Extras::refs`], each found), and the time.
+pub struct Prepare<'a> {
+    pub item: &'a Map<String, Value>,
+    pub before: Option<&'a Entity>,
+    pub refs: &'a [Entity],
+    pub now: Timestamp,
+}
+
+/// How a kind's list answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListShape {
+    /// A page and its bookmark.
+    Paged,
+    /// Every entity at once, with no bookmark (the spec's list has no paging).
+    All,
+}
+
+/// A body-less operation on one entity.
+pub struct Action {
+    pub op: &'static str,
+    pub apply: ActionFn,
+}
+
+/// What an [`Action`] does: the entity's fields after it, or why it cannot run.
+pub type ActionFn = fn(&Entity, Timestamp) -> Result<Map<String, Value>, Refusal>;
+
+/// A read of the kind's entities shown as other items.
+pub struct View {
+    pub op: &'static str,
+    pub shape: ViewShape,
+    pub item: fn(&Entity) -> Value,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewShape {
+    /// A bookmark-paged list of the items.
+    Paged,
+    /// One object whose only key is the ad account's id, holding every item.
+    ByAccount,
 }
 
 /// The spec's operationIds of a kind, those it has, and how its create and update take bodies.
@@ -112,6 +218,10 @@ pub enum Body {
     /// One object, answered with the entity or an error; an update names its entity in the
     /// path (`PATCH .../{path_id}`).
     Single,
+    /// One object; a create is answered with the entity, an update names its entity by the
+    /// body's `id` (`PATCH` on the collection) and is answered 200 with no body, as the spec
+    /// documents it (targeting templates).
+    SingleIdInBody,
 }
 
 /// A parent entity, named in the body by `field`, which the wire may prefix (`C123` for a

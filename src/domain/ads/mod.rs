@@ -4,24 +4,37 @@
 
 mod ad;
 mod ad_group;
+mod audience;
 mod campaign;
+mod conversion_tag;
+mod customer_list;
+mod customer_list_upload;
 mod entity;
 mod fields;
 mod kind;
+mod processing;
 mod reads;
 mod refusal;
 mod status;
 mod store;
 mod targeting;
+mod targeting_template;
 
 pub use ad::AD;
 pub use ad_group::AD_GROUP;
+pub use audience::AUDIENCE;
 pub use campaign::CAMPAIGN;
+pub use conversion_tag::CONVERSION_TAG;
+pub use customer_list::CUSTOMER_LIST;
+pub use customer_list_upload::CUSTOMER_LIST_UPLOAD;
 pub use entity::{Entity, EntityChange, EntityQuery, NewEntity};
-pub use kind::{Body, Exceptions, Filter, Kind, KindId, Lineage};
+pub use kind::{
+    Action, Body, Exceptions, Filter, Kind, KindId, Lineage, ListShape, View, ViewShape,
+};
 pub use reads::AccountEntities;
 pub use refusal::Refusal;
 pub use store::AdsEntityStore;
+pub use targeting_template::TARGETING_TEMPLATE;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -31,7 +44,7 @@ use serde_json::{Map, Value};
 use crate::clock::{Clock, Timestamp};
 use crate::domain::ad_accounts::{AdAccount, AdAccounts};
 use crate::domain::ads::fields::parse_id;
-use crate::domain::ads::kind::{PromotedPin, RuleInput};
+use crate::domain::ads::kind::{Prepare, PromotedPin, RuleInput};
 use crate::domain::ads::status::{ENTITY_STATUSES, LISTED_BY_DEFAULT, check_transition};
 use crate::domain::boards::Privacy;
 use crate::domain::caller::Caller;
@@ -42,10 +55,29 @@ use crate::domain::{Listing, PageRequest};
 use crate::error::{Error, Result};
 
 /// Every kind, for routing and lookups by id.
-pub static KINDS: &[&Kind] = &[&CAMPAIGN, &AD_GROUP, &AD];
+pub static KINDS: &[&Kind] = &[
+    &CAMPAIGN,
+    &AD_GROUP,
+    &AD,
+    // audiences, customer lists, targeting templates, conversion tags
+    &AUDIENCE,
+    &CUSTOMER_LIST,
+    &CUSTOMER_LIST_UPLOAD,
+    &TARGETING_TEMPLATE,
+    &CONVERSION_TAG,
+];
+
+/// The most entities a list without paging (`ListShape::All`) or a view by account answers.
+pub const MAX_UNPAGED: u32 = 1_000;
 
 /// The spec's `maxItems` of every create and update batch.
 pub const MAX_BATCH: usize = 30;
+
+/// A create item's fields and the parent it names.
+type Prepared = (Map<String, Value>, Option<i64>);
+
+/// An update item and the id it names.
+type Target<'a> = (i64, &'a Map<String, Value>);
 
 /// One item's outcome in a batch.
 pub type ItemResult = Checked<Entity>;
@@ -111,7 +143,7 @@ impl AdsEntities {
         check_batch(kind, items.len())?;
         let now = self.clock.now();
 
-        let mut checked: Vec<Checked<(Fields, Option<i64>)>> = items
+        let mut checked: Vec<Checked<Prepared>> = items
             .iter()
             .map(|item| prepare_create(kind, &account, item, now))
             .collect();
@@ -125,12 +157,14 @@ impl AdsEntities {
 
         let mut outcomes: Vec<Option<Refusal>> = Vec::with_capacity(items.len());
         let mut new = Vec::new();
-        for c in checked.drain(..) {
+        for (c, item) in checked.drain(..).zip(&items) {
             let made = match c {
                 Err(refusal) => Err(refusal),
                 Ok((fields, parent_id)) => {
-                    self.new_entity(caller, kind, &account, fields, parent_id, &parents, now)
-                        .await?
+                    self.new_entity(
+                        caller, kind, &account, item, fields, parent_id, &parents, now,
+                    )
+                    .await?
                 }
             };
             match made {
@@ -158,6 +192,7 @@ impl AdsEntities {
         caller: &Caller,
         kind: &'static Kind,
         account: &AdAccount,
+        original: &Value,
         mut fields: Fields,
         parent_id: Option<i64>,
         parents: &HashMap<i64, Entity>,
@@ -185,6 +220,12 @@ impl AdsEntities {
             Ok(pin) => pin,
             Err(refusal) => return Ok(Err(refusal)),
         };
+        if let Err(refusal) = self
+            .prepare(kind, account, item_of(original), None, &mut fields, now)
+            .await?
+        {
+            return Ok(Err(refusal));
+        }
         let status = fields
             .get("status")
             .and_then(Value::as_str)
@@ -223,7 +264,7 @@ impl AdsEntities {
         check_batch(kind, items.len())?;
         let now = self.clock.now();
 
-        let targets: Vec<Checked<(i64, &Fields)>> = items
+        let targets: Vec<Checked<Target<'_>>> = items
             .iter()
             .map(|item| {
                 let item = as_item(kind, item)?;
@@ -267,7 +308,8 @@ impl AdsEntities {
                     ))),
                     Some(before) => {
                         let parent = before.parent_id.and_then(|p| parents.get(&p));
-                        self.change(caller, kind, item, before, parent, now).await?
+                        self.change(caller, kind, &account, item, before, parent, now)
+                            .await?
                     }
                 },
             };
@@ -299,19 +341,27 @@ impl AdsEntities {
             .collect())
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn change(
         &self,
         caller: &Caller,
         kind: &'static Kind,
+        account: &AdAccount,
         item: &Fields,
         before: &Entity,
         parent: Option<&Entity>,
         now: Timestamp,
     ) -> Result<Checked<EntityChange>> {
-        let fields = match fields::for_update(kind, item, before) {
+        let mut fields = match fields::for_update(kind, item, before) {
             Ok(fields) => fields,
             Err(refusal) => return Ok(Err(refusal)),
         };
+        if let Err(refusal) = self
+            .prepare(kind, account, item, Some(before), &mut fields, now)
+            .await?
+        {
+            return Ok(Err(refusal));
+        }
         let status = fields
             .get("status")
             .and_then(Value::as_str)
@@ -381,6 +431,18 @@ impl AdsEntities {
         )
     }
 
+    /// Updates the entity the object's `id` names (kinds whose update is a `PATCH` on the
+    /// collection with one object).
+    pub async fn update_named(
+        &self,
+        caller: &Caller,
+        account: AdAccountId,
+        kind: &'static Kind,
+        item: Value,
+    ) -> Result<Entity> {
+        single(self.update(caller, account, kind, vec![item]).await?)
+    }
+
     /// One entity of the caller's ad account.
     pub async fn get(
         &self,
@@ -392,17 +454,10 @@ impl AdsEntities {
         let account = self.ad_accounts.get(caller, account).await?;
         let mut query = EntityQuery::new(kind.id, account.id);
         query.ids = vec![id];
-        self.by_id(query).await?.remove(&id).ok_or_else(|| {
-            Error::not_found(
-                2,
-                format!(
-                    "{} not found: no {} {id} in ad account {}.",
-                    kind.label,
-                    kind.label.to_lowercase(),
-                    account.id
-                ),
-            )
-        })
+        self.by_id(query)
+            .await?
+            .remove(&id)
+            .ok_or_else(|| not_found(kind, id, account.id))
     }
 
     /// A page of the caller's ad account's entities of one kind.
@@ -476,8 +531,165 @@ impl AdsEntities {
     /// The fields a read shows: the stored ones, then the kind's derived ones.
     pub fn present(&self, kind: &Kind, entity: &Entity) -> Fields {
         let mut out = entity.fields.clone();
+        // Fields named with a leading underscore are pinbox's own (instants, digests), kept
+        // for the derived fields and never shown.
+        out.retain(|name, _| !name.starts_with('_'));
+        for f in kind.fields {
+            if f.nullable {
+                out.entry(f.name).or_insert(Value::Null);
+            }
+        }
         (kind.derived)(entity, self.clock.now(), &mut out);
         out
+    }
+
+    /// Every entity of a kind the list shows by default, oldest first, up to [`MAX_UNPAGED`]
+    /// (lists the spec does not page, and views by account).
+    pub async fn all(
+        &self,
+        caller: &Caller,
+        account: AdAccountId,
+        kind: &'static Kind,
+    ) -> Result<Vec<Entity>> {
+        let account = self.ad_accounts.get(caller, account).await?;
+        let mut query = EntityQuery::new(kind.id, account.id);
+        query.statuses = LISTED_BY_DEFAULT.iter().map(|s| s.to_string()).collect();
+        query.ascending = true;
+        let cursor = crate::domain::page::Cursor {
+            after: None,
+            limit: MAX_UNPAGED - 1,
+        };
+        Ok(self.store.list_entities(query, cursor).await?)
+    }
+
+    /// Runs a kind's body-less action on one entity, whose parent, when `parent` names one,
+    /// must be that one.
+    pub async fn act(
+        &self,
+        caller: &Caller,
+        account: AdAccountId,
+        kind: &'static Kind,
+        id: i64,
+        parent: Option<i64>,
+    ) -> Result<Entity> {
+        let action = kind
+            .extras
+            .action
+            .as_ref()
+            .expect("only kinds with an action are routed to it");
+        let entity = self.get_under(caller, account, kind, id, parent).await?;
+        let now = self.clock.now();
+        let fields = (action.apply)(&entity, now).map_err(Refusal::into_error)?;
+        let change = EntityChange {
+            id: entity.id,
+            status: entity.status.clone(),
+            fields,
+            updated_at: now,
+        };
+        self.store
+            .update_entities(vec![change])
+            .await?
+            .pop()
+            .ok_or_else(|| not_found(kind, id, entity.ad_account_id))
+    }
+
+    /// One entity, which must be a child of `parent` when that is given (a path naming both).
+    pub async fn get_under(
+        &self,
+        caller: &Caller,
+        account: AdAccountId,
+        kind: &'static Kind,
+        id: i64,
+        parent: Option<i64>,
+    ) -> Result<Entity> {
+        let entity = self.get(caller, account, kind, id).await?;
+        match parent {
+            Some(p) if entity.parent_id != Some(p) => Err(not_found(kind, id, account)),
+            _ => Ok(entity),
+        }
+    }
+
+    /// The entities an item's references name, or the refusal naming the first field that
+    /// names none of the ad account's; then the kind's `prepare`.
+    async fn prepare(
+        &self,
+        kind: &Kind,
+        account: &AdAccount,
+        item: &Map<String, Value>,
+        before: Option<&Entity>,
+        fields: &mut Map<String, Value>,
+        now: Timestamp,
+    ) -> Result<std::result::Result<(), Refusal>> {
+        let mut refs = Vec::new();
+        for r in kind.extras.refs {
+            let mut value = Some(&*fields);
+            let mut found: Option<&Value> = None;
+            for (i, step) in r.path.iter().enumerate() {
+                let v = value.and_then(|m| m.get(*step));
+                if i + 1 == r.path.len() {
+                    found = v;
+                } else {
+                    value = v.and_then(Value::as_object);
+                }
+            }
+            let raw: Vec<&Value> = match found {
+                None | Some(Value::Null) => continue,
+                Some(Value::Array(items)) => items.iter().collect(),
+                Some(v) => vec![v],
+            };
+            let mut ids = Vec::new();
+            for v in raw {
+                match v.as_str().and_then(|s| parse_id(s, "")) {
+                    Some(id) => ids.push(id),
+                    None => {
+                        return Ok(Err(Refusal::invalid(format!(
+                            "Invalid {} parameters: '{}' must hold ids (strings of digits).",
+                            kind.label.to_lowercase(),
+                            r.name()
+                        ))));
+                    }
+                }
+            }
+            let mut query = EntityQuery::new(r.kind, account.id);
+            query.ids = ids.clone();
+            query.ids.sort_unstable();
+            query.ids.dedup();
+            let mut got = self.by_id(query).await?;
+            for id in ids {
+                match got.remove(&id) {
+                    Some(e) if e.status == "ARCHIVED" => {
+                        return Ok(Err(Refusal::invalid(format!(
+                            "Invalid {} parameters: '{}' names {} {id}, which was removed;                              name one in use.",
+                            kind.label.to_lowercase(),
+                            r.name(),
+                            kind_of(r.kind).label.to_lowercase()
+                        ))));
+                    }
+                    Some(e) => refs.push(e),
+                    None if refs.iter().any(|e: &Entity| e.id == id) => {}
+                    None => {
+                        return Ok(Err(Refusal::not_found(format!(
+                            "{} not found: '{}' {id} names no {} in this ad account.",
+                            kind_of(r.kind).label,
+                            r.name(),
+                            kind_of(r.kind).label.to_lowercase()
+                        ))));
+                    }
+                }
+            }
+        }
+        let Some(prepare) = kind.extras.prepare else {
+            return Ok(Ok(()));
+        };
+        Ok(prepare(
+            &Prepare {
+                item,
+                before,
+                refs: &refs,
+                now,
+            },
+            fields,
+        ))
     }
 
     async fn by_id(&self, query: EntityQuery) -> Result<HashMap<i64, Entity>> {
@@ -562,6 +774,25 @@ fn refuse_malformed<'a>(
         }
     }
     Ok(())
+}
+
+fn not_found(kind: &Kind, id: i64, account: AdAccountId) -> Error {
+    Error::not_found(
+        2,
+        format!(
+            "{} not found: no {} {id} in ad account {account}.",
+            kind.label,
+            kind.label.to_lowercase(),
+        ),
+    )
+}
+
+/// The item an outcome was made from, as an object (a create item that is not one was refused
+/// before this is asked).
+fn item_of(item: &Value) -> &Map<String, Value> {
+    static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    item.as_object()
+        .unwrap_or_else(|| EMPTY.get_or_init(Map::new))
 }
 
 /// The one outcome of a one-item batch, a refusal becoming the request's error.

@@ -51,9 +51,15 @@ fn holds(key: &str) -> Option<Holds> {
 /// A targeting spec the spec's schema refuses (a value of the wrong type or outside an enum)
 /// is malformed; a targeting type the schema does not name is only refused by the item.
 pub fn check_targeting_spec(spec: &Value) -> Result<(), Refusal> {
+    check_targeting(spec, "ad group", "targeting_spec")
+}
+
+/// A `TargetingSpec` held by `field` of a `what` (an ad group's `targeting_spec`, a targeting
+/// template's `targeting_attributes`).
+pub fn check_targeting(spec: &Value, what: &str, field: &str) -> Result<(), Refusal> {
     let bad = |msg: String| {
         Err(Refusal::malformed(format!(
-            "Invalid ad group parameters: 'targeting_spec' {msg}"
+            "Invalid {what} parameters: '{field}' {msg}"
         )))
     };
     let Some(spec) = spec.as_object() else {
@@ -62,9 +68,8 @@ pub fn check_targeting_spec(spec: &Value) -> Result<(), Refusal> {
     for (key, value) in spec {
         let Some(kind) = holds(key) else {
             return Err(Refusal::invalid(format!(
-                "Invalid ad group parameters: 'targeting_spec' names an unknown targeting type \
-                 '{}'; use the spec's TargetingSpec keys (AGE_BUCKET, GENDER, GEO, INTEREST, \
-                 LOCALE, ...).",
+                "Invalid {what} parameters: '{field}' names an unknown targeting type '{}'; use \
+                 the spec's TargetingSpec keys (AGE_BUCKET, GENDER, GEO, INTEREST, LOCALE, ...).",
                 key.chars().take(40).collect::<String>()
             )));
         };
@@ -89,16 +94,30 @@ pub fn check_targeting_spec(spec: &Value) -> Result<(), Refusal> {
                     .iter()
                     .all(|i| i.as_str().is_some_and(|s| !s.is_empty() && s.len() <= 100))
             }),
-            Holds::Objects => value
-                .as_array()
-                .is_some_and(|items| items.iter().all(Value::is_object)),
+            Holds::Objects => value.as_array().is_some_and(|items| {
+                items.iter().all(|i| {
+                    i.as_object().is_some_and(|o| {
+                        o.iter().all(|(k, v)| match k.as_str() {
+                            "lookback_window" | "exclusion_window" => v.is_i64(),
+                            "tag_types" => {
+                                v.as_array().is_some_and(|t| t.iter().all(Value::is_i64))
+                            }
+                            _ => true,
+                        })
+                    })
+                })
+            }),
         };
         if !ok {
             let what = match kind {
                 Holds::OneOf(allowed) => format!("an array of {}", allowed.join(", ")),
                 Holds::Ids => "an array of ids (digits)".into(),
                 Holds::Texts => "an array of codes".into(),
-                Holds::Objects => "an array of objects".into(),
+                Holds::Objects => {
+                    "an array of objects with integer 'lookback_window' and 'exclusion_window' \
+                     and integer 'tag_types'"
+                        .into()
+                }
                 Holds::Age => "an age such as \"18\" or \"65+\"".into(),
             };
             return bad(format!("'{key}' must be {what}."));
