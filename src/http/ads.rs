@@ -12,13 +12,16 @@ use crate::error::{Error, Result};
 use crate::http::extract::{JsonArray, JsonBody, PathParams, QueryParams};
 use crate::http::respond::Json;
 use crate::http::state::AppState;
-use crate::http::{Endpoint, endpoint};
+use crate::http::{Endpoint, ads_wrapped, endpoint};
 
 pub fn endpoints() -> Vec<Endpoint> {
     KINDS.iter().flat_map(|kind| kind_endpoints(kind)).collect()
 }
 
 fn kind_endpoints(kind: &'static Kind) -> Vec<Endpoint> {
+    if let Body::Wrapped { key } = kind.ops.body {
+        return ads_wrapped::endpoints(kind, key);
+    }
     let mut out = Vec::new();
     if let Some(id) = kind.ops.list {
         out.push(endpoint(
@@ -97,6 +100,8 @@ fn kind_endpoints(kind: &'static Kind) -> Vec<Endpoint> {
                 ));
             }
         }
+        // Routed by `ads_wrapped`, above.
+        Body::Wrapped { .. } => {}
     }
     if let Some(id) = kind.ops.get {
         out.push(endpoint(

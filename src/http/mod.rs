@@ -4,6 +4,7 @@
 
 pub mod ad_accounts;
 pub mod ads;
+pub mod ads_wrapped;
 pub mod analytics;
 pub mod auth;
 pub mod board_sections;

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use crate::clock::Timestamp;
 use crate::domain::ads::entity::Entity;
 use crate::domain::ads::kind::{
-    Filter, Kind, KindId, Lineage, Lit, Ops, Parent, RuleInput, Type, field,
+    Extra, Filter, Kind, KindId, Lineage, Lit, Ops, Parent, RuleInput, Type, field,
 };
 use crate::domain::ads::refusal::Refusal;
 use crate::domain::ads::status::ENTITY_STATUSES;
@@ -103,6 +103,7 @@ pub static AD: Kind = Kind {
     rules,
     derived,
     pin_field: Some("pin_id"),
+    extra: &Extra::NONE,
 };
 
 /// The Pin creative types each ad creative type promotes. Shopping, collection, idea and the

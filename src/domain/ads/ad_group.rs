@@ -7,7 +7,7 @@ use crate::clock::Timestamp;
 use crate::domain::ads::campaign::check_schedule;
 use crate::domain::ads::entity::Entity;
 use crate::domain::ads::kind::{
-    Filter, Kind, KindId, Lineage, Lit, Ops, Parent, RuleInput, Type, field,
+    Extra, Filter, Kind, KindId, Lineage, Lit, Ops, Parent, RuleInput, Type, field,
 };
 use crate::domain::ads::refusal::Refusal;
 use crate::domain::ads::status::{ENTITY_STATUSES, MAX_MICRO, MAX_TIME, summary_status};
@@ -118,6 +118,7 @@ pub static AD_GROUP: Kind = Kind {
     rules,
     derived,
     pin_field: None,
+    extra: &Extra::NONE,
 };
 
 /// The billable event each objective allows, as Pinterest's campaign set-up documents them.

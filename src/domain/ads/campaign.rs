@@ -5,7 +5,9 @@ use serde_json::{Map, Value};
 
 use crate::clock::Timestamp;
 use crate::domain::ads::entity::Entity;
-use crate::domain::ads::kind::{Filter, Kind, KindId, Lineage, Lit, Ops, RuleInput, Type, field};
+use crate::domain::ads::kind::{
+    Extra, Filter, Kind, KindId, Lineage, Lit, Ops, RuleInput, Type, field,
+};
 use crate::domain::ads::refusal::Refusal;
 use crate::domain::ads::status::{ENTITY_STATUSES, MAX_MICRO, MAX_TIME, summary_status};
 
@@ -94,6 +96,7 @@ pub static CAMPAIGN: Kind = Kind {
     rules,
     derived,
     pin_field: None,
+    extra: &Extra::NONE,
 };
 
 fn rules(r: &RuleInput<'_>) -> Result<(), Refusal> {

@@ -143,3 +143,30 @@ pub fn parse_id(raw: &str, prefix: &str) -> Option<i64> {
     }
     digits.parse().ok()
 }
+
+/// What a refused item sent, as far as it fits its kind's answer: each declared field whose
+/// value has the field's type, and the `id` when it is one, so an answer that echoes refused
+/// items keeps to the spec's schema.
+pub fn echo(kind: &Kind, item: &Value) -> Map<String, Value> {
+    let mut out = Map::new();
+    let Some(item) = item.as_object() else {
+        return out;
+    };
+    if let Some(id) = item
+        .get("id")
+        .and_then(Value::as_str)
+        .filter(|s| is_digits(s))
+    {
+        out.insert("id".into(), id.into());
+    }
+    for f in kind.fields {
+        if let Some(v) = item.get(f.name)
+            && !v.is_null()
+            && check(kind, f, v).is_ok()
+            && !(f.name == "parent_id" && !v.as_str().is_some_and(is_digits))
+        {
+            out.insert(f.name.to_string(), v.clone());
+        }
+    }
+    out
+}

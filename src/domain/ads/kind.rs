@@ -16,6 +16,8 @@ pub enum KindId {
     Campaign = 1,
     AdGroup = 2,
     Ad = 3,
+    Keyword = 20,
+    Label = 21,
 }
 
 impl KindId {
@@ -28,6 +30,8 @@ impl KindId {
             1 => Some(KindId::Campaign),
             2 => Some(KindId::AdGroup),
             3 => Some(KindId::Ad),
+            20 => Some(KindId::Keyword),
+            21 => Some(KindId::Label),
             _ => None,
         }
     }
@@ -57,6 +61,29 @@ pub struct Kind {
     pub derived: fn(&Entity, Timestamp, &mut Map<String, Value>),
     /// The field naming a Pin the entity promotes, checked against the ad account's owner.
     pub pin_field: Option<&'static str>,
+    /// What few kinds need beyond the rest of the declaration; [`Extra::NONE`] for the others.
+    pub extra: &'static Extra,
+}
+
+/// A kind's less common needs.
+pub struct Extra {
+    /// Further kinds the parent may be, each with its wire prefix, beside `parent.kind`
+    /// (keywords sit on ad groups or on campaigns). Ids are unique across kinds, so an
+    /// unprefixed id finds its parent whatever its kind.
+    pub other_parents: &'static [(KindId, &'static str)],
+    /// Whether the rules see the entity's siblings (same kind, same parent), for limits and
+    /// duplicates per parent; they cost one query per batch.
+    pub siblings: bool,
+    /// The most items one create or update takes.
+    pub max_batch: usize,
+}
+
+impl Extra {
+    pub const NONE: Extra = Extra {
+        other_parents: &[],
+        siblings: false,
+        max_batch: 30,
+    };
 }
 
 /// The spec's operationIds of a kind, those it has, and how its create and update take bodies.
@@ -95,6 +122,11 @@ pub enum Body {
     /// One object, answered with the entity or an error; an update names its entity in the
     /// path (`PATCH .../{path_id}`).
     Single,
+    /// The array under a key of an object (`{keywords: [...], parent_id}` to create,
+    /// `{keywords: [...]}` to update; the parent's field is given once for every item), answered
+    /// `{<key>: [entities], errors: [{data, error_messages}]}`: the accepted items and, apart,
+    /// the refused ones as sent with their reasons. Create, update and list share one path.
+    Wrapped { key: &'static str },
 }
 
 /// A parent entity, named in the body by `field`, which the wire may prefix (`C123` for a
@@ -232,6 +264,9 @@ pub struct RuleInput<'a> {
     pub parent: Option<&'a Entity>,
     pub pin: Option<&'a PromotedPin>,
     pub now: Timestamp,
+    /// The fields of the other entities of its kind under its parent, those of the same batch
+    /// accepted before it included; empty unless the kind's `extra.siblings` asks for them.
+    pub siblings: &'a [&'a Map<String, Value>],
 }
 
 impl RuleInput<'_> {

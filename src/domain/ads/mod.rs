@@ -7,7 +7,9 @@ mod ad_group;
 mod campaign;
 mod entity;
 mod fields;
+mod keyword;
 mod kind;
+mod label;
 mod refusal;
 mod status;
 mod store;
@@ -17,7 +19,10 @@ pub use ad::AD;
 pub use ad_group::AD_GROUP;
 pub use campaign::CAMPAIGN;
 pub use entity::{Entity, EntityChange, EntityQuery, NewEntity};
+pub use fields::echo;
+pub use keyword::{KEYWORD, MATCH_TYPES};
 pub use kind::{Body, Filter, Kind, KindId, Lineage};
+pub use label::LABEL;
 pub use refusal::Refusal;
 pub use store::AdsEntityStore;
 
@@ -34,16 +39,26 @@ use crate::domain::ads::status::{ENTITY_STATUSES, LISTED_BY_DEFAULT, check_trans
 use crate::domain::boards::Privacy;
 use crate::domain::caller::Caller;
 use crate::domain::ids::{AdAccountId, PinId};
-use crate::domain::page::{ListKind, Pages};
+use crate::domain::page::{Cursor, ListKind, Pages};
 use crate::domain::pins::Pins;
 use crate::domain::{Listing, PageRequest};
 use crate::error::{Error, Result};
 
 /// Every kind, for routing and lookups by id.
-pub static KINDS: &[&Kind] = &[&CAMPAIGN, &AD_GROUP, &AD];
+pub static KINDS: &[&Kind] = &[
+    &CAMPAIGN, &AD_GROUP, &AD, // keywords and labels
+    &KEYWORD, &LABEL,
+];
 
 /// The spec's `maxItems` of every create and update batch.
 pub const MAX_BATCH: usize = 30;
+
+/// The fields of a kind's entities under each parent, with the ids of those stored, for the
+/// rules of kinds that see siblings.
+type Siblings = HashMap<i64, Vec<(Option<i64>, Map<String, Value>)>>;
+
+/// A parent as an item names it: its id and, when the wire's prefix says, its kind.
+type ParentRef = (i64, Option<KindId>);
 
 /// One item's outcome in a batch.
 pub type ItemResult = std::result::Result<Entity, Refusal>;
@@ -103,17 +118,24 @@ impl AdsEntities {
         check_batch(kind, items.len())?;
         let now = self.clock.now();
 
-        let mut checked: Vec<std::result::Result<(Map<String, Value>, Option<i64>), Refusal>> =
-            items
-                .iter()
-                .map(|item| prepare_create(kind, &account, item, now))
-                .collect();
+        let mut checked: Vec<
+            std::result::Result<(Map<String, Value>, Option<ParentRef>), Refusal>,
+        > = items
+            .iter()
+            .map(|item| prepare_create(kind, &account, item, now))
+            .collect();
         let parents = self
             .parents(
                 kind,
                 &account,
-                checked.iter().filter_map(|c| c.as_ref().ok()?.1).collect(),
+                checked
+                    .iter()
+                    .filter_map(|c| Some(c.as_ref().ok()?.1?.0))
+                    .collect(),
             )
+            .await?;
+        let mut siblings = self
+            .siblings(kind, &account, parents.keys().copied().collect())
             .await?;
 
         let mut outcomes: Vec<Option<Refusal>> = Vec::with_capacity(items.len());
@@ -121,13 +143,27 @@ impl AdsEntities {
         for c in checked.drain(..) {
             let made = match c {
                 Err(refusal) => Err(refusal),
-                Ok((fields, parent_id)) => {
-                    self.new_entity(caller, kind, &account, fields, parent_id, &parents, now)
-                        .await?
+                Ok((fields, parent)) => {
+                    let around = parent
+                        .and_then(|(id, _)| siblings.get(&id))
+                        .map(Vec::as_slice)
+                        .unwrap_or(&[]);
+                    self.new_entity(
+                        caller, kind, &account, fields, parent, &parents, around, now,
+                    )
+                    .await?
                 }
             };
             match made {
                 Ok(entity) => {
+                    if kind.extra.siblings
+                        && let Some(p) = entity.parent_id
+                    {
+                        siblings
+                            .entry(p)
+                            .or_default()
+                            .push((None, entity.fields.clone()));
+                    }
                     outcomes.push(None);
                     new.push(entity);
                 }
@@ -151,18 +187,22 @@ impl AdsEntities {
         kind: &'static Kind,
         account: &AdAccount,
         mut fields: Map<String, Value>,
-        parent_id: Option<i64>,
+        parent_ref: Option<ParentRef>,
         parents: &HashMap<i64, Entity>,
+        siblings: &[(Option<i64>, Map<String, Value>)],
         now: Timestamp,
     ) -> Result<std::result::Result<NewEntity, Refusal>> {
-        let parent = match (kind.parent.as_ref(), parent_id) {
-            (Some(p), Some(id)) => match parents.get(&id) {
+        let parent = match (kind.parent.as_ref(), parent_ref) {
+            (Some(p), Some((id, hint))) => match parents
+                .get(&id)
+                .filter(|e| hint.is_none_or(|k| e.kind == k))
+            {
                 Some(parent) if parent.status == "ARCHIVED" => {
                     return Ok(Err(Refusal::invalid(format!(
                         "Invalid {} parameters: its {} {id} is archived; nothing new can be \
                          added under it.",
                         kind.label.to_lowercase(),
-                        kind_of(p.kind).label.to_lowercase()
+                        kind_of(parent.kind).label.to_lowercase()
                     ))));
                 }
                 Some(parent) => {
@@ -182,12 +222,14 @@ impl AdsEntities {
             .and_then(Value::as_str)
             .unwrap_or("ACTIVE")
             .to_string();
+        let siblings: Vec<&Map<String, Value>> = siblings.iter().map(|(_, f)| f).collect();
         if let Err(refusal) = (kind.rules)(&RuleInput {
             fields: &fields,
             before: None,
             parent,
             pin: pin.as_ref(),
             now,
+            siblings: &siblings,
         }) {
             return Ok(Err(refusal));
         }
@@ -246,6 +288,9 @@ impl AdsEntities {
                 current.values().filter_map(|e| e.parent_id).collect(),
             )
             .await?;
+        let mut siblings = self
+            .siblings(kind, &account, parents.keys().copied().collect())
+            .await?;
 
         let mut outcomes: Vec<std::result::Result<i64, Refusal>> = Vec::new();
         let mut changes = Vec::new();
@@ -259,12 +304,28 @@ impl AdsEntities {
                     ))),
                     Some(before) => {
                         let parent = before.parent_id.and_then(|p| parents.get(&p));
-                        self.change(caller, kind, item, before, parent, now).await?
+                        let around: Vec<&Map<String, Value>> = before
+                            .parent_id
+                            .and_then(|p| siblings.get(&p))
+                            .into_iter()
+                            .flatten()
+                            .filter(|(id, _)| *id != Some(before.id))
+                            .map(|(_, f)| f)
+                            .collect();
+                        self.change(caller, kind, item, before, parent, &around, now)
+                            .await?
                     }
                 },
             };
             match change {
                 Ok(change) => {
+                    if let Some(entry) = current
+                        .get(&change.id)
+                        .and_then(|b| siblings.get_mut(&b.parent_id?))
+                        .and_then(|s| s.iter_mut().find(|(id, _)| *id == Some(change.id)))
+                    {
+                        entry.1 = change.fields.clone();
+                    }
                     outcomes.push(Ok(change.id));
                     changes.push(change);
                 }
@@ -290,6 +351,7 @@ impl AdsEntities {
             .collect())
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn change(
         &self,
         caller: &Caller,
@@ -297,6 +359,7 @@ impl AdsEntities {
         item: &Map<String, Value>,
         before: &Entity,
         parent: Option<&Entity>,
+        siblings: &[&Map<String, Value>],
         now: Timestamp,
     ) -> Result<std::result::Result<EntityChange, Refusal>> {
         let fields = match fields::for_update(kind, item, before) {
@@ -328,6 +391,7 @@ impl AdsEntities {
                 parent,
                 pin: pin.as_ref(),
                 now,
+                siblings,
             }),
         };
         Ok(verdict.map(|()| EntityChange {
@@ -405,6 +469,22 @@ impl AdsEntities {
         params: ListParams,
         page: PageRequest,
     ) -> Result<Listing<Entity>> {
+        self.list_where(caller, account, kind, params, page, |_| true)
+            .await
+    }
+
+    /// A page of the entities [`AdsEntities::list`] would show that `keep` keeps, for filters on
+    /// fields the store does not index (a keyword's match type, a label's type): pages fill up
+    /// from as many of the store's pages as they need.
+    pub async fn list_where(
+        &self,
+        caller: &Caller,
+        account: AdAccountId,
+        kind: &'static Kind,
+        params: ListParams,
+        page: PageRequest,
+        keep: impl Fn(&Entity) -> bool,
+    ) -> Result<Listing<Entity>> {
         let account = self.ad_accounts.get(caller, account).await?;
         let mut query = EntityQuery::new(kind.id, account.id);
         for (filter, values) in params.filters {
@@ -450,7 +530,25 @@ impl AdsEntities {
                 &page,
                 list,
                 account.id.0,
-                |cursor| async move { Ok(self.store.list_entities(query, cursor).await?) },
+                |cursor| async move {
+                    let wanted = cursor.limit as usize + 1;
+                    let mut kept = Vec::new();
+                    let mut after = cursor.after;
+                    loop {
+                        let rows = self
+                            .store
+                            .list_entities(query.clone(), Cursor { after, ..cursor })
+                            .await?;
+                        let exhausted = rows.len() < wanted;
+                        after = rows.last().map(|e| e.id);
+                        kept.extend(rows.into_iter().filter(|e| keep(e)));
+                        if exhausted || kept.len() >= wanted {
+                            break;
+                        }
+                    }
+                    kept.truncate(wanted);
+                    Ok(kept)
+                },
                 |e| e.id,
             )
             .await
@@ -470,7 +568,7 @@ impl AdsEntities {
         let limit = query.ids.len() as u32;
         Ok(self
             .store
-            .list_entities(query, crate::domain::page::Cursor { after: None, limit })
+            .list_entities(query, Cursor { after: None, limit })
             .await?
             .into_iter()
             .map(|e| (e.id, e))
@@ -487,11 +585,51 @@ impl AdsEntities {
         let Some(parent) = &kind.parent else {
             return Ok(HashMap::new());
         };
-        let mut query = EntityQuery::new(parent.kind, account.id);
-        query.ids = ids;
-        query.ids.sort_unstable();
-        query.ids.dedup();
-        self.by_id(query).await
+        let mut ids = ids;
+        ids.sort_unstable();
+        ids.dedup();
+        let mut found = HashMap::new();
+        let kinds =
+            std::iter::once(parent.kind).chain(kind.extra.other_parents.iter().map(|o| o.0));
+        for parent_kind in kinds {
+            let mut query = EntityQuery::new(parent_kind, account.id);
+            query.ids = ids.clone();
+            found.extend(self.by_id(query).await?);
+        }
+        Ok(found)
+    }
+
+    /// Every entity of a kind under the given parents, statuses included, when its rules see
+    /// siblings.
+    async fn siblings(
+        &self,
+        kind: &Kind,
+        account: &AdAccount,
+        parent_ids: Vec<i64>,
+    ) -> Result<Siblings> {
+        let mut out = Siblings::new();
+        if !kind.extra.siblings || parent_ids.is_empty() {
+            return Ok(out);
+        }
+        let mut query = EntityQuery::new(kind.id, account.id);
+        query.parent_ids = parent_ids;
+        query.ascending = true;
+        let rows = self
+            .store
+            .list_entities(
+                query,
+                Cursor {
+                    after: None,
+                    limit: u32::MAX - 1,
+                },
+            )
+            .await?;
+        for e in rows {
+            if let Some(p) = e.parent_id {
+                out.entry(p).or_default().push((Some(e.id), e.fields));
+            }
+        }
+        Ok(out)
     }
 
     /// The Pin an entity promotes, as its rules see it; a refusal when the ad account's owner
@@ -537,9 +675,10 @@ fn single(mut outcomes: Vec<ItemResult>) -> Result<Entity> {
 }
 
 fn check_batch(kind: &Kind, n: usize) -> Result<()> {
-    if n == 0 || n > MAX_BATCH {
+    let max = kind.extra.max_batch;
+    if n == 0 || n > max {
         return Err(Error::invalid(format!(
-            "Invalid request: send from 1 to {MAX_BATCH} {}s in one request (got {n}).",
+            "Invalid request: send from 1 to {max} {}s in one request (got {n}).",
             kind.label.to_lowercase()
         )));
     }
@@ -581,7 +720,7 @@ fn prepare_create(
     account: &AdAccount,
     item: &Value,
     now: Timestamp,
-) -> std::result::Result<(Map<String, Value>, Option<i64>), Refusal> {
+) -> std::result::Result<(Map<String, Value>, Option<ParentRef>), Refusal> {
     let item = as_item(kind, item)?;
     check_account_field(kind, account, item)?;
     let fields = fields::for_create(kind, item, now)?;
@@ -589,13 +728,24 @@ fn prepare_create(
         None => None,
         Some(p) => {
             let raw = fields.get(p.field).and_then(Value::as_str).unwrap_or("");
-            Some(parse_id(raw, p.prefix).ok_or_else(|| {
+            let prefixes: Vec<(KindId, &str)> = std::iter::once((p.kind, p.prefix))
+                .chain(kind.extra.other_parents.iter().copied())
+                .collect();
+            let parsed = prefixes.iter().find_map(|&(k, prefix)| {
+                let hint = (!prefix.is_empty() && raw.starts_with(prefix)).then_some(k);
+                parse_id(raw, prefix).map(|id| (id, hint))
+            });
+            Some(parsed.ok_or_else(|| {
                 Refusal::invalid(format!(
                     "Invalid {} parameters: '{}' must be an id (digits, optionally prefixed \
-                     '{}').",
+                     {}).",
                     kind.label.to_lowercase(),
                     p.field,
-                    p.prefix
+                    prefixes
+                        .iter()
+                        .map(|(_, prefix)| format!("'{prefix}'"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
                 ))
             })?)
         }
@@ -608,10 +758,14 @@ fn parent_not_found(kind: &Kind, id: i64) -> Refusal {
         .parent
         .as_ref()
         .expect("only kinds with parents look one up");
+    let names: Vec<String> = std::iter::once(parent.kind)
+        .chain(kind.extra.other_parents.iter().map(|o| o.0))
+        .map(|k| kind_of(k).label.to_lowercase())
+        .collect();
     Refusal::not_found(format!(
         "{} not found: '{}' {id} names no {} in this ad account.",
         kind_of(parent.kind).label,
         parent.field,
-        kind_of(parent.kind).label.to_lowercase()
+        names.join(" or ")
     ))
 }
