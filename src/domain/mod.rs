@@ -4,6 +4,7 @@
 
 pub mod ad_accounts;
 pub mod ads;
+pub mod ads_planning;
 pub mod analytics;
 pub mod apps;
 pub mod boards;
@@ -34,6 +35,7 @@ use std::time::Duration;
 use crate::clock::Clock;
 use crate::domain::ad_accounts::AdAccounts;
 use crate::domain::ads::AdsEntities;
+use crate::domain::ads_planning::AdsPlanning;
 use crate::domain::analytics::Analytics;
 use crate::domain::apps::Apps;
 use crate::domain::boards::Boards;
@@ -101,6 +103,8 @@ pub struct Pinbox {
     pub websites: Websites,
     /// Campaigns, ad groups, ads and the other ads entities.
     pub ads: AdsEntities,
+    /// Keyword volumes and trends, audience sizes, bid floors, ad previews.
+    pub ads_planning: AdsPlanning,
     /// Rate limits by tier and category; Pinterest's by default.
     pub rate_limits: RateLimiter,
 }
@@ -186,6 +190,7 @@ impl Pinbox {
             clock.clone(),
             pages.clone(),
         );
+        let ads_planning = AdsPlanning::new(ad_accounts.clone(), pins.clone(), clock.clone());
         Ok(Pinbox {
             boards,
             sections,
@@ -205,6 +210,7 @@ impl Pinbox {
             ad_accounts,
             websites,
             ads,
+            ads_planning,
             rate_limits,
         })
     }

@@ -4,6 +4,7 @@
 
 pub mod ad_accounts;
 pub mod ads;
+pub mod ads_planning;
 pub mod ads_wrapped;
 pub mod analytics;
 pub mod auth;
@@ -103,6 +104,8 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(analytics::endpoints());
     all.extend(websites::endpoints());
     all.extend(ads::endpoints());
+    // keywords, labels, sizing, bid floors, previews, trends
+    all.extend(ads_planning::endpoints());
     all
 }
 

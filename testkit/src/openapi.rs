@@ -55,11 +55,12 @@ fn loud(message: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{message}");
 }
 
+/// `../shared` beside the repository: the testkit lives one level down, in `testkit/`.
 fn spec_path() -> String {
     std::env::var("PINBOX_SPEC").unwrap_or_else(|_| {
         concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/pinterest-openapi/openapi.json"
+            "/../../shared/pinterest-openapi/openapi.json"
         )
         .to_string()
     })
@@ -74,6 +75,12 @@ impl Spec {
             let path = spec_path();
             let text = match std::fs::read_to_string(&path) {
                 Ok(text) => text,
+                Err(e) if std::env::var_os("PINBOX_REQUIRE_SPEC").is_some() => {
+                    panic!(
+                        "PINBOX_REQUIRE_SPEC is set but Pinterest's OpenAPI spec could not be \
+                         read at {path}: {e}"
+                    )
+                }
                 Err(e) => {
                     let bar = "!".repeat(78);
                     loud(&format!(

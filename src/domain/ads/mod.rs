@@ -25,6 +25,7 @@ pub use kind::{Body, Filter, Kind, KindId, Lineage};
 pub use label::LABEL;
 pub use refusal::Refusal;
 pub use store::AdsEntityStore;
+pub use targeting::check_targeting_spec;
 
 use std::collections::HashMap;
 use std::sync::Arc;
