@@ -8,6 +8,7 @@ mod raw_http;
 mod support;
 
 mod ad_accounts;
+mod ads_keywords;
 mod analytics;
 mod auth;
 mod board_sections;

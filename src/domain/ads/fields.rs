@@ -160,12 +160,27 @@ pub fn echo(kind: &Kind, item: &Value) -> Map<String, Value> {
         out.insert("id".into(), id.into());
     }
     for f in kind.fields {
-        if let Some(v) = item.get(f.name)
-            && !v.is_null()
-            && check(kind, f, v).is_ok()
-            && !(f.name == "parent_id" && !v.as_str().is_some_and(is_digits))
-        {
-            out.insert(f.name.to_string(), v.clone());
+        let sent = item.get(f.name).filter(|v| !v.is_null());
+        let fits = sent.filter(|v| match f.ty {
+            // Too long or with odd characters is still a string, which is all the schema asks.
+            Type::Text(_) => {
+                v.is_string() && !(f.name == "parent_id" && !v.as_str().is_some_and(is_digits))
+            }
+            _ => check(kind, f, v).is_ok(),
+        });
+        match (fits, f.on_create) {
+            (Some(v), _) => {
+                out.insert(f.name.to_string(), v.clone());
+            }
+            // The schema requires what a create requires: an empty string or a null in its place.
+            (None, OnCreate::Required) if f.name != "parent_id" => {
+                let blank = match f.ty {
+                    Type::Text(_) => Value::from(""),
+                    _ => Value::Null,
+                };
+                out.insert(f.name.to_string(), blank);
+            }
+            _ => {}
         }
     }
     out
