@@ -61,6 +61,12 @@ type Siblings = HashMap<i64, Vec<(Option<i64>, Map<String, Value>)>>;
 /// A parent as an item names it: its id and, when the wire's prefix says, its kind.
 type ParentRef = (i64, Option<KindId>);
 
+/// A create item checked, with the parent it names.
+type Prepared = std::result::Result<(Map<String, Value>, Option<ParentRef>), Refusal>;
+
+/// An update item: the entity it names and its fields.
+type Target<'a> = std::result::Result<(i64, &'a Map<String, Value>), Refusal>;
+
 /// One item's outcome in a batch.
 pub type ItemResult = std::result::Result<Entity, Refusal>;
 
@@ -119,9 +125,7 @@ impl AdsEntities {
         check_batch(kind, items.len())?;
         let now = self.clock.now();
 
-        let mut checked: Vec<
-            std::result::Result<(Map<String, Value>, Option<ParentRef>), Refusal>,
-        > = items
+        let mut checked: Vec<Prepared> = items
             .iter()
             .map(|item| prepare_create(kind, &account, item, now))
             .collect();
@@ -258,7 +262,7 @@ impl AdsEntities {
         check_batch(kind, items.len())?;
         let now = self.clock.now();
 
-        let targets: Vec<std::result::Result<(i64, &Map<String, Value>), Refusal>> = items
+        let targets: Vec<Target<'_>> = items
             .iter()
             .map(|item| {
                 let item = as_item(kind, item)?;
@@ -716,12 +720,7 @@ fn check_account_field(
 }
 
 /// A create item's fields and the parent it names.
-fn prepare_create(
-    kind: &Kind,
-    account: &AdAccount,
-    item: &Value,
-    now: Timestamp,
-) -> std::result::Result<(Map<String, Value>, Option<ParentRef>), Refusal> {
+fn prepare_create(kind: &Kind, account: &AdAccount, item: &Value, now: Timestamp) -> Prepared {
     let item = as_item(kind, item)?;
     check_account_field(kind, account, item)?;
     let fields = fields::for_create(kind, item, now)?;
