@@ -307,6 +307,18 @@ pub static OPERATIONS: &[Operation] = &[
     op("ocpm_eligible_conversion_tags/get", Get, "/ad_accounts/{ad_account_id}/conversion_tags/ocpm_eligible", &[AdsRead], true, RateCategory::AdsRead, Disabled),
     op("page_visit_conversion_tags/get", Get, "/ad_accounts/{ad_account_id}/conversion_tags/page_visit", &[AdsRead], true, RateCategory::AdsRead, Disabled),
     op("conversion_tags/get", Get, "/ad_accounts/{ad_account_id}/conversion_tags/{conversion_tag_id}", &[AdsRead], true, RateCategory::AdsRead, Disabled),
+    // keywords, labels, sizing, bid floors, previews, trends
+    op("ad_groups/audience_sizing", Post, "/ad_accounts/{ad_account_id}/ad_groups/audience_sizing", &[AdsRead], true, RateCategory::AdsRead, Enabled),
+    op("ad_previews/create", Post, "/ad_accounts/{ad_account_id}/ad_previews", &[AdsWrite], false, RateCategory::AdsWrite, Enabled),
+    op("ad_groups_bid_floor/get", Post, "/ad_accounts/{ad_account_id}/bid_floor", &[AdsRead], true, RateCategory::AdsRead, Enabled),
+    op("keywords/get", Get, "/ad_accounts/{ad_account_id}/keywords", &[AdsRead], true, RateCategory::AdsRead, Enabled),
+    op("keywords/create", Post, "/ad_accounts/{ad_account_id}/keywords", &[AdsWrite], false, RateCategory::AdsWrite, Enabled),
+    op("keywords/update", Patch, "/ad_accounts/{ad_account_id}/keywords", &[AdsWrite], false, RateCategory::AdsWrite, Enabled),
+    op("country_keywords_metrics/get", Get, "/ad_accounts/{ad_account_id}/keywords/metrics", &[AdsRead], true, RateCategory::AdsRead, Enabled),
+    op("labels/create", Post, "/ad_accounts/{ad_account_id}/labels", &[AdsWrite], false, RateCategory::AdsWrite, Enabled),
+    op("labels/list", Get, "/ad_accounts/{ad_account_id}/labels", &[AdsRead], false, RateCategory::AdsRead, Enabled),
+    op("labels/update", Patch, "/ad_accounts/{ad_account_id}/labels", &[AdsWrite], false, RateCategory::AdsWrite, Enabled),
+    op("trending_keywords/list", Get, "/trends/keywords/{region}/top/{trend_type}", &[UserAccountsRead], false, RateCategory::TrendsRead, Enabled),
 ];
 
 pub fn by_id(id: &str) -> Option<&'static Operation> {

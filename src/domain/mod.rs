@@ -6,6 +6,7 @@ pub mod ad_accounts;
 pub mod ads;
 pub mod ads_analytics;
 pub mod ads_delivery;
+pub mod ads_planning;
 pub mod ads_resources;
 pub mod analytics;
 pub mod apps;
@@ -38,6 +39,7 @@ use crate::clock::Clock;
 use crate::domain::ad_accounts::AdAccounts;
 use crate::domain::ads::AdsEntities;
 use crate::domain::ads_analytics::AdsAnalytics;
+use crate::domain::ads_planning::AdsPlanning;
 use crate::domain::ads_resources::AdsResources;
 use crate::domain::analytics::Analytics;
 use crate::domain::apps::Apps;
@@ -109,6 +111,8 @@ pub struct Pinbox {
     /// Simulated ads delivery, its analytics and reports.
     pub ads_analytics: AdsAnalytics,
     pub ads_resources: AdsResources,
+    /// Keyword volumes and trends, audience sizes, bid floors, ad previews.
+    pub ads_planning: AdsPlanning,
     /// Rate limits by tier and category; Pinterest's by default.
     pub rate_limits: RateLimiter,
 }
@@ -196,6 +200,7 @@ impl Pinbox {
         );
         let ads_analytics = AdsAnalytics::new(ads.clone(), clock.clone());
         let ads_resources = AdsResources::new(clock.clone(), ad_accounts.clone());
+        let ads_planning = AdsPlanning::new(ad_accounts.clone(), pins.clone(), clock.clone());
         Ok(Pinbox {
             boards,
             sections,
@@ -217,6 +222,7 @@ impl Pinbox {
             ads,
             ads_analytics,
             ads_resources,
+            ads_planning,
             rate_limits,
         })
     }

@@ -15,13 +15,16 @@ use crate::error::{Error, Result};
 use crate::http::extract::{JsonArray, JsonBody, PathParams, QueryParams};
 use crate::http::respond::Json;
 use crate::http::state::AppState;
-use crate::http::{Endpoint, endpoint};
+use crate::http::{Endpoint, ads_wrapped, endpoint};
 
 pub fn endpoints() -> Vec<Endpoint> {
     KINDS.iter().flat_map(|kind| kind_endpoints(kind)).collect()
 }
 
 fn kind_endpoints(kind: &'static Kind) -> Vec<Endpoint> {
+    if let Body::Wrapped { key } = kind.ops.body {
+        return ads_wrapped::endpoints(kind, key);
+    }
     let mut out = Vec::new();
     if let Some(id) = kind.ops.list {
         out.push(endpoint(
@@ -35,6 +38,8 @@ fn kind_endpoints(kind: &'static Kind) -> Vec<Endpoint> {
         ));
     }
     match kind.ops.body {
+        // Routed by `ads_wrapped`, above.
+        Body::Wrapped { .. } => {}
         Body::Batch => {
             if let Some(id) = kind.ops.create {
                 out.push(endpoint(
@@ -95,7 +100,7 @@ fn kind_endpoints(kind: &'static Kind) -> Vec<Endpoint> {
         }
     }
     match kind.ops.body {
-        Body::Batch => {}
+        Body::Batch | Body::Wrapped { .. } => {}
         Body::SingleIdInBody => {
             if let Some(id) = kind.ops.update {
                 out.push(endpoint(

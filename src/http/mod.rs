@@ -5,7 +5,9 @@
 pub mod ad_accounts;
 pub mod ads;
 pub mod ads_analytics;
+pub mod ads_planning;
 pub mod ads_resources;
+pub mod ads_wrapped;
 pub mod analytics;
 pub mod auth;
 pub mod board_sections;
@@ -106,6 +108,8 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(ads::endpoints());
     all.extend(ads_analytics::endpoints());
     all.extend(ads_resources::endpoints());
+    // keywords, labels, sizing, bid floors, previews, trends
+    all.extend(ads_planning::endpoints());
     all
 }
 

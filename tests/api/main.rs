@@ -10,6 +10,7 @@ mod support;
 mod ad_accounts;
 mod ads;
 mod ads_analytics;
+mod ads_keywords;
 mod ads_resources;
 mod analytics;
 mod auth;

@@ -152,3 +152,45 @@ pub fn parse_id(raw: &str, prefix: &str) -> Option<i64> {
     }
     digits.parse().ok()
 }
+
+/// What a refused item sent, as far as it fits its kind's answer: each declared field whose
+/// value has the field's type, and the `id` when it is one, so an answer that echoes refused
+/// items keeps to the spec's schema.
+pub fn echo(kind: &Kind, item: &Value) -> Map<String, Value> {
+    let mut out = Map::new();
+    let Some(item) = item.as_object() else {
+        return out;
+    };
+    if let Some(id) = item
+        .get("id")
+        .and_then(Value::as_str)
+        .filter(|s| is_digits(s))
+    {
+        out.insert("id".into(), id.into());
+    }
+    for f in kind.fields {
+        let sent = item.get(f.name).filter(|v| !v.is_null());
+        let fits = sent.filter(|v| match f.ty {
+            // Too long or with odd characters is still a string, which is all the schema asks.
+            Type::Text(_) => {
+                v.is_string() && (f.name != "parent_id" || v.as_str().is_some_and(is_digits))
+            }
+            _ => check(kind, f, v).is_ok(),
+        });
+        match (fits, f.on_create) {
+            (Some(v), _) => {
+                out.insert(f.name.to_string(), v.clone());
+            }
+            // The schema requires what a create requires: an empty string or a null in its place.
+            (None, OnCreate::Required) if f.name != "parent_id" => {
+                let blank = match f.ty {
+                    Type::Text(_) => Value::from(""),
+                    _ => Value::Null,
+                };
+                out.insert(f.name.to_string(), blank);
+            }
+            _ => {}
+        }
+    }
+    out
+}

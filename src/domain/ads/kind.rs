@@ -21,6 +21,8 @@ pub enum KindId {
     CustomerListUpload = 12,
     TargetingTemplate = 13,
     ConversionTag = 14,
+    Keyword = 20,
+    Label = 21,
 }
 
 impl KindId {
@@ -38,6 +40,8 @@ impl KindId {
             12 => Some(KindId::CustomerListUpload),
             13 => Some(KindId::TargetingTemplate),
             14 => Some(KindId::ConversionTag),
+            20 => Some(KindId::Keyword),
+            21 => Some(KindId::Label),
             _ => None,
         }
     }
@@ -95,6 +99,15 @@ pub struct Extras {
     pub action: Option<Action>,
     /// Reads of the kind's entities in another shape (`conversion_tags/page_visit`).
     pub views: &'static [View],
+    /// Further kinds the parent may be, each with its wire prefix, beside `parent.kind`
+    /// (keywords sit on ad groups or on campaigns). Ids are unique across kinds, so an
+    /// unprefixed id finds its parent whatever its kind.
+    pub other_parents: &'static [(KindId, &'static str)],
+    /// Whether the rules see the entity's siblings (same kind, same parent), for limits and
+    /// duplicates per parent; they cost one query per batch.
+    pub siblings: bool,
+    /// The most items one create or update takes.
+    pub max_batch: usize,
 }
 
 impl Extras {
@@ -107,6 +120,9 @@ impl Extras {
         created_answer: None,
         action: None,
         views: &[],
+        other_parents: &[],
+        siblings: false,
+        max_batch: 30,
     };
 }
 
@@ -222,6 +238,11 @@ pub enum Body {
     /// body's `id` (`PATCH` on the collection) and is answered 200 with no body, as the spec
     /// documents it (targeting templates).
     SingleIdInBody,
+    /// The array under a key of an object (`{keywords: [...], parent_id}` to create,
+    /// `{keywords: [...]}` to update; the parent's field is given once for every item), answered
+    /// `{<key>: [entities], errors: [{data, error_messages}]}`: the accepted items and, apart,
+    /// the refused ones as sent with their reasons. Create, update and list share one path.
+    Wrapped { key: &'static str },
 }
 
 /// A parent entity, named in the body by `field`, which the wire may prefix (`C123` for a
@@ -361,6 +382,9 @@ pub struct RuleInput<'a> {
     pub parent: Option<&'a Entity>,
     pub pin: Option<&'a PromotedPin>,
     pub now: Timestamp,
+    /// The fields of the other entities of its kind under its parent, those of the same batch
+    /// accepted before it included; empty unless the kind's `extra.siblings` asks for them.
+    pub siblings: &'a [&'a Map<String, Value>],
 }
 
 impl RuleInput<'_> {

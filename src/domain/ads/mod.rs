@@ -11,7 +11,9 @@ mod customer_list;
 mod customer_list_upload;
 mod entity;
 mod fields;
+mod keyword;
 mod kind;
+mod label;
 mod processing;
 mod reads;
 mod refusal;
@@ -28,12 +30,16 @@ pub use conversion_tag::CONVERSION_TAG;
 pub use customer_list::CUSTOMER_LIST;
 pub use customer_list_upload::CUSTOMER_LIST_UPLOAD;
 pub use entity::{Entity, EntityChange, EntityQuery, NewEntity};
+pub use fields::echo;
+pub use keyword::{KEYWORD, MATCH_TYPES};
 pub use kind::{
     Action, Body, Exceptions, Filter, Kind, KindId, Lineage, ListShape, View, ViewShape,
 };
+pub use label::LABEL;
 pub use reads::AccountEntities;
 pub use refusal::Refusal;
 pub use store::AdsEntityStore;
+pub use targeting::check_targeting_spec;
 pub use targeting_template::TARGETING_TEMPLATE;
 
 use std::collections::HashMap;
@@ -49,7 +55,7 @@ use crate::domain::ads::status::{ENTITY_STATUSES, LISTED_BY_DEFAULT, check_trans
 use crate::domain::boards::Privacy;
 use crate::domain::caller::Caller;
 use crate::domain::ids::{AdAccountId, PinId};
-use crate::domain::page::{ListKind, Pages};
+use crate::domain::page::{Cursor, ListKind, Pages};
 use crate::domain::pins::Pins;
 use crate::domain::{Listing, PageRequest};
 use crate::error::{Error, Result};
@@ -65,6 +71,9 @@ pub static KINDS: &[&Kind] = &[
     &CUSTOMER_LIST_UPLOAD,
     &TARGETING_TEMPLATE,
     &CONVERSION_TAG,
+    // keywords and labels
+    &KEYWORD,
+    &LABEL,
 ];
 
 /// The most entities a list without paging (`ListShape::All`) or a view by account answers.
@@ -73,11 +82,18 @@ pub const MAX_UNPAGED: u32 = 1_000;
 /// The spec's `maxItems` of every create and update batch.
 pub const MAX_BATCH: usize = 30;
 
+/// The fields of a kind's entities under each parent, with the ids of those stored, for the
+/// rules of kinds that see siblings.
+type Siblings = HashMap<i64, Vec<(Option<i64>, Fields)>>;
+
+/// A parent as an item names it: its id and, when the wire's prefix says, its kind.
+type ParentRef = (i64, Option<KindId>);
+
 /// A create item's fields and the parent it names.
-type Prepared = (Map<String, Value>, Option<i64>);
+type Prepared = (Fields, Option<ParentRef>);
 
 /// An update item and the id it names.
-type Target<'a> = (i64, &'a Map<String, Value>);
+type Target<'a> = (i64, &'a Fields);
 
 /// One item's outcome in a batch.
 pub type ItemResult = Checked<Entity>;
@@ -151,8 +167,14 @@ impl AdsEntities {
             .parents(
                 kind,
                 &account,
-                checked.iter().filter_map(|c| c.as_ref().ok()?.1).collect(),
+                checked
+                    .iter()
+                    .filter_map(|c| Some(c.as_ref().ok()?.1?.0))
+                    .collect(),
             )
+            .await?;
+        let mut siblings = self
+            .siblings(kind, &account, parents.keys().copied().collect())
             .await?;
 
         let mut outcomes: Vec<Option<Refusal>> = Vec::with_capacity(items.len());
@@ -160,15 +182,27 @@ impl AdsEntities {
         for (c, item) in checked.drain(..).zip(&items) {
             let made = match c {
                 Err(refusal) => Err(refusal),
-                Ok((fields, parent_id)) => {
+                Ok((fields, parent)) => {
+                    let around = parent
+                        .and_then(|(id, _)| siblings.get(&id))
+                        .map(Vec::as_slice)
+                        .unwrap_or(&[]);
                     self.new_entity(
-                        caller, kind, &account, item, fields, parent_id, &parents, now,
+                        caller, kind, &account, item, fields, parent, &parents, around, now,
                     )
                     .await?
                 }
             };
             match made {
                 Ok(entity) => {
+                    if kind.extras.siblings
+                        && let Some(p) = entity.parent_id
+                    {
+                        siblings
+                            .entry(p)
+                            .or_default()
+                            .push((None, entity.fields.clone()));
+                    }
                     outcomes.push(None);
                     new.push(entity);
                 }
@@ -194,18 +228,22 @@ impl AdsEntities {
         account: &AdAccount,
         original: &Value,
         mut fields: Fields,
-        parent_id: Option<i64>,
+        parent_ref: Option<ParentRef>,
         parents: &HashMap<i64, Entity>,
+        siblings: &[(Option<i64>, Map<String, Value>)],
         now: Timestamp,
     ) -> Result<Checked<NewEntity>> {
-        let parent = match (kind.parent.as_ref(), parent_id) {
-            (Some(p), Some(id)) => match parents.get(&id) {
+        let parent = match (kind.parent.as_ref(), parent_ref) {
+            (Some(p), Some((id, hint))) => match parents
+                .get(&id)
+                .filter(|e| hint.is_none_or(|k| e.kind == k))
+            {
                 Some(parent) if parent.status == "ARCHIVED" => {
                     return Ok(Err(Refusal::invalid(format!(
                         "Invalid {} parameters: its {} {id} is archived; nothing new can be \
                          added under it.",
                         kind.label.to_lowercase(),
-                        kind_of(p.kind).label.to_lowercase()
+                        kind_of(parent.kind).label.to_lowercase()
                     ))));
                 }
                 Some(parent) => {
@@ -231,12 +269,14 @@ impl AdsEntities {
             .and_then(Value::as_str)
             .unwrap_or("ACTIVE")
             .to_string();
+        let siblings: Vec<&Map<String, Value>> = siblings.iter().map(|(_, f)| f).collect();
         if let Err(refusal) = (kind.rules)(&RuleInput {
             fields: &fields,
             before: None,
             parent,
             pin: pin.as_ref(),
             now,
+            siblings: &siblings,
         }) {
             return Ok(Err(refusal));
         }
@@ -295,6 +335,9 @@ impl AdsEntities {
                 current.values().filter_map(|e| e.parent_id).collect(),
             )
             .await?;
+        let mut siblings = self
+            .siblings(kind, &account, parents.keys().copied().collect())
+            .await?;
 
         let mut outcomes: Vec<Checked<i64>> = Vec::new();
         let mut changes = Vec::new();
@@ -308,13 +351,28 @@ impl AdsEntities {
                     ))),
                     Some(before) => {
                         let parent = before.parent_id.and_then(|p| parents.get(&p));
-                        self.change(caller, kind, &account, item, before, parent, now)
+                        let around: Vec<&Fields> = before
+                            .parent_id
+                            .and_then(|p| siblings.get(&p))
+                            .into_iter()
+                            .flatten()
+                            .filter(|(id, _)| *id != Some(before.id))
+                            .map(|(_, f)| f)
+                            .collect();
+                        self.change(caller, kind, &account, item, before, parent, &around, now)
                             .await?
                     }
                 },
             };
             match change {
                 Ok(change) => {
+                    if let Some(entry) = current
+                        .get(&change.id)
+                        .and_then(|b| siblings.get_mut(&b.parent_id?))
+                        .and_then(|s| s.iter_mut().find(|(id, _)| *id == Some(change.id)))
+                    {
+                        entry.1 = change.fields.clone();
+                    }
                     outcomes.push(Ok(change.id));
                     changes.push(change);
                 }
@@ -350,6 +408,7 @@ impl AdsEntities {
         item: &Fields,
         before: &Entity,
         parent: Option<&Entity>,
+        siblings: &[&Map<String, Value>],
         now: Timestamp,
     ) -> Result<Checked<EntityChange>> {
         let mut fields = match fields::for_update(kind, item, before) {
@@ -387,6 +446,7 @@ impl AdsEntities {
                 parent,
                 pin: pin.as_ref(),
                 now,
+                siblings,
             }),
         };
         Ok(verdict.map(|()| EntityChange {
@@ -469,6 +529,22 @@ impl AdsEntities {
         params: ListParams,
         page: PageRequest,
     ) -> Result<Listing<Entity>> {
+        self.list_where(caller, account, kind, params, page, |_| true)
+            .await
+    }
+
+    /// A page of the entities [`AdsEntities::list`] would show that `keep` keeps, for filters on
+    /// fields the store does not index (a keyword's match type, a label's type): pages fill up
+    /// from as many of the store's pages as they need.
+    pub async fn list_where(
+        &self,
+        caller: &Caller,
+        account: AdAccountId,
+        kind: &'static Kind,
+        params: ListParams,
+        page: PageRequest,
+        keep: impl Fn(&Entity) -> bool,
+    ) -> Result<Listing<Entity>> {
         let account = self.ad_accounts.get(caller, account).await?;
         let mut query = EntityQuery::new(kind.id, account.id);
         for (filter, values) in params.filters {
@@ -522,7 +598,25 @@ impl AdsEntities {
                 &page,
                 list,
                 account.id.0,
-                |cursor| async move { Ok(self.store.list_entities(query, cursor).await?) },
+                |cursor| async move {
+                    let wanted = cursor.limit as usize + 1;
+                    let mut kept = Vec::new();
+                    let mut after = cursor.after;
+                    loop {
+                        let rows = self
+                            .store
+                            .list_entities(query.clone(), Cursor { after, ..cursor })
+                            .await?;
+                        let exhausted = rows.len() < wanted;
+                        after = rows.last().map(|e| e.id);
+                        kept.extend(rows.into_iter().filter(|e| keep(e)));
+                        if exhausted || kept.len() >= wanted {
+                            break;
+                        }
+                    }
+                    kept.truncate(wanted);
+                    Ok(kept)
+                },
                 |e| e.id,
             )
             .await
@@ -699,7 +793,7 @@ impl AdsEntities {
         let limit = query.ids.len() as u32;
         Ok(self
             .store
-            .list_entities(query, crate::domain::page::Cursor { after: None, limit })
+            .list_entities(query, Cursor { after: None, limit })
             .await?
             .into_iter()
             .map(|e| (e.id, e))
@@ -716,11 +810,51 @@ impl AdsEntities {
         let Some(parent) = &kind.parent else {
             return Ok(HashMap::new());
         };
-        let mut query = EntityQuery::new(parent.kind, account.id);
-        query.ids = ids;
-        query.ids.sort_unstable();
-        query.ids.dedup();
-        self.by_id(query).await
+        let mut ids = ids;
+        ids.sort_unstable();
+        ids.dedup();
+        let mut found = HashMap::new();
+        let kinds =
+            std::iter::once(parent.kind).chain(kind.extras.other_parents.iter().map(|o| o.0));
+        for parent_kind in kinds {
+            let mut query = EntityQuery::new(parent_kind, account.id);
+            query.ids = ids.clone();
+            found.extend(self.by_id(query).await?);
+        }
+        Ok(found)
+    }
+
+    /// Every entity of a kind under the given parents, statuses included, when its rules see
+    /// siblings.
+    async fn siblings(
+        &self,
+        kind: &Kind,
+        account: &AdAccount,
+        parent_ids: Vec<i64>,
+    ) -> Result<Siblings> {
+        let mut out = Siblings::new();
+        if !kind.extras.siblings || parent_ids.is_empty() {
+            return Ok(out);
+        }
+        let mut query = EntityQuery::new(kind.id, account.id);
+        query.parent_ids = parent_ids;
+        query.ascending = true;
+        let rows = self
+            .store
+            .list_entities(
+                query,
+                Cursor {
+                    after: None,
+                    limit: u32::MAX - 1,
+                },
+            )
+            .await?;
+        for e in rows {
+            if let Some(p) = e.parent_id {
+                out.entry(p).or_default().push((Some(e.id), e.fields));
+            }
+        }
+        Ok(out)
     }
 
     /// The Pin an entity promotes, as its rules see it; a refusal when the ad account's owner
@@ -810,9 +944,10 @@ pub fn parse_id_param(raw: &str) -> Option<i64> {
 }
 
 fn check_batch(kind: &Kind, n: usize) -> Result<()> {
-    if n == 0 || n > MAX_BATCH {
+    let max = kind.extras.max_batch;
+    if n == 0 || n > max {
         return Err(Error::invalid(format!(
-            "Invalid request: send from 1 to {MAX_BATCH} {}s in one request (got {n}).",
+            "Invalid request: send from 1 to {max} {}s in one request (got {n}).",
             kind.label.to_lowercase()
         )));
     }
@@ -856,7 +991,7 @@ fn prepare_create(
     account: &AdAccount,
     item: &Value,
     now: Timestamp,
-) -> Checked<(Fields, Option<i64>)> {
+) -> Checked<Prepared> {
     let item = as_item(kind, item)?;
     check_account_field(kind, account, item)?;
     let fields = fields::for_create(kind, item, now)?;
@@ -864,13 +999,24 @@ fn prepare_create(
         None => None,
         Some(p) => {
             let raw = fields.get(p.field).and_then(Value::as_str).unwrap_or("");
-            Some(parse_id(raw, p.prefix).ok_or_else(|| {
+            let prefixes: Vec<(KindId, &str)> = std::iter::once((p.kind, p.prefix))
+                .chain(kind.extras.other_parents.iter().copied())
+                .collect();
+            let parsed = prefixes.iter().find_map(|&(k, prefix)| {
+                let hint = (!prefix.is_empty() && raw.starts_with(prefix)).then_some(k);
+                parse_id(raw, prefix).map(|id| (id, hint))
+            });
+            Some(parsed.ok_or_else(|| {
                 Refusal::malformed(format!(
                     "Invalid {} parameters: '{}' must be an id (digits, optionally prefixed \
-                     '{}').",
+                     {}).",
                     kind.label.to_lowercase(),
                     p.field,
-                    p.prefix
+                    prefixes
+                        .iter()
+                        .map(|(_, prefix)| format!("'{prefix}'"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
                 ))
             })?)
         }
@@ -883,10 +1029,14 @@ fn parent_not_found(kind: &Kind, id: i64) -> Refusal {
         .parent
         .as_ref()
         .expect("only kinds with parents look one up");
+    let names: Vec<String> = std::iter::once(parent.kind)
+        .chain(kind.extras.other_parents.iter().map(|o| o.0))
+        .map(|k| kind_of(k).label.to_lowercase())
+        .collect();
     Refusal::not_found(format!(
         "{} not found: '{}' {id} names no {} in this ad account.",
         kind_of(parent.kind).label,
         parent.field,
-        kind_of(parent.kind).label.to_lowercase()
+        names.join(" or ")
     ))
 }

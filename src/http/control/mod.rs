@@ -2,6 +2,7 @@
 //! They answer with the API's error type and body (the S3-style upload target answers as S3
 //! does), and never appear in the operation catalog.
 
+pub mod ad_previews;
 pub mod engagement;
 pub mod media_upload;
 pub mod oauth_callback;
@@ -17,4 +18,5 @@ pub fn routes() -> Router<AppState> {
         .merge(oauth_callback::routes())
         .merge(media_upload::routes())
         .merge(engagement::routes())
+        .merge(ad_previews::routes())
 }
