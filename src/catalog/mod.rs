@@ -199,7 +199,7 @@ const fn client_op(
 }
 
 use Method::{Delete, Get, Patch, Post};
-use RateCategory::{OrgAnalytics, OrgRead, OrgWrite};
+use RateCategory::{AdsConversions, OrgAnalytics, OrgRead, OrgWrite};
 use Sandbox::{Disabled, Enabled};
 
 /// Every operation pinbox serves. Adding one here without a handler (or the reverse) fails at start-up.
@@ -256,6 +256,9 @@ pub static OPERATIONS: &[Operation] = &[
     op("user_account/analytics", Get, "/user_account/analytics", &[UserAccountsRead], false, OrgAnalytics, Disabled),
     op("user_account/analytics/top_pins", Get, "/user_account/analytics/top_pins", &[PinsRead, UserAccountsRead], true, OrgAnalytics, Disabled),
     op("user_account/analytics/top_video_pins", Get, "/user_account/analytics/top_video_pins", &[PinsRead, UserAccountsRead], true, OrgAnalytics, Disabled),
+    // conversions
+    op("events/create", Post, "/ad_accounts/{ad_account_id}/events", &[AdsWrite], false, AdsConversions, Disabled),
+    op("advertiser_defined_events/get", Get, "/ad_accounts/{ad_account_id}/advertiser_defined_events", &[AdsRead], true, RateCategory::AdsRead, Disabled),
 ];
 
 pub fn by_id(id: &str) -> Option<&'static Operation> {

@@ -24,6 +24,8 @@ pub mod text;
 pub mod tokens;
 pub mod users;
 pub mod websites;
+// conversions
+pub mod conversions;
 
 pub use page::{Listing, PageRequest};
 
@@ -48,6 +50,8 @@ use crate::domain::storage::Store;
 use crate::domain::tokens::Tokens;
 use crate::domain::users::{Accounts, Users};
 use crate::domain::websites::Websites;
+// conversions
+use crate::domain::conversions::Conversions;
 use crate::media::Media;
 use crate::media::s3_post::Signer;
 
@@ -99,6 +103,8 @@ pub struct Pinbox {
     pub websites: Websites,
     /// Rate limits by tier and category; Pinterest's by default.
     pub rate_limits: RateLimiter,
+    // conversions
+    pub conversions: Conversions,
 }
 
 impl Pinbox {
@@ -175,6 +181,8 @@ impl Pinbox {
             users.clone(),
         );
         let accounts = Accounts::new(users.clone(), follows.clone(), analytics.clone());
+        // conversions
+        let conversions = Conversions::new(store.clone(), clock.clone(), ad_accounts.clone());
         Ok(Pinbox {
             boards,
             sections,
@@ -194,6 +202,7 @@ impl Pinbox {
             ad_accounts,
             websites,
             rate_limits,
+            conversions,
         })
     }
 

@@ -8,6 +8,8 @@ pub mod auth;
 pub mod board_sections;
 pub mod boards;
 pub mod control;
+// conversions
+pub mod conversions;
 pub mod extract;
 pub mod follows;
 pub mod form;
@@ -100,6 +102,8 @@ pub fn endpoints() -> Vec<Endpoint> {
     // analytics
     all.extend(analytics::endpoints());
     all.extend(websites::endpoints());
+    // conversions
+    all.extend(conversions::endpoints());
     all
 }
 

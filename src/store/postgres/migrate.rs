@@ -63,6 +63,11 @@ pub const MIGRATIONS: &[Migration] = &[
         include_str!("migrations/0013_rate_windows_unlogged.sql"),
     ),
     (14, "websites", include_str!("migrations/0014_websites.sql")),
+    (
+        16,
+        "conversion_events",
+        include_str!("migrations/0016_conversion_events.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming pinbox's migration lock.

@@ -53,6 +53,11 @@ pub const MIGRATIONS: &[Migration] = &[
         include_str!("migrations/0012_engagement_owner.sql"),
     ),
     (14, "websites", include_str!("migrations/0014_websites.sql")),
+    (
+        16,
+        "conversion_events",
+        include_str!("migrations/0016_conversion_events.sql"),
+    ),
 ];
 
 pub fn migrate(conn: &mut Connection, now_ms: i64) -> StoreResult<()> {

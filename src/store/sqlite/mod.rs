@@ -32,6 +32,8 @@ mod sections;
 mod tokens;
 mod users;
 mod websites;
+// conversions
+mod conversions;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
