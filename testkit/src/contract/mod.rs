@@ -96,6 +96,9 @@ macro_rules! store_contract_suite {
             owner_engagement_covers_the_owners_live_pins_in_one_environment,
             owner_engagement_leaves_out_secret_pins_unless_asked,
             concurrent_engagement_writes_are_all_counted,
+            // conversions
+            conversion_events_are_kept_once_per_event_id_and_summed_per_day,
+            deleting_an_ad_account_deletes_its_conversion_events,
         );
     };
     (@cases $make:path, $attr:tt; $($case:ident,)*) => {
@@ -120,6 +123,8 @@ mod oauth;
 mod quotas;
 mod search;
 mod websites;
+// conversions
+mod conversions;
 
 pub use ad_accounts::*;
 pub use analytics::*;
@@ -128,6 +133,8 @@ pub use oauth::*;
 pub use quotas::*;
 pub use search::*;
 pub use websites::*;
+// conversions
+pub use conversions::*;
 
 async fn user(store: &S, name: &str) -> User {
     store
