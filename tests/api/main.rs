@@ -33,3 +33,5 @@ mod user_account;
 mod video_pins;
 mod websites;
 mod wire_errors;
+// conversions
+mod conversions;
