@@ -28,7 +28,10 @@ use crate::http::{Endpoint, endpoint};
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
         endpoint("events/create", events_create),
-        endpoint("advertiser_defined_events/get", advertiser_defined_events_get),
+        endpoint(
+            "advertiser_defined_events/get",
+            advertiser_defined_events_get,
+        ),
     ]
 }
 
@@ -543,22 +546,20 @@ async fn events_create(
     let test = query.boolean("test")?.unwrap_or(false);
     check_json_content_type(&req)?;
     let body: EventsJson = {
-        let bytes = read_body(req, &(), EVENTS_BODY_LIMIT)
-            .await
-            .map_err(|e| {
-                if e.kind != ErrorKind::PayloadTooLarge {
-                    return e;
-                }
-                Error::new(
-                    ErrorKind::PayloadTooLarge,
-                    1,
-                    format!(
-                        "The request body is larger than the {EVENTS_BODY_LIMIT} bytes \
+        let bytes = read_body(req, &(), EVENTS_BODY_LIMIT).await.map_err(|e| {
+            if e.kind != ErrorKind::PayloadTooLarge {
+                return e;
+            }
+            Error::new(
+                ErrorKind::PayloadTooLarge,
+                1,
+                format!(
+                    "The request body is larger than the {EVENTS_BODY_LIMIT} bytes \
                          events/create accepts. Send at most {MAX_EVENTS_PER_REQUEST} events per \
                          request, and larger batches in several requests."
-                    ),
-                )
-            })?;
+                ),
+            )
+        })?;
         parse_json(&bytes)?
     };
     let events = body

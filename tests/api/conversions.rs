@@ -53,7 +53,12 @@ fn with(mut event: Value, path: &[&str], value: Value) -> Value {
     event
 }
 
-async fn send(app: &TestApp, token: &str, account: &str, events: Vec<Value>) -> crate::support::Reply {
+async fn send(
+    app: &TestApp,
+    token: &str,
+    account: &str,
+    events: Vec<Value>,
+) -> crate::support::Reply {
     app.call("events/create")
         .path("ad_account_id", account)
         .token(token)
@@ -148,31 +153,97 @@ async fn each_rule_fails_its_event_alone() {
     let account = ad_account(&app, &token, "USD").await;
     let week = 7 * DAY;
     let cases: Vec<(Value, &str)> = vec![
-        (with(event("a", 0), &["event_name"], json!("Checkout")), "send 'checkout'"),
-        (with(event("b", 0), &["event_name"], json!("add to cart!")), "Invalid event_name"),
-        (with(event("c", 0), &["action_source"], json!("email")), "Invalid action_source"),
+        (
+            with(event("a", 0), &["event_name"], json!("Checkout")),
+            "send 'checkout'",
+        ),
+        (
+            with(event("b", 0), &["event_name"], json!("add to cart!")),
+            "Invalid event_name",
+        ),
+        (
+            with(event("c", 0), &["action_source"], json!("email")),
+            "Invalid action_source",
+        ),
         (event("d", week + 1), "is in the past"),
         (event("e", -301), "is in the future"),
-        (with(event("f", 0), &["event_time"], json!(START.millis())), "not milliseconds"),
-        (with(event("g", 0), &["event_id"], json!(" ")), "Invalid event_id"),
-        (with(event("h", 0), &["user_data", "em"], json!(["alice@example.com"])), "raw email address"),
-        (with(event("i", 0), &["user_data", "em"], json!([EM.to_uppercase()])), "upper-case"),
-        (with(event("j", 0), &["user_data", "ph"], json!(["+1 650 555 1212"])), "user_data.ph[0]"),
-        (with(event("k", 0), &["user_data", "em"], json!([])), "nothing to match"),
+        (
+            with(event("f", 0), &["event_time"], json!(START.millis())),
+            "not milliseconds",
+        ),
+        (
+            with(event("g", 0), &["event_id"], json!(" ")),
+            "Invalid event_id",
+        ),
+        (
+            with(
+                event("h", 0),
+                &["user_data", "em"],
+                json!(["alice@example.com"]),
+            ),
+            "raw email address",
+        ),
+        (
+            with(
+                event("i", 0),
+                &["user_data", "em"],
+                json!([EM.to_uppercase()]),
+            ),
+            "upper-case",
+        ),
+        (
+            with(
+                event("j", 0),
+                &["user_data", "ph"],
+                json!(["+1 650 555 1212"]),
+            ),
+            "user_data.ph[0]",
+        ),
+        (
+            with(event("k", 0), &["user_data", "em"], json!([])),
+            "nothing to match",
+        ),
         (
             json!({"event_name": "lead", "action_source": "web", "event_time": START.seconds(),
                    "event_id": "l", "user_data": {"client_ip_address": "not-an-ip", "client_user_agent": "x"}}),
             "client_ip_address",
         ),
-        (with(event("m", 0), &["custom_data", "value"], json!("$72")), "custom_data.value"),
-        (with(event("n", 0), &["custom_data", "currency"], json!("dollars")), "custom_data.currency"),
-        (with(event("o", 0), &["custom_data", "num_items"], json!(-1)), "custom_data.num_items"),
         (
-            with(event("p", 0), &["custom_data", "contents"], json!([{"item_price": "free"}])),
+            with(event("m", 0), &["custom_data", "value"], json!("$72")),
+            "custom_data.value",
+        ),
+        (
+            with(
+                event("n", 0),
+                &["custom_data", "currency"],
+                json!("dollars"),
+            ),
+            "custom_data.currency",
+        ),
+        (
+            with(event("o", 0), &["custom_data", "num_items"], json!(-1)),
+            "custom_data.num_items",
+        ),
+        (
+            with(
+                event("p", 0),
+                &["custom_data", "contents"],
+                json!([{"item_price": "free"}]),
+            ),
             "contents[0].item_price",
         ),
-        (with(event("q", 0), &["event_id"], json!("x".repeat(257))), "256 characters"),
-        (with(event("r", 0), &["custom_data", "order_id"], json!("a\u{0}b")), "control character"),
+        (
+            with(event("q", 0), &["event_id"], json!("x".repeat(257))),
+            "256 characters",
+        ),
+        (
+            with(
+                event("r", 0),
+                &["custom_data", "order_id"],
+                json!("a\u{0}b"),
+            ),
+            "control character",
+        ),
     ];
     let mut events: Vec<Value> = cases.iter().map(|(e, _)| e.clone()).collect();
     // The oldest event still allowed, a small skew ahead, and a plain one: all processed.
@@ -195,12 +266,22 @@ async fn each_rule_fails_its_event_alone() {
         assert_eq!(answer["status"], "processed", "{answer}");
     }
     // Only the three good events were kept.
-    assert_eq!(stored(&app, &account).await, vec![("checkout".to_string(), 3, 217.17)]);
+    assert_eq!(
+        stored(&app, &account).await,
+        vec![("checkout".to_string(), 3, 217.17)]
+    );
 
     // The window moves with pinbox's clock, not the wall clock: a day later the oldest is too old.
     app.advance(Duration::from_secs(DAY as u64));
-    let r = send(&app, &token, &account, vec![event("late", week)]).await.expect(422);
-    assert!(r.json["details"]["events"][0]["error_message"].as_str().unwrap().contains("in the past"));
+    let r = send(&app, &token, &account, vec![event("late", week)])
+        .await
+        .expect(422);
+    assert!(
+        r.json["details"]["events"][0]["error_message"]
+            .as_str()
+            .unwrap()
+            .contains("in the past")
+    );
 }
 
 #[tokio::test]
@@ -219,8 +300,14 @@ async fn a_body_not_of_the_spec_shape_is_refused_whole() {
         (json!({"data": too_many}), "1 to 1000 events"),
         (json!({"data": [event("a", 0)], "extra": 1}), "extra"),
         (json!({"data": [event("a", 0), missing_id]}), "event_id"),
-        (json!({"data": [with(event("a", 0), &["event_time"], json!("now"))]}), "data[0].event_time"),
-        (json!({"data": [with(event("a", 0), &["shoe_size"], json!(9))]}), "shoe_size"),
+        (
+            json!({"data": [with(event("a", 0), &["event_time"], json!("now"))]}),
+            "data[0].event_time",
+        ),
+        (
+            json!({"data": [with(event("a", 0), &["shoe_size"], json!(9))]}),
+            "shoe_size",
+        ),
         (
             json!({"data": [with(event("a", 0), &["custom_data", "category_name"], json!("x"))]}),
             "category_name",
@@ -301,7 +388,11 @@ async fn a_thousand_events_fit_in_one_request() {
     let events: Vec<Value> = (0..1000)
         .map(|i| {
             with(
-                with(event(&format!("e{i}"), i), &["user_data", "ph"], json!([MAID])),
+                with(
+                    event(&format!("e{i}"), i),
+                    &["user_data", "ph"],
+                    json!([MAID]),
+                ),
                 &["user_data", "client_ip_address"],
                 json!("216.3.128.12"),
             )
@@ -331,11 +422,19 @@ async fn test_requests_are_checked_and_answered_but_not_kept() {
                 .await
         }
     };
-    let r = test_send(vec![event("t1", 0), with(event("t2", 0), &["event_name"], json!("my_event"))])
-        .await
-        .expect(200);
+    let r = test_send(vec![
+        event("t1", 0),
+        with(event("t2", 0), &["event_name"], json!("my_event")),
+    ])
+    .await
+    .expect(200);
     assert_eq!(r.json["num_events_processed"], 2);
-    assert!(r.json["events"][1]["warning_message"].as_str().unwrap().contains("advertiser-defined"));
+    assert!(
+        r.json["events"][1]["warning_message"]
+            .as_str()
+            .unwrap()
+            .contains("advertiser-defined")
+    );
     // A failing event answers as it would for real.
     let r = test_send(vec![event("t3", 30 * DAY)]).await.expect(422);
     assert_eq!(r.json["details"]["events"][0]["status"], "failed");
@@ -350,9 +449,16 @@ async fn test_requests_are_checked_and_answered_but_not_kept() {
     assert_eq!(names.json, json!({"items": []}));
 
     // A test of an event_id already received warns as the real request would.
-    send(&app, &token, &account, vec![event("real", 0)]).await.expect(200);
+    send(&app, &token, &account, vec![event("real", 0)])
+        .await
+        .expect(200);
     let r = test_send(vec![event("real", 0)]).await.expect(200);
-    assert!(r.json["events"][0]["warning_message"].as_str().unwrap().contains("Duplicate event_id"));
+    assert!(
+        r.json["events"][0]["warning_message"]
+            .as_str()
+            .unwrap()
+            .contains("Duplicate event_id")
+    );
     app.call("events/create")
         .path("ad_account_id", &account)
         .token(&token)
@@ -361,7 +467,10 @@ async fn test_requests_are_checked_and_answered_but_not_kept() {
         .send()
         .await
         .expect(200);
-    assert_eq!(stored(&app, &account).await, vec![("checkout".to_string(), 2, 144.78)]);
+    assert_eq!(
+        stored(&app, &account).await,
+        vec![("checkout".to_string(), 2, 144.78)]
+    );
 }
 
 #[tokio::test]
@@ -371,9 +480,14 @@ async fn a_repeated_event_id_counts_once_with_a_warning() {
     let token = ads_token(&app, &alice).await;
     let account = ad_account(&app, &token, "USD").await;
     let other = ad_account(&app, &token, "USD").await;
-    let r = send(&app, &token, &account, vec![event("o1", 0), event("o1", 5), event("o2", 0)])
-        .await
-        .expect(200);
+    let r = send(
+        &app,
+        &token,
+        &account,
+        vec![event("o1", 0), event("o1", 5), event("o2", 0)],
+    )
+    .await
+    .expect(200);
     let warnings: Vec<&str> = r.json["events"]
         .as_array()
         .unwrap()
@@ -381,14 +495,29 @@ async fn a_repeated_event_id_counts_once_with_a_warning() {
         .map(|e| e["warning_message"].as_str().unwrap())
         .collect();
     assert_eq!(warnings[0], "");
-    assert!(warnings[1].starts_with("Duplicate event_id"), "{warnings:?}");
+    assert!(
+        warnings[1].starts_with("Duplicate event_id"),
+        "{warnings:?}"
+    );
     assert_eq!(warnings[2], "");
     assert_eq!(r.json["num_events_processed"], 3);
-    let r = send(&app, &token, &account, vec![event("o2", 0)]).await.expect(200);
-    assert!(r.json["events"][0]["warning_message"].as_str().unwrap().contains("counts it once"));
-    assert_eq!(stored(&app, &account).await, vec![("checkout".to_string(), 2, 144.78)]);
+    let r = send(&app, &token, &account, vec![event("o2", 0)])
+        .await
+        .expect(200);
+    assert!(
+        r.json["events"][0]["warning_message"]
+            .as_str()
+            .unwrap()
+            .contains("counts it once")
+    );
+    assert_eq!(
+        stored(&app, &account).await,
+        vec![("checkout".to_string(), 2, 144.78)]
+    );
     // Another ad account's event ids are its own.
-    send(&app, &token, &other, vec![event("o1", 0)]).await.expect(200);
+    send(&app, &token, &other, vec![event("o1", 0)])
+        .await
+        .expect(200);
     assert_eq!(stored(&app, &other).await.len(), 1);
 }
 
@@ -403,12 +532,21 @@ async fn advertiser_defined_events_list_the_accounts_own_event_names() {
         &app,
         &token,
         &account,
-        vec![custom("1", "download_picture"), event("2", 0), custom("3", "Add-Shipping"), custom("4", "DOWNLOAD_PICTURE"), custom("5", "custom")],
+        vec![
+            custom("1", "download_picture"),
+            event("2", 0),
+            custom("3", "Add-Shipping"),
+            custom("4", "DOWNLOAD_PICTURE"),
+            custom("5", "custom"),
+        ],
     )
     .await
     .expect(200);
     assert_eq!(r.json["events"][1]["warning_message"], "");
-    assert_eq!(r.json["events"][4]["warning_message"], "", "custom is a standard event");
+    assert_eq!(
+        r.json["events"][4]["warning_message"], "",
+        "custom is a standard event"
+    );
     let list = app
         .call("advertiser_defined_events/get")
         .path("ad_account_id", &account)

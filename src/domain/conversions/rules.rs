@@ -58,11 +58,7 @@ pub struct Checked {
 }
 
 /// Checks one event received at `now` for an ad account whose currency is `account_currency`.
-pub fn check(
-    input: EventInput,
-    now: Timestamp,
-    account_currency: &str,
-) -> Result<Checked, String> {
+pub fn check(input: EventInput, now: Timestamp, account_currency: &str) -> Result<Checked, String> {
     let event_id = check_event_id(&input.event_id)?;
     let (event_name, advertiser_defined) = check_event_name(&input.event_name)?;
     let action_source = ActionSource::parse(&input.action_source).ok_or_else(|| {
@@ -197,7 +193,9 @@ fn check_hash(field: &str, index: usize, value: &str) -> Result<(), String> {
         "is not a SHA-256 hash; hash the normalized value and send its 64 lower-case \
          hexadecimal digits"
     };
-    Err(format!("Invalid user_data.{field}[{index}]: the value {why}."))
+    Err(format!(
+        "Invalid user_data.{field}[{index}]: the value {why}."
+    ))
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -285,7 +283,10 @@ fn count(field: &str, n: i64) -> Result<i64, String> {
     Ok(n)
 }
 
-fn check_custom_data(custom: CustomDataInput, account_currency: &str) -> Result<CustomData, String> {
+fn check_custom_data(
+    custom: CustomDataInput,
+    account_currency: &str,
+) -> Result<CustomData, String> {
     let currency = match custom.currency.as_deref().map(str::trim) {
         None | Some("") => account_currency.to_string(),
         Some(c) if c.len() == 3 && c.bytes().all(|b| b.is_ascii_alphabetic()) => {

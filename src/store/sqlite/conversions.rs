@@ -23,7 +23,10 @@ fn record(
 ) -> StoreResult<Vec<bool>> {
     let exists: Option<i64> = conn
         .prepare_cached("SELECT 1 FROM ad_accounts WHERE id = ?1 AND env = ?2")
-        .and_then(|mut s| s.query_row(params![account.0, env.code()], |r| r.get(0)).optional())
+        .and_then(|mut s| {
+            s.query_row(params![account.0, env.code()], |r| r.get(0))
+                .optional()
+        })
         .map_err(backend)?;
     if exists.is_none() {
         return Err(StoreError::NotFound("ad account"));
@@ -102,7 +105,12 @@ fn existing(
     Ok(found)
 }
 
-fn names(conn: &Connection, account: AdAccountId, env: Env, limit: u32) -> StoreResult<Vec<String>> {
+fn names(
+    conn: &Connection,
+    account: AdAccountId,
+    env: Env,
+    limit: u32,
+) -> StoreResult<Vec<String>> {
     conn.prepare_cached(
         "SELECT name FROM advertiser_defined_events WHERE ad_account_id = ?1 AND env = ?2
          ORDER BY first_seen, name_key LIMIT ?3",
@@ -179,7 +187,9 @@ impl ConversionEventStore for SqliteStore {
         env: Env,
         limit: u32,
     ) -> StoreResult<Vec<String>> {
-        self.engine.read(move |c| names(c, account, env, limit)).await
+        self.engine
+            .read(move |c| names(c, account, env, limit))
+            .await
     }
 
     async fn daily_conversions(

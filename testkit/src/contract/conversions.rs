@@ -96,7 +96,10 @@ pub async fn conversion_events_are_kept_once_per_event_id_and_summed_per_day(sto
         .existing_conversion_event_ids(acct.id, acct.env, ids(&["o1", "x2", "nope", "l1"]))
         .await
         .unwrap();
-    assert_eq!(known, HashSet::from(["o1".into(), "x2".into(), "l1".into()]));
+    assert_eq!(
+        known,
+        HashSet::from(["o1".into(), "x2".into(), "l1".into()])
+    );
     assert!(
         store
             .existing_conversion_event_ids(acct.id, Env::Sandbox, ids(&["o1"]))
@@ -178,12 +181,18 @@ pub async fn deleting_an_ad_account_deletes_its_conversion_events(store: S) {
             .record_conversion_events(
                 a.id,
                 a.env,
-                vec![event("e1", "checkout", 1, Some(3.0)), event("e2", "my_event", 2, None)],
+                vec![
+                    event("e1", "checkout", 1, Some(3.0)),
+                    event("e2", "my_event", 2, None),
+                ],
             )
             .await
             .unwrap();
     }
-    store.delete_ad_account(Env::Sandbox, gone.id).await.unwrap();
+    store
+        .delete_ad_account(Env::Sandbox, gone.id)
+        .await
+        .unwrap();
     let week = Timestamp(T0.0 + 7 * DAY_S * 1000);
     assert!(
         store
