@@ -8,7 +8,6 @@ use pinbox::catalog::scope::{Scope, Scopes};
 use pinbox::clock::Timestamp;
 use pinbox::domain::env::Env;
 use pinbox::domain::ids::AdAccountId;
-use pinbox::domain::storage::*;
 use serde_json::{Value, json};
 
 use crate::support::{START, TestApp, TestUser};
