@@ -98,8 +98,10 @@ struct EventJson {
     partner_name: Option<String>,
 }
 
-/// The spec's `ConversionEventsUserData`: its properties, of which it must have `em`,
-/// `hashed_maids`, or both `client_ip_address` and `client_user_agent`; others are allowed.
+/// The spec's `ConversionEventsUserData`. Its `anyOf` (`em`, `hashed_maids`, or both
+/// `client_ip_address` and `client_user_agent`) puts `required` beside a `$ref`, which OpenAPI
+/// 3.0 ignores, so schema tools take `{}` as valid: the rule is the event's own, checked by the
+/// domain with the event's other rules. Properties the spec does not list are allowed.
 #[derive(Deserialize)]
 struct UserDataJson {
     #[serde(default, deserialize_with = "present")]
@@ -416,13 +418,6 @@ impl EventJson {
             device.check(&format!("{at}.device_info"))?;
         }
         let u = self.user_data;
-        let pair = u.client_ip_address.is_some() && u.client_user_agent.is_some();
-        if u.em.is_none() && u.hashed_maids.is_none() && !pair {
-            return Err(Error::invalid(format!(
-                "Invalid request: '{at}.user_data' must have 'em', 'hashed_maids', or both \
-                 'client_ip_address' and 'client_user_agent'."
-            )));
-        }
         let hashed = [
             ("em", u.em),
             ("hashed_maids", u.hashed_maids),

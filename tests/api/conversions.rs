@@ -203,6 +203,18 @@ async fn each_rule_fails_its_event_alone() {
             "nothing to match",
         ),
         (
+            with(event("k2", 0), &["user_data"], json!({"ph": [EM]})),
+            "nothing to match",
+        ),
+        (
+            with(
+                event("k3", 0),
+                &["user_data"],
+                json!({"client_ip_address": "216.3.128.12"}),
+            ),
+            "nothing to match",
+        ),
+        (
             json!({"event_name": "lead", "action_source": "web", "event_time": START.seconds(),
                    "event_id": "l", "user_data": {"client_ip_address": "not-an-ip", "client_user_agent": "x"}}),
             "client_ip_address",
@@ -310,10 +322,6 @@ async fn a_body_not_of_the_spec_shape_is_refused_whole() {
         (
             json!({"data": [with(event("a", 0), &["custom_data", "category_name"], json!("x"))]}),
             "category_name",
-        ),
-        (
-            json!({"data": [with(event("a", 0), &["user_data"], json!({"ph": [EM]}))]}),
-            "'data[0].user_data' must have 'em'",
         ),
         (
             json!({"data": [with(event("a", 0), &["user_data", "client_ip_address"], json!(null))]}),
