@@ -790,6 +790,104 @@ def search_only():
     print("\n".join(lines))
 
 
+# The Conversions API workload's own limits: its category (ads_conversions, 100 a minute for a
+# Standard app) counts every request without refusing any.
+COUNT_CONVERSIONS = """
+[rate_limits.standard]
+overall = { limit = 2000000000, window = "1s" }
+ads_conversions = { limit = 2000000000, window = "1m" }
+"""
+
+EM_HASH = "411e44ce1261728ffd2c0686e44e3fffe413c0e2c5adc498bc7da883d476b9c8"
+
+
+def conversions_body(path, events=1000):
+    """A request of `events` Conversions API events, each with every hashed identifier, the IP
+    address and user agent, a click id and custom data; `__N__` makes each request's event ids
+    new, so every event is kept (none is a duplicate)."""
+    now = int(time.time())
+    hashes = {k: [EM_HASH] for k in ("em", "ph", "ge", "db", "ln", "fn", "ct", "st", "zp", "country", "external_id")}
+    data = [{
+        "event_name": "checkout",
+        "action_source": "web",
+        "event_time": now - i,
+        "event_id": f"__N__-{i}",
+        "event_source_url": "https://shop.example/checkout",
+        "user_data": {**hashes, "client_ip_address": "216.3.128.12",
+                      "client_user_agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)",
+                      "click_id": "dj0yJnU9b2JDcFFHekV4SHJNcmVrbFBkUEdqakh0akdUT1VjVVU"},
+        "custom_data": {"currency": "USD", "value": "72.39", "num_items": 2, "order_id": f"__N__-{i}",
+                        "content_ids": ["p1", "p2"],
+                        "contents": [{"id": "p1", "item_price": "40.00", "quantity": 1},
+                                     {"id": "p2", "item_price": "32.39", "quantity": 1}]},
+    } for i in range(events)]
+    text = json.dumps({"data": data})
+    path.write_text(text)
+    return len(text.encode())
+
+
+def conversions_only():
+    """`bench.py --conversions`: POST /v5/ad_accounts/{id}/events with 1,000 events per request,
+    on SQLite and (with PINBOX_BENCH_DATABASE_URL or PINBOX_TEST_DATABASE_URL) on PostgreSQL;
+    written to bench/results/conversions.md."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    config = WORK / "count-conversions.toml"
+    config.write_text(COUNT_CONVERSIONS)
+    body_file = WORK / "conversions.json"
+    body_bytes = conversions_body(body_file)
+    rows = []
+    engines = [("SQLite", None)]
+    pg_url = os.environ.get("PINBOX_BENCH_DATABASE_URL") or os.environ.get("PINBOX_TEST_DATABASE_URL")
+    if pg_url:
+        engines.append(("PostgreSQL", pg_url))
+    for engine, url in engines:
+        data = WORK / "conversions-data"
+        shutil.rmtree(data, ignore_errors=True)
+        data_args = ["--data-dir", str(data)]
+        schema = f"pinbox_bench_conversions_{os.getpid()}"
+        if url:
+            # A fresh schema per run: the events of an earlier run would only grow the tables.
+            subprocess.run(["psql", url, "-qc", f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"], check=True)
+            sep = "&" if "?" in url else "?"
+            data_args = ["--database-url", f"{url}{sep}options=-c%20search_path%3D{schema}", *data_args]
+        pinbox_cli(data_args, "user", "create", "bench")
+        app_out = pinbox_cli(data_args, "app", "create", "--owner", "bench", "--name", "bench", "--tier", "standard")
+        app = app_out.splitlines()[0]
+        token = pinbox_cli(data_args, "token", "issue", "--user", "bench", "--app", app, "--scopes", "ads:read,ads:write").strip()
+        server, _ = serve_pinbox(data_args, ["--config", str(config)])
+        _, account = http("POST", f"{server.base}/v5/ad_accounts", token, {"name": "bench"})
+        path = f"/v5/ad_accounts/{account['id']}/events"
+        env = {"BENCH_TOKEN": token, "BENCH_PATH": path, "BENCH_BODY_FILE": str(body_file)}
+        for connections in (1, 8):
+            log(f"pinbox ({engine}): 1,000 Conversions API events per request, {connections} connection(s)")
+            r = wrk(server.base, "post_json.lua", env, connections=connections)
+            rows.append((engine, connections, r, rss_mb(server.pid)))
+        server.stop()
+        if url:
+            subprocess.run(["psql", url, "-qc", f"DROP SCHEMA {schema} CASCADE"], check=True)
+    lines = [
+        "# Conversions API: 1,000 events per request",
+        "",
+        f"Made by `bench/bench.py --conversions` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
+        f"{os.cpu_count()} cores shared with other work, so the figures are indicative. wrk for {DURATION} "
+        f"per row, release build, rate limits counting every request. Each request is "
+        f"`POST /v5/ad_accounts/{{id}}/events` with 1,000 events ({body_bytes:,} bytes of JSON: every hashed "
+        "identifier, IP address and user agent, click id, custom data with two contents), all new "
+        "event ids, so every event is checked and kept.",
+        "",
+        "| engine | connections | requests/s | events/s | p50 ms | p99 ms | non-2xx | RSS after, MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for engine, connections, r, rss in rows:
+        lines.append(f"| {engine} | {connections} | {r['rps']:,.1f} | {r['rps'] * 1000:,.0f} | {r['p50']:.1f} | "
+                     f"{r['p99']:.1f} | {r['non2xx']} | {rss:,.0f} |")
+    text = "\n".join(lines) + "\n"
+    out = BENCH / "results" / "conversions.md"
+    out.write_text(text)
+    print(text)
+    log(f"written to {out}")
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["upload"]:
         upload_only()
@@ -799,5 +897,7 @@ if __name__ == "__main__":
         search_only()
     elif sys.argv[1:] == ["--ads"]:
         ads_only()
+    elif sys.argv[1:] == ["--conversions"]:
+        conversions_only()
     else:
         main()

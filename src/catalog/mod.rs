@@ -199,7 +199,7 @@ const fn client_op(
 }
 
 use Method::{Delete, Get, Patch, Post};
-use RateCategory::{AdsAnalytics, OrgAnalytics, OrgRead, OrgWrite};
+use RateCategory::{AdsAnalytics, AdsConversions, OrgAnalytics, OrgRead, OrgWrite};
 use Sandbox::{Disabled, Enabled};
 
 /// Every operation pinbox serves. Adding one here without a handler (or the reverse) fails at start-up.
@@ -319,6 +319,9 @@ pub static OPERATIONS: &[Operation] = &[
     op("labels/list", Get, "/ad_accounts/{ad_account_id}/labels", &[AdsRead], false, RateCategory::AdsRead, Enabled),
     op("labels/update", Patch, "/ad_accounts/{ad_account_id}/labels", &[AdsWrite], false, RateCategory::AdsWrite, Enabled),
     op("trending_keywords/list", Get, "/trends/keywords/{region}/top/{trend_type}", &[UserAccountsRead], false, RateCategory::TrendsRead, Enabled),
+    // conversions
+    op("events/create", Post, "/ad_accounts/{ad_account_id}/events", &[AdsWrite], false, AdsConversions, Disabled),
+    op("advertiser_defined_events/get", Get, "/ad_accounts/{ad_account_id}/advertiser_defined_events", &[AdsRead], true, RateCategory::AdsRead, Disabled),
 ];
 
 pub fn by_id(id: &str) -> Option<&'static Operation> {

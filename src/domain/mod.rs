@@ -29,6 +29,8 @@ pub mod text;
 pub mod tokens;
 pub mod users;
 pub mod websites;
+// conversions
+pub mod conversions;
 
 pub use page::{Listing, PageRequest};
 
@@ -57,6 +59,8 @@ use crate::domain::storage::Store;
 use crate::domain::tokens::Tokens;
 use crate::domain::users::{Accounts, Users};
 use crate::domain::websites::Websites;
+// conversions
+use crate::domain::conversions::Conversions;
 use crate::media::Media;
 use crate::media::s3_post::Signer;
 
@@ -115,6 +119,8 @@ pub struct Pinbox {
     pub ads_planning: AdsPlanning,
     /// Rate limits by tier and category; Pinterest's by default.
     pub rate_limits: RateLimiter,
+    // conversions
+    pub conversions: Conversions,
 }
 
 impl Pinbox {
@@ -201,6 +207,8 @@ impl Pinbox {
         let ads_analytics = AdsAnalytics::new(ads.clone(), clock.clone());
         let ads_resources = AdsResources::new(clock.clone(), ad_accounts.clone());
         let ads_planning = AdsPlanning::new(ad_accounts.clone(), pins.clone(), clock.clone());
+        // conversions
+        let conversions = Conversions::new(store.clone(), clock.clone(), ad_accounts.clone());
         Ok(Pinbox {
             boards,
             sections,
@@ -224,6 +232,7 @@ impl Pinbox {
             ads_resources,
             ads_planning,
             rate_limits,
+            conversions,
         })
     }
 

@@ -21,6 +21,8 @@ pub use crate::domain::sections::SectionStore;
 pub use crate::domain::tokens::TokenStore;
 pub use crate::domain::users::UserStore;
 pub use crate::domain::websites::WebsiteStore;
+// conversions
+pub use crate::domain::conversions::ConversionEventStore;
 
 /// Which uniqueness rule a write broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +78,7 @@ pub trait Store:
     + FollowStore
     + WebsiteStore
     + AdsEntityStore
+    + ConversionEventStore
     + Send
     + Sync
     + 'static

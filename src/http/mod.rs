@@ -13,6 +13,8 @@ pub mod auth;
 pub mod board_sections;
 pub mod boards;
 pub mod control;
+// conversions
+pub mod conversions;
 pub mod extract;
 pub mod follows;
 pub mod form;
@@ -110,6 +112,8 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(ads_resources::endpoints());
     // keywords, labels, sizing, bid floors, previews, trends
     all.extend(ads_planning::endpoints());
+    // conversions
+    all.extend(conversions::endpoints());
     all
 }
 

@@ -39,3 +39,5 @@ mod websites;
 mod wire_errors;
 // audiences, customer lists, targeting templates, conversion tags
 mod ads_audiences;
+// conversions
+mod conversions;

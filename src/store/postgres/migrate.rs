@@ -68,6 +68,11 @@ pub const MIGRATIONS: &[Migration] = &[
         "ads_entities",
         include_str!("migrations/0015_ads_entities.sql"),
     ),
+    (
+        16,
+        "conversion_events",
+        include_str!("migrations/0016_conversion_events.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming pinbox's migration lock.

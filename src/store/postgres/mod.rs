@@ -27,6 +27,8 @@ mod sections;
 mod tokens;
 mod users;
 mod websites;
+// conversions
+mod conversions;
 
 use std::str::FromStr;
 use std::time::Duration;

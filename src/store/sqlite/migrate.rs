@@ -58,6 +58,11 @@ pub const MIGRATIONS: &[Migration] = &[
         "ads_entities",
         include_str!("migrations/0015_ads_entities.sql"),
     ),
+    (
+        16,
+        "conversion_events",
+        include_str!("migrations/0016_conversion_events.sql"),
+    ),
 ];
 
 pub fn migrate(conn: &mut Connection, now_ms: i64) -> StoreResult<()> {

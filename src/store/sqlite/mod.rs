@@ -33,6 +33,8 @@ mod sections;
 mod tokens;
 mod users;
 mod websites;
+// conversions
+mod conversions;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

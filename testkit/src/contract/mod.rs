@@ -101,6 +101,9 @@ macro_rules! store_contract_suite {
             ads_entity_lists_filter_by_lineage_and_status_in_either_order,
             ads_entity_updates_replace_status_and_fields,
             deleting_an_ad_account_deletes_its_ads_entities,
+            // conversions
+            conversion_events_are_kept_once_per_event_id_and_summed_per_day,
+            deleting_an_ad_account_deletes_its_conversion_events,
         );
     };
     (@cases $make:path, $attr:tt; $($case:ident,)*) => {
@@ -126,6 +129,8 @@ mod oauth;
 mod quotas;
 mod search;
 mod websites;
+// conversions
+mod conversions;
 
 pub use ad_accounts::*;
 pub use ads_entities::*;
@@ -135,6 +140,8 @@ pub use oauth::*;
 pub use quotas::*;
 pub use search::*;
 pub use websites::*;
+// conversions
+pub use conversions::*;
 
 async fn user(store: &S, name: &str) -> User {
     store
