@@ -204,11 +204,11 @@ impl Pinbox {
             clock.clone(),
             pages.clone(),
         );
-        let ads_analytics = AdsAnalytics::new(ads.clone(), clock.clone());
+        let conversions = Conversions::new(store.clone(), clock.clone(), ad_accounts.clone());
+        let ads_analytics = AdsAnalytics::new(ads.clone(), clock.clone())
+            .with_conversions(Arc::new(conversions.clone()));
         let ads_resources = AdsResources::new(clock.clone(), ad_accounts.clone());
         let ads_planning = AdsPlanning::new(ad_accounts.clone(), pins.clone(), clock.clone());
-        // conversions
-        let conversions = Conversions::new(store.clone(), clock.clone(), ad_accounts.clone());
         Ok(Pinbox {
             boards,
             sections,

@@ -647,3 +647,82 @@ async fn promoted_pins_sum_their_ads_and_sandbox_serves_what_it_enables() {
     let status = refused.send().await.status;
     assert!((400..500).contains(&status), "{status}");
 }
+
+#[tokio::test]
+async fn conversions_api_events_show_up_in_the_conversion_columns() {
+    let app = TestApp::start().await;
+    let mut s = setup(&app, Env::Production).await;
+    // Noon, so that a minute before it is today and a day and a minute before it yesterday.
+    app.advance(DAY * 3 + DAY / 2);
+    s.token = token(&app, &s.user, Env::Production).await;
+    let now = app.clock.now().seconds();
+    let em = "b4c9a289323b21a01c3e940f150eb9b8c542587f1abfd8f0e1cc1ffc5e475514";
+    // Two checkouts yesterday (10.50 and 4.25), one today; a test event is never counted.
+    let events: Vec<Value> = [(1, "10.50"), (1, "4.25"), (0, "7")]
+        .iter()
+        .enumerate()
+        .map(|(i, (days_ago, value))| {
+            json!({
+                "event_name": "checkout", "action_source": "web", "event_id": format!("e{i}"),
+                "event_time": now - days_ago * 86_400 - 60,
+                "user_data": {"em": [em]},
+                "custom_data": {"currency": "USD", "value": value},
+            })
+        })
+        .collect();
+    app.call("events/create")
+        .path("ad_account_id", &s.account)
+        .token(&s.token)
+        .json(json!({"data": events}))
+        .send()
+        .await
+        .expect(200);
+    app.call("events/create")
+        .path("ad_account_id", &s.account)
+        .token(&s.token)
+        .query("test", "true")
+        .json(json!({"data": [{
+            "event_name": "checkout", "action_source": "web", "event_id": "t1",
+            "event_time": now - 86_400, "user_data": {"em": [em]},
+            "custom_data": {"currency": "USD", "value": "1000"},
+        }]}))
+        .send()
+        .await
+        .expect(200);
+
+    let cols = "TOTAL_CONVERSIONS,TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR,SPEND_IN_MICRO_DOLLAR";
+    let t = today(&app);
+    let account = analytics(
+        &app,
+        &s,
+        "ad_account/analytics",
+        vec![
+            ("start_date", format_date(t - 1)),
+            ("end_date", format_date(t - 1)),
+            ("granularity", "DAY".to_string()),
+            ("columns", cols.to_string()),
+        ],
+    )
+    .await;
+    let rows = account.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{account}");
+    assert_eq!(rows[0]["TOTAL_CONVERSIONS"], 2, "{account}");
+    assert_eq!(
+        rows[0]["TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR"], 14_750_000,
+        "{account}"
+    );
+    // Attributed to the ads clicked that day: the ads' conversions add up to the account's.
+    let ads = analytics(
+        &app,
+        &s,
+        "ads/analytics",
+        vec![
+            ("start_date", format_date(t - 1)),
+            ("end_date", format_date(t - 1)),
+            ("granularity", "DAY".to_string()),
+            ("columns", cols.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(total(&ads, "TOTAL_CONVERSIONS"), 2, "{ads}");
+}

@@ -1,12 +1,12 @@
-//! Where conversions come from: a seam. pinbox simulates no conversions itself; a source
-//! (the Conversions API's events, once merged) answers an ad account's conversions per day, and
-//! analytics attributes each day's to the ads clicked that day, in proportion to their clicks.
+//! Where conversions come from: a seam. pinbox simulates no conversions itself; a source (the
+//! Conversions API's events, `domain::conversions`) answers an ad account's conversions per day,
+//! and analytics attributes each day's to the ads clicked that day, in proportion to their clicks.
 
 use async_trait::async_trait;
 
+use crate::domain::ad_accounts::AdAccount;
 use crate::domain::ads_analytics::query::ConversionWindows;
 use crate::domain::engagement::Day;
-use crate::domain::ids::AdAccountId;
 use crate::error::Result;
 
 /// One day's conversions of an ad account.
@@ -24,7 +24,7 @@ pub trait ConversionSource: Send + Sync {
     /// these windows.
     async fn conversions(
         &self,
-        account: AdAccountId,
+        account: &AdAccount,
         start: Day,
         end: Day,
         windows: ConversionWindows,
@@ -38,7 +38,7 @@ pub struct NoConversions;
 impl ConversionSource for NoConversions {
     async fn conversions(
         &self,
-        _: AdAccountId,
+        _: &AdAccount,
         _: Day,
         _: Day,
         _: ConversionWindows,

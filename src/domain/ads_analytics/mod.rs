@@ -110,7 +110,7 @@ impl AdsAnalytics {
         let plans = Plans::from_entities(&entities.campaigns, &entities.ad_groups, &entities.ads);
         let conversions: HashMap<Day, (i64, i64)> = self
             .conversions
-            .conversions(account.id, query.start, query.end, query.windows)
+            .conversions(account, query.start, query.end, query.windows)
             .await?
             .into_iter()
             .map(|c| (c.day, (c.count, c.value)))

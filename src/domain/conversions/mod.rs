@@ -3,6 +3,7 @@
 //! are checked and answered but kept nowhere, as on Pinterest), and read back per day for
 //! reporting; and the advertiser-defined event names an account has used.
 
+mod attribution;
 mod event;
 pub mod rules;
 mod store;
@@ -146,6 +147,20 @@ impl Conversions {
             .into_iter()
             .map(|name| AdvertiserDefinedEvent { name })
             .collect())
+    }
+
+    /// An ad account's conversions with `event_time` in `[from, to)`, per UTC day and event
+    /// name, for an account already checked.
+    pub async fn daily_of(
+        &self,
+        account: &AdAccount,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<DailyConversions>> {
+        Ok(self
+            .store
+            .daily_conversions(account.id, account.env, from, to)
+            .await?)
     }
 
     /// The caller's ad account's conversions with `event_time` in `[from, to)`, per UTC day and
