@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
 
 use crate::domain::ads::{
-    Body, Entity, Exceptions, ItemResult, KINDS, Kind, ListParams, ListShape, ViewShape,
+    Body, Entity, Exceptions, ItemResult, KINDS, Kind, ListParam, ListParams, ListShape, ViewShape,
 };
 use crate::domain::caller::Caller;
 use crate::domain::ids::AdAccountId;
@@ -261,6 +261,16 @@ async fn list(
     kind: &'static Kind,
 ) -> Result<Json<Value>> {
     let account = account_id(&path)?;
+    for param in kind.extras.list_params {
+        match param {
+            ListParam::Bool(name) => {
+                query.boolean(name)?;
+            }
+            ListParam::Enum(name, values) => {
+                query.enumerated(name, values, |v| values.contains(&v).then_some(()))?;
+            }
+        }
+    }
     if kind.extras.list == ListShape::All {
         // Lists the spec does not page; `filter_deleted` has nothing to drop, since their
         // entities are never deleted.

@@ -24,6 +24,7 @@ const CREATIVE_TYPES: &[&str] = &[
     "QUIZ",
     "COLLAGE",
     "MAX_WIDTH_REGULAR_COLLECTION",
+    "MAX_WIDTH_VIDEO_COLLECTION",
 ];
 const CTA_TYPES: &[&str] = &[
     "GET_OFFER",

@@ -8,7 +8,7 @@ use crate::clock::Timestamp;
 use crate::domain::ads::customer_list;
 use crate::domain::ads::entity::Entity;
 use crate::domain::ads::kind::{
-    Body, Exceptions, Extras, Kind, KindId, Ops, Prepare, Ref, RuleInput, Type, field,
+    Body, Exceptions, Extras, Kind, KindId, ListParam, Ops, Prepare, Ref, RuleInput, Type, field,
 };
 use crate::domain::ads::processing::{DONE_AT, done_at, processing, sized_status};
 use crate::domain::ads::refusal::Refusal;
@@ -77,6 +77,8 @@ pub static AUDIENCE: Kind = Kind {
         prepare: Some(prepare),
         created_field: Some("created_timestamp"),
         updated_field: Some("updated_timestamp"),
+        // pinbox shares no audiences, so every audience is OWNED.
+        list_params: &[ListParam::Enum("ownership_type", &["OWNED", "RECEIVED"])],
         ..Extras::NONE
     },
 };

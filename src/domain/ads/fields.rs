@@ -23,7 +23,7 @@ pub fn for_create(
         match item.get(f.name) {
             Some(v) if !(v.is_null() && matches!(f.on_create, OnCreate::Default(Lit::Now))) => {
                 check(kind, f, v)?;
-                out.insert(f.name.to_string(), v.clone());
+                out.insert(f.name.to_string(), normalized(f, v));
             }
             _ => match f.on_create {
                 OnCreate::Required => {
@@ -62,9 +62,29 @@ pub fn for_update(
                 f.name
             )));
         }
-        out.insert(f.name.to_string(), v.clone());
+        out.insert(f.name.to_string(), normalized(f, v));
     }
     Ok(out)
+}
+
+/// A whole number sent as `5.0` is kept as the integer 5, as the answers' schemas want it.
+fn normalized(f: &Field, v: &Value) -> Value {
+    match (f.ty, v.as_f64()) {
+        (Type::Int { .. }, Some(x)) if v.as_i64().is_none() && x.fract() == 0.0 => {
+            Value::from(x as i64)
+        }
+        _ => v.clone(),
+    }
+}
+
+/// Checks the type of every declared field an update item sends, before anything is looked up.
+pub fn check_sent(kind: &Kind, item: &Map<String, Value>) -> Result<(), Refusal> {
+    for f in kind.fields {
+        if let Some(v) = item.get(f.name) {
+            check(kind, f, v)?;
+        }
+    }
+    Ok(())
 }
 
 fn check(kind: &Kind, f: &Field, v: &Value) -> Result<(), Refusal> {
@@ -94,10 +114,18 @@ fn check(kind: &Kind, f: &Field, v: &Value) -> Result<(), Refusal> {
             }
             check_characters(f.name, s, TextKind::Name).map_err(Refusal::from)
         }
+        // JSON Schema's integers include 5.0 and numbers past 64 bits; the latter are out of
+        // every range here.
         Type::Int { min, max } => match v.as_i64() {
             Some(n) if (min..=max).contains(&n) => Ok(()),
             Some(_) => Err(out_of_bounds(&format!("between {min} and {max}"))),
-            None => Err(wrong("a whole number")),
+            None => match v.as_f64() {
+                Some(x) if x.fract() == 0.0 && x >= min as f64 && x <= max as f64 => Ok(()),
+                Some(x) if x.fract() == 0.0 => {
+                    Err(out_of_bounds(&format!("between {min} and {max}")))
+                }
+                _ => Err(wrong("a whole number")),
+            },
         },
         // The spec bounds its numbers (`bid_multiplier`), so those bounds are its schema's.
         Type::Number { min, max } => match v.as_f64() {

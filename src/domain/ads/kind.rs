@@ -99,6 +99,9 @@ pub struct Extras {
     pub action: Option<Action>,
     /// Reads of the kind's entities in another shape (`conversion_tags/page_visit`).
     pub views: &'static [View],
+    /// Query parameters of the list that the spec types but pinbox does not filter on, checked
+    /// so that a value outside the spec's type is refused.
+    pub list_params: &'static [ListParam],
     /// Further kinds the parent may be, each with its wire prefix, beside `parent.kind`
     /// (keywords sit on ad groups or on campaigns). Ids are unique across kinds, so an
     /// unprefixed id finds its parent whatever its kind.
@@ -120,6 +123,7 @@ impl Extras {
         created_answer: None,
         action: None,
         views: &[],
+        list_params: &[],
         other_parents: &[],
         siblings: false,
         max_batch: 30,
@@ -146,6 +150,12 @@ pub struct Prepare<'a> {
     pub before: Option<&'a Entity>,
     pub refs: &'a [Entity],
     pub now: Timestamp,
+}
+
+/// A list query parameter, by the spec's type.
+pub enum ListParam {
+    Bool(&'static str),
+    Enum(&'static str, &'static [&'static str]),
 }
 
 /// How a kind's list answers.

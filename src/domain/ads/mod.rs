@@ -33,7 +33,7 @@ pub use entity::{Entity, EntityChange, EntityQuery, NewEntity};
 pub use fields::echo;
 pub use keyword::{KEYWORD, MATCH_TYPES};
 pub use kind::{
-    Action, Body, Exceptions, Filter, Kind, KindId, Lineage, ListShape, View, ViewShape,
+    Action, Body, Exceptions, Filter, Kind, KindId, Lineage, ListParam, ListShape, View, ViewShape,
 };
 pub use label::LABEL;
 pub use reads::AccountEntities;
@@ -308,18 +308,19 @@ impl AdsEntities {
             .iter()
             .map(|item| {
                 let item = as_item(kind, item)?;
+                let raw = item.get("id").and_then(Value::as_str).unwrap_or("");
+                if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(Refusal::malformed(format!(
+                        "Invalid {} parameters: 'id' is required, as a string of digits.",
+                        kind.label.to_lowercase()
+                    )));
+                }
+                // The spec's shape first: a malformed item refuses the request whatever else
+                // is wrong with it.
+                fields::check_sent(kind, item)?;
                 check_account_field(kind, &account, item)?;
-                let id = item
-                    .get("id")
-                    .and_then(Value::as_str)
-                    .and_then(|s| parse_id(s, ""))
-                    .ok_or_else(|| {
-                        Refusal::malformed(format!(
-                            "Invalid {} parameters: 'id' is required, as a string of digits.",
-                            kind.label.to_lowercase()
-                        ))
-                    })?;
-                Ok((id, item))
+                // Digits too many for an id name no entity.
+                Ok((parse_id(raw, "").unwrap_or(-1), item))
             })
             .collect();
         let mut query = EntityQuery::new(kind.id, account.id);
@@ -993,8 +994,9 @@ fn prepare_create(
     now: Timestamp,
 ) -> Checked<Prepared> {
     let item = as_item(kind, item)?;
-    check_account_field(kind, account, item)?;
+    // The spec's shape first: a malformed item refuses the request whatever else is wrong.
     let fields = fields::for_create(kind, item, now)?;
+    check_account_field(kind, account, item)?;
     let parent = match &kind.parent {
         None => None,
         Some(p) => {

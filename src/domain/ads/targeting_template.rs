@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use crate::clock::Timestamp;
 use crate::domain::ads::entity::Entity;
 use crate::domain::ads::kind::{
-    Body, Exceptions, Extras, Kind, KindId, Lit, Ops, Prepare, RuleInput, Type, field,
+    Body, Exceptions, Extras, Kind, KindId, ListParam, Lit, Ops, Prepare, RuleInput, Type, field,
 };
 use crate::domain::ads::refusal::Refusal;
 use crate::domain::ads::targeting::check_targeting;
@@ -49,6 +49,8 @@ pub static TARGETING_TEMPLATE: Kind = Kind {
     pin_field: None,
     extras: &Extras {
         prepare: Some(prepare),
+        // Sizing is not modelled for templates; `search_query` is any text.
+        list_params: &[ListParam::Bool("include_sizing")],
         ..Extras::NONE
     },
 };
