@@ -771,3 +771,37 @@ async fn sandbox_keeps_its_own_ads_and_its_account_delete_removes_them() {
     assert!(fresh.list("campaigns/list", &[]).await.is_empty());
     sandbox.call("campaigns/list").send().await.expect(404);
 }
+
+#[tokio::test]
+async fn the_specs_shape_is_checked_before_anything_is_looked_up() {
+    let app = TestApp::start().await;
+    let alice = app.user("alice").await;
+    let ads = Ads::new(&app, &alice, Env::Production).await;
+    // A whole number written as a float is an integer, kept as one.
+    let c = ads.campaign(json!({"daily_spend_cap": 5_000_000.0})).await;
+    assert_eq!(c["daily_spend_cap"], 5_000_000);
+    assert!(c["daily_spend_cap"].is_i64());
+    // An id with more digits than any id is schema-valid: that item is not found.
+    let items = ads
+        .batch(
+            "campaigns/update",
+            json!([{"id": "00671916963648177425", "name": "Ghost"}]),
+        )
+        .await;
+    assert!(refusal(&items[0]).contains("not found"));
+    // An item of the wrong shape refuses the request even when it also names no entity or
+    // another ad account.
+    ads.call("ads/update")
+        .json(json!([{"id": "137411", "view_tracking_url": 0.0, "ad_account_id": "1"}]))
+        .send()
+        .await
+        .expect_error(400, 1, "'view_tracking_url' must be a string");
+    ads.call("campaigns/create")
+        .json(
+            json!([{"name": "C", "objective_type": "AWARENESS", "ad_account_id": "1",
+                      "is_flexible_daily_budgets": "yes"}]),
+        )
+        .send()
+        .await
+        .expect_error(400, 1, "'is_flexible_daily_budgets' must be true or false");
+}

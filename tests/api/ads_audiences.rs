@@ -931,3 +931,40 @@ async fn deleting_a_sandbox_ad_account_deletes_its_audiences() {
         .expect(204);
     assert_eq!(stored().await, 0);
 }
+
+#[tokio::test]
+async fn list_parameters_outside_the_specs_types_are_refused() {
+    let app = TestApp::start().await;
+    let alice = app.user("alice").await;
+    let token = app
+        .token(&alice, Scopes::of(&[Scope::AdsRead, Scope::AdsWrite]))
+        .await;
+    let account = app
+        .call("ad_accounts/create")
+        .token(&token)
+        .json(json!({"name": "Shop"}))
+        .send()
+        .await
+        .expect(201)
+        .id();
+    for (op, name, value) in [
+        ("audiences/list", "ownership_type", ""),
+        ("audiences/list", "ownership_type", "STOLEN"),
+        ("targeting_template/list", "include_sizing", "1087699"),
+    ] {
+        app.call(op)
+            .path("ad_account_id", &account)
+            .token(&token)
+            .query(name, value)
+            .send()
+            .await
+            .expect_error(400, 1, name);
+    }
+    app.call("audiences/list")
+        .path("ad_account_id", &account)
+        .token(&token)
+        .query("ownership_type", "OWNED")
+        .send()
+        .await
+        .expect(200);
+}
