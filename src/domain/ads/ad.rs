@@ -26,6 +26,7 @@ const CREATIVE_TYPES: &[&str] = &[
     "MAX_WIDTH_REGULAR_COLLECTION",
     "MAX_WIDTH_VIDEO_COLLECTION",
 ];
+/// The spec's `CustomizableCTAType`.
 const CTA_TYPES: &[&str] = &[
     "GET_OFFER",
     "LEARN_MORE",
@@ -39,7 +40,23 @@ const CTA_TYPES: &[&str] = &[
     "VISIT_SITE",
     "APPLY_NOW",
     "BOOK_NOW",
-    "LEARN_MORE_APP",
+    "REQUEST_DEMO",
+    "REGISTER_NOW",
+    "FIND_A_DEALER",
+    "ADD_TO_CART",
+    "WATCH_NOW",
+    "READ_MORE",
+    "BUY_TICKETS",
+    "DONATE_NOW",
+    "DOWNLOAD",
+    "EXPLORE_MORE",
+    "FIND_A_LOCATION",
+    "GET_DEAL",
+    "GET_RECIPE",
+    "GET_SHOWTIMES",
+    "ON_SALE",
+    "PLAY_GAME",
+    "TRY_IT",
 ];
 const DISCLOSURE_TYPES: &[&str] = &[
     "NO_DISCLOSURE",
@@ -77,7 +94,7 @@ pub static AD: Kind = Kind {
         field("is_removable", Type::Bool),
         field("name", Type::Text(256)).nullable(),
         field("status", Type::Enum(ENTITY_STATUSES)).default(Lit::Str("ACTIVE")),
-        field("tracking_urls", Type::Object).nullable(),
+        field("tracking_urls", Type::TrackingUrls).nullable(),
         field("view_tracking_url", Type::Text(URL_MAX)).nullable(),
         field("lead_form_id", Type::Digits).nullable(),
         field("grid_click_type", Type::Enum(GRID_CLICK_TYPES)).nullable(),
@@ -85,20 +102,26 @@ pub static AD: Kind = Kind {
         field("disclosure_type", Type::Enum(DISCLOSURE_TYPES)).nullable(),
         field("disclosure_url", Type::Text(URL_MAX)).nullable(),
         field("quiz_pin_data", Type::Object).nullable(),
-        field("pin_id", Type::Digits).required().fixed(),
+        field("pin_id", Type::Digits)
+            .required()
+            .fixed()
+            .null_on_update(),
     ],
     filters: &[
         Filter {
             param: "campaign_ids",
             on: Lineage::Root,
+            max_len: Some(18),
         },
         Filter {
             param: "ad_group_ids",
             on: Lineage::Parent,
+            max_len: None,
         },
         Filter {
             param: "ad_ids",
             on: Lineage::Own,
+            max_len: None,
         },
     ],
     rules,

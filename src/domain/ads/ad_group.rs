@@ -52,10 +52,8 @@ pub static AD_GROUP: Kind = Kind {
                 max: 1_000_000,
             },
         ),
-        field("tracking_urls", Type::Object).nullable(),
-        field("auto_targeting_enabled", Type::Bool)
-            .nullable()
-            .default(Lit::Bool(true)),
+        field("tracking_urls", Type::TrackingUrls).nullable(),
+        field("auto_targeting_enabled", Type::Bool).default(Lit::Bool(true)),
         field("placement_group", Type::Enum(PLACEMENTS)).default(Lit::Str("ALL")),
         field("pacing_delivery_type", Type::Enum(PACING)).default(Lit::Str("STANDARD")),
         field("campaign_id", Type::Text(20)).required().fixed(),
@@ -73,17 +71,18 @@ pub static AD_GROUP: Kind = Kind {
                 min: 0.0,
                 max: 10.0,
             },
-        )
-        .nullable(),
+        ),
     ],
     filters: &[
         Filter {
             param: "campaign_ids",
             on: Lineage::Parent,
+            max_len: Some(18),
         },
         Filter {
             param: "ad_group_ids",
             on: Lineage::Own,
+            max_len: None,
         },
     ],
     rules,

@@ -34,11 +34,13 @@ pub static CAMPAIGN: Kind = Kind {
     fields: &[
         field("name", Type::Text(256)).required(),
         field("status", Type::Enum(ENTITY_STATUSES)).default(Lit::Str("ACTIVE")),
-        field("objective_type", Type::Enum(OBJECTIVE_TYPES)).required(),
+        field("objective_type", Type::Enum(OBJECTIVE_TYPES))
+            .required()
+            .null_on_update(),
         field("lifetime_spend_cap", MICRO).nullable(),
         field("daily_spend_cap", MICRO).nullable(),
         field("order_line_id", Type::Digits).nullable(),
-        field("tracking_urls", Type::Object).nullable(),
+        field("tracking_urls", Type::TrackingUrls).nullable(),
         field("start_time", UNIX_TIME).nullable().default(Lit::Now),
         field("end_time", UNIX_TIME).nullable(),
         field("is_flexible_daily_budgets", Type::Bool)
@@ -57,6 +59,7 @@ pub static CAMPAIGN: Kind = Kind {
     filters: &[Filter {
         param: "campaign_ids",
         on: Lineage::Own,
+        max_len: Some(18),
     }],
     rules,
     derived,

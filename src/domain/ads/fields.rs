@@ -53,6 +53,9 @@ pub fn for_update(
     let mut out = before.fields.clone();
     for f in kind.fields {
         let Some(v) = item.get(f.name) else { continue };
+        if v.is_null() && f.null_on_update {
+            continue;
+        }
         check(kind, f, v)?;
         if !f.updatable && before.fields.get(f.name).unwrap_or(&Value::Null) != v {
             return Err(Refusal::invalid(format!(
@@ -80,7 +83,10 @@ fn normalized(f: &Field, v: &Value) -> Value {
 /// Checks the type of every declared field an update item sends, before anything is looked up.
 pub fn check_sent(kind: &Kind, item: &Map<String, Value>) -> Result<(), Refusal> {
     for f in kind.fields {
-        if let Some(v) = item.get(f.name) {
+        if let Some(v) = item
+            .get(f.name)
+            .filter(|v| !(v.is_null() && f.null_on_update))
+        {
             check(kind, f, v)?;
         }
     }
@@ -107,6 +113,13 @@ fn check(kind: &Kind, f: &Field, v: &Value) -> Result<(), Refusal> {
         };
     }
     match f.ty {
+        Type::SpecText(max) => {
+            let s = v.as_str().ok_or_else(|| wrong("a string"))?;
+            if s.chars().count() > max {
+                return Err(wrong(&format!("at most {max} characters")));
+            }
+            check_characters(f.name, s, TextKind::Name).map_err(Refusal::from)
+        }
         Type::Text(max) => {
             let s = v.as_str().ok_or_else(|| wrong("a string"))?;
             if s.chars().count() > max {
@@ -143,6 +156,10 @@ fn check(kind: &Kind, f: &Field, v: &Value) -> Result<(), Refusal> {
         },
         Type::Digits => match v.as_str() {
             Some(s) if is_digits(s) => Ok(()),
+            // The spec's `\d` also matches other scripts' digits: schema-valid, but no id.
+            Some(s) if !s.is_empty() && s.chars().all(char::is_numeric) => {
+                Err(out_of_bounds("a string of ASCII digits"))
+            }
             _ => Err(wrong("a string of digits")),
         },
         Type::Texts(max) => {
@@ -163,6 +180,28 @@ fn check(kind: &Kind, f: &Field, v: &Value) -> Result<(), Refusal> {
             _ => Err(wrong("an array of strings of digits")),
         },
         Type::Object => v.as_object().map(|_| ()).ok_or_else(|| wrong("an object")),
+        Type::TrackingUrls => {
+            let urls = v.as_object().ok_or_else(|| wrong("an object"))?;
+            for (key, list) in urls {
+                let known = [
+                    "impression",
+                    "click",
+                    "engagement",
+                    "buyable_button",
+                    "audience_verification",
+                ];
+                if known.contains(&key.as_str())
+                    && !list
+                        .as_array()
+                        .is_some_and(|items| items.iter().all(Value::is_string))
+                {
+                    return Err(wrong(&format!(
+                        "an object whose '{key}' is an array of URLs"
+                    )));
+                }
+            }
+            Ok(())
+        }
         Type::Targeting => check_targeting_spec(v),
     }
 }
@@ -203,6 +242,7 @@ pub fn echo(kind: &Kind, item: &Value) -> Map<String, Value> {
             Type::Text(_) => {
                 v.is_string() && (f.name != "parent_id" || v.as_str().is_some_and(is_digits))
             }
+            Type::SpecText(max) => v.as_str().is_some_and(|s| s.chars().count() <= max),
             _ => check(kind, f, v).is_ok(),
         });
         match (fits, f.on_create) {

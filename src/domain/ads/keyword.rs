@@ -58,14 +58,17 @@ pub static KEYWORD: Kind = Kind {
         Filter {
             param: "campaign_id",
             on: Lineage::Root,
+            max_len: Some(18),
         },
         Filter {
             param: "ad_group_id",
             on: Lineage::Parent,
+            max_len: None,
         },
         Filter {
             param: "ad_group_ids",
             on: Lineage::Parent,
+            max_len: None,
         },
     ],
     rules,

@@ -268,6 +268,8 @@ pub struct Parent {
 pub struct Filter {
     pub param: &'static str,
     pub on: Lineage,
+    /// The spec's `maxLength` of each value, where it sets one.
+    pub max_len: Option<usize>,
 }
 
 /// One of the ids an entity carries: its own, its parent's, or its top ancestor's (the
@@ -282,8 +284,12 @@ pub enum Lineage {
 /// What a field's value must be.
 #[derive(Debug, Clone, Copy)]
 pub enum Type {
-    /// A string of at most this many characters.
+    /// A string of at most this many characters (Pinterest's rule: a longer one refuses its
+    /// item).
     Text(usize),
+    /// A string of at most this many characters, the spec's own `maxLength` (a longer one is
+    /// malformed).
+    SpecText(usize),
     /// An integer in a range (micro-currency amounts, Unix times, caps).
     Int {
         min: i64,
@@ -305,6 +311,8 @@ pub enum Type {
     DigitsList,
     /// A JSON object, checked by the kind's rules if at all.
     Object,
+    /// The spec's `TrackingUrls`: arrays of URLs by event.
+    TrackingUrls,
     /// An ad group's targeting spec (the spec's `TargetingSpec`).
     Targeting,
 }
@@ -349,6 +357,9 @@ pub struct Field {
     pub on_create: OnCreate,
     /// Whether an update may change it; a read-only field sent unchanged is accepted.
     pub updatable: bool,
+    /// Whether an update may send `null` for it, meaning "unchanged" (the spec's update
+    /// request makes some required fields nullable).
+    pub null_on_update: bool,
 }
 
 /// A field, optional and updatable, not nullable; the builder methods below change that.
@@ -359,6 +370,7 @@ pub const fn field(name: &'static str, ty: Type) -> Field {
         nullable: false,
         on_create: OnCreate::Optional,
         updatable: true,
+        null_on_update: false,
     }
 }
 
@@ -380,6 +392,11 @@ impl Field {
 
     pub const fn fixed(mut self) -> Field {
         self.updatable = false;
+        self
+    }
+
+    pub const fn null_on_update(mut self) -> Field {
+        self.null_on_update = true;
         self
     }
 }

@@ -40,7 +40,7 @@ pub static LABEL: Kind = Kind {
         prefix: "C",
     }),
     fields: &[
-        field("value", Type::Text(100)).required(),
+        field("value", Type::SpecText(100)).required(),
         field("label_type", Type::Enum(LABEL_TYPES))
             .required()
             .fixed(),
@@ -51,10 +51,12 @@ pub static LABEL: Kind = Kind {
         Filter {
             param: "campaign_ids",
             on: Lineage::Parent,
+            max_len: Some(18),
         },
         Filter {
             param: "label_ids",
             on: Lineage::Own,
+            max_len: None,
         },
     ],
     rules,

@@ -557,6 +557,13 @@ impl AdsEntities {
             }
             let ids = query.ids_on(filter.on);
             for v in values {
+                if filter.max_len.is_some_and(|max| v.len() > max) {
+                    return Err(Error::invalid(format!(
+                        "Parameter '{}' holds an id longer than {} digits.",
+                        filter.param,
+                        filter.max_len.unwrap_or_default()
+                    )));
+                }
                 // Digits too many for an id name nothing, so they match nothing.
                 if !v.is_empty()
                     && v.bytes().all(|b| b.is_ascii_digit())

@@ -74,6 +74,10 @@ pub fn check_targeting(spec: &Value, what: &str, field: &str) -> Result<(), Refu
             )));
         };
         if value.is_null() {
+            // The spec's TargetingSpec makes every type nullable but these.
+            if matches!(key.as_str(), "INTEREST" | "MINIMUM_AGE" | "MAXIMUM_AGE") {
+                return bad(format!("'{key}' must be given a value, not null."));
+            }
             continue;
         }
         let ok = match kind {
@@ -86,9 +90,23 @@ pub fn check_targeting(spec: &Value, what: &str, field: &str) -> Result<(), Refu
                     .iter()
                     .all(|i| i.as_str().is_some_and(|s| allowed.contains(&s)))
             }),
-            Holds::Ids => value
-                .as_array()
-                .is_some_and(|items| items.iter().all(|i| i.as_str().is_some_and(is_digits))),
+            Holds::Ids => {
+                let Some(items) = value.as_array() else {
+                    return bad(format!("'{key}' must be an array of ids (digits)."));
+                };
+                // The spec's `\d` also matches other scripts' digits: schema-valid, no id.
+                if items.iter().all(|i| {
+                    i.as_str()
+                        .is_some_and(|s| !s.is_empty() && s.chars().all(char::is_numeric))
+                }) && !items.iter().all(|i| i.as_str().is_some_and(is_digits))
+                {
+                    return Err(Refusal::invalid(format!(
+                        "Invalid {what} parameters: '{field}' '{key}' must hold ids of ASCII \
+                         digits."
+                    )));
+                }
+                items.iter().all(|i| i.as_str().is_some_and(is_digits))
+            }
             Holds::Texts => value.as_array().is_some_and(|items| {
                 items
                     .iter()

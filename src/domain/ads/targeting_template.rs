@@ -41,7 +41,7 @@ pub static TARGETING_TEMPLATE: Kind = Kind {
         field("targeting_attributes", Type::Object).required(),
         field("auto_targeting_enabled", Type::Bool).default(Lit::Bool(true)),
         field("placement_group", Type::Enum(PLACEMENTS)).default(Lit::Str("ALL")),
-        field("tracking_urls", Type::Object).nullable(),
+        field("tracking_urls", Type::TrackingUrls).nullable(),
     ],
     filters: &[],
     rules,

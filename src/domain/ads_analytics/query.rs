@@ -269,6 +269,11 @@ impl Query {
             }
         }
         query.windows = parse_windows(&bad, raw)?;
+        if raw.attribution_types.len() > 2 {
+            return Err(bad(
+                "'attribution_types' takes at most 2 values (INDIVIDUAL, HOUSEHOLD).".to_string(),
+            ));
+        }
         for a in &raw.attribution_types {
             if a != "INDIVIDUAL" && a != "HOUSEHOLD" {
                 return Err(bad(format!(
