@@ -804,4 +804,40 @@ async fn the_specs_shape_is_checked_before_anything_is_looked_up() {
         .send()
         .await
         .expect_error(400, 1, "'is_flexible_daily_budgets' must be true or false");
+    // The update schema lets objective_type be null: unchanged.
+    let items = ads
+        .batch(
+            "campaigns/update",
+            json!([{"id": c["id"], "objective_type": null, "name": "Renamed"}]),
+        )
+        .await;
+    assert_eq!(items[0]["data"]["objective_type"], "AWARENESS");
+    assert_eq!(items[0]["data"]["name"], "Renamed");
+    // Tracking URLs are arrays of URLs by event.
+    ads.call("campaigns/create")
+        .json(json!([{"name": "C", "objective_type": "AWARENESS",
+                      "tracking_urls": {"impression": [1, 2]}}]))
+        .send()
+        .await
+        .expect_error(400, 1, "'tracking_urls'");
+    // MINIMUM_AGE is a string, never null.
+    ads.call("ad_groups/create")
+        .json(
+            json!([{"name": "G", "campaign_id": c["id"], "billable_event": "IMPRESSION",
+                      "budget_in_micro_currency": 1, "targeting_spec": {"MINIMUM_AGE": null}}]),
+        )
+        .send()
+        .await
+        .expect_error(400, 1, "'MINIMUM_AGE' must be given a value");
+    // Another script's digits match the spec's `\d` but name no Pin: that item is refused.
+    let g = ads
+        .ad_group(&c, json!({"budget_in_micro_currency": 1_000_000}))
+        .await;
+    let items = ads
+        .batch(
+            "ads/create",
+            json!([{"ad_group_id": g["id"], "creative_type": "REGULAR", "pin_id": "١٢٣"}]),
+        )
+        .await;
+    assert!(refusal(&items[0]).contains("ASCII digits"));
 }
