@@ -10,22 +10,8 @@ use crate::domain::ads::kind::{
 };
 use crate::domain::ads::refusal::Refusal;
 use crate::domain::ads::status::ENTITY_STATUSES;
+use crate::domain::pins::ALL_CREATIVE_TYPES;
 
-const CREATIVE_TYPES: &[&str] = &[
-    "REGULAR",
-    "VIDEO",
-    "SHOPPING",
-    "CAROUSEL",
-    "MAX_VIDEO",
-    "SHOP_THE_PIN",
-    "COLLECTION",
-    "IDEA",
-    "SHOWCASE",
-    "QUIZ",
-    "COLLAGE",
-    "MAX_WIDTH_REGULAR_COLLECTION",
-    "MAX_WIDTH_VIDEO_COLLECTION",
-];
 /// The spec's `CustomizableCTAType`.
 const CTA_TYPES: &[&str] = &[
     "GET_OFFER",
@@ -87,7 +73,7 @@ pub static AD: Kind = Kind {
         field("carousel_destination_urls", Type::Texts(URL_MAX)).nullable(),
         field("carousel_ios_deep_links", Type::Texts(URL_MAX)).nullable(),
         field("click_tracking_url", Type::Text(URL_MAX)).nullable(),
-        field("creative_type", Type::Enum(CREATIVE_TYPES)).required(),
+        field("creative_type", Type::Enum(ALL_CREATIVE_TYPES)).required(),
         field("destination_url", Type::Text(URL_MAX)).nullable(),
         field("ios_deep_link", Type::Text(URL_MAX)).nullable(),
         field("is_pin_deleted", Type::Bool),

@@ -25,7 +25,7 @@ mod targeting_template;
 pub use ad::AD;
 pub use ad_group::AD_GROUP;
 pub use audience::AUDIENCE;
-pub use campaign::CAMPAIGN;
+pub use campaign::{CAMPAIGN, OBJECTIVE_TYPES};
 pub use conversion_tag::CONVERSION_TAG;
 pub use customer_list::CUSTOMER_LIST;
 pub use customer_list_upload::CUSTOMER_LIST_UPLOAD;

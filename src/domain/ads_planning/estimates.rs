@@ -5,8 +5,9 @@
 
 use serde_json::{Map, Value};
 
-use crate::domain::ads::check_targeting_spec;
+use crate::domain::ads::{OBJECTIVE_TYPES, check_targeting_spec};
 use crate::domain::ads_planning::hash;
+use crate::domain::pins::ALL_CREATIVE_TYPES;
 use crate::error::{Error, Result};
 
 /// Monthly searches of a keyword in a country, as the bucket Pinterest shows.
@@ -47,7 +48,7 @@ fn strings<'a>(v: &'a Value, field: &str, allowed: Option<&[&str]>) -> Result<Ve
         .collect()
 }
 
-const SIZING_CREATIVE_TYPES: &[&str] = &[
+const SIZING_ALL_CREATIVE_TYPES: &[&str] = &[
     "REGULAR",
     "VIDEO",
     "SHOPPING",
@@ -115,7 +116,7 @@ pub fn audience_size(body: &Map<String, Value>) -> Result<(f64, f64)> {
         reach *= 1.2;
     }
     if let Some(v) = body.get("creative_types").filter(|v| !v.is_null()) {
-        let types = strings(v, "creative_types", Some(SIZING_CREATIVE_TYPES))?;
+        let types = strings(v, "creative_types", Some(SIZING_ALL_CREATIVE_TYPES))?;
         if !types.is_empty() {
             reach *= (types.len() as f64 * 0.3).min(1.0);
         }
@@ -191,28 +192,6 @@ pub fn audience_size(body: &Map<String, Value>) -> Result<(f64, f64)> {
 }
 
 const BILLABLE_EVENTS: &[&str] = &["CLICKTHROUGH", "IMPRESSION", "VIDEO_V_50_MRC"];
-const OBJECTIVES: &[&str] = &[
-    "AWARENESS",
-    "CONSIDERATION",
-    "WEB_CONVERSION",
-    "CATALOG_SALES",
-    "VIDEO_COMPLETION",
-];
-const CREATIVE_TYPES: &[&str] = &[
-    "REGULAR",
-    "VIDEO",
-    "SHOPPING",
-    "CAROUSEL",
-    "MAX_VIDEO",
-    "SHOP_THE_PIN",
-    "COLLECTION",
-    "IDEA",
-    "SHOWCASE",
-    "QUIZ",
-    "COLLAGE",
-    "MAX_WIDTH_REGULAR_COLLECTION",
-    "MAX_WIDTH_VIDEO_COLLECTION",
-];
 
 /// Units of a currency per US dollar, roughly: floors are set in dollars and shown in the
 /// ad account's currency.
@@ -330,8 +309,8 @@ pub fn bid_floors(body: &Map<String, Value>) -> Result<Vec<i64>> {
             .ok_or_else(|| required("billable_event"))?;
         let currency =
             one_of(spec, "currency", &currencies, i)?.ok_or_else(|| required("currency"))?;
-        let creative = one_of(spec, "creative_type", CREATIVE_TYPES, i)?;
-        one_of(spec, "objective_type", OBJECTIVES, i)?;
+        let creative = one_of(spec, "creative_type", ALL_CREATIVE_TYPES, i)?;
+        one_of(spec, "objective_type", OBJECTIVE_TYPES, i)?;
         if let Some(m) = spec
             .get("optimization_goal_metadata")
             .filter(|v| !v.is_null())
