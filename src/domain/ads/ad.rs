@@ -82,7 +82,7 @@ pub static AD: Kind = Kind {
         field("status", Type::Enum(ENTITY_STATUSES)).default(Lit::Str("ACTIVE")),
         field("tracking_urls", Type::TrackingUrls).nullable(),
         field("view_tracking_url", Type::Text(URL_MAX)).nullable(),
-        field("lead_form_id", Type::Digits).nullable(),
+        field("lead_form_id", Type::PrefixedDigits("AG")).nullable(),
         field("grid_click_type", Type::Enum(GRID_CLICK_TYPES)).nullable(),
         field("customizable_cta_type", Type::Enum(CTA_TYPES)).nullable(),
         field("disclosure_type", Type::Enum(DISCLOSURE_TYPES)).nullable(),

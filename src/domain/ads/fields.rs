@@ -162,6 +162,12 @@ fn check(kind: &Kind, f: &Field, v: &Value) -> Result<(), Refusal> {
             }
             _ => Err(wrong("a string of digits")),
         },
+        Type::PrefixedDigits(prefix) => match v.as_str() {
+            Some(s) if is_digits(s.strip_prefix(prefix).unwrap_or(s)) => Ok(()),
+            _ => Err(wrong(&format!(
+                "a string of digits, optionally prefixed '{prefix}'"
+            ))),
+        },
         Type::Texts(max) => {
             let items = v.as_array().ok_or_else(|| wrong("an array of strings"))?;
             for item in items {

@@ -305,6 +305,8 @@ pub enum Type {
     Enum(&'static [&'static str]),
     /// A string of digits (an id).
     Digits,
+    /// A string of digits, optionally after this prefix (`AG123`).
+    PrefixedDigits(&'static str),
     /// An array of strings, each of at most this many characters.
     Texts(usize),
     /// An array of digit strings (ids).

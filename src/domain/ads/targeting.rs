@@ -81,10 +81,26 @@ pub fn check_targeting(spec: &Value, what: &str, field: &str) -> Result<(), Refu
             continue;
         }
         let ok = match kind {
-            Holds::Age => value.as_str().is_some_and(|s| {
+            Holds::Age => {
+                let Some(s) = value.as_str() else {
+                    return bad(format!("'{key}' must be an age such as \"18\" or \"65+\"."));
+                };
                 let digits = s.strip_suffix('+').unwrap_or(s);
-                is_digits(digits) && digits.len() <= 3
-            }),
+                if !(is_digits(digits) && digits.len() <= 3) {
+                    // What the spec's pattern admits but is no age is refused with its item.
+                    let schema_valid = !digits.is_empty() && digits.chars().all(char::is_numeric);
+                    let message = format!(
+                        "Invalid {what} parameters: '{field}' '{key}' must be an age such as \
+                         \"18\" or \"65+\"."
+                    );
+                    return Err(if schema_valid {
+                        Refusal::invalid(message)
+                    } else {
+                        Refusal::malformed(message)
+                    });
+                }
+                true
+            }
             Holds::OneOf(allowed) => value.as_array().is_some_and(|items| {
                 items
                     .iter()
@@ -107,11 +123,23 @@ pub fn check_targeting(spec: &Value, what: &str, field: &str) -> Result<(), Refu
                 }
                 items.iter().all(|i| i.as_str().is_some_and(is_digits))
             }
-            Holds::Texts => value.as_array().is_some_and(|items| {
-                items
+            Holds::Texts => {
+                let Some(items) = value.as_array().filter(|a| a.iter().all(Value::is_string))
+                else {
+                    return bad(format!("'{key}' must be an array of codes."));
+                };
+                // Strings of any length are the spec's; an empty or over-long one is no code.
+                if !items
                     .iter()
                     .all(|i| i.as_str().is_some_and(|s| !s.is_empty() && s.len() <= 100))
-            }),
+                {
+                    return Err(Refusal::invalid(format!(
+                        "Invalid {what} parameters: '{field}' '{key}' must hold codes of 1 to \
+                         100 characters."
+                    )));
+                }
+                true
+            }
             Holds::Objects => value.as_array().is_some_and(|items| {
                 items.iter().all(|i| {
                     i.as_object().is_some_and(|o| {
