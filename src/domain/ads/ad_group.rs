@@ -53,7 +53,9 @@ pub static AD_GROUP: Kind = Kind {
             },
         ),
         field("tracking_urls", Type::TrackingUrls).nullable(),
-        field("auto_targeting_enabled", Type::Bool).default(Lit::Bool(true)),
+        field("auto_targeting_enabled", Type::Bool)
+            .default(Lit::Bool(true))
+            .null_on_update(),
         field("placement_group", Type::Enum(PLACEMENTS)).default(Lit::Str("ALL")),
         field("pacing_delivery_type", Type::Enum(PACING)).default(Lit::Str("STANDARD")),
         field("campaign_id", Type::Text(20)).required().fixed(),

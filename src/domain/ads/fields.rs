@@ -162,12 +162,18 @@ fn check(kind: &Kind, f: &Field, v: &Value) -> Result<(), Refusal> {
             }
             _ => Err(wrong("a string of digits")),
         },
-        Type::PrefixedDigits(prefix) => match v.as_str() {
-            Some(s) if is_digits(s.strip_prefix(prefix).unwrap_or(s)) => Ok(()),
-            _ => Err(wrong(&format!(
-                "a string of digits, optionally prefixed '{prefix}'"
-            ))),
-        },
+        Type::PrefixedDigits(prefix) => {
+            match v.as_str().map(|s| s.strip_prefix(prefix).unwrap_or(s)) {
+                Some(s) if is_digits(s) => Ok(()),
+                // The spec's `\d` also matches other scripts' digits: schema-valid, but no id.
+                Some(s) if !s.is_empty() && s.chars().all(char::is_numeric) => {
+                    Err(out_of_bounds("a string of ASCII digits"))
+                }
+                _ => Err(wrong(&format!(
+                    "a string of digits, optionally prefixed '{prefix}'"
+                ))),
+            }
+        }
         Type::Texts(max) => {
             let items = v.as_array().ok_or_else(|| wrong("an array of strings"))?;
             for item in items {
@@ -258,7 +264,7 @@ pub fn echo(kind: &Kind, item: &Value) -> Map<String, Value> {
             // The schema requires what a create requires: an empty string or a null in its place.
             (None, OnCreate::Required) if f.name != "parent_id" => {
                 let blank = match f.ty {
-                    Type::Text(_) => Value::from(""),
+                    Type::Text(_) | Type::SpecText(_) => Value::from(""),
                     _ => Value::Null,
                 };
                 out.insert(f.name.to_string(), blank);

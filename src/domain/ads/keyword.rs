@@ -63,7 +63,7 @@ pub static KEYWORD: Kind = Kind {
         Filter {
             param: "ad_group_id",
             on: Lineage::Parent,
-            max_len: None,
+            max_len: Some(18),
         },
         Filter {
             param: "ad_group_ids",
