@@ -7,7 +7,8 @@ use axum::extract::State;
 use serde_json::{Value, json};
 
 use crate::domain::ads_analytics::{
-    Answer, COLUMNS, Level, MAX_DAYS_BACK, MAX_RANGE_DAYS, RawQuery, Rules};
+    Answer, COLUMNS, Level, MAX_DAYS_BACK, MAX_RANGE_DAYS, RawQuery, Rules,
+};
 use crate::domain::caller::Caller;
 use crate::domain::ids::AdAccountId;
 use crate::error::Result;

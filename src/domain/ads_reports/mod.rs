@@ -157,7 +157,12 @@ impl AdsReports {
     }
 
     /// `analytics/create_report`: checks the request and keeps it; answers its token.
-    pub async fn create(&self, caller: &Caller, account: AdAccountId, body: &Value) -> Result<String> {
+    pub async fn create(
+        &self,
+        caller: &Caller,
+        account: AdAccountId,
+        body: &Value,
+    ) -> Result<String> {
         let account = self.ad_accounts.get(caller, account).await?;
         let request = request::parse(body, self.analytics.today())?;
         self.keep(account.id, caller, request).await
@@ -195,7 +200,12 @@ impl AdsReports {
         self.keep(account.id, caller, request).await
     }
 
-    async fn keep(&self, account: AdAccountId, caller: &Caller, request: ReportRequest) -> Result<String> {
+    async fn keep(
+        &self,
+        account: AdAccountId,
+        caller: &Caller,
+        request: ReportRequest,
+    ) -> Result<String> {
         let token = format!("{:032x}", rand::rng().random::<u128>());
         let now = self.clock.now();
         let ready_at = now.plus(self.settings.ready_after);
@@ -208,10 +218,13 @@ impl AdsReports {
             ready_at,
             expires_at: ready_at.plus(self.settings.lifetime),
         };
-        self.store.create_report(report).await.map_err(|e| match e {
-            StoreError::NotFound(_) => not_found(&token),
-            e => e.into(),
-        })?;
+        self.store
+            .create_report(report)
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound(_) => not_found(&token),
+                e => e.into(),
+            })?;
         Ok(token)
     }
 
@@ -236,13 +249,19 @@ impl AdsReports {
                 Error::invalid("Invalid ad account template parameters: 'bookmark' is not one templates/list answered; start again without it.")
             })?,
         };
-        let page: Vec<&'static Template> = all.iter().skip(start).take(page_size).copied().collect();
+        let page: Vec<&'static Template> =
+            all.iter().skip(start).take(page_size).copied().collect();
         let next = all.get(start + page_size).map(|t| t.id.to_string());
         Ok((page, next))
     }
 
     /// `analytics/get_report`: the report's status, and when finished its link and size.
-    pub async fn state(&self, caller: &Caller, account: AdAccountId, token: &str) -> Result<ReportState> {
+    pub async fn state(
+        &self,
+        caller: &Caller,
+        account: AdAccountId,
+        token: &str,
+    ) -> Result<ReportState> {
         let account = self.ad_accounts.get(caller, account).await?;
         let report = self
             .store

@@ -102,10 +102,13 @@ const OBJECTIVES: &[&str] = &[
     "VIDEO_COMPLETION",
 ];
 /// Targeting types the spec lists that pinbox does not break figures down by.
-const UNSIMULATED_TARGETING: &[&str] = &["MEDIA_TYPE", "AUDIENCE_MULTIPLIER", "LOCAL_ADS_STORE_CODE"];
+const UNSIMULATED_TARGETING: &[&str] =
+    &["MEDIA_TYPE", "AUDIENCE_MULTIPLIER", "LOCAL_ADS_STORE_CODE"];
 
 fn bad(msg: String) -> Error {
-    Error::invalid(format!("Invalid ad account ads analytics parameters: {msg}"))
+    Error::invalid(format!(
+        "Invalid ad account ads analytics parameters: {msg}"
+    ))
 }
 
 fn short(s: &str) -> String {
@@ -233,9 +236,8 @@ pub fn parse(body: &Value, today: Day) -> Result<ReportRequest> {
             )));
         }
     }
-    let windows = |name: &str| -> Result<Option<String>> {
-        Ok(integer(body, name)?.map(|n| n.to_string()))
-    };
+    let windows =
+        |name: &str| -> Result<Option<String>> { Ok(integer(body, name)?.map(|n| n.to_string())) };
     let mut campaign_ids = strings(body, "campaign_ids", None, MAX_IDS)?;
     let ad_group_ids = strings(body, "ad_group_ids", None, MAX_IDS)?;
     let ad_ids = strings(body, "ad_ids", None, MAX_IDS)?;
@@ -261,15 +263,28 @@ pub fn parse(body: &Value, today: Day) -> Result<ReportRequest> {
         engagement_window_days: windows("engagement_window_days")?,
         view_window_days: windows("view_window_days")?,
         conversion_report_time: string(body, "conversion_report_time")?,
-        attribution_types: strings(body, "attribution_types", Some(&["INDIVIDUAL", "HOUSEHOLD"]), usize::MAX)?,
+        attribution_types: strings(
+            body,
+            "attribution_types",
+            Some(&["INDIVIDUAL", "HOUSEHOLD"]),
+            usize::MAX,
+        )?,
     };
     let rules = Rules {
         level,
         what: "ad account ads analytics",
         required_ids: &[],
         targeting,
-        max_back: if hourly { MAX_HOUR_DAYS_BACK } else { MAX_DAYS_BACK },
-        max_range: if hourly { MAX_HOUR_RANGE_DAYS } else { MAX_RANGE_DAYS },
+        max_back: if hourly {
+            MAX_HOUR_DAYS_BACK
+        } else {
+            MAX_DAYS_BACK
+        },
+        max_range: if hourly {
+            MAX_HOUR_RANGE_DAYS
+        } else {
+            MAX_RANGE_DAYS
+        },
         columns: REPORT_COLUMNS,
         max_ids: MAX_IDS,
     };
@@ -281,7 +296,12 @@ pub fn parse(body: &Value, today: Day) -> Result<ReportRequest> {
     strings(body, "ad_group_statuses", Some(CAMPAIGN_STATUSES), 6)?;
     strings(body, "ad_statuses", Some(AD_STATUSES), 6)?;
     strings(body, "campaign_objective_types", Some(OBJECTIVES), 7)?;
-    strings(body, "product_group_statuses", Some(PRODUCT_GROUP_STATUSES), 6)?;
+    strings(
+        body,
+        "product_group_statuses",
+        Some(PRODUCT_GROUP_STATUSES),
+        6,
+    )?;
     for name in ["product_group_ids", "product_item_ids"] {
         digits(name, &strings(body, name, None, MAX_IDS)?)?;
     }
@@ -297,7 +317,11 @@ pub fn parse(body: &Value, today: Day) -> Result<ReportRequest> {
     }
     match body.get("combine_targeting_types") {
         None | Some(Value::Null) | Some(Value::Bool(_)) => {}
-        Some(_) => return Err(bad("'combine_targeting_types' must be true or false.".into())),
+        Some(_) => {
+            return Err(bad(
+                "'combine_targeting_types' must be true or false.".into()
+            ));
+        }
     }
     match body.get("custom_conversion_event_metrics") {
         None | Some(Value::Null) => {}
@@ -363,8 +387,7 @@ fn metric_filters(body: &Map<String, Value>) -> Result<Vec<MetricFilter>> {
         Some(Value::Array(a)) if !a.is_empty() => a,
         Some(_) => {
             return Err(bad(
-                "'metrics_filters' must be a non-empty array of {field, operator, values}."
-                    .into(),
+                "'metrics_filters' must be a non-empty array of {field, operator, values}.".into(),
             ));
         }
     };
