@@ -318,7 +318,7 @@ async fn a_csv_report_holds_the_account_analytics_and_by_date_groups_json_by_day
 }
 
 #[tokio::test]
-async fn bad_requests_are_400_naming_the_field_and_keep_nothing() {
+async fn bad_requests_are_400_naming_the_field() {
     let app = TestApp::start().await;
     let s = setup(&app, Env::Production, "alice").await;
     let good = json!({"level": "CAMPAIGN", "start_date": date(&app, 3), "end_date": date(&app, 0),
@@ -441,7 +441,6 @@ async fn reports_belong_to_their_ad_account_and_forged_links_are_refused() {
         .send()
         .await;
     assert_eq!(r.status, 403, "{}", r.text);
-    // Alice's second account does not have it either.
     let url = get_report(&app, &s, &token).await["url"]
         .as_str()
         .unwrap()

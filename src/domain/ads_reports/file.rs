@@ -15,8 +15,9 @@ fn kept<'a>(answer: &'a Answer, request: &'a ReportRequest) -> impl Iterator<Ite
     answer.rows.iter().filter(move |r| {
         let hour_ok = match (r.date, r.hour) {
             (Some(d), Some(h)) => {
-                !(d == start && request.start_hour.is_some_and(|s| h < s))
-                    && !(d == end && request.end_hour.is_some_and(|e| h >= e))
+                let before = d == start && request.start_hour.is_some_and(|s| h < s);
+                let after = d == end && request.end_hour.is_some_and(|e| h >= e);
+                !before && !after
             }
             _ => true,
         };
