@@ -546,6 +546,23 @@ async fn templates_are_listed_and_make_reports_with_optional_dates() {
         .await
         .expect(200);
     assert_eq!(desc.items()[0]["id"], ids[2].as_str());
+    // An empty bookmark is the first page; one pinbox did not answer is a 400.
+    let empty = app
+        .call("templates/list")
+        .path("ad_account_id", &s.account)
+        .token(&s.token)
+        .query("bookmark", "")
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(empty.items().len(), 3);
+    app.call("templates/list")
+        .path("ad_account_id", &s.account)
+        .token(&s.token)
+        .query("bookmark", "nope")
+        .send()
+        .await
+        .expect_error(400, 1, "'bookmark'");
 
     // The first template: campaigns by day, CSV; here over two days of our choosing, in total.
     let r = app

@@ -222,7 +222,8 @@ impl AdsReports {
             .create_report(report)
             .await
             .map_err(|e| match e {
-                StoreError::NotFound(_) => not_found(&token),
+                // The ad account deleted since it was checked: its usual 404.
+                StoreError::NotFound(_) => Error::not_found(2, "AdAccount not found."),
                 e => e.into(),
             })?;
         Ok(token)
@@ -243,7 +244,8 @@ impl AdsReports {
         if descending {
             all.reverse();
         }
-        let start = match after {
+        // An empty bookmark is the first page, as every other list takes it.
+        let start = match after.filter(|b| !b.is_empty()) {
             None => 0,
             Some(b) => all.iter().position(|t| t.id == b).ok_or_else(|| {
                 Error::invalid("Invalid ad account template parameters: 'bookmark' is not one templates/list answered; start again without it.")

@@ -238,7 +238,7 @@ pub fn parse(body: &Value, today: Day) -> Result<ReportRequest> {
     }
     let windows =
         |name: &str| -> Result<Option<String>> { Ok(integer(body, name)?.map(|n| n.to_string())) };
-    let mut campaign_ids = strings(body, "campaign_ids", None, MAX_IDS)?;
+    let campaign_ids = strings(body, "campaign_ids", None, MAX_IDS)?;
     let ad_group_ids = strings(body, "ad_group_ids", None, MAX_IDS)?;
     let ad_ids = strings(body, "ad_ids", None, MAX_IDS)?;
     for (name, ids) in [
@@ -248,7 +248,6 @@ pub fn parse(body: &Value, today: Day) -> Result<ReportRequest> {
     ] {
         digits(name, ids)?;
     }
-    campaign_ids.dedup();
     let raw = RawQuery {
         start_date: string(body, "start_date")?,
         end_date: string(body, "end_date")?,
@@ -267,7 +266,7 @@ pub fn parse(body: &Value, today: Day) -> Result<ReportRequest> {
             body,
             "attribution_types",
             Some(&["INDIVIDUAL", "HOUSEHOLD"]),
-            usize::MAX,
+            2,
         )?,
     };
     let rules = Rules {
