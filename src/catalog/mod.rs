@@ -322,6 +322,11 @@ pub static OPERATIONS: &[Operation] = &[
     // conversions
     op("events/create", Post, "/ad_accounts/{ad_account_id}/events", &[AdsWrite], false, AdsConversions, Disabled),
     op("advertiser_defined_events/get", Get, "/ad_accounts/{ad_account_id}/advertiser_defined_events", &[AdsRead], true, RateCategory::AdsRead, Disabled),
+    // ads reports
+    op("analytics/get_report", Get, "/ad_accounts/{ad_account_id}/reports", &[AdsRead], false, AdsAnalytics, Disabled),
+    op("analytics/create_report", Post, "/ad_accounts/{ad_account_id}/reports", &[AdsRead], false, AdsAnalytics, Disabled),
+    op("templates/list", Get, "/ad_accounts/{ad_account_id}/templates", &[AdsRead], false, RateCategory::AdsRead, Enabled),
+    op("analytics/create_template_report", Post, "/ad_accounts/{ad_account_id}/templates/{template_id}/reports", &[AdsRead], false, AdsAnalytics, Disabled),
 ];
 
 pub fn by_id(id: &str) -> Option<&'static Operation> {

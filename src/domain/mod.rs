@@ -31,6 +31,8 @@ pub mod users;
 pub mod websites;
 // conversions
 pub mod conversions;
+// ads reports
+pub mod ads_reports;
 
 pub use page::{Listing, PageRequest};
 
@@ -61,6 +63,8 @@ use crate::domain::users::{Accounts, Users};
 use crate::domain::websites::Websites;
 // conversions
 use crate::domain::conversions::Conversions;
+// ads reports
+use crate::domain::ads_reports::AdsReports;
 use crate::media::Media;
 use crate::media::s3_post::Signer;
 
@@ -121,6 +125,8 @@ pub struct Pinbox {
     pub rate_limits: RateLimiter,
     // conversions
     pub conversions: Conversions,
+    // ads reports
+    pub ads_reports: AdsReports,
 }
 
 impl Pinbox {
@@ -209,6 +215,15 @@ impl Pinbox {
             .with_conversions(Arc::new(conversions.clone()));
         let ads_resources = AdsResources::new(clock.clone(), ad_accounts.clone());
         let ads_planning = AdsPlanning::new(ad_accounts.clone(), pins.clone(), clock.clone());
+        // ads reports
+        let ads_reports = AdsReports::new(
+            store.clone(),
+            clock.clone(),
+            ad_accounts.clone(),
+            ads.clone(),
+            ads_analytics.clone(),
+            store.shared_secret("report_link_key").await?.to_vec(),
+        );
         Ok(Pinbox {
             boards,
             sections,
@@ -233,6 +248,7 @@ impl Pinbox {
             ads_planning,
             rate_limits,
             conversions,
+            ads_reports,
         })
     }
 

@@ -23,6 +23,8 @@ pub use crate::domain::users::UserStore;
 pub use crate::domain::websites::WebsiteStore;
 // conversions
 pub use crate::domain::conversions::ConversionEventStore;
+// ads reports
+pub use crate::domain::ads_reports::ReportStore;
 
 /// Which uniqueness rule a write broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +81,7 @@ pub trait Store:
     + WebsiteStore
     + AdsEntityStore
     + ConversionEventStore
+    + ReportStore
     + Send
     + Sync
     + 'static

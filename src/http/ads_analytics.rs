@@ -6,7 +6,9 @@
 use axum::extract::State;
 use serde_json::{Value, json};
 
-use crate::domain::ads_analytics::{Answer, Level, MAX_DAYS_BACK, MAX_RANGE_DAYS, RawQuery, Rules};
+use crate::domain::ads_analytics::{
+    Answer, COLUMNS, Level, MAX_DAYS_BACK, MAX_RANGE_DAYS, RawQuery, Rules,
+};
 use crate::domain::caller::Caller;
 use crate::domain::ids::AdAccountId;
 use crate::error::Result;
@@ -28,6 +30,8 @@ const fn rules(
         targeting,
         max_back: MAX_DAYS_BACK,
         max_range: MAX_RANGE_DAYS,
+        columns: COLUMNS,
+        max_ids: 250,
     }
 }
 

@@ -15,6 +15,8 @@ pub mod boards;
 pub mod control;
 // conversions
 pub mod conversions;
+// ads reports
+pub mod ads_reports;
 pub mod extract;
 pub mod follows;
 pub mod form;
@@ -114,6 +116,8 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(ads_planning::endpoints());
     // conversions
     all.extend(conversions::endpoints());
+    // ads reports
+    all.extend(ads_reports::endpoints());
     all
 }
 

@@ -41,3 +41,5 @@ mod wire_errors;
 mod ads_audiences;
 // conversions
 mod conversions;
+// ads reports
+mod ads_reports;

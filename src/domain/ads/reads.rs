@@ -31,13 +31,19 @@ impl AdsEntities {
         account: AdAccountId,
     ) -> Result<(AdAccount, AccountEntities)> {
         let account = self.ad_accounts.get(caller, account).await?;
+        let out = self.entities_of(account.id).await?;
+        Ok((account, out))
+    }
+
+    /// Every entity of an ad account already checked (or named by a signed report link).
+    pub async fn entities_of(&self, account: AdAccountId) -> Result<AccountEntities> {
         let mut out = AccountEntities::default();
         for (kind, into) in [
             (KindId::Campaign, &mut out.campaigns),
             (KindId::AdGroup, &mut out.ad_groups),
             (KindId::Ad, &mut out.ads),
         ] {
-            let mut query = EntityQuery::new(kind, account.id);
+            let mut query = EntityQuery::new(kind, account);
             query.statuses = ENTITY_STATUSES.iter().map(|s| s.to_string()).collect();
             query.ascending = true;
             *into = self
@@ -51,6 +57,6 @@ impl AdsEntities {
                 )
                 .await?;
         }
-        Ok((account, out))
+        Ok(out)
     }
 }

@@ -2,7 +2,6 @@
 //! granularity, columns (the spec's enum), the id filters, the targeting types and the
 //! conversion-attribution parameters.
 
-use crate::domain::ads_analytics::columns_enum::COLUMNS;
 use crate::domain::ads_analytics::targeting::TARGETING_TYPES;
 use crate::domain::engagement::{Day, format_date, parse_date};
 use crate::error::{Error, Result};
@@ -137,6 +136,10 @@ pub struct Rules {
     /// How far back `start_date` may go and how long a range may be, in days.
     pub max_back: i64,
     pub max_range: i64,
+    /// The columns the operation takes (the synchronous operations' enum, or the reports').
+    pub columns: &'static [&'static str],
+    /// Most ids in each of `campaign_ids`, `ad_group_ids` and `ad_ids`.
+    pub max_ids: usize,
 }
 
 fn short(s: &str) -> String {
@@ -198,7 +201,7 @@ impl Query {
         }
         let mut columns: Vec<String> = Vec::new();
         for c in &raw.columns {
-            if !COLUMNS.contains(&c.as_str()) {
+            if !rules.columns.contains(&c.as_str()) {
                 return Err(bad(format!(
                     "'columns' has an unknown column '{}'; use the spec's reporting columns (SPEND_IN_MICRO_DOLLAR, TOTAL_IMPRESSION, TOTAL_CLICKTHROUGH, CTR, ...).",
                     short(c)
@@ -230,9 +233,9 @@ impl Query {
             end,
             granularity,
             columns,
-            campaign_ids: ids("campaign_ids", &raw.campaign_ids, 250)?,
-            ad_group_ids: ids("ad_group_ids", &raw.ad_group_ids, 250)?,
-            ad_ids: ids("ad_ids", &raw.ad_ids, 250)?,
+            campaign_ids: ids("campaign_ids", &raw.campaign_ids, rules.max_ids)?,
+            ad_group_ids: ids("ad_group_ids", &raw.ad_group_ids, rules.max_ids)?,
+            ad_ids: ids("ad_ids", &raw.ad_ids, rules.max_ids)?,
             pin_ids: ids("pin_ids", &raw.pin_ids, 100)?,
             targeting_types: Vec::new(),
             windows: ConversionWindows::default(),

@@ -6,6 +6,7 @@ pub mod ad_previews;
 pub mod engagement;
 pub mod media_upload;
 pub mod oauth_callback;
+pub mod reports;
 pub mod tokens;
 
 use axum::Router;
@@ -19,4 +20,5 @@ pub fn routes() -> Router<AppState> {
         .merge(media_upload::routes())
         .merge(engagement::routes())
         .merge(ad_previews::routes())
+        .merge(reports::routes())
 }

@@ -73,6 +73,11 @@ pub const MIGRATIONS: &[Migration] = &[
         "conversion_events",
         include_str!("migrations/0016_conversion_events.sql"),
     ),
+    (
+        17,
+        "ads_reports",
+        include_str!("migrations/0017_ads_reports.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming pinbox's migration lock.

@@ -29,6 +29,8 @@ mod users;
 mod websites;
 // conversions
 mod conversions;
+// ads reports
+mod ads_reports;
 
 use std::str::FromStr;
 use std::time::Duration;

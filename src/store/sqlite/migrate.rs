@@ -63,6 +63,11 @@ pub const MIGRATIONS: &[Migration] = &[
         "conversion_events",
         include_str!("migrations/0016_conversion_events.sql"),
     ),
+    (
+        17,
+        "ads_reports",
+        include_str!("migrations/0017_ads_reports.sql"),
+    ),
 ];
 
 pub fn migrate(conn: &mut Connection, now_ms: i64) -> StoreResult<()> {

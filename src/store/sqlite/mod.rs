@@ -35,6 +35,8 @@ mod users;
 mod websites;
 // conversions
 mod conversions;
+// ads reports
+mod ads_reports;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -104,6 +104,9 @@ macro_rules! store_contract_suite {
             // conversions
             conversion_events_are_kept_once_per_event_id_and_summed_per_day,
             deleting_an_ad_account_deletes_its_conversion_events,
+            // ads reports
+            reports_are_kept_by_token_with_their_request_and_instants,
+            deleting_an_ad_account_deletes_its_reports,
         );
     };
     (@cases $make:path, $attr:tt; $($case:ident,)*) => {
@@ -131,6 +134,8 @@ mod search;
 mod websites;
 // conversions
 mod conversions;
+// ads reports
+mod ads_reports;
 
 pub use ad_accounts::*;
 pub use ads_entities::*;
@@ -142,6 +147,8 @@ pub use search::*;
 pub use websites::*;
 // conversions
 pub use conversions::*;
+// ads reports
+pub use ads_reports::*;
 
 async fn user(store: &S, name: &str) -> User {
     store
