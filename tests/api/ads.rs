@@ -820,6 +820,15 @@ async fn the_specs_shape_is_checked_before_anything_is_looked_up() {
         .send()
         .await
         .expect_error(400, 1, "'tracking_urls'");
+    // A field the schema refuses is found behind one only Pinterest's rules refuse.
+    ads.call("ad_groups/create")
+        .json(
+            json!([{"name": "G", "campaign_id": c["id"], "billable_event": "IMPRESSION",
+                      "budget_in_micro_currency": -5, "tracking_urls": {"impression": null}}]),
+        )
+        .send()
+        .await
+        .expect_error(400, 1, "'tracking_urls'");
     // MINIMUM_AGE is a string, never null.
     ads.call("ad_groups/create")
         .json(

@@ -161,7 +161,13 @@ fn check_rule_types(rule: &Map<String, Value>) -> Result<(), Refusal> {
                 "an array of objective types",
             ),
             "country" | "engagement_type" | "event" => (v.is_string(), "a string"),
-            "event_data" | "event_source" | "ingestion_source" => (v.is_object(), "an object"),
+            // The spec's EventData holds strings only (`order_id`, ...).
+            "event_data" => (
+                v.as_object()
+                    .is_some_and(|o| o.values().all(|x| x.is_string() || x.is_null())),
+                "an object of strings",
+            ),
+            "event_source" | "ingestion_source" => (v.is_object(), "an object"),
             "prefill" => (v.is_boolean(), "true or false"),
             "engager_type" | "percentage" | "retention_days" => {
                 (v.is_i64() || digits(v), "a whole number")

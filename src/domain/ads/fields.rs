@@ -19,10 +19,11 @@ pub fn for_create(
     now: Timestamp,
 ) -> Result<Map<String, Value>, Refusal> {
     let mut out = Map::new();
+    let mut first = First::default();
     for f in kind.fields {
         match item.get(f.name) {
             Some(v) if !(v.is_null() && matches!(f.on_create, OnCreate::Default(Lit::Now))) => {
-                check(kind, f, v)?;
+                first.note(check(kind, f, v))?;
                 out.insert(f.name.to_string(), normalized(f, v));
             }
             _ => match f.on_create {
@@ -40,7 +41,30 @@ pub fn for_create(
             },
         }
     }
+    first.result()?;
     Ok(out)
+}
+
+/// The first refusal of an item's fields, looking past Pinterest's rules for a field the spec's
+/// schema refuses, which refuses the whole request and so must not hide behind a rule.
+#[derive(Default)]
+struct First(Option<Refusal>);
+
+impl First {
+    fn note(&mut self, checked: Result<(), Refusal>) -> Result<(), Refusal> {
+        match checked {
+            Err(r) if r.malformed => Err(r),
+            Err(r) => {
+                self.0.get_or_insert(r);
+                Ok(())
+            }
+            Ok(()) => Ok(()),
+        }
+    }
+
+    fn result(self) -> Result<(), Refusal> {
+        self.0.map_or(Ok(()), Err)
+    }
 }
 
 /// The fields an update stores: the entity's, with every declared field the item sends
@@ -51,12 +75,13 @@ pub fn for_update(
     before: &Entity,
 ) -> Result<Map<String, Value>, Refusal> {
     let mut out = before.fields.clone();
+    let mut first = First::default();
     for f in kind.fields {
         let Some(v) = item.get(f.name) else { continue };
         if v.is_null() && f.null_on_update {
             continue;
         }
-        check(kind, f, v)?;
+        first.note(check(kind, f, v))?;
         if !f.updatable && before.fields.get(f.name).unwrap_or(&Value::Null) != v {
             return Err(Refusal::invalid(format!(
                 "Invalid {} parameters: '{}' cannot be changed after creation; leave it out of \
@@ -67,6 +92,7 @@ pub fn for_update(
         }
         out.insert(f.name.to_string(), normalized(f, v));
     }
+    first.result()?;
     Ok(out)
 }
 
@@ -189,6 +215,15 @@ fn check(kind: &Kind, f: &Field, v: &Value) -> Result<(), Refusal> {
         }
         Type::DigitsList => match v.as_array() {
             Some(items) if items.iter().all(|i| i.as_str().is_some_and(is_digits)) => Ok(()),
+            // The spec's `\d+` admits other scripts' digits and any length: no id, per item.
+            Some(items)
+                if items.iter().all(|i| {
+                    i.as_str()
+                        .is_some_and(|s| !s.is_empty() && s.chars().all(char::is_numeric))
+                }) =>
+            {
+                Err(out_of_bounds("an array of ids (ASCII digits)"))
+            }
             _ => Err(wrong("an array of strings of digits")),
         },
         Type::Object => v.as_object().map(|_| ()).ok_or_else(|| wrong("an object")),
