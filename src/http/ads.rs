@@ -7,11 +7,12 @@ use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
 
 use crate::domain::ads::{
-    Body, Entity, Exceptions, ItemResult, KINDS, Kind, ListParam, ListParams, ListShape, ViewShape,
+    Body, Exceptions, ItemResult, KINDS, Kind, ListParam, ListParams, ListShape, ViewShape,
 };
 use crate::domain::caller::Caller;
 use crate::domain::ids::AdAccountId;
 use crate::error::{Error, Result};
+use crate::http::ads_render::render;
 use crate::http::extract::{JsonArray, JsonBody, PathParams, QueryParams};
 use crate::http::respond::Json;
 use crate::http::state::AppState;
@@ -315,27 +316,4 @@ async fn list(
         .map(|e| render(&app, kind, e))
         .collect();
     Ok(Json(json!({"items": items, "bookmark": listing.bookmark})))
-}
-
-/// One entity as the spec's response schema shows it.
-pub fn render(app: &AppState, kind: &Kind, entity: &Entity) -> Value {
-    let mut out = Map::new();
-    out.insert("id".into(), entity.id.to_string().into());
-    out.insert(
-        "ad_account_id".into(),
-        entity.ad_account_id.to_string().into(),
-    );
-    for (name, value) in app.pinbox.ads.present(kind, entity) {
-        out.insert(name, value);
-    }
-    if !kind.wire_type.is_empty() {
-        out.insert("type".into(), kind.wire_type.into());
-    }
-    if let Some(name) = kind.extras.created_field {
-        out.insert(name.into(), entity.created_at.seconds().into());
-    }
-    if let Some(name) = kind.extras.updated_field {
-        out.insert(name.into(), entity.updated_at.seconds().into());
-    }
-    Value::Object(out)
 }

@@ -10,7 +10,7 @@ use crate::domain::ads::{Entity, ItemResult, KEYWORD, Kind, LABEL, ListParams, M
 use crate::domain::caller::Caller;
 use crate::domain::ids::AdAccountId;
 use crate::error::{Error, Result};
-use crate::http::ads::render;
+use crate::http::ads_render::render;
 use crate::http::extract::{JsonBody, PathParams, QueryParams, truncate};
 use crate::http::respond::Json;
 use crate::http::state::AppState;

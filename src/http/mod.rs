@@ -6,6 +6,7 @@ pub mod ad_accounts;
 pub mod ads;
 pub mod ads_analytics;
 pub mod ads_planning;
+pub mod ads_render;
 pub mod ads_resources;
 pub mod ads_wrapped;
 pub mod analytics;

@@ -4,7 +4,6 @@
 use serde_json::{Map, Value};
 
 use crate::clock::Timestamp;
-use crate::domain::ads::kind::{KindId, Lineage};
 use crate::domain::env::Env;
 use crate::domain::ids::AdAccountId;
 
@@ -98,4 +97,50 @@ impl EntityQuery {
             Lineage::Root => &mut self.root_ids,
         }
     }
+}
+
+/// Which kind an entity is; the number is what the engines store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KindId {
+    Campaign = 1,
+    AdGroup = 2,
+    Ad = 3,
+    Audience = 10,
+    CustomerList = 11,
+    CustomerListUpload = 12,
+    TargetingTemplate = 13,
+    ConversionTag = 14,
+    Keyword = 20,
+    Label = 21,
+}
+
+impl KindId {
+    pub fn code(self) -> i64 {
+        self as i64
+    }
+
+    pub fn from_code(code: i64) -> Option<KindId> {
+        match code {
+            1 => Some(KindId::Campaign),
+            2 => Some(KindId::AdGroup),
+            3 => Some(KindId::Ad),
+            10 => Some(KindId::Audience),
+            11 => Some(KindId::CustomerList),
+            12 => Some(KindId::CustomerListUpload),
+            13 => Some(KindId::TargetingTemplate),
+            14 => Some(KindId::ConversionTag),
+            20 => Some(KindId::Keyword),
+            21 => Some(KindId::Label),
+            _ => None,
+        }
+    }
+}
+
+/// One of the ids an entity carries: its own, its parent's, or its top ancestor's (the
+/// campaign of an ad group or an ad).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lineage {
+    Own,
+    Parent,
+    Root,
 }

@@ -11,6 +11,8 @@ use crate::domain::ads::refusal::Refusal;
 use crate::domain::ads::targeting::check_targeting_spec;
 use crate::domain::text::{TextKind, check_characters};
 
+pub use crate::domain::ads::ids::{is_digits, parse_id};
+
 /// The fields a create stores: every declared field sent, checked, and the declared defaults.
 /// Fields the kind does not declare are ignored, as Pinterest ignores them.
 pub fn for_create(
@@ -251,20 +253,6 @@ fn check(kind: &Kind, f: &Field, v: &Value) -> Result<(), Refusal> {
         }
         Type::Targeting => check_targeting_spec(v),
     }
-}
-
-pub fn is_digits(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 19 && s.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// An id as the wire gives it, with its kind's optional prefix (`C123`, `AG123`); `None` when it
-/// cannot name an entity.
-pub fn parse_id(raw: &str, prefix: &str) -> Option<i64> {
-    let digits = raw.strip_prefix(prefix).unwrap_or(raw);
-    if !is_digits(digits) {
-        return None;
-    }
-    digits.parse().ok()
 }
 
 /// What a refused item sent, as far as it fits its kind's answer: each declared field whose

@@ -7,45 +7,8 @@
 use serde_json::{Map, Value};
 
 use crate::clock::Timestamp;
-use crate::domain::ads::entity::Entity;
+pub use crate::domain::ads::entity::{Entity, KindId, Lineage};
 use crate::domain::ads::refusal::Refusal;
-
-/// Which kind an entity is; the number is what the engines store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum KindId {
-    Campaign = 1,
-    AdGroup = 2,
-    Ad = 3,
-    Audience = 10,
-    CustomerList = 11,
-    CustomerListUpload = 12,
-    TargetingTemplate = 13,
-    ConversionTag = 14,
-    Keyword = 20,
-    Label = 21,
-}
-
-impl KindId {
-    pub fn code(self) -> i64 {
-        self as i64
-    }
-
-    pub fn from_code(code: i64) -> Option<KindId> {
-        match code {
-            1 => Some(KindId::Campaign),
-            2 => Some(KindId::AdGroup),
-            3 => Some(KindId::Ad),
-            10 => Some(KindId::Audience),
-            11 => Some(KindId::CustomerList),
-            12 => Some(KindId::CustomerListUpload),
-            13 => Some(KindId::TargetingTemplate),
-            14 => Some(KindId::ConversionTag),
-            20 => Some(KindId::Keyword),
-            21 => Some(KindId::Label),
-            _ => None,
-        }
-    }
-}
 
 /// The declaration of one kind of ads entity.
 pub struct Kind {
@@ -270,15 +233,6 @@ pub struct Filter {
     pub on: Lineage,
     /// The spec's `maxLength` of each value, where it sets one.
     pub max_len: Option<usize>,
-}
-
-/// One of the ids an entity carries: its own, its parent's, or its top ancestor's (the
-/// campaign of an ad group or an ad).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lineage {
-    Own,
-    Parent,
-    Root,
 }
 
 /// What a field's value must be.

@@ -11,6 +11,7 @@ mod customer_list;
 mod customer_list_upload;
 mod entity;
 mod fields;
+mod ids;
 mod keyword;
 mod kind;
 mod label;

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::domain::ads::fields::is_digits;
+use crate::domain::ads::ids::is_digits;
 use crate::domain::ads::refusal::Refusal;
 
 const AGE_BUCKETS: &[&str] = &[
