@@ -87,11 +87,18 @@ fn share(key: &str, value: &str) -> f64 {
 /// each; automatic targeting widens by a fifth. The bounds are the estimate -15% and +15%.
 pub fn audience_size(body: &Map<String, Value>) -> Result<(f64, f64)> {
     let mut reach = ALL_PEOPLE;
-    if body.get("targeting_spec").is_some_and(Value::is_null) {
-        return Err(Error::invalid(
-            "Invalid ad group audience sizing parameters: 'targeting_spec' must be an object, \
-             not null.",
-        ));
+    // The spec's AdGroupAudienceSizingRequest does not make these nullable.
+    for name in [
+        "targeting_spec",
+        "placement_group",
+        "auto_targeting_enabled",
+    ] {
+        if body.get(name).is_some_and(Value::is_null) {
+            return Err(Error::invalid(format!(
+                "Invalid ad group audience sizing parameters: '{name}' must be given a value, \
+                 not null."
+            )));
+        }
     }
     if let Some(v) = body.get("targeting_spec") {
         check_targeting_spec(v).map_err(|r| {

@@ -615,6 +615,11 @@ impl Log {
     /// Totals over days `from..=to` of the admitted app types.
     fn totals(&self, from: Day, to: Day, apps: impl Fn(AppType) -> bool) -> Totals {
         let mut t = Totals::default();
+        // A range wholly after today is clamped to end before it starts: nothing to add (and a
+        // BTreeMap range whose start is past its end panics).
+        if from > to {
+            return t;
+        }
         for (_, v) in self
             .days
             .range((from, AppType::Mobile)..=(to, AppType::Web))
@@ -990,6 +995,14 @@ fn short(v: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_range_that_ends_before_it_starts_adds_nothing() {
+        // Clamped to today, a range wholly in the future ends before it starts.
+        let mut log = Log::default();
+        log.days.insert((5, AppType::Web), Totals::default());
+        assert_eq!(log.totals(10, 9, |_| true), Totals::default());
+    }
 
     #[test]
     fn a_days_status_follows_the_documented_rule() {
