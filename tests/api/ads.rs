@@ -850,3 +850,22 @@ async fn the_specs_shape_is_checked_before_anything_is_looked_up() {
         .await;
     assert!(refusal(&items[0]).contains("ASCII digits"));
 }
+
+#[tokio::test]
+async fn a_parent_id_with_too_many_digits_names_no_parent() {
+    let app = TestApp::start().await;
+    let alice = app.user("alice").await;
+    let ads = Ads::new(&app, &alice, Env::Production).await;
+    let pin = ads.pin("PUBLIC").await;
+    let items = ads
+        .batch(
+            "ads/create",
+            json!([{"ad_group_id": "AG16070238175023690216", "creative_type": "REGULAR",
+                    "pin_id": pin}]),
+        )
+        .await;
+    assert!(
+        refusal(&items[0]).contains("names no ad group"),
+        "{items:?}"
+    );
+}

@@ -1014,7 +1014,15 @@ fn prepare_create(
                 .collect();
             let parsed = prefixes.iter().find_map(|&(k, prefix)| {
                 let hint = (!prefix.is_empty() && raw.starts_with(prefix)).then_some(k);
-                parse_id(raw, prefix).map(|id| (id, hint))
+                let digits = raw.strip_prefix(prefix).unwrap_or(raw);
+                match parse_id(raw, prefix) {
+                    Some(id) => Some((id, hint)),
+                    // Digits too many for an id match the spec's pattern and name nothing.
+                    None if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+                        Some((-1, hint))
+                    }
+                    None => None,
+                }
             });
             Some(parsed.ok_or_else(|| {
                 Refusal::malformed(format!(
