@@ -273,9 +273,6 @@ async fn list(
         }
     }
     if kind.extras.list == ListShape::All {
-        // Lists the spec does not page; `filter_deleted` has nothing to drop, since their
-        // entities are never deleted.
-        query.boolean("filter_deleted")?;
         let all = app.pinbox.ads.all(&caller, account, kind).await?;
         let items: Vec<Value> = all.iter().map(|e| render(&app, kind, e)).collect();
         return Ok(Json(json!({ "items": items })));

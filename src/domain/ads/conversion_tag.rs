@@ -7,8 +7,8 @@ use serde_json::{Map, Value, json};
 use crate::clock::Timestamp;
 use crate::domain::ads::entity::Entity;
 use crate::domain::ads::kind::{
-    Body, Exceptions, Extras, Kind, KindId, ListShape, Lit, Ops, RuleInput, Type, View, ViewShape,
-    field,
+    Body, Exceptions, Extras, Kind, KindId, ListParam, ListShape, Lit, Ops, RuleInput, Type, View,
+    ViewShape, field,
 };
 use crate::domain::ads::refusal::Refusal;
 
@@ -69,6 +69,8 @@ pub static CONVERSION_TAG: Kind = Kind {
     pin_field: None,
     extras: &Extras {
         list: ListShape::All,
+        // Tags are never deleted, so there is nothing for `filter_deleted` to drop.
+        list_params: &[ListParam::Bool("filter_deleted")],
         created_field: None,
         updated_field: None,
         views: &[
