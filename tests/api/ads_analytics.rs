@@ -692,16 +692,32 @@ async fn conversions_api_events_show_up_in_the_conversion_columns() {
 
     let cols = "TOTAL_CONVERSIONS,TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR,SPEND_IN_MICRO_DOLLAR";
     let t = today(&app);
+    let days = |from: i64, to: i64, extra: Vec<(&'static str, &str)>| {
+        let mut p = vec![
+            ("start_date", format_date(from)),
+            ("end_date", format_date(to)),
+            ("granularity", "DAY".to_string()),
+            ("columns", cols.to_string()),
+        ];
+        p.extend(extra.into_iter().map(|(k, v)| (k, v.to_string())));
+        p
+    };
+    let on = |rows: &Value, day: i64| -> i64 {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["DATE"] == format_date(day))
+            .map(|r| r["TOTAL_CONVERSIONS"].as_i64().unwrap())
+            .sum()
+    };
+
+    // Reported at the time of conversion, yesterday holds yesterday's two checkouts.
+    let by_conversion = vec![("conversion_report_time", "TIME_OF_CONVERSION")];
     let account = analytics(
         &app,
         &s,
         "ad_account/analytics",
-        vec![
-            ("start_date", format_date(t - 1)),
-            ("end_date", format_date(t - 1)),
-            ("granularity", "DAY".to_string()),
-            ("columns", cols.to_string()),
-        ],
+        days(t - 1, t - 1, by_conversion.clone()),
     )
     .await;
     let rows = account.as_array().unwrap();
@@ -711,18 +727,34 @@ async fn conversions_api_events_show_up_in_the_conversion_columns() {
         rows[0]["TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR"], 14_750_000,
         "{account}"
     );
-    // Attributed to the ads clicked that day: the ads' conversions add up to the account's.
-    let ads = analytics(
-        &app,
-        &s,
-        "ads/analytics",
-        vec![
-            ("start_date", format_date(t - 1)),
-            ("end_date", format_date(t - 1)),
-            ("granularity", "DAY".to_string()),
-            ("columns", cols.to_string()),
-        ],
-    )
-    .await;
+    // Attributed among the ads: their conversions add up to the account's.
+    let ads = analytics(&app, &s, "ads/analytics", days(t - 1, t - 1, by_conversion)).await;
     assert_eq!(total(&ads, "TOTAL_CONVERSIONS"), 2, "{ads}");
+
+    // At the time of the ad action (the default), conversions move back to the days of the
+    // clicks within the 30-day click window: all three are there, spread over the days of
+    // delivery, and a range of yesterday alone sees today's too when its clicks were yesterday.
+    let account = analytics(&app, &s, "ad_account/analytics", days(t - 3, t, vec![])).await;
+    assert_eq!(total(&account, "TOTAL_CONVERSIONS"), 3, "{account}");
+    assert_eq!(
+        total(&account, "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR"),
+        21_750_000,
+        "{account}"
+    );
+    let spread = (t - 3..=t).filter(|d| on(&account, *d) > 0).count();
+    assert!(
+        spread >= 2,
+        "credited to the clicks of more than one day: {account}"
+    );
+
+    // A 0-day window keeps each conversion on its own day, like the time of conversion.
+    let same_day = vec![
+        ("click_window_days", "0"),
+        ("engagement_window_days", "0"),
+        ("view_window_days", "0"),
+    ];
+    let account = analytics(&app, &s, "ad_account/analytics", days(t - 3, t, same_day)).await;
+    assert_eq!(on(&account, t - 1), 2, "{account}");
+    assert_eq!(on(&account, t), 1, "{account}");
+    assert_eq!(on(&account, t - 2), 0, "{account}");
 }

@@ -1,11 +1,10 @@
 //! Where conversions come from: a seam. pinbox simulates no conversions itself; a source (the
 //! Conversions API's events, `domain::conversions`) answers an ad account's conversions per day,
-//! and analytics attributes each day's to the ads clicked that day, in proportion to their clicks.
+//! and analytics attributes them to ads (`attribution`).
 
 use async_trait::async_trait;
 
 use crate::domain::ad_accounts::AdAccount;
-use crate::domain::ads_analytics::query::ConversionWindows;
 use crate::domain::engagement::Day;
 use crate::error::Result;
 
@@ -20,14 +19,12 @@ pub struct DayConversions {
 
 #[async_trait]
 pub trait ConversionSource: Send + Sync {
-    /// The ad account's conversions on each day of `[start, end]` that has any, attributed with
-    /// these windows.
+    /// The ad account's conversions on each day of `[start, end]` that has any.
     async fn conversions(
         &self,
         account: &AdAccount,
         start: Day,
         end: Day,
-        windows: ConversionWindows,
     ) -> Result<Vec<DayConversions>>;
 }
 
@@ -36,13 +33,7 @@ pub struct NoConversions;
 
 #[async_trait]
 impl ConversionSource for NoConversions {
-    async fn conversions(
-        &self,
-        _: &AdAccount,
-        _: Day,
-        _: Day,
-        _: ConversionWindows,
-    ) -> Result<Vec<DayConversions>> {
+    async fn conversions(&self, _: &AdAccount, _: Day, _: Day) -> Result<Vec<DayConversions>> {
         Ok(Vec::new())
     }
 }

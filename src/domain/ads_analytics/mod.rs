@@ -3,6 +3,7 @@
 //! optionally broken down by targeting. Every level is the sum of the ads below it, computed
 //! from the same per-ad hours, so the levels always agree.
 
+mod attribution;
 mod columns;
 mod columns_enum;
 mod conversions;
@@ -23,7 +24,7 @@ use std::sync::Arc;
 use crate::clock::Clock;
 use crate::domain::ad_accounts::AdAccount;
 use crate::domain::ads::{AccountEntities, AdsEntities, Entity};
-use crate::domain::ads_delivery::{Counter, Counts, Plans, deliver_day, split};
+use crate::domain::ads_delivery::{Counts, Plans};
 use crate::domain::caller::Caller;
 use crate::domain::engagement::{Day, day_of, parse_date};
 use crate::domain::ids::AdAccountId;
@@ -108,13 +109,10 @@ impl AdsAnalytics {
     ) -> Result<Answer> {
         let now = self.clock.now().seconds();
         let plans = Plans::from_entities(&entities.campaigns, &entities.ad_groups, &entities.ads);
-        let conversions: HashMap<Day, (i64, i64)> = self
-            .conversions
-            .conversions(account, query.start, query.end, query.windows)
-            .await?
-            .into_iter()
-            .map(|c| (c.day, (c.count, c.value)))
-            .collect();
+        let mut delivery = attribution::Delivery::new(&plans, now);
+        let (first, last) = attribution::conversion_days(query.start, query.end, query.windows);
+        let conversions = self.conversions.conversions(account, first, last).await?;
+        let credits = attribution::attribute(&conversions, query.windows, &mut delivery);
         let by_id: HashMap<i64, Entity> = entities
             .campaigns
             .into_iter()
@@ -145,9 +143,9 @@ impl AdsAnalytics {
         let mut sums: BTreeMap<Key, Counts> = BTreeMap::new();
         let mut first_ad: HashMap<i64, usize> = HashMap::new();
         for day in query.start..=query.end {
-            let mut delivered = deliver_day(&plans, day, now);
-            if let Some(&(count, value)) = conversions.get(&day) {
-                attribute_conversions(&mut delivered, count, value);
+            let mut delivered = delivery.take(day);
+            if let Some(credits) = credits.get(&day) {
+                attribution::apply(&mut delivered, credits);
             }
             for ad_day in delivered {
                 if !in_scope(ad_day.ad) {
@@ -239,35 +237,6 @@ fn bucket(g: Granularity, day: Day, start: Day) -> Option<Day> {
             let date = crate::domain::engagement::format_date(day);
             let first = parse_date(&format!("{}-01", &date[..7])).unwrap_or(day);
             Some(first.max(start))
-        }
-    }
-}
-
-/// A day's conversions shared among the ads clicked that day, by clicks, and within each ad
-/// among its hours, by clicks.
-fn attribute_conversions(
-    delivered: &mut [crate::domain::ads_delivery::AdDay],
-    count: i64,
-    value: i64,
-) {
-    let clicks: Vec<i64> = delivered
-        .iter()
-        .map(|d| d.total().get(Counter::Clicks))
-        .collect();
-    if clicks.iter().sum::<i64>() == 0 {
-        return;
-    }
-    let counts = split(count, &clicks);
-    let values = split(value, &clicks);
-    for ((d, n), v) in delivered.iter_mut().zip(counts).zip(values) {
-        let hourly: Vec<i64> = d.hours.iter().map(|h| h.get(Counter::Clicks)).collect();
-        for (h, (hn, hv)) in split(n, &hourly)
-            .into_iter()
-            .zip(split(v, &hourly))
-            .enumerate()
-        {
-            d.hours[h].set(Counter::Conversions, hn);
-            d.hours[h].set(Counter::ConversionValue, hv);
         }
     }
 }

@@ -90,7 +90,7 @@ impl Counts {
 
 /// The relative weight of each UTC hour in a day's delivery (sums to 1,000): quiet at night,
 /// busiest in the evening.
-const HOUR_CURVE: [i64; 24] = [
+pub const HOUR_CURVE: [i64; 24] = [
     20, 14, 10, 8, 8, 12, 22, 34, 42, 46, 48, 50, 52, 52, 50, 50, 52, 56, 62, 68, 70, 64, 70, 40,
 ];
 

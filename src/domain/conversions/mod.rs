@@ -3,7 +3,7 @@
 //! are checked and answered but kept nowhere, as on Pinterest), and read back per day for
 //! reporting; and the advertiser-defined event names an account has used.
 
-mod attribution;
+mod analytics_source;
 mod event;
 pub mod rules;
 mod store;

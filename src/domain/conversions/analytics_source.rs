@@ -6,7 +6,7 @@ use async_trait::async_trait;
 
 use crate::clock::Timestamp;
 use crate::domain::ad_accounts::AdAccount;
-use crate::domain::ads_analytics::{ConversionSource, ConversionWindows, DayConversions};
+use crate::domain::ads_analytics::{ConversionSource, DayConversions};
 use crate::domain::conversions::Conversions;
 use crate::domain::engagement::Day;
 use crate::error::Result;
@@ -15,13 +15,11 @@ const DAY_MS: i64 = 86_400_000;
 
 #[async_trait]
 impl ConversionSource for Conversions {
-    /// Events carry no click or view of their own, so every window counts them on their day.
     async fn conversions(
         &self,
         account: &AdAccount,
         start: Day,
         end: Day,
-        _windows: ConversionWindows,
     ) -> Result<Vec<DayConversions>> {
         let rows = self
             .daily_of(
