@@ -363,3 +363,50 @@ fn pinbox_no_demo_takes_one_or_zero() {
         );
     }
 }
+
+#[test]
+fn clock_start_sets_the_instant_pinbox_runs_from_and_a_bad_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = spawn_serve(
+        dir.path(),
+        &["--ephemeral", "--clock-start", "2030-06-01T00:00:00Z"],
+        &[],
+    );
+    let (printed, base) = wait_listening(&mut server);
+    let token = demo_token(&printed);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let created = rt.block_on(async {
+        let r = reqwest::Client::new()
+            .post(format!("{base}/v5/boards"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"name": "dated"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        r.json::<serde_json::Value>().await.unwrap()["created_at"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    });
+    let err = stop_and_read_stderr(server, &base);
+    assert!(created.starts_with("2030-06-01T00:0"), "{created}");
+    assert!(
+        err.contains("the clock starts at 2030-06-01T00:00:00Z"),
+        "{err}"
+    );
+
+    let refused = pinbox_in(
+        dir.path(),
+        &["serve", "--ephemeral", "--clock-start", "June"],
+    );
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("'June' is not an RFC 3339 instant"),
+        "{}",
+        stderr(&refused)
+    );
+}

@@ -10,7 +10,7 @@ use tokio::net::TcpListener;
 
 use crate::cli::duration_arg::{parse_duration, parse_timeout};
 use crate::cli::{DataDirArg, demo};
-use crate::clock::Clock;
+use crate::clock::{Clock, Timestamp};
 use crate::config::{Config, Storage};
 use crate::config_file::ConfigFile;
 use crate::domain::media_uploads::UploadSettings;
@@ -107,6 +107,10 @@ pub struct ServeArgs {
     /// Turn every rate limit off (load tests) or on, whatever the config file says.
     #[arg(long, env = "PINBOX_RATE_LIMITS", value_parser = ["on", "off"])]
     rate_limits: Option<String>,
+    /// Start pinbox's clock at this instant (RFC 3339, e.g. 2027-01-01T00:00:00Z); it runs on
+    /// from there. Every date pinbox shows and every expiry follows it.
+    #[arg(long, env = "PINBOX_CLOCK_START", value_name = "INSTANT", value_parser = parse_instant)]
+    clock_start: Option<Timestamp>,
     /// Timeouts, the connection cap and the shutdown grace period (boxed: clap's command enum
     /// holds every command's arguments inline).
     #[command(flatten)]
@@ -230,7 +234,12 @@ pub async fn run(args: ServeArgs, data: &DataDirArg) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.addr))?;
     let addr = listener.local_addr()?;
     let public_url = public_url_for(config.public_url.as_deref(), addr);
-    let mut pinbox = open_pinbox(&config, Clock::system()).await?;
+    let clock = Clock::system();
+    if let Some(at) = args.clock_start {
+        clock.set(at);
+        eprintln!("pinbox: the clock starts at {}", at.to_rfc3339());
+    }
+    let mut pinbox = open_pinbox(&config, clock).await?;
     watch.announce();
     if config.demo_on_first_start {
         demo::create_if_empty(&pinbox, &public_url).await?;
@@ -291,4 +300,9 @@ fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()> + S
         let _ = tokio::signal::ctrl_c().await;
         tracing::info!("shutting down: finishing in-flight requests");
     })
+}
+
+fn parse_instant(v: &str) -> Result<Timestamp, String> {
+    Timestamp::parse_rfc3339(v)
+        .ok_or_else(|| format!("'{v}' is not an RFC 3339 instant, e.g. 2027-01-01T00:00:00Z"))
 }

@@ -4,6 +4,8 @@
 //! breakdowns).
 
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::domain::ads_analytics::{
@@ -163,7 +165,7 @@ async fn analytics(
     path: PathParams,
     query: QueryParams,
     rules: Rules,
-) -> Result<Json<Value>> {
+) -> Result<Response> {
     let account = AdAccountId(path.id("ad_account_id")?);
     let raw = raw_query(&query)?;
     let answer = app
@@ -171,22 +173,23 @@ async fn analytics(
         .ads_analytics
         .run(&caller, account, rules, &raw)
         .await?;
-    Ok(Json(if rules.targeting {
-        targeting_json(&answer)
+    Ok(if rules.targeting {
+        Json(targeting_json(&answer)).into_response()
     } else {
-        rows_json(&answer)
-    }))
+        Json(Rows(&answer)).into_response()
+    })
 }
 
-/// The spec's `*AnalyticsResponse`: one object per row.
-pub fn rows_json(answer: &Answer) -> Value {
-    Value::Array(
-        answer
-            .rows
-            .iter()
-            .map(|r| Value::Object(answer.row_json(r)))
-            .collect(),
-    )
+/// The spec's `*AnalyticsResponse`: one object per row, written as it is serialized.
+struct Rows<'a>(&'a Answer);
+
+impl Serialize for Rows<'_> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.rows.iter().map(|r| self.0.row_view(r)))
+    }
 }
 
 /// The spec's `MetricsResponse`: `{data: [{targeting_type, targeting_value, metrics}]}`.

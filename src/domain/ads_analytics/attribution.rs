@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::domain::ads_analytics::DayConversions;
 use crate::domain::ads_analytics::query::ConversionWindows;
-use crate::domain::ads_delivery::{AdDay, Counter, HOUR_CURVE, Plans, deliver_day, split};
+use crate::domain::ads_delivery::{AdDay, Counter, Plans, deliver_day, split};
 use crate::domain::engagement::Day;
 
 /// Every ad's delivery per day, computed once per answer however many conversion days look at
@@ -112,9 +112,8 @@ pub(super) fn attribute(
     credits
 }
 
-/// Puts a day's credits into its ads' hours, spread like the ad's clicks that day (its saves,
-/// impressions or the day's curve when it has none); an ad credited on a day it did not deliver
-/// (reported at the time of conversion) gains a row of its own.
+/// Adds a day's credits to its ads; an ad credited on a day it did not deliver (reported at the
+/// time of conversion) gains a row of its own.
 pub(super) fn apply(delivered: &mut Vec<AdDay>, credits: &BTreeMap<usize, Credit>) {
     for (&ad, credit) in credits {
         if credit.count == 0 && credit.value == 0 {
@@ -123,27 +122,11 @@ pub(super) fn apply(delivered: &mut Vec<AdDay>, credits: &BTreeMap<usize, Credit
         let index = match delivered.iter().position(|d| d.ad == ad) {
             Some(i) => i,
             None => {
-                delivered.push(AdDay {
-                    ad,
-                    hours: Default::default(),
-                });
+                delivered.push(AdDay::credited_only(ad));
                 delivered.len() - 1
             }
         };
-        let day = &mut delivered[index];
-        let weights = [Counter::Clicks, Counter::Saves, Counter::Impressions]
-            .into_iter()
-            .map(|c| day.hours.iter().map(|h| h.get(c)).collect::<Vec<i64>>())
-            .find(|w| w.iter().sum::<i64>() > 0)
-            .unwrap_or_else(|| HOUR_CURVE.to_vec());
-        for (h, (count, value)) in split(credit.count, &weights)
-            .into_iter()
-            .zip(split(credit.value, &weights))
-            .enumerate()
-        {
-            day.hours[h].set(Counter::Conversions, count);
-            day.hours[h].set(Counter::ConversionValue, value);
-        }
+        delivered[index].credit(credit.count, credit.value);
     }
 }
 
@@ -153,11 +136,11 @@ mod tests {
     use crate::domain::ads_delivery::Counts;
 
     fn ad_day(ad: usize, clicks: i64, saves: i64, impressions: i64) -> AdDay {
-        let mut hours: [Counts; 24] = Default::default();
-        hours[12].set(Counter::Clicks, clicks);
-        hours[12].set(Counter::Saves, saves);
-        hours[12].set(Counter::Impressions, impressions);
-        AdDay { ad, hours }
+        let mut day = Counts::default();
+        day.set(Counter::Clicks, clicks);
+        day.set(Counter::Saves, saves);
+        day.set(Counter::Impressions, impressions);
+        AdDay::with_counts(ad, day)
     }
 
     /// A delivery whose days are given instead of simulated.
@@ -286,7 +269,7 @@ mod tests {
     }
 
     #[test]
-    fn credits_land_in_the_hours_of_the_ads_clicks_or_a_row_of_their_own() {
+    fn credits_join_the_ads_day_or_make_a_row_of_their_own() {
         let mut delivered = vec![ad_day(0, 2, 0, 10)];
         let credits = BTreeMap::from([
             (
@@ -299,7 +282,11 @@ mod tests {
             (4, Credit { count: 1, value: 5 }),
         ]);
         apply(&mut delivered, &credits);
-        assert_eq!(delivered[0].hours[12].get(Counter::Conversions), 3);
+        assert_eq!(delivered[0].total().get(Counter::Conversions), 3);
+        assert_eq!(delivered[0].total().get(Counter::Clicks), 2);
+        let hours = delivered[0].hours();
+        let by_hour: i64 = hours.iter().map(|h| h.get(Counter::Conversions)).sum();
+        assert_eq!(by_hour, 3, "spread over the hours, none lost");
         assert_eq!(delivered[0].total().get(Counter::ConversionValue), 30);
         assert_eq!(delivered[1].ad, 4);
         assert_eq!(delivered[1].total().get(Counter::Conversions), 1);

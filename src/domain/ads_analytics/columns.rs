@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value, json};
 
 use crate::domain::ads::Entity;
-use crate::domain::ads_analytics::Row;
+use crate::domain::ads_analytics::{Level, Row};
 use crate::domain::ads_delivery::{Counter, Counts};
 use crate::domain::engagement::format_date;
 
@@ -110,34 +110,93 @@ fn attribute(column: &str, row: &Row, entities: &HashMap<i64, Entity>) -> Option
     })
 }
 
-/// One row as the spec's answers show it: its level's key, `DATE` (and `HOUR`) when the
-/// granularity is time-based, then the requested columns.
-pub fn render(
-    row: &Row,
-    columns: &[String],
-    entities: &HashMap<i64, Entity>,
-) -> Map<String, Value> {
-    let mut out = Map::new();
-    let key = row.level.key();
-    if let Some(Some(v)) = attribute(key, row, entities) {
-        out.insert(key.into(), v);
+/// Where one entry of a row comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// The level's id column, shown whenever the row knows it.
+    Key,
+    Date,
+    Hour,
+    /// A requested column: a metric, an attribute when the level knows it, or 0.
+    Column,
+}
+
+/// The entries an answer's rows have, in the order their objects list them (by name): worked
+/// out once per answer rather than per row.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    entries: Vec<(String, Source)>,
+}
+
+impl Layout {
+    pub fn new(level: Level, columns: &[String]) -> Layout {
+        let mut entries: Vec<(String, Source)> = vec![
+            (level.key().to_string(), Source::Key),
+            ("DATE".to_string(), Source::Date),
+            ("HOUR".to_string(), Source::Hour),
+        ];
+        entries.extend(columns.iter().map(|c| (c.clone(), Source::Column)));
+        // A name listed twice shows its last source, as inserting into an object would.
+        entries.reverse();
+        let mut seen = std::collections::HashSet::new();
+        entries.retain(|(name, _)| seen.insert(name.clone()));
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        Layout { entries }
     }
-    if let Some(day) = row.date {
-        out.insert("DATE".into(), format_date(day).into());
-    }
-    if let Some(h) = row.hour {
-        out.insert("HOUR".into(), h.into());
-    }
-    for c in columns {
-        if let Some(v) = metric(c, &row.counts) {
-            out.insert(c.clone(), v);
-        } else if let Some(attr) = attribute(c, row, entities) {
-            if let Some(v) = attr.filter(|v| !v.is_null()) {
-                out.insert(c.clone(), v);
+
+    /// `f(name, value)` for each entry `row` has, in order.
+    pub fn each(&self, row: &Row, entities: &HashMap<i64, Entity>, mut f: impl FnMut(&str, Value)) {
+        for (name, source) in &self.entries {
+            let value = match source {
+                Source::Key => attribute(name, row, entities).flatten(),
+                Source::Date => row.date.map(|d| format_date(d).into()),
+                Source::Hour => row.hour.map(Value::from),
+                Source::Column => match metric(name, &row.counts) {
+                    Some(v) => Some(v),
+                    None => match attribute(name, row, entities) {
+                        Some(attr) => attr.filter(|v| !v.is_null()),
+                        None => Some(json!(0)),
+                    },
+                },
+            };
+            if let Some(v) = value {
+                f(name, v);
             }
-        } else {
-            out.insert(c.clone(), json!(0));
         }
     }
+}
+
+/// One row as the spec's answers show it: its level's key, `DATE` (and `HOUR`) when the
+/// granularity is time-based, then the requested columns.
+pub fn render(row: &Row, layout: &Layout, entities: &HashMap<i64, Entity>) -> Map<String, Value> {
+    let mut out = Map::new();
+    layout.each(row, entities, |name, v| {
+        out.insert(name.to_string(), v);
+    });
     out
+}
+
+/// A row serialized as [`render`] shows it, without building the object first: a 90-day answer
+/// over a hundred ads has thousands of rows.
+pub struct RowView<'a> {
+    pub row: &'a Row,
+    pub layout: &'a Layout,
+    pub entities: &'a HashMap<i64, Entity>,
+}
+
+impl serde::Serialize for RowView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        let mut failed = None;
+        self.layout.each(self.row, self.entities, |name, v| {
+            if failed.is_none() {
+                failed = map.serialize_entry(name, &v).err();
+            }
+        });
+        match failed {
+            Some(e) => Err(e),
+            None => map.end(),
+        }
+    }
 }

@@ -10,7 +10,7 @@ mod conversions;
 mod query;
 mod targeting;
 
-pub use columns::render;
+pub use columns::{Layout, RowView, render};
 pub use columns_enum::COLUMNS;
 pub use conversions::{ConversionSource, DayConversions, NoConversions};
 pub use query::{
@@ -18,7 +18,7 @@ pub use query::{
 };
 pub use targeting::TARGETING_TYPES;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::clock::Clock;
@@ -49,13 +49,23 @@ pub struct Row {
 /// An answer: its rows and the entities they name, for the attribute columns.
 pub struct Answer {
     pub query: Query,
+    layout: Layout,
     pub rows: Vec<Row>,
     pub entities: HashMap<i64, Entity>,
 }
 
 impl Answer {
     pub fn row_json(&self, row: &Row) -> serde_json::Map<String, serde_json::Value> {
-        render(row, &self.query.columns, &self.entities)
+        render(row, &self.layout, &self.entities)
+    }
+
+    /// The row, to serialize as [`Answer::row_json`] shows it.
+    pub fn row_view<'a>(&'a self, row: &'a Row) -> RowView<'a> {
+        RowView {
+            row,
+            layout: &self.layout,
+            entities: &self.entities,
+        }
     }
 }
 
@@ -140,7 +150,14 @@ impl AdsAnalytics {
                 Level::Pin => ad.pin_id,
             }
         };
-        let mut sums: BTreeMap<Key, Counts> = BTreeMap::new();
+        // Summed unordered, then sorted once: a tree kept in order costs more than the sort.
+        let buckets = match query.granularity {
+            Granularity::Total => 1,
+            Granularity::Hour => 24 * (query.end - query.start + 1),
+            _ => query.end - query.start + 1,
+        } as usize;
+        let mut sums: HashMap<Key, Counts> =
+            HashMap::with_capacity((plans.ads.len() * buckets).min(1 << 16));
         let mut first_ad: HashMap<i64, usize> = HashMap::new();
         for day in query.start..=query.end {
             let mut delivered = delivery.take(day);
@@ -155,7 +172,7 @@ impl AdsAnalytics {
                 first_ad.entry(key).or_insert(ad_day.ad);
                 let buckets: Vec<(Option<Day>, Option<u8>, Counts)> = match query.granularity {
                     Granularity::Hour => ad_day
-                        .hours
+                        .hours()
                         .iter()
                         .enumerate()
                         .filter(|(_, c)| !c.is_zero())
@@ -188,9 +205,10 @@ impl AdsAnalytics {
                 }
             }
         }
+        let mut sums: Vec<(Key, Counts)> = sums.into_iter().filter(|(_, c)| !c.is_zero()).collect();
+        sums.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let rows = sums
             .into_iter()
-            .filter(|(_, c)| !c.is_zero())
             .map(|((key, targeting, date, hour), counts)| {
                 let a = first_ad[&key];
                 let ad = &plans.ads[a];
@@ -218,6 +236,7 @@ impl AdsAnalytics {
             })
             .collect();
         Ok(Answer {
+            layout: Layout::new(query.level, &query.columns),
             query,
             rows,
             entities: by_id,

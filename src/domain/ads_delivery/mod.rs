@@ -21,7 +21,7 @@
 mod hash;
 mod plan;
 
-pub use hash::{split, unit};
+pub use hash::{split, split_each, unit};
 pub use plan::{AdGroupPlan, AdPlan, Billable, CampaignPlan, Window, window_of};
 
 use crate::domain::engagement::Day;
@@ -94,19 +94,100 @@ pub const HOUR_CURVE: [i64; 24] = [
     20, 14, 10, 8, 8, 12, 22, 34, 42, 46, 48, 50, 52, 52, 50, 50, 52, 56, 62, 68, 70, 64, 70, 40,
 ];
 
-/// One ad's delivery on one day: its counts per hour (zero where masked).
+/// One ad's delivery on one day: the day's counts, the hours they count in, and the
+/// conversions attribution credits to it. Its hours are spread only when asked for: most
+/// answers need a day's total, and most days count every hour.
 #[derive(Debug, Clone)]
 pub struct AdDay {
     pub ad: usize,
-    pub hours: [Counts; 24],
+    /// The whole day's counts, before the hours outside its windows are taken away.
+    day: Counts,
+    /// Bit `h` set when hour `h` counts.
+    kept: u32,
+    /// Conversions and their value, spread over the kept hours.
+    credited: Counts,
 }
 
+const EVERY_HOUR: u32 = (1 << 24) - 1;
+
 impl AdDay {
-    pub fn total(&self) -> Counts {
-        let mut out = Counts::default();
-        for h in &self.hours {
-            out.add(h);
+    /// Conversions alone, for an ad credited on a day it did not deliver.
+    pub fn credited_only(ad: usize) -> AdDay {
+        AdDay {
+            ad,
+            day: Counts::default(),
+            kept: EVERY_HOUR,
+            credited: Counts::default(),
         }
+    }
+
+    /// A day whose every hour counts, for tests.
+    #[cfg(test)]
+    pub fn with_counts(ad: usize, day: Counts) -> AdDay {
+        AdDay {
+            day,
+            ..AdDay::credited_only(ad)
+        }
+    }
+
+    /// Adds conversions (and their value in micro-currency) to the day.
+    pub fn credit(&mut self, count: i64, value: i64) {
+        let c = &mut self.credited;
+        c.set(Counter::Conversions, c.get(Counter::Conversions) + count);
+        c.set(
+            Counter::ConversionValue,
+            c.get(Counter::ConversionValue) + value,
+        );
+    }
+
+    /// The counts of each UTC hour, zero where the hour does not count.
+    pub fn hours(&self) -> [Counts; 24] {
+        let mut hours = [Counts::default(); 24];
+        for counter in Counter::ALL {
+            let v = self.day.get(counter);
+            if v != 0 {
+                for (h, part) in over_the_day(v).into_iter().enumerate() {
+                    hours[h].set(counter, part);
+                }
+            }
+        }
+        for (h, c) in hours.iter_mut().enumerate() {
+            if self.kept & (1 << h) == 0 {
+                *c = Counts::default();
+            }
+        }
+        let kept: Vec<i64> = (0..24)
+            .map(|h| {
+                if self.kept & (1 << h) == 0 {
+                    0
+                } else {
+                    HOUR_CURVE[h]
+                }
+            })
+            .collect();
+        for counter in [Counter::Conversions, Counter::ConversionValue] {
+            let v = self.credited.get(counter);
+            if v != 0 {
+                split_each(v, &kept, |h, part| {
+                    hours[h].set(counter, hours[h].get(counter) + part)
+                });
+            }
+        }
+        hours
+    }
+
+    /// The day's counts in the hours that count.
+    pub fn total(&self) -> Counts {
+        let mut out = if self.kept == EVERY_HOUR {
+            self.day
+        } else {
+            let mut sum = Counts::default();
+            for h in &self.hours() {
+                sum.add(h);
+            }
+            return sum;
+        };
+        out.add(&self.credited);
         out
     }
 }
@@ -190,17 +271,23 @@ pub fn deliver_day(plans: &Plans, day: Day, now: i64) -> Vec<AdDay> {
             let shares = split(spend, &weights);
             for (&a, ad_spend) in ads.iter().zip(shares) {
                 let ad = &plans.ads[a];
-                let day_counts = ad_counts(group, ad, ad_spend);
-                let hours = spread(&day_counts, |h| {
+                let kept = (0..24).fold(0u32, |mask, h| {
                     let hs = day_start + h as i64 * SECONDS_PER_HOUR;
                     let he = hs + SECONDS_PER_HOUR;
-                    he <= now
+                    let counts = he <= now
                         && cwin.contains(hs, he)
                         && group.window.contains(hs, he)
-                        && ad.window.contains(hs, he)
+                        && ad.window.contains(hs, he);
+                    mask | (u32::from(counts) << h)
                 });
-                if hours.iter().any(|c| !c.is_zero()) {
-                    out.push(AdDay { ad: a, hours });
+                let delivered = AdDay {
+                    ad: a,
+                    day: ad_counts(group, ad, ad_spend),
+                    kept,
+                    credited: Counts::default(),
+                };
+                if kept != 0 && !delivered.total().is_zero() {
+                    out.push(delivered);
                 }
             }
         }
@@ -235,25 +322,24 @@ fn ad_counts(group: &AdGroupPlan, ad: &AdPlan, spend: i64) -> Counts {
     c
 }
 
-/// A day's counts over its 24 hours by [`HOUR_CURVE`], each counter exactly; hours `keep`
-/// refuses are zero.
-fn spread(day: &Counts, keep: impl Fn(usize) -> bool) -> [Counts; 24] {
-    let mut hours = [Counts::default(); 24];
-    for counter in Counter::ALL {
-        let v = day.get(counter);
-        if v == 0 {
-            continue;
-        }
-        for (h, part) in split(v, &HOUR_CURVE).into_iter().enumerate() {
-            hours[h].set(counter, part);
-        }
+/// [`split`] over [`HOUR_CURVE`], whose sum is known when compiling: every ad's every counter
+/// of every day goes through here, and a constant divisor is a multiplication.
+fn over_the_day(total: i64) -> [i64; 24] {
+    const SUM: i64 = 1_000;
+    let mut parts = [0; 24];
+    if total.checked_mul(SUM).is_none() {
+        split_each(total, &HOUR_CURVE, |h, part| parts[h] = part);
+        return parts;
     }
-    for (h, c) in hours.iter_mut().enumerate() {
-        if !keep(h) {
-            *c = Counts::default();
-        }
+    let (mut running, mut given) = (0, 0);
+    for (h, w) in HOUR_CURVE.iter().enumerate() {
+        running += w;
+        let a = total * running;
+        let upto = a.div_euclid(SUM) + i64::from(a.rem_euclid(SUM) != 0);
+        parts[h] = upto - given;
+        given = upto;
     }
-    hours
+    parts
 }
 
 #[cfg(test)]

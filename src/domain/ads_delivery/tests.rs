@@ -101,7 +101,7 @@ fn nothing_is_delivered_after_now_or_before_the_start_or_when_never_active() {
     assert!(deliver_day(&p, DAY0 - 1, now).is_empty());
     assert!(deliver_day(&p, DAY0 + 3, now).is_empty());
     let today = deliver_day(&p, DAY0 + 2, now);
-    let hours = &today[0].hours;
+    let hours = &today[0].hours();
     assert!(hours[..5].iter().all(|h| !h.is_zero()));
     assert!(
         hours[5..].iter().all(Counts::is_zero),
@@ -120,8 +120,9 @@ fn a_paused_ad_stops_at_its_pause() {
     let now = (DAY0 + 5) * SECONDS_PER_DAY;
     assert!(!deliver_day(&p, DAY0, now).is_empty());
     let day = &deliver_day(&p, DAY0 + 1, now)[0];
-    assert!(day.hours[12..].iter().all(Counts::is_zero));
-    assert!(!day.hours[11].is_zero());
+    let hours = day.hours();
+    assert!(hours[12..].iter().all(Counts::is_zero));
+    assert!(!hours[11].is_zero());
     assert!(deliver_day(&p, DAY0 + 2, now).is_empty());
 }
 
@@ -154,4 +155,62 @@ fn a_low_bid_wins_fewer_auctions() {
     p.ad_groups[0].bid = Some(p.ad_groups[0].cpm_micro() / 4);
     let low = spend(&deliver_day(&p, DAY0, now));
     assert!(low * 3 < full, "{low} vs {full}");
+}
+
+#[test]
+fn split_parts_sum_to_the_total_and_stay_within_one_of_their_share_in_64_or_128_bits() {
+    let weight_sets: [&[i64]; 5] = [
+        &HOUR_CURVE,
+        &[1, 1, 1, 1, 1, 1, 1],
+        &[3, 0, 3, 0, 3],
+        &[i64::MAX / 3, i64::MAX / 3, 7],
+        &[5, 9, 2, 9, 5, 2, 1],
+    ];
+    for weights in weight_sets {
+        let sum: i128 = weights.iter().map(|w| *w as i128).sum();
+        for total in [0, 1, 6, 23, 999, 1_000_003, 7_654_321_987, i64::MAX / 2] {
+            let parts = split(total, weights);
+            assert_eq!(
+                parts.iter().map(|p| *p as i128).sum::<i128>(),
+                total as i128
+            );
+            for (part, w) in parts.iter().zip(weights) {
+                let exact = total as i128 * *w as i128;
+                let diff = *part as i128 * sum - exact;
+                assert!(diff.abs() < sum, "{total} over {weights:?}: {parts:?}");
+                if *w == 0 {
+                    assert_eq!(*part, 0, "{total} over {weights:?}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_days_curve_splits_as_split_does() {
+    for total in [0, 1, 7, 999, 1_000_003, -5, i64::MAX / 999, i64::MAX] {
+        assert_eq!(
+            over_the_day(total).to_vec(),
+            split(total, &HOUR_CURVE),
+            "{total}"
+        );
+    }
+}
+
+#[test]
+fn a_days_total_is_the_sum_of_its_hours_whether_every_hour_counts_or_not() {
+    let mut p = plans(50_000_000, false, None, 2);
+    p.ads[0].window.until = Some((DAY0 + 1) * SECONDS_PER_DAY + 9 * 3_600);
+    let now = (DAY0 + 5) * SECONDS_PER_DAY;
+    for day in [DAY0, DAY0 + 1] {
+        for mut ad_day in deliver_day(&p, day, now) {
+            ad_day.credit(7, 1_234);
+            let mut sum = Counts::default();
+            for h in &ad_day.hours() {
+                sum.add(h);
+            }
+            assert_eq!(ad_day.total(), sum, "day {day}, ad {}", ad_day.ad);
+            assert_eq!(sum.get(Counter::Conversions), 7);
+        }
+    }
 }
