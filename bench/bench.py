@@ -497,18 +497,33 @@ def ads_analytics_workload(results, engine_args=None):
         "start_date": day(today - ANALYTICS_DAYS + 1), "end_date": day(today), "granularity": "DAY",
         "ad_ids": ",".join(ads), "columns": "SPEND_IN_MICRO_DOLLAR,TOTAL_IMPRESSION,TOTAL_CLICKTHROUGH,CTR,CPC_IN_MICRO_DOLLAR"})
     path = f"/v5/ad_accounts/{account}/ads/analytics?{query}"
-    server, _ = serve_pinbox(data_args, counting())
-    try:
-        status, rows = http("GET", server.base + path, token)
-        days = {r["DATE"] for r in rows} if status == 200 else set()
-        if status != 200 or len(days) < ANALYTICS_DAYS - 1 or len({r["AD_ID"] for r in rows}) != ANALYTICS_ADS:
-            raise RuntimeError(f"the analytics answer is not 90 days of 100 ads: {status}, "
-                               f"{len(days)} days, {len(rows) if status == 200 else rows}")
-        log(f"  one answer: {len(rows):,} rows, {len(json.dumps(rows)) / 1e6:.1f} MB")
-        results[f"GET ads/analytics: {ANALYTICS_DAYS} days by DAY, {ANALYTICS_ADS} ads (1 connection)"] = wrk(
-            server.base, "get_path.lua", {"BENCH_TOKEN": token, "BENCH_PATH": path}, connections=1)
-    finally:
-        server.stop()
+    name = f"GET ads/analytics: {ANALYTICS_DAYS} days by DAY, {ANALYTICS_ADS} ads (1 connection)"
+    # With a baseline build (same schema), the two serve the same data dir in turns, A B A B.
+    baseline = os.environ.get("PINBOX_BENCH_BASELINE")
+    label = os.environ.get("PINBOX_BENCH_BASELINE_LABEL", "baseline")
+    builds = [(name, None)] + ([(f"{label}: {name}", baseline)] if baseline else [])
+    runs = {key: [] for key, _ in builds}
+    for _ in range(2 if baseline else 1):
+        for key, binary in builds:
+            server, _ = serve_pinbox(data_args, counting(), binary=binary)
+            try:
+                status, rows = http("GET", server.base + path, token)
+                days = {r["DATE"] for r in rows} if status == 200 else set()
+                if status != 200 or len(days) < ANALYTICS_DAYS - 1 or len({r["AD_ID"] for r in rows}) != ANALYTICS_ADS:
+                    raise RuntimeError(f"the analytics answer is not 90 days of 100 ads: {status}, "
+                                       f"{len(days)} days, {len(rows) if status == 200 else rows}")
+                log(f"  {key}: one answer has {len(rows):,} rows, {len(json.dumps(rows)) / 1e6:.1f} MB")
+                runs[key].append(wrk(server.base, "get_path.lua", {"BENCH_TOKEN": token, "BENCH_PATH": path},
+                                     connections=1))
+            finally:
+                server.stop()
+    for key, _ in builds:
+        results[key] = median_run(runs[key])
+    if baseline:
+        ratios = sorted(a["rps"] / b["rps"] for a, b in zip(runs[name], runs[f"{label}: {name}"]))
+        log(f"  throughput against {label}, pair by pair: {', '.join(f'{r:.2f}x' for r in ratios)}")
+        return label, ratios
+    return None
 
 
 def ads_only():
@@ -526,9 +541,36 @@ def ads_only():
         ads_workloads(server.base, data_args, {"user": "bench", "app_id": app_id}, {}, results)
     finally:
         server.stop()
-    ads_analytics_workload(results)
+    against = ads_analytics_workload(results)
+    lines = [
+        "# The Ads API",
+        "",
+        f"Made by `bench/bench.py --ads` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
+        f"{os.cpu_count()} cores shared with other work, so the figures are indicative. wrk for {DURATION} "
+        f"per row ({THREADS} threads and {CONNECTIONS} connections unless the row says 1), release build, "
+        "SQLite, rate limits counting every request. The campaign list and creates run on an ad account "
+        "holding 250 campaigns (more as the creates add theirs); the analytics on an ad account of its own "
+        f"whose {ANALYTICS_ADS} ads (5 ad groups, one campaign) have delivered for 91 days, made by a "
+        "pinbox started with `--clock-start` 91 days back; each answer is every day of every ad "
+        "(five columns).",
+        "",
+        "| workload | requests/s | p50 ms | p99 ms | non-2xx |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for name, r in results.items():
-        print(f"{name}: {r['rps']:,.0f} req/s, p50 {r['p50']:.2f} ms, p99 {r['p99']:.2f} ms, {r['non2xx']} not 2xx")
+        lines.append(f"| {name} | {r['rps']:,.1f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['non2xx']} |")
+    analytics = results[f"GET ads/analytics: {ANALYTICS_DAYS} days by DAY, {ANALYTICS_ADS} ads (1 connection)"]
+    lines += ["", f"Target: the analytics answer's p99 under 20 ms one at a time: "
+              f"{'met' if analytics['p99'] < 20 else 'NOT met'} ({analytics['p99']:.2f} ms)."]
+    if against:
+        label, ratios = against
+        lines += ["", f"Against {label} (same data dir, alternated A B A B): throughput "
+                  f"{', '.join(f'{r:.2f}x' for r in ratios)} pair by pair."]
+    text = "\n".join(lines) + "\n"
+    out = BENCH / "results" / "ads.md"
+    out.write_text(text)
+    print(text)
+    log(f"written to {out}")
 
 
 def cpu_model():
