@@ -133,3 +133,80 @@ fn the_router_covers_the_catalog_exactly() {
     let catalog: HashSet<_> = catalog::OPERATIONS.iter().map(|o| o.id).collect();
     assert_eq!(names, catalog);
 }
+
+/// Whether a spec operation writes, by its scopes: what decides Read or Full for agents.
+fn writes(op: &catalog::SpecOperation) -> bool {
+    op.scopes.iter().any(|s| s.contains(":write"))
+        || (op.scopes.is_empty() && op.method != catalog::Method::Get)
+}
+
+#[test]
+fn every_operation_needs_one_area_at_read_or_full_and_client_operations_none() {
+    use pinbox::catalog::area::{self, Area, Level};
+    for op in catalog::OPERATIONS {
+        let need = area::need(op);
+        if op.auth == Auth::ClientBasic {
+            assert_eq!(
+                need, None,
+                "{}: agents never call the OAuth client operations",
+                op.id
+            );
+            continue;
+        }
+        let need = need.unwrap_or_else(|| panic!("{} maps to no area", op.id));
+        let spec = SPEC_OPERATIONS.iter().find(|s| s.id == op.id).unwrap();
+        let expected = if writes(spec) {
+            Level::Full
+        } else {
+            Level::Read
+        };
+        assert_eq!(
+            need.level, expected,
+            "{}: reads need read, writes full",
+            op.id
+        );
+        assert_eq!(
+            need,
+            area::need_of(op.id, op.path, writes(spec)),
+            "{}",
+            op.id
+        );
+        if op.id == "pins/delete" {
+            assert_eq!(need.area, Area::DeletePins);
+        }
+        if op.id == "boards/delete" {
+            assert_eq!(need.area, Area::DeleteBoards);
+        }
+        if op.id == "pins/create" {
+            assert_eq!(need.area, Area::CreatePins);
+        }
+    }
+}
+
+#[test]
+fn every_area_is_needed_by_some_operation_of_the_spec_and_the_seeds_five_exist() {
+    use pinbox::catalog::area::{self, Area};
+    let reached: BTreeSet<Area> = SPEC_OPERATIONS
+        .iter()
+        .filter(|op| !op.client_basic)
+        .map(|op| area::need_of(op.id, op.path, writes(op)).area)
+        .collect();
+    for a in Area::ALL {
+        // Secret content is not an operation's area: it widens what the others see.
+        if *a != Area::SecretContent {
+            assert!(reached.contains(a), "no operation of the spec needs '{a}'");
+        }
+    }
+    for name in [
+        "pins",
+        "create_pins",
+        "boards",
+        "delete_boards",
+        "account_analytics",
+    ] {
+        assert!(
+            Area::parse(name).is_some(),
+            "the agent seed's area '{name}'"
+        );
+    }
+}

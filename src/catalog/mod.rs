@@ -2,6 +2,7 @@
 //! category and Sandbox availability the spec gives it. Routing, authentication and scope checks
 //! are driven from here, never repeated in handlers; `tests/catalog.rs` checks it against the spec.
 
+pub mod area;
 pub mod scope;
 
 mod spec_index;

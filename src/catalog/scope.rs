@@ -119,6 +119,18 @@ impl Scopes {
         Scopes(self.0 & !granted.0)
     }
 
+    pub fn union(self, other: Scopes) -> Scopes {
+        Scopes(self.0 | other.0)
+    }
+
+    pub fn intersection(self, other: Scopes) -> Scopes {
+        Scopes(self.0 & other.0)
+    }
+
+    pub fn difference(self, other: Scopes) -> Scopes {
+        Scopes(self.0 & !other.0)
+    }
+
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }

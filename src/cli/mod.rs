@@ -12,6 +12,7 @@ macro_rules! say {
     }};
 }
 
+mod agents;
 mod app_features;
 mod apps;
 pub mod compat;
@@ -83,6 +84,11 @@ enum Command {
     /// Manage access tokens.
     #[command(subcommand)]
     Token(tokens::TokenCommand),
+    /// Manage AI agents: their keys and what each may do, area by area.
+    #[command(subcommand)]
+    Agent(agents::AgentCommand),
+    /// Show the audit log of agents' calls, newest first.
+    Audit(agents::AuditArgs),
     /// Report every operation of Pinterest's spec and whether pinbox serves it.
     Compat(compat::CompatArgs),
     /// Fill the store with one account at Pinterest's volume limits (benchmarks, load tests).
@@ -140,6 +146,8 @@ pub fn main() -> ExitCode {
             Command::User(cmd) => users::run(cmd, data).await,
             Command::App(cmd) => apps::run(cmd, data).await,
             Command::Token(cmd) => tokens::run(cmd, data).await,
+            Command::Agent(cmd) => agents::run(cmd, data).await,
+            Command::Audit(args) => agents::audit(args, data).await,
             Command::Compat(args) => compat::run(args),
             Command::Seed(args) => seed::run(args, data).await,
             Command::Follow(cmd) => follow::run(cmd, data).await,

@@ -1,10 +1,21 @@
 //! The authenticated caller of an operation: whose token, for which app, acting for which user,
 //! with which scopes, in which environment. Visibility rules read it.
 
+use std::sync::Arc;
+
 use crate::catalog::scope::{Scope, Scopes};
+use crate::domain::agents::Grants;
 use crate::domain::apps::Tier;
 use crate::domain::env::Env;
-use crate::domain::ids::{AppId, TokenId, UserId};
+use crate::domain::ids::{AgentId, AppId, TokenId, UserId};
+
+/// The agent behind a call made with an agent key: who it is and what it may do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgentRef {
+    pub id: AgentId,
+    pub name: String,
+    pub grants: Grants,
+}
 
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -21,6 +32,8 @@ pub struct Caller {
     pub env: Env,
     /// The app's access tier as of this request (rate limits depend on it).
     pub tier: Tier,
+    /// Set when an agent key made the call: its grants limit every operation.
+    pub agent: Option<Arc<AgentRef>>,
 }
 
 impl Caller {

@@ -59,6 +59,8 @@ id_type! {
     AdAccountId;
     /// A media upload (`media_id`).
     MediaId;
+    /// An AI agent's key and grants.
+    AgentId;
 }
 
 impl AdAccountId {

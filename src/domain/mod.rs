@@ -8,6 +8,7 @@ pub mod ads_analytics;
 pub mod ads_delivery;
 pub mod ads_planning;
 pub mod ads_resources;
+pub mod agents;
 pub mod analytics;
 pub mod apps;
 pub mod boards;
@@ -45,6 +46,7 @@ use crate::domain::ads::AdsEntities;
 use crate::domain::ads_analytics::AdsAnalytics;
 use crate::domain::ads_planning::AdsPlanning;
 use crate::domain::ads_resources::AdsResources;
+use crate::domain::agents::Agents;
 use crate::domain::analytics::Analytics;
 use crate::domain::apps::Apps;
 use crate::domain::boards::Boards;
@@ -127,6 +129,7 @@ pub struct Pinbox {
     pub conversions: Conversions,
     // ads reports
     pub ads_reports: AdsReports,
+    pub agents: Agents,
 }
 
 impl Pinbox {
@@ -224,7 +227,9 @@ impl Pinbox {
             ads_analytics.clone(),
             store.shared_secret("report_link_key").await?.to_vec(),
         );
+        let agents = Agents::new(store.clone(), store.clone(), clock.clone());
         Ok(Pinbox {
+            agents,
             boards,
             sections,
             media_uploads,

@@ -8,6 +8,7 @@ use crate::error::Error;
 
 pub use crate::domain::ad_accounts::AdAccountStore;
 pub use crate::domain::ads::AdsEntityStore;
+pub use crate::domain::agents::{AgentStore, AuditStore};
 pub use crate::domain::apps::AppStore;
 pub use crate::domain::boards::BoardStore;
 pub use crate::domain::engagement::EngagementStore;
@@ -82,6 +83,8 @@ pub trait Store:
     + AdsEntityStore
     + ConversionEventStore
     + ReportStore
+    + AgentStore
+    + AuditStore
     + Send
     + Sync
     + 'static

@@ -13,12 +13,14 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::catalog::{Auth, Operation, Sandbox};
+use crate::domain::agents::KEY_PREFIX;
 use crate::domain::apps::Tier;
 use crate::domain::caller::Caller;
 use crate::domain::env::Env;
 use crate::domain::ids::{AppId, UserId};
 use crate::domain::oauth::Client;
 use crate::error::{Error, Result};
+use crate::http::agent_gate;
 use crate::http::extract::QueryParams;
 use crate::http::state::AppState;
 
@@ -50,6 +52,7 @@ pub async fn authorize(
         .await;
     }
     let caller = match bearer_token(req.headers()) {
+        Ok(key) if key.starts_with(KEY_PREFIX) => state.pinbox.agents.authenticate(key, env).await,
         Ok(token) => state.pinbox.tokens.authenticate(token, env).await,
         Err(e) => Err(e),
     };
@@ -60,6 +63,18 @@ pub async fn authorize(
     let (app, user, tier) = (caller.app_id, caller.token_user(), caller.tier);
     let checks = &state;
     rate_limited(&state, op, app, user, tier, env, async move {
+        if let Some(agent) = caller.agent.clone() {
+            // The grants decide first, so a denial names the agent's area, not a scope.
+            let need = agent_gate::admit(checks, op, &caller, &agent, req.uri().path()).await?;
+            let caller = match permitted(checks, op, caller.clone(), req.uri().query()).await {
+                Ok(caller) => caller,
+                Err(e) => {
+                    agent_gate::refused(checks, op, &caller, &agent, &e).await?;
+                    return Err(e);
+                }
+            };
+            return agent_gate::run(checks, op, caller, &agent, need, req, next).await;
+        }
         let caller = permitted(checks, op, caller, req.uri().query()).await?;
         req.extensions_mut().insert(caller);
         Ok(next.run(req).await)

@@ -9,6 +9,7 @@ pub mod ads_planning;
 pub mod ads_render;
 pub mod ads_resources;
 pub mod ads_wrapped;
+pub mod agent_gate;
 pub mod analytics;
 pub mod auth;
 pub mod board_sections;

@@ -115,6 +115,7 @@ impl Tokens {
             scopes: token.scopes,
             env: token.env,
             tier: token.app_tier,
+            agent: None,
         })
     }
 

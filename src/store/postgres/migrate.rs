@@ -78,6 +78,7 @@ pub const MIGRATIONS: &[Migration] = &[
         "ads_reports",
         include_str!("migrations/0017_ads_reports.sql"),
     ),
+    (18, "agents", include_str!("migrations/0018_agents.sql")),
 ];
 
 /// An arbitrary constant naming pinbox's migration lock.

@@ -31,6 +31,7 @@ mod websites;
 mod conversions;
 // ads reports
 mod ads_reports;
+mod agents;
 
 use std::str::FromStr;
 use std::time::Duration;

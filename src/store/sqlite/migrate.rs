@@ -68,6 +68,7 @@ pub const MIGRATIONS: &[Migration] = &[
         "ads_reports",
         include_str!("migrations/0017_ads_reports.sql"),
     ),
+    (18, "agents", include_str!("migrations/0018_agents.sql")),
 ];
 
 pub fn migrate(conn: &mut Connection, now_ms: i64) -> StoreResult<()> {

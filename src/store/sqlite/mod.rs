@@ -37,6 +37,7 @@ mod websites;
 mod conversions;
 // ads reports
 mod ads_reports;
+mod agents;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
