@@ -135,7 +135,15 @@ mod tests {
         );
         assert_eq!(
             describe("keywords/get", Outcome::Done, &Touched::default()),
-            "called 'keywords/get'"
+            "read keywords"
+        );
+        assert_eq!(
+            describe(
+                "ad_groups_bid_floor/get",
+                Outcome::Failed,
+                &Touched::default()
+            ),
+            "tried to call 'ad_groups_bid_floor/get'"
         );
     }
 }
