@@ -11,6 +11,7 @@ use crate::domain::Pinbox;
 use crate::domain::agents::{Agent, AuditFilter, AuditLine};
 use crate::domain::env::Env;
 use crate::domain::ids::{AgentId, parse_digits};
+use crate::http::control::audit::audit_json;
 
 #[derive(Subcommand)]
 pub enum AgentCommand {
@@ -197,21 +198,4 @@ pub fn audit_text(l: &AuditLine) -> String {
         l.status,
         l.reason
     )
-}
-
-/// One line of the log as `GET /_pinbox/audit` shows it.
-pub fn audit_json(l: &AuditLine) -> serde_json::Value {
-    serde_json::json!({
-        "id": l.seq.to_string(),
-        "at": l.at.to_rfc3339(),
-        "agent_id": l.agent_id.to_string(),
-        "agent_name": l.agent_name,
-        "user_id": l.user_id.map(|u| u.to_string()),
-        "environment": l.env.to_string(),
-        "operation": l.operation,
-        "action": l.action,
-        "status": l.status,
-        "decision": if l.allowed { "allowed" } else { "denied" },
-        "reason": l.reason,
-    })
 }

@@ -12,6 +12,7 @@ mod ads;
 mod ads_analytics;
 mod ads_keywords;
 mod ads_resources;
+mod agents;
 mod analytics;
 mod auth;
 mod board_sections;

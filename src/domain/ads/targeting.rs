@@ -48,6 +48,14 @@ fn holds(key: &str) -> Option<Holds> {
     })
 }
 
+/// An integer as JSON Schema counts them: any size, and `2.0` too.
+fn is_integer(v: &Value) -> bool {
+    v.is_i64()
+        || v.is_u64()
+        || v.as_f64()
+            .is_some_and(|f| f.is_finite() && f.fract() == 0.0)
+}
+
 /// A targeting spec the spec's schema refuses (a value of the wrong type or outside an enum)
 /// is malformed; a targeting type the schema does not name is only refused by the item.
 pub fn check_targeting_spec(spec: &Value) -> Result<(), Refusal> {
@@ -144,10 +152,8 @@ pub fn check_targeting(spec: &Value, what: &str, field: &str) -> Result<(), Refu
                 items.iter().all(|i| {
                     i.as_object().is_some_and(|o| {
                         o.iter().all(|(k, v)| match k.as_str() {
-                            "lookback_window" | "exclusion_window" => v.is_i64(),
-                            "tag_types" => {
-                                v.as_array().is_some_and(|t| t.iter().all(Value::is_i64))
-                            }
+                            "lookback_window" | "exclusion_window" => is_integer(v),
+                            "tag_types" => v.as_array().is_some_and(|t| t.iter().all(is_integer)),
                             _ => true,
                         })
                     })
@@ -170,4 +176,23 @@ pub fn check_targeting(spec: &Value, what: &str, field: &str) -> Result<(), Refu
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod integer_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn shopping_retargeting_takes_integers_of_any_size_as_the_schema_does() {
+        let spec = json!({"SHOPPING_RETARGETING": [{
+            "lookback_window": 18446744073709551615u64, "exclusion_window": 2.0,
+            "tag_types": [0, -9223372036854775808i64, 1e20]
+        }]});
+        assert!(check_targeting_spec(&spec).is_ok());
+        let text = json!({"SHOPPING_RETARGETING": [{"lookback_window": "30"}]});
+        assert!(check_targeting_spec(&text).is_err());
+        let fraction = json!({"SHOPPING_RETARGETING": [{"tag_types": [0.5]}]});
+        assert!(check_targeting_spec(&fraction).is_err());
+    }
 }

@@ -3,6 +3,7 @@
 //! does), and never appear in the operation catalog.
 
 pub mod ad_previews;
+pub mod audit;
 pub mod engagement;
 pub mod media_upload;
 pub mod oauth_callback;
@@ -21,4 +22,5 @@ pub fn routes() -> Router<AppState> {
         .merge(engagement::routes())
         .merge(ad_previews::routes())
         .merge(reports::routes())
+        .merge(audit::routes())
 }
