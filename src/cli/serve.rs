@@ -254,7 +254,10 @@ pub async fn run(args: ServeArgs, data: &DataDirArg) -> anyhow::Result<()> {
         });
     }
     say!("pinbox listening on http://{addr}");
+    let agents = pinbox.agents.clone();
     serve(listener, pinbox, public_url, config.connections, stop).await?;
+    // Audit lines still queued are written before the process ends.
+    agents.flush().await;
     tracing::info!("pinbox stopped");
     Ok(())
 }

@@ -47,7 +47,7 @@ impl Call<'_> {
     }
 
     async fn record(&self, line: AuditLine) -> Result<()> {
-        self.state.pinbox.agents.record(vec![line]).await
+        self.state.pinbox.agents.record(line).await
     }
 }
 

@@ -2,10 +2,12 @@
 //! (Off, Read or Full each; Off until granted), and the audit log of every call they make,
 //! allowed or denied, in plain English.
 
+mod audit_writer;
 mod describe;
 mod grants;
 mod store;
 
+pub use audit_writer::AuditWriter;
 pub use describe::{Outcome, Touched, describe};
 pub use grants::Grants;
 pub use store::{AgentStore, AuditStore};
@@ -86,13 +88,16 @@ pub struct CreatedAgent {
 pub struct Agents {
     store: Arc<dyn AgentStore>,
     audit: Arc<dyn AuditStore>,
+    writer: AuditWriter,
     clock: Clock,
 }
 
 impl Agents {
+    /// Starts the audit writer on the current runtime.
     pub fn new(store: Arc<dyn AgentStore>, audit: Arc<dyn AuditStore>, clock: Clock) -> Agents {
         Agents {
             store,
+            writer: AuditWriter::start(audit.clone()),
             audit,
             clock,
         }
@@ -230,13 +235,20 @@ impl Agents {
         ))
     }
 
-    /// Writes audit lines.
-    pub async fn record(&self, lines: Vec<AuditLine>) -> Result<()> {
-        Ok(self.audit.append_audit(lines).await?)
+    /// Queues an audit line for the writer.
+    pub async fn record(&self, line: AuditLine) -> Result<()> {
+        self.writer.write(line).await
     }
 
+    /// Waits until every line recorded so far is in the store (at shutdown, before reading).
+    pub async fn flush(&self) {
+        self.writer.flush().await
+    }
+
+    /// Lines newest first, this process's recorded ones included.
     pub async fn audit(&self, mut filter: AuditFilter) -> Result<Vec<AuditLine>> {
         filter.limit = filter.limit.clamp(1, 1_000);
+        self.flush().await;
         Ok(self.audit.audit(filter).await?)
     }
 

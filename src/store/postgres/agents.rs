@@ -138,30 +138,31 @@ impl AgentStore for PgStore {
 #[async_trait]
 impl AuditStore for PgStore {
     async fn append_audit(&self, lines: Vec<AuditLine>) -> StoreResult<()> {
-        let client = self.client().await?;
+        let mut client = self.client().await?;
+        // One transaction per batch: one commit however many lines.
+        let tx = client.transaction().await.map_err(pg)?;
         for l in &lines {
-            client
-                .execute(
-                    "INSERT INTO audit_log (at, agent_id, agent_name, user_id, env, operation,
+            tx.execute(
+                "INSERT INTO audit_log (at, agent_id, agent_name, user_id, env, operation,
                          action, status, allowed, reason)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                    &[
-                        &l.at.0,
-                        &l.agent_id.0,
-                        &l.agent_name,
-                        &l.user_id.map(|u| u.0),
-                        &env_code(l.env),
-                        &l.operation,
-                        &l.action,
-                        &(l.status as i16),
-                        &l.allowed,
-                        &l.reason,
-                    ],
-                )
-                .await
-                .map_err(pg)?;
+                &[
+                    &l.at.0,
+                    &l.agent_id.0,
+                    &l.agent_name,
+                    &l.user_id.map(|u| u.0),
+                    &env_code(l.env),
+                    &l.operation,
+                    &l.action,
+                    &(l.status as i16),
+                    &l.allowed,
+                    &l.reason,
+                ],
+            )
+            .await
+            .map_err(pg)?;
         }
-        Ok(())
+        tx.commit().await.map_err(pg)
     }
 
     async fn audit(&self, f: AuditFilter) -> StoreResult<Vec<AuditLine>> {

@@ -89,11 +89,21 @@ impl AgentStore for SqliteStore {
             .await
     }
 
+    /// From the auth cache while it is current: revoking or changing grants bumps its epoch.
     async fn agent_by_key(&self, hash: &TokenHash) -> StoreResult<Option<Agent>> {
-        let hash = hash.to_vec();
-        self.engine
-            .read(move |c| one_agent(c, "key_hash", &hash))
-            .await
+        let epoch = self.auth.epoch();
+        if let Some(agent) = self.auth.agents.get(hash, epoch) {
+            return Ok(Some(agent));
+        }
+        let key = hash.to_vec();
+        let (agent, as_of) = self
+            .engine
+            .read_as_of(move |c| one_agent(c, "key_hash", &key))
+            .await?;
+        if let Some(a) = &agent {
+            self.auth.agents.put(*hash, a.clone(), epoch, as_of);
+        }
+        Ok(agent)
     }
 
     async fn agent(&self, id: AgentId) -> StoreResult<Option<Agent>> {
@@ -114,7 +124,8 @@ impl AgentStore for SqliteStore {
 
     async fn set_agent_grants(&self, a: &Agent) -> StoreResult<()> {
         let (id, grants) = (a.id.0, a.grants.to_json());
-        self.engine
+        let result = self
+            .engine
             .write(move |c| {
                 let n = c
                     .prepare_cached("UPDATE agents SET grants = ?2 WHERE id = ?1")
@@ -125,11 +136,14 @@ impl AgentStore for SqliteStore {
                 }
                 Ok(())
             })
-            .await
+            .await;
+        self.auth.invalidate();
+        result
     }
 
     async fn revoke_agent(&self, id: AgentId, at: Timestamp) -> StoreResult<()> {
-        self.engine
+        let result = self
+            .engine
             .write(move |c| {
                 c.prepare_cached(
                     "UPDATE agents SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
@@ -138,7 +152,9 @@ impl AgentStore for SqliteStore {
                 .map_err(backend)?;
                 Ok(())
             })
-            .await
+            .await;
+        self.auth.invalidate();
+        result
     }
 }
 

@@ -14,22 +14,31 @@ use std::path::Path;
 use std::sync::RwLock;
 use std::time::Instant;
 
+use crate::domain::agents::Agent;
 use crate::domain::secrets::TokenHash;
 use crate::domain::tokens::Token;
 use crate::store::sqlite::readers::SNAPSHOT_TTL;
 use crate::store::sqlite::shared_counter::SharedCounter;
 
-/// Tokens kept at most; past this the cache starts over (idle entries are not worth tracking).
+/// Entries kept at most per kind; past this the cache starts over (idle entries are not worth
+/// tracking).
 const MAX_ENTRIES: usize = 65_536;
 
+/// Tokens and agent keys, by the hash of their secret, under one epoch: any write that can
+/// invalidate either bumps it.
 pub struct AuthCache {
     epoch: SharedCounter,
-    tokens: RwLock<HashMap<TokenHash, Cached>>,
+    pub tokens: Entries<Token>,
+    pub agents: Entries<Agent>,
 }
 
-struct Cached {
-    token: Token,
-    /// The auth epoch the token was read under.
+pub struct Entries<T> {
+    map: RwLock<HashMap<TokenHash, Cached<T>>>,
+}
+
+struct Cached<T> {
+    value: T,
+    /// The auth epoch the value was read under.
     epoch: u64,
     /// From when the database was read.
     as_of: Instant,
@@ -40,7 +49,8 @@ impl AuthCache {
     pub fn open(path: &Path) -> std::io::Result<AuthCache> {
         Ok(AuthCache {
             epoch: SharedCounter::open(path)?,
-            tokens: RwLock::new(HashMap::new()),
+            tokens: Entries::default(),
+            agents: Entries::default(),
         })
     }
 
@@ -49,32 +59,51 @@ impl AuthCache {
         self.epoch.get()
     }
 
-    /// Makes every cached token in every process stale. Call after the write commits.
+    /// Makes every cached entry in every process stale. Call after the write commits.
     pub fn invalidate(&self) {
         self.epoch.bump();
     }
 
+    /// A cached token still current.
     pub fn get(&self, hash: &TokenHash) -> Option<Token> {
-        let epoch = self.epoch();
-        let tokens = self.tokens.read().ok()?;
-        match tokens.get(hash) {
+        self.tokens.get(hash, self.epoch())
+    }
+
+    /// Remembers a token read from the database under `epoch`, as the database was at `as_of`.
+    pub fn put(&self, token: Token, epoch: u64, as_of: Instant) {
+        self.tokens.put(token.hash, token, epoch, as_of);
+    }
+}
+
+impl<T> Default for Entries<T> {
+    fn default() -> Entries<T> {
+        Entries {
+            map: RwLock::new(HashMap::new()),
+        }
+    }
+}
+
+impl<T: Clone> Entries<T> {
+    /// The value for `hash` if it was read under `epoch` and recently enough.
+    pub fn get(&self, hash: &TokenHash, epoch: u64) -> Option<T> {
+        let map = self.map.read().ok()?;
+        match map.get(hash) {
             Some(c) if c.epoch == epoch && c.as_of.elapsed() < SNAPSHOT_TTL => {
-                Some(c.token.clone())
+                Some(c.value.clone())
             }
             _ => None,
         }
     }
 
-    /// Remembers a token read from the database under `epoch`, as the database was at `as_of`.
-    pub fn put(&self, token: Token, epoch: u64, as_of: Instant) {
-        if let Ok(mut tokens) = self.tokens.write() {
-            if tokens.len() >= MAX_ENTRIES {
-                tokens.clear();
+    pub fn put(&self, hash: TokenHash, value: T, epoch: u64, as_of: Instant) {
+        if let Ok(mut map) = self.map.write() {
+            if map.len() >= MAX_ENTRIES {
+                map.clear();
             }
-            tokens.insert(
-                token.hash,
+            map.insert(
+                hash,
                 Cached {
-                    token,
+                    value,
                     epoch,
                     as_of,
                 },
