@@ -107,6 +107,9 @@ pub struct ServeArgs {
     /// Turn every rate limit off (load tests) or on, whatever the config file says.
     #[arg(long, env = "PINBOX_RATE_LIMITS", value_parser = ["on", "off"])]
     rate_limits: Option<String>,
+    /// How long agents' audit lines are kept; older ones are deleted at start and every hour.
+    #[arg(long, env = "PINBOX_AUDIT_RETENTION", default_value = "90d", value_parser = parse_duration)]
+    audit_retention: Duration,
     /// Start pinbox's clock at this instant (RFC 3339, e.g. 2027-01-01T00:00:00Z); it runs on
     /// from there. Every date pinbox shows and every expiry follows it.
     #[arg(long, env = "PINBOX_CLOCK_START", value_name = "INSTANT", value_parser = parse_instant)]
@@ -255,6 +258,17 @@ pub async fn run(args: ServeArgs, data: &DataDirArg) -> anyhow::Result<()> {
     }
     say!("pinbox listening on http://{addr}");
     let agents = pinbox.agents.clone();
+    let retention = args.audit_retention;
+    let pruning = agents.clone();
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(Duration::from_secs(3_600));
+        loop {
+            every_hour.tick().await;
+            if let Err(e) = pruning.prune_audit(retention).await {
+                tracing::warn!(error = %e.message, "old audit lines could not be deleted");
+            }
+        }
+    });
     serve(listener, pinbox, public_url, config.connections, stop).await?;
     // Audit lines still queued are written before the process ends.
     agents.flush().await;

@@ -408,3 +408,16 @@ async fn an_agent_sees_secret_boards_only_with_secret_content_granted_and_stays_
     );
     let _: Value = reply.json;
 }
+
+#[tokio::test]
+async fn audit_lines_older_than_the_retention_are_deleted_by_pinbox_clock() {
+    let app = TestApp::start().await;
+    let alice = app.user("alice").await;
+    let (id, key) = agent(&app, &alice, "Old", &[(Area::Boards, Level::Read)]).await;
+    app.call("boards/list").token(&key).send().await.expect(200);
+    app.advance(std::time::Duration::from_secs(60 * 86_400));
+    app.call("boards/list").token(&key).send().await.expect(200);
+    let retention = std::time::Duration::from_secs(30 * 86_400);
+    assert_eq!(app.pinbox.agents.prune_audit(retention).await.unwrap(), 1);
+    assert_eq!(audit(&app, id).await.len(), 1, "the recent line stays");
+}

@@ -255,6 +255,7 @@ impl Agents {
     /// Deletes the lines older than `retention`; returns how many.
     pub async fn prune_audit(&self, retention: Duration) -> Result<u64> {
         let before = Timestamp(self.clock.now().0 - retention.as_millis() as i64);
+        self.flush().await;
         Ok(self.audit.prune_audit(before).await?)
     }
 
