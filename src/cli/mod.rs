@@ -74,7 +74,7 @@ fn honour_renamed_vars() {
 enum Command {
     /// Serve the API.
     #[command(after_help = serve::AFTER_HELP)]
-    Serve(serve::ServeArgs),
+    Serve(Box<serve::ServeArgs>),
     /// Manage users.
     #[command(subcommand)]
     User(users::UserCommand),
@@ -142,7 +142,7 @@ pub fn main() -> ExitCode {
     let result = runtime.block_on(async {
         let data = &cli.data;
         match cli.command {
-            Command::Serve(args) => serve::run(args, data).await,
+            Command::Serve(args) => serve::run(*args, data).await,
             Command::User(cmd) => users::run(cmd, data).await,
             Command::App(cmd) => apps::run(cmd, data).await,
             Command::Token(cmd) => tokens::run(cmd, data).await,
