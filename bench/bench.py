@@ -317,6 +317,80 @@ def rate_limit_pair(data, env, results, notes, rounds=3):
         log("valgrind is not installed: skipping the instruction counts")
 
 
+def seeded_sqlite():
+    """A fresh SQLite data dir seeded at Pinterest's volume limits: (data dir, seed info, wrk env)."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    ids_file = WORK / "pin-ids.txt"
+    data = WORK / "sqlite-data"
+    shutil.rmtree(data, ignore_errors=True)
+    log("seeding 2,000 boards and 200,000 Pins (SQLite)")
+    info = seed(["--data-dir", str(data)], ids_file)
+    return data, info, {"BENCH_TOKEN": info["token"], "BENCH_IDS": str(ids_file)}
+
+
+def agent_pair(data, info, env, results, notes, rounds=3):
+    """GET one Pin with the user's token and through an agent key of the same user (its grant
+    checked, its call written to the audit log), alternated on one server, `rounds` times each."""
+    data_args = ["--data-dir", str(data)]
+    out = subprocess.run([str(PINBOX), "agent", "create", "--user", info["user"], "--name", "bench agent", *data_args],
+                         capture_output=True, text=True, check=True).stdout.split()
+    agent_id, key = out[0], out[1]
+    pinbox_cli(data_args, "agent", "grant", agent_id, "pins", "read")
+    server, _ = serve_pinbox(data_args, counting())
+    runs = {"token": [], "agent": []}
+    try:
+        for i in range(rounds):
+            for who in (("token", "agent") if i % 2 == 0 else ("agent", "token")):
+                log(f"pinbox: GET one Pin with {'an agent key' if who == 'agent' else 'the token'} (round {i + 1} of {rounds})")
+                token = key if who == "agent" else env["BENCH_TOKEN"]
+                runs[who].append(wrk(server.base, "get_pin.lua", {**env, "BENCH_TOKEN": token}))
+    finally:
+        server.stop()
+    for who, label in (("token", "the user's token"), ("agent", "an agent key")):
+        results[f"GET /v5/pins/{{id}} with {label} (median of {rounds})"] = median_run(runs[who])
+        notes[f"agent_pair_{who}_rps_runs"] = " / ".join(f"{r['rps']:,.0f}" for r in runs[who])
+    ratios = sorted(a["rps"] / t["rps"] for a, t in zip(runs["agent"], runs["token"]))
+    notes["agent_key_x_token_median"] = ratios[len(ratios) // 2]
+    if any(r["non2xx"] for r in runs["agent"]):
+        raise RuntimeError("a call with the agent key was refused: the pair would measure errors")
+    last = pinbox_cli(data_args, "audit", "--agent", agent_id, "--limit", "1", "--json")
+    if '"bench agent"' not in last or '"pins/get"' not in last:
+        raise RuntimeError(f"the agent's calls are not in the audit log: {last!r}")
+
+
+def agents_only():
+    """`bench.py --agents`: GET one Pin with a token and through an agent key, alternated, on the
+    seeded SQLite data dir; written to bench/results/agents.md."""
+    data, info, env = seeded_sqlite()
+    results, notes = {}, {}
+    rounds = int(os.environ.get("BENCH_ROUNDS", "3"))
+    agent_pair(data, info, env, results, notes, rounds=rounds)
+    ratio = notes["agent_key_x_token_median"]
+    text = "\n".join([
+        "# Agents: GET one Pin through an agent key",
+        "",
+        f"Made by `bench/bench.py --agents` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
+        f"{os.cpu_count()} cores shared with other work and with wrk, so the figures are indicative; wrk with "
+        f"{THREADS} threads and {CONNECTIONS} connections for {DURATION} per run, the user's token and an agent key "
+        f"of the same user alternated on one server, {rounds} runs each, the median run of each reported. "
+        "The agent's calls are checked against its grants and each is written to the audit log; every "
+        "request of both is counted against rate limits too high to refuse any.",
+        "",
+        "| workload | req/s | p50 ms | p99 ms | non-2xx |",
+        "|---|---:|---:|---:|---:|",
+        *[f"| {name} | {r['rps']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['non2xx']} |" for name, r in results.items()],
+        "",
+        f"Throughput through the agent key: {ratio:.2f}x the token's (median of the pairs' ratios; "
+        f"runs: token {notes['agent_pair_token_rps_runs']}, agent {notes['agent_pair_agent_rps_runs']}). "
+        f"Target: the grant check and audit write cost under 10 %: {'met' if ratio >= 0.9 else 'NOT met'} "
+        f"({(1 - ratio) * 100:.0f} %).",
+    ]) + "\n"
+    out = BENCH / "results" / "agents.md"
+    out.write_text(text)
+    print(text)
+    log(f"written to {out}")
+
+
 def callgrind_instructions(data, env, extra, requests):
     """Instructions (callgrind's Ir, every thread) of a pinbox that serves `requests`
     sequential GETs of one Pin on one keep-alive connection, then stops."""
@@ -678,6 +752,7 @@ def main():
     notes["upload_rss_growth_mb"] = rss_mb(server.pid) - rss_before
     server.stop()
     rate_limit_pair(data, env, results, notes)
+    agent_pair(data, info, env, results, notes)
     ads_analytics_workload(results)
 
     baseline_pair(env, results, notes)
@@ -816,6 +891,10 @@ def report(results, notes):
         ("GET one Pin with rate limits on within 5 % of off (throughput)",
          notes["rate_limits_throughput_cost_pct"] <= 5, f"{notes['rate_limits_throughput_cost_pct']:+.1f} %"),
     ]
+    if "agent_key_x_token_median" in notes:
+        ratio = notes["agent_key_x_token_median"]
+        targets.append(("GET one Pin through an agent key within 10 % of the token (throughput)",
+                        ratio >= 0.9, f"{ratio:.2f}×"))
     analytics = results.get(f"GET ads/analytics: {ANALYTICS_DAYS} days by DAY, {ANALYTICS_ADS} ads (1 connection)")
     if analytics:
         targets.append((f"ads analytics, {ANALYTICS_DAYS} days by day over {ANALYTICS_ADS} ads: p99 < 20 ms, one at a time",
@@ -847,13 +926,7 @@ def report(results, notes):
 def rate_limits_only():
     """`bench.py --rate-limits`: only the limits-off/on pair (and its instruction counts), on the
     seeded SQLite data dir, written to bench/results/rate-limits.md. Quicker than the whole run."""
-    WORK.mkdir(parents=True, exist_ok=True)
-    ids_file = WORK / "pin-ids.txt"
-    data = WORK / "sqlite-data"
-    shutil.rmtree(data, ignore_errors=True)
-    log("seeding 2,000 boards and 200,000 Pins (SQLite)")
-    info = seed(["--data-dir", str(data)], ids_file)
-    env = {"BENCH_TOKEN": info["token"], "BENCH_IDS": str(ids_file)}
+    data, info, env = seeded_sqlite()
     results, notes = {}, {}
     rate_limit_pair(data, env, results, notes, rounds=int(os.environ.get("BENCH_ROUNDS", "3")))
     lines = [
@@ -1038,6 +1111,8 @@ if __name__ == "__main__":
         search_only()
     elif sys.argv[1:] == ["--ads"]:
         ads_only()
+    elif sys.argv[1:] == ["--agents"]:
+        agents_only()
     elif sys.argv[1:] == ["--conversions"]:
         conversions_only()
     else:

@@ -7,16 +7,14 @@
 use axum::Router;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::http::header::AUTHORIZATION;
 use axum::routing::get;
 use serde_json::{Value, json};
 
 use crate::clock::Timestamp;
 use crate::domain::agents::{AuditFilter, AuditLine};
-use crate::domain::caller::Caller;
-use crate::domain::env::Env;
 use crate::domain::ids::{AgentId, parse_digits};
 use crate::error::{Error, Result};
+use crate::http::control::token_owner;
 use crate::http::extract::QueryParams;
 use crate::http::respond::Json;
 use crate::http::state::AppState;
@@ -42,38 +40,12 @@ pub fn audit_json(l: &AuditLine) -> Value {
     })
 }
 
-/// The user behind a bearer access token of either environment. Agent keys are refused: an
-/// agent does not read its own log.
-async fn owner(app: &AppState, headers: &HeaderMap) -> Result<Caller> {
-    let token = headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, t)| scheme.eq_ignore_ascii_case("bearer") && !t.trim().is_empty())
-        .map(|(_, t)| t.trim())
-        .ok_or_else(|| {
-            Error::unauthenticated_because(
-                "Authentication failed: send your own access token as 'Authorization: Bearer \
-                 <token>' to read your agents' audit log.",
-            )
-        })?;
-    match app.pinbox.tokens.authenticate(token, Env::Production).await {
-        Ok(c) => Ok(c),
-        Err(e) => app
-            .pinbox
-            .tokens
-            .authenticate(token, Env::Sandbox)
-            .await
-            .map_err(|_| e),
-    }
-}
-
 async fn list(
     State(app): State<AppState>,
     headers: HeaderMap,
     query: QueryParams,
 ) -> Result<Json<Value>> {
-    let caller = owner(&app, &headers).await?;
+    let caller = token_owner(&app, &headers, "your own").await?;
     let bad =
         |name: &str, what: &str| Error::invalid(format!("Invalid parameter '{name}': {what}."));
     let agent = match query.single("agent_id")? {

@@ -9,17 +9,15 @@ use std::collections::BTreeMap;
 use axum::Router;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::http::header::AUTHORIZATION;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::domain::analytics::{Profile, Simulation};
-use crate::domain::caller::Caller;
 use crate::domain::engagement::{AppType, EngagementEvents, parse_date, parse_event};
-use crate::domain::env::Env;
 use crate::domain::ids::{PinId, parse_digits};
 use crate::error::{Error, Result};
+use crate::http::control::token_owner;
 use crate::http::extract::JsonBody;
 use crate::http::respond::Json;
 use crate::http::state::AppState;
@@ -29,31 +27,6 @@ pub fn routes() -> Router<AppState> {
         .route("/_pinbox/engagement", post(add))
         .route("/_pinbox/engagement/simulate", post(simulate))
         .route("/_pinbox/engagement/profiles", get(profiles))
-}
-
-/// The bearer token's caller, in whichever environment the token belongs to.
-async fn caller(app: &AppState, headers: &HeaderMap) -> Result<Caller> {
-    let token = headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, t)| scheme.eq_ignore_ascii_case("bearer") && !t.trim().is_empty())
-        .map(|(_, t)| t.trim())
-        .ok_or_else(|| {
-            Error::unauthenticated_because(
-                "Authentication failed: send the Pin owner's access token as \
-                 'Authorization: Bearer <token>'.",
-            )
-        })?;
-    match app.pinbox.tokens.authenticate(token, Env::Production).await {
-        Ok(c) => Ok(c),
-        Err(e) => app
-            .pinbox
-            .tokens
-            .authenticate(token, Env::Sandbox)
-            .await
-            .map_err(|_| e),
-    }
 }
 
 fn day(name: &str, v: &str) -> Result<i64> {
@@ -74,7 +47,7 @@ async fn add(
     headers: HeaderMap,
     JsonBody(body): JsonBody<AddBody>,
 ) -> Result<Json<Value>> {
-    let caller = caller(&app, &headers).await?;
+    let caller = token_owner(&app, &headers, "the Pin owner's").await?;
     let pin = PinId(parse_digits(&body.pin_id).unwrap_or(0));
     let date = day("date", &body.date)?;
     let app_type = AppType::parse(&body.app_type)
@@ -130,7 +103,7 @@ async fn simulate(
     headers: HeaderMap,
     JsonBody(body): JsonBody<SimulateBody>,
 ) -> Result<Json<SimulateReply>> {
-    let caller = caller(&app, &headers).await?;
+    let caller = token_owner(&app, &headers, "the Pin owner's").await?;
     let profile = Profile::named(&body.profile)?;
     let sim = Simulation {
         env: caller.env,
