@@ -565,3 +565,56 @@ fn replicas_started_together_on_an_empty_database_make_one_demo_account() {
         assert_eq!(apps.lines().count(), 1, "round {round}: {apps}");
     }
 }
+
+#[tokio::test]
+#[ignore = "needs PINBOX_TEST_DATABASE_URL (scripts/test runs it)"]
+async fn an_agent_revoked_by_the_cli_is_refused_at_once_by_both_replicas_which_share_one_audit_log()
+{
+    let schema = pg::Schema::new();
+    let url = schema.url_with_search_path();
+    let dirs = tempfile::tempdir().unwrap();
+    let media = dirs.path().join("shared-media");
+    let a = start_replica(&url, &dirs.path().join("a"), &media);
+    let b = start_replica(&url, &dirs.path().join("b"), &media);
+    let _ = token_for(&url, "alice");
+    let created = cli(
+        &url,
+        &["agent", "create", "--user", "alice", "--name", "Replicated"],
+    );
+    let mut lines = created.lines();
+    let (id, key) = (
+        lines.next().unwrap().to_string(),
+        lines.next().unwrap().to_string(),
+    );
+    cli(&url, &["agent", "grant", &id, "boards", "read"]);
+    let agent = Client {
+        http: reqwest::Client::new(),
+        token: key,
+    };
+    for base in [&a.base, &b.base] {
+        let (status, body) = agent.send(base, "GET", "/boards", None).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    cli(&url, &["agent", "revoke", &id]);
+    for base in [&a.base, &b.base] {
+        let (status, body) = agent.send(base, "GET", "/boards", None).await;
+        assert_eq!(status, 401, "{body}");
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap()
+                .contains("has been revoked"),
+            "{body}"
+        );
+    }
+    // Both replicas' calls are in the one log the CLI reads (written before the answers are read
+    // back: each replica's writer gathers for at most 20 ms).
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let audit = cli(&url, &["audit", "--agent", &id, "--json"]);
+    let allowed = audit
+        .lines()
+        .filter(|l| l.contains("\"decision\":\"allowed\""))
+        .count();
+    assert_eq!(allowed, 2, "{audit}");
+    drop((a, b));
+}
