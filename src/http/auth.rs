@@ -52,7 +52,9 @@ pub async fn authorize(
         .await;
     }
     let caller = match bearer_token(req.headers()) {
-        Ok(key) if key.starts_with(KEY_PREFIX) => state.pinbox.agents.authenticate(key, env).await,
+        Ok(key) if key.starts_with(KEY_PREFIX) => {
+            state.pinbox.agents.authenticate(key, env, op.id).await
+        }
         Ok(token) => state.pinbox.tokens.authenticate(token, env).await,
         Err(e) => Err(e),
     };

@@ -357,6 +357,11 @@ async fn a_revoked_agent_key_stops_working_at_once() {
         .send()
         .await
         .expect_error(401, 2, "agent 'Short-lived' has been revoked");
+    // The refused attempt is in the log too.
+    let last = audit(&app, id).await.pop().unwrap();
+    assert_eq!(last.0, "tried to list boards");
+    assert_eq!((last.1, last.2), (false, 401));
+    assert!(last.3.contains("has been revoked"), "{}", last.3);
 }
 
 #[tokio::test]

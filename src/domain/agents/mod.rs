@@ -157,33 +157,54 @@ impl Agents {
         self.get(id).await
     }
 
-    /// Resolves an agent key into the caller it acts as, or Pinterest's 401.
-    pub async fn authenticate(&self, key: &str, env: Env) -> Result<Caller> {
+    /// Resolves an agent key into the caller it acts as for operation `op`, or Pinterest's 401;
+    /// a known agent refused here (revoked, or in the other environment) is recorded as denied.
+    pub async fn authenticate(&self, key: &str, env: Env, op: &str) -> Result<Caller> {
         let hash: TokenHash = hash_secret(key);
         let agent = self
             .store
             .agent_by_key(&hash)
             .await?
             .ok_or_else(Error::unauthenticated)?;
-        if agent.revoked_at.is_some() {
-            return Err(Error::unauthenticated_because(format!(
+        let refusal = if agent.revoked_at.is_some() {
+            Some(format!(
                 "Authentication failed: agent '{}' has been revoked. Ask for a new agent key.",
                 agent.name
-            )));
-        }
-        if agent.env != env {
-            return Err(Error::unauthenticated_because(format!(
+            ))
+        } else if agent.env != env {
+            Some(format!(
                 "Authentication failed: agent '{}' is a {} agent and cannot be used in {}. Use \
                  an agent created for this environment.",
                 agent.name, agent.env, env
-            )));
-        }
-        let Some(user) = agent.user_id else {
-            return Err(Error::unauthenticated_because(format!(
+            ))
+        } else if agent.user_id.is_none() {
+            Some(format!(
                 "Authentication failed: agent '{}' belongs to a gateway and acts for its \
                  upstream's user; call the gateway with it.",
                 agent.name
-            )));
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = refusal {
+            self.record(AuditLine {
+                seq: 0,
+                at: self.clock.now(),
+                agent_id: agent.id,
+                agent_name: agent.name.clone(),
+                user_id: agent.user_id,
+                env,
+                operation: op.to_string(),
+                action: describe(op, Outcome::Denied, &Touched::default()),
+                status: 401,
+                allowed: false,
+                reason: message.clone(),
+            })
+            .await?;
+            return Err(Error::unauthenticated_because(message));
+        }
+        let Some(user) = agent.user_id else {
+            return Err(Error::unauthenticated());
         };
         Ok(Caller {
             token_id: TokenId(agent.id.0),
