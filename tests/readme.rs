@@ -9,7 +9,7 @@
 //! `cargo install --path .` (the built binary's directory is first on PATH instead), the SDK's
 //! `pip install` (the venv scripts/ensure-sdk-venv keeps, at pinned versions), and the replicas'
 //! database (a schema of its own in `PINBOX_TEST_DATABASE_URL`; without it that block is skipped,
-//! as the other PostgreSQL suites are). The README's fixed ports (8080, 8081, 8082) become free
+//! as the other PostgreSQL suites are). The README's fixed ports (8080, 8081, 8082, 8090) become free
 //! ports, so that the test runs beside other servers.
 
 mod common;
@@ -279,6 +279,7 @@ fn every_readme_block_runs_as_pasted_in_order_on_a_fresh_data_dir() {
         ("127.0.0.1:8080", addr),
         ("127.0.0.1:8081", format!("127.0.0.1:{}", free_port())),
         ("127.0.0.1:8082", format!("127.0.0.1:{}", free_port())),
+        ("127.0.0.1:8090", format!("127.0.0.1:{}", free_port())),
     ];
 
     let mut script = String::from(

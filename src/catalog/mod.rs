@@ -3,6 +3,7 @@
 //! are driven from here, never repeated in handlers; `tests/catalog.rs` checks it against the spec.
 
 pub mod area;
+pub mod route;
 pub mod scope;
 
 mod spec_index;

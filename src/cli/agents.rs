@@ -29,9 +29,10 @@ pub enum AgentCommand {
 
 #[derive(Args)]
 pub struct AgentCreate {
-    /// Username the agent acts for.
+    /// Username the agent acts for; leave it out on a gateway's data dir, where every agent acts
+    /// as the upstream token's user.
     #[arg(long)]
-    user: String,
+    user: Option<String>,
     /// The agent's name, as denials and the audit log show it.
     #[arg(long)]
     name: String,
@@ -85,8 +86,11 @@ pub async fn run(cmd: AgentCommand, data: &DataDirArg) -> anyhow::Result<()> {
         AgentCommand::Create(args) => {
             let env = Env::parse(&args.env).unwrap_or_default();
             let created = with_pinbox(data, async |p: &Pinbox| {
-                let user = p.users.named(&args.user).await?;
-                p.agents.create(Some(user.id), &args.name, env).await
+                let user = match &args.user {
+                    Some(name) => Some(p.users.named(name).await?.id),
+                    None => None,
+                };
+                p.agents.create(user, &args.name, env).await
             })
             .await?;
             println!("{}", created.agent.id);

@@ -21,6 +21,7 @@ mod demo;
 mod duration_arg;
 mod engagement;
 mod follow;
+mod gateway;
 mod open;
 mod seed;
 mod serve;
@@ -89,6 +90,9 @@ enum Command {
     Agent(agents::AgentCommand),
     /// Show the audit log of agents' calls, newest first.
     Audit(agents::AuditArgs),
+    /// Serve Pinterest's API to agents in front of another Pinterest API (real Pinterest by
+    /// default): their grants checked, every call forwarded with one upstream token and audited.
+    Gateway(gateway::GatewayArgs),
     /// Report every operation of Pinterest's spec and whether pinbox serves it.
     Compat(compat::CompatArgs),
     /// Fill the store with one account at Pinterest's volume limits (benchmarks, load tests).
@@ -148,6 +152,7 @@ pub fn main() -> ExitCode {
             Command::Token(cmd) => tokens::run(cmd, data).await,
             Command::Agent(cmd) => agents::run(cmd, data).await,
             Command::Audit(args) => agents::audit(args, data).await,
+            Command::Gateway(args) => gateway::run(args, data).await,
             Command::Compat(args) => compat::run(args),
             Command::Seed(args) => seed::run(args, data).await,
             Command::Follow(cmd) => follow::run(cmd, data).await,

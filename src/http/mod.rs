@@ -22,6 +22,7 @@ pub mod ads_reports;
 pub mod extract;
 pub mod follows;
 pub mod form;
+pub mod gateway;
 pub mod html;
 pub mod images;
 pub mod media;

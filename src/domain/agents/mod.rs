@@ -226,12 +226,22 @@ impl Agents {
     /// Whether the agent's grants allow the operation: the 403 that names the agent, the area
     /// and its level when they do not.
     pub fn check(agent: &AgentRef, op: &Operation) -> std::result::Result<Need, Error> {
-        let Some(need) = area::need(op) else {
+        Agents::decide(agent, op.id, area::need(op))
+    }
+
+    /// [`Agents::check`] for an operation of the spec by its id and need (`None`: the OAuth
+    /// client operations, never an agent's).
+    pub fn decide(
+        agent: &AgentRef,
+        op: &str,
+        need: Option<Need>,
+    ) -> std::result::Result<Need, Error> {
+        let Some(need) = need else {
             return Err(Error::forbidden(
                 29,
                 format!(
-                    "Agent '{}' may not call '{}': agents never do.",
-                    agent.name, op.id
+                    "Agent '{}' may not call '{op}': agents never do.",
+                    agent.name
                 ),
             ));
         };
@@ -254,6 +264,38 @@ impl Agents {
                 }
             ),
         ))
+    }
+
+    /// Resolves an agent key for a gateway, where every agent acts as the upstream token's user:
+    /// the agent, or Pinterest's 401 (a revoked agent's attempt is recorded).
+    pub async fn authenticate_gateway(&self, key: &str, op: &str) -> Result<Agent> {
+        let agent = self
+            .store
+            .agent_by_key(&hash_secret(key))
+            .await?
+            .ok_or_else(Error::unauthenticated)?;
+        if agent.revoked_at.is_some() {
+            let message = format!(
+                "Authentication failed: agent '{}' has been revoked. Ask for a new agent key.",
+                agent.name
+            );
+            self.record(AuditLine {
+                seq: 0,
+                at: self.clock.now(),
+                agent_id: agent.id,
+                agent_name: agent.name.clone(),
+                user_id: agent.user_id,
+                env: agent.env,
+                operation: op.to_string(),
+                action: describe(op, Outcome::Denied, &Touched::default()),
+                status: 401,
+                allowed: false,
+                reason: message.clone(),
+            })
+            .await?;
+            return Err(Error::unauthenticated_because(message));
+        }
+        Ok(agent)
     }
 
     /// Queues an audit line for the writer.
