@@ -7,7 +7,6 @@ use axum::extract::Request;
 use axum::http::header::CONTENT_TYPE;
 use axum::middleware::Next;
 use axum::response::Response;
-use serde_json::Value;
 
 use crate::catalog::area::Need;
 use crate::catalog::{Method, Operation};
@@ -228,13 +227,19 @@ async fn named_in(response: Response, op: &Operation) -> (Response, Touched) {
             );
         }
     };
-    let mut touched = Touched::default();
-    if let Ok(Value::Object(o)) = serde_json::from_slice::<Value>(&bytes) {
-        let text = |k: &str| o.get(k).and_then(Value::as_str).map(str::to_string);
-        touched.subject = text("title")
-            .filter(|t| !t.is_empty())
-            .or_else(|| text("name"));
-        touched.board = text("board_id");
+    // Only these fields are read: the rest of the answer is skipped, never built.
+    #[derive(serde::Deserialize)]
+    struct Named {
+        title: Option<String>,
+        name: Option<String>,
+        board_id: Option<String>,
     }
+    let touched = match serde_json::from_slice::<Named>(&bytes) {
+        Ok(n) => Touched {
+            subject: n.title.filter(|t| !t.is_empty()).or(n.name),
+            board: n.board_id,
+        },
+        Err(_) => Touched::default(),
+    };
     (Response::from_parts(parts, Body::from(bytes)), touched)
 }
