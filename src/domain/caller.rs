@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::catalog::scope::{Scope, Scopes};
-use crate::domain::agents::Grants;
+use crate::domain::agents::grants::Grants;
 use crate::domain::apps::Tier;
 use crate::domain::env::Env;
 use crate::domain::ids::{AgentId, AppId, TokenId, UserId};

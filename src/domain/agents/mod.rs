@@ -4,7 +4,7 @@
 
 mod audit_writer;
 mod describe;
-mod grants;
+pub mod grants;
 mod store;
 
 pub use audit_writer::AuditWriter;
@@ -187,20 +187,8 @@ impl Agents {
             None
         };
         if let Some(message) = refusal {
-            self.record(AuditLine {
-                seq: 0,
-                at: self.clock.now(),
-                agent_id: agent.id,
-                agent_name: agent.name.clone(),
-                user_id: agent.user_id,
-                env,
-                operation: op.to_string(),
-                action: describe(op, Outcome::Denied, &Touched::default()),
-                status: 401,
-                allowed: false,
-                reason: message.clone(),
-            })
-            .await?;
+            self.record(self.refused_key(&agent, op, env, &message))
+                .await?;
             return Err(Error::unauthenticated_because(message));
         }
         let Some(user) = agent.user_id else {
@@ -279,23 +267,28 @@ impl Agents {
                 "Authentication failed: agent '{}' has been revoked. Ask for a new agent key.",
                 agent.name
             );
-            self.record(AuditLine {
-                seq: 0,
-                at: self.clock.now(),
-                agent_id: agent.id,
-                agent_name: agent.name.clone(),
-                user_id: agent.user_id,
-                env: agent.env,
-                operation: op.to_string(),
-                action: describe(op, Outcome::Denied, &Touched::default()),
-                status: 401,
-                allowed: false,
-                reason: message.clone(),
-            })
-            .await?;
+            self.record(self.refused_key(&agent, op, agent.env, &message))
+                .await?;
             return Err(Error::unauthenticated_because(message));
         }
         Ok(agent)
+    }
+
+    /// The audit line of a known key refused before any operation ran.
+    fn refused_key(&self, agent: &Agent, op: &str, env: Env, message: &str) -> AuditLine {
+        AuditLine {
+            seq: 0,
+            at: self.clock.now(),
+            agent_id: agent.id,
+            agent_name: agent.name.clone(),
+            user_id: agent.user_id,
+            env,
+            operation: op.to_string(),
+            action: describe(op, Outcome::Denied, &Touched::default()),
+            status: 401,
+            allowed: false,
+            reason: message.to_string(),
+        }
     }
 
     /// Queues an audit line for the writer.
