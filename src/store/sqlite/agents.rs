@@ -12,6 +12,9 @@ use crate::domain::secrets::TokenHash;
 use crate::domain::storage::{StoreError, StoreResult};
 use crate::store::sqlite::errors::backend;
 
+/// Audit rows per INSERT: ten values each, well under SQLite's 32,766 parameters.
+const ROWS_PER_INSERT: usize = 256;
+
 const AGENT_COLUMNS: &str = "id, user_id, env, name, grants, created_at, revoked_at";
 
 fn agent_row(r: &Row) -> rusqlite::Result<Agent> {
@@ -163,27 +166,35 @@ impl AuditStore for SqliteStore {
     async fn append_audit(&self, lines: Vec<AuditLine>) -> StoreResult<()> {
         self.engine
             .write(move |c| {
-                let mut insert = c
-                    .prepare_cached(
+                // Many rows a statement: a batch costs a few statements, not one per line.
+                for chunk in lines.chunks(ROWS_PER_INSERT) {
+                    let mut sql = String::from(
                         "INSERT INTO audit_log (at, agent_id, agent_name, user_id, env, operation,
-                             action, status, allowed, reason)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                    )
-                    .map_err(backend)?;
-                for l in &lines {
-                    insert
-                        .execute(params![
-                            l.at.0,
-                            l.agent_id.0,
-                            l.agent_name,
-                            l.user_id.map(|u| u.0),
-                            l.env.code(),
-                            l.operation,
-                            l.action,
-                            l.status as i64,
-                            l.allowed,
-                            l.reason
-                        ])
+                             action, status, allowed, reason) VALUES ",
+                    );
+                    for i in 0..chunk.len() {
+                        sql.push_str(if i == 0 { "(" } else { ", (" });
+                        sql.push_str(&vec!["?"; 10].join(", "));
+                        sql.push(')');
+                    }
+                    let mut values: Vec<rusqlite::types::Value> =
+                        Vec::with_capacity(chunk.len() * 10);
+                    for l in chunk {
+                        values.extend([
+                            l.at.0.into(),
+                            l.agent_id.0.into(),
+                            l.agent_name.clone().into(),
+                            l.user_id.map(|u| u.0).into(),
+                            l.env.code().into(),
+                            l.operation.clone().into(),
+                            l.action.clone().into(),
+                            (l.status as i64).into(),
+                            (l.allowed as i64).into(),
+                            l.reason.clone().into(),
+                        ]);
+                    }
+                    c.prepare_cached(&sql)
+                        .and_then(|mut s| s.execute(rusqlite::params_from_iter(values)))
                         .map_err(backend)?;
                 }
                 Ok(())

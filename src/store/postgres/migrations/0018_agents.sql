@@ -28,4 +28,3 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_by_agent ON audit_log (agent_id, seq);
 CREATE INDEX audit_log_by_user ON audit_log (user_id, seq);
-CREATE INDEX audit_log_by_time ON audit_log (at);
