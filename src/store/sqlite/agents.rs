@@ -174,7 +174,7 @@ impl AuditStore for SqliteStore {
                     );
                     for i in 0..chunk.len() {
                         sql.push_str(if i == 0 { "(" } else { ", (" });
-                        sql.push_str(&vec!["?"; 10].join(", "));
+                        sql.push_str(&["?"; 10].join(", "));
                         sql.push(')');
                     }
                     let mut values: Vec<rusqlite::types::Value> =
