@@ -148,17 +148,38 @@ pub fn check_targeting(spec: &Value, what: &str, field: &str) -> Result<(), Refu
                 }
                 true
             }
-            Holds::Objects => value.as_array().is_some_and(|items| {
-                items.iter().all(|i| {
-                    i.as_object().is_some_and(|o| {
-                        o.iter().all(|(k, v)| match k.as_str() {
-                            "lookback_window" | "exclusion_window" => is_integer(v),
-                            "tag_types" => v.as_array().is_some_and(|t| t.iter().all(is_integer)),
-                            _ => true,
+            Holds::Objects => {
+                let numbers = |o: &serde_json::Map<String, Value>| -> Vec<Value> {
+                    o.iter()
+                        .flat_map(|(k, v)| match k.as_str() {
+                            "lookback_window" | "exclusion_window" => vec![v.clone()],
+                            "tag_types" => v.as_array().cloned().unwrap_or_default(),
+                            _ => Vec::new(),
+                        })
+                        .collect()
+                };
+                let shaped = value.as_array().is_some_and(|items| {
+                    items.iter().all(|i| {
+                        i.as_object().is_some_and(|o| {
+                            o.get("tag_types").is_none_or(Value::is_array)
+                                && numbers(o).iter().all(is_integer)
                         })
                     })
-                })
-            }),
+                });
+                // Integers past 64 bits are the schema's but cannot be kept as sent.
+                if shaped
+                    && value.as_array().into_iter().flatten().any(|i| {
+                        i.as_object()
+                            .is_some_and(|o| numbers(o).iter().any(|n| !n.is_i64() && !n.is_u64()))
+                    })
+                {
+                    return Err(Refusal::invalid(format!(
+                        "Invalid {what} parameters: '{field}' '{key}' windows and tag types must \
+                         be integers that fit in 64 bits."
+                    )));
+                }
+                shaped
+            }
         };
         if !ok {
             let what = match kind {
@@ -184,12 +205,15 @@ mod integer_tests {
     use serde_json::json;
 
     #[test]
-    fn shopping_retargeting_takes_integers_of_any_size_as_the_schema_does() {
+    fn shopping_retargeting_keeps_64_bit_integers_and_refuses_larger_ones_by_item() {
         let spec = json!({"SHOPPING_RETARGETING": [{
-            "lookback_window": 18446744073709551615u64, "exclusion_window": 2.0,
-            "tag_types": [0, -9223372036854775808i64, 1e20]
+            "lookback_window": 18446744073709551615u64, "exclusion_window": 14,
+            "tag_types": [0, -9223372036854775808i64]
         }]});
         assert!(check_targeting_spec(&spec).is_ok());
+        let past_64_bits = json!({"SHOPPING_RETARGETING": [{"tag_types": [1e20]}]});
+        let refused = check_targeting_spec(&past_64_bits).unwrap_err();
+        assert!(!refused.malformed, "refused by the item, not as malformed");
         let text = json!({"SHOPPING_RETARGETING": [{"lookback_window": "30"}]});
         assert!(check_targeting_spec(&text).is_err());
         let fraction = json!({"SHOPPING_RETARGETING": [{"tag_types": [0.5]}]});
