@@ -7,7 +7,7 @@
 use std::fmt;
 
 use crate::catalog::scope::{Scope, Scopes};
-use crate::catalog::{Method, Operation};
+use crate::catalog::{Method, Operation, SpecOperation};
 
 macro_rules! areas {
     ($($variant:ident => $name:literal, $read:literal, $full:literal;)*) => {
@@ -127,6 +127,30 @@ pub fn need(op: &Operation) -> Option<Need> {
     let writes = !op.scopes.intersection(WRITE_SCOPES).is_empty()
         || (op.scopes.is_empty() && op.method != Method::Get);
     Some(need_of(op.id, op.path, writes))
+}
+
+/// Whether an operation writes, by the scopes the spec lists for it (any `*:write`), or, where
+/// it lists none, by its method.
+pub fn writes<'a>(scopes: impl IntoIterator<Item = &'a str>, method: &str) -> bool {
+    let mut listed = false;
+    for scope in scopes {
+        if scope.contains(":write") {
+            return true;
+        }
+        listed = true;
+    }
+    !listed && !method.eq_ignore_ascii_case("get")
+}
+
+/// [`need`] for any operation of the spec, served or not (`None` for the OAuth client ones).
+pub fn need_of_spec(op: &SpecOperation) -> Option<Need> {
+    (!op.client_basic).then(|| {
+        need_of(
+            op.id,
+            op.path,
+            writes(op.scopes.iter().copied(), op.method.as_str()),
+        )
+    })
 }
 
 /// The same rule for any operation of the spec, served or not, by its operationId, path and

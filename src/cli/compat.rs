@@ -52,8 +52,7 @@ fn agent_area(id: &str, method: &str, path: &str, scopes: &[String], client_basi
     if client_basic {
         return "-".into();
     }
-    let writes = scopes.iter().any(|s| s.contains(":write"))
-        || (scopes.is_empty() && !method.eq_ignore_ascii_case("get"));
+    let writes = area::writes(scopes.iter().map(String::as_str), method);
     let need = area::need_of(id, path, writes);
     format!("{} {}", need.area, need.level)
 }

@@ -10,7 +10,7 @@ use axum::response::Response;
 
 use crate::catalog::area::Need;
 use crate::catalog::{Method, Operation};
-use crate::domain::agents::{Agents, AuditLine, Outcome, Touched, describe};
+use crate::domain::agents::{Agents, AuditLine, Outcome, Touched, Who};
 use crate::domain::caller::{AgentRef, Caller};
 use crate::domain::ids::{BoardId, PinId, parse_digits};
 use crate::error::{Error, Result};
@@ -30,19 +30,14 @@ struct Call<'a> {
 
 impl Call<'_> {
     fn line(&self, outcome: Outcome, touched: &Touched, status: u16, reason: String) -> AuditLine {
-        AuditLine {
-            seq: 0,
-            at: self.state.pinbox.agents.now(),
+        let who = Who {
             agent_id: self.agent.id,
             agent_name: self.agent.name.clone(),
             user_id: Some(self.caller.user_id),
             env: self.caller.env,
-            operation: self.op.id.to_string(),
-            action: describe(self.op.id, outcome, touched),
-            status,
-            allowed: outcome != Outcome::Denied,
-            reason,
-        }
+        };
+        let agents = &self.state.pinbox.agents;
+        agents.line(&who, self.op.id, outcome, touched, status, reason)
     }
 
     async fn record(&self, line: AuditLine) -> Result<()> {
@@ -227,19 +222,6 @@ async fn named_in(response: Response, op: &Operation) -> (Response, Touched) {
             );
         }
     };
-    // Only these fields are read: the rest of the answer is skipped, never built.
-    #[derive(serde::Deserialize)]
-    struct Named {
-        title: Option<String>,
-        name: Option<String>,
-        board_id: Option<String>,
-    }
-    let touched = match serde_json::from_slice::<Named>(&bytes) {
-        Ok(n) => Touched {
-            subject: n.title.filter(|t| !t.is_empty()).or(n.name),
-            board: n.board_id,
-        },
-        Err(_) => Touched::default(),
-    };
+    let touched = Touched::named_in(&bytes);
     (Response::from_parts(parts, Body::from(bytes)), touched)
 }

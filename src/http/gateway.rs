@@ -13,12 +13,10 @@ use axum::extract::{Request, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::Value;
 
-use crate::catalog::SpecOperation;
-use crate::catalog::area::need_of;
+use crate::catalog::area::need_of_spec;
 use crate::catalog::route::spec_operation;
-use crate::domain::agents::{Agent, Agents, AuditLine, KEY_PREFIX, Outcome, Touched, describe};
+use crate::domain::agents::{Agents, KEY_PREFIX, Outcome, Touched, Who};
 use crate::domain::caller::AgentRef;
 use crate::error::{Error, Result};
 use crate::http::respond::status_of;
@@ -53,12 +51,6 @@ pub fn router(agents: Agents, upstream: Upstream) -> Router {
         client,
     };
     Router::new().fallback(forward).with_state(gateway)
-}
-
-/// Whether a spec operation writes, by its scopes: what decides Read or Full.
-fn writes(op: &SpecOperation) -> bool {
-    op.scopes.iter().any(|s| s.contains(":write"))
-        || (op.scopes.is_empty() && op.method.as_str() != "GET")
 }
 
 async fn forward(State(gw): State<Gateway>, req: Request) -> Response {
@@ -102,19 +94,20 @@ async fn run(gw: &Gateway, req: Request) -> Result<Response> {
         name: agent.name.clone(),
         grants: agent.grants.clone(),
     };
-    let need = (!op.client_basic).then(|| need_of(op.id, op.path, writes(op)));
+    let caller = Who::of(&agent);
+    let need = need_of_spec(op);
     let need = match Agents::decide(&who, op.id, need) {
         Ok(need) => need,
         Err(denied) => {
             let status = status_of(denied.kind).as_u16();
-            let line = audit(
-                &agent,
-                op,
+            let reason = denied.message.to_string();
+            let line = gw.agents.line(
+                &caller,
+                op.id,
                 Outcome::Denied,
-                Touched::default(),
+                &Touched::default(),
                 status,
-                denied.message.to_string(),
-                &gw.agents,
+                reason,
             );
             gw.agents.record(line).await?;
             return Err(denied);
@@ -170,46 +163,22 @@ async fn run(gw: &Gateway, req: Request) -> Result<Response> {
     let bytes = answer.bytes().await.map_err(|e| {
         Error::unavailable(format!("The upstream's answer broke off: {e}. Try again."))
     })?;
-    let mut touched = Touched::default();
-    if let Ok(Value::Object(o)) = serde_json::from_slice::<Value>(&bytes) {
-        let text = |k: &str| o.get(k).and_then(Value::as_str).map(str::to_string);
-        touched.subject = text("title")
-            .filter(|t| !t.is_empty())
-            .or_else(|| text("name"));
-    }
+    // Only the name: the board an answer names is an id here, with no pinbox to look it up.
+    let touched = Touched {
+        subject: Touched::named_in(&bytes).subject,
+        board: None,
+    };
     let outcome = if (200..300).contains(&status) {
         Outcome::Done
     } else {
         Outcome::Failed
     };
     let reason = format!("'{}' is {}", need.area, agent.grants.level(need.area));
-    let line = audit(&agent, op, outcome, touched, status, reason, &gw.agents);
+    let line = gw
+        .agents
+        .line(&caller, op.id, outcome, &touched, status, reason);
     gw.agents.record(line).await?;
     response
         .body(Body::from(bytes))
         .map_err(|e| Error::internal(anyhow::anyhow!("building the gateway's answer: {e}")))
-}
-
-fn audit(
-    agent: &Agent,
-    op: &SpecOperation,
-    outcome: Outcome,
-    touched: Touched,
-    status: u16,
-    reason: String,
-    agents: &Agents,
-) -> AuditLine {
-    AuditLine {
-        seq: 0,
-        at: agents.now(),
-        agent_id: agent.id,
-        agent_name: agent.name.clone(),
-        user_id: agent.user_id,
-        env: agent.env,
-        operation: op.id.to_string(),
-        action: describe(op.id, outcome, &touched),
-        status,
-        allowed: outcome != Outcome::Denied,
-        reason,
-    }
 }

@@ -20,6 +20,26 @@ pub struct Touched {
     pub board: Option<String>,
 }
 
+impl Touched {
+    /// What a JSON answer names: its `title` (or `name`) and its `board_id`. Only these fields
+    /// are read; the rest of the answer is skipped, never built.
+    pub fn named_in(answer: &[u8]) -> Touched {
+        #[derive(serde::Deserialize)]
+        struct Named {
+            title: Option<String>,
+            name: Option<String>,
+            board_id: Option<String>,
+        }
+        match serde_json::from_slice::<Named>(answer) {
+            Ok(n) => Touched {
+                subject: n.title.filter(|t| !t.is_empty()).or(n.name),
+                board: n.board_id,
+            },
+            Err(_) => Touched::default(),
+        }
+    }
+}
+
 /// The verb (past, then infinitive) and the noun of an operation.
 fn words(op: &str) -> (&'static str, &'static str, String) {
     let (resource, action) = op.split_once('/').unwrap_or((op, ""));

@@ -78,6 +78,26 @@ pub struct AuditFilter {
     pub limit: usize,
 }
 
+/// Who made a call, as the audit log names it.
+#[derive(Debug, Clone)]
+pub struct Who {
+    pub agent_id: AgentId,
+    pub agent_name: String,
+    pub user_id: Option<UserId>,
+    pub env: Env,
+}
+
+impl Who {
+    pub fn of(agent: &Agent) -> Who {
+        Who {
+            agent_id: agent.id,
+            agent_name: agent.name.clone(),
+            user_id: agent.user_id,
+            env: agent.env,
+        }
+    }
+}
+
 /// An agent as created: the record, and its key in clear text, shown once.
 pub struct CreatedAgent {
     pub agent: Agent,
@@ -274,21 +294,39 @@ impl Agents {
         Ok(agent)
     }
 
-    /// The audit line of a known key refused before any operation ran.
-    fn refused_key(&self, agent: &Agent, op: &str, env: Env, message: &str) -> AuditLine {
+    /// The audit line of `who`'s call of operation `op`, as it ended, now.
+    pub fn line(
+        &self,
+        who: &Who,
+        op: &str,
+        outcome: Outcome,
+        touched: &Touched,
+        status: u16,
+        reason: String,
+    ) -> AuditLine {
         AuditLine {
             seq: 0,
             at: self.clock.now(),
-            agent_id: agent.id,
-            agent_name: agent.name.clone(),
-            user_id: agent.user_id,
-            env,
+            agent_id: who.agent_id,
+            agent_name: who.agent_name.clone(),
+            user_id: who.user_id,
+            env: who.env,
             operation: op.to_string(),
-            action: describe(op, Outcome::Denied, &Touched::default()),
-            status: 401,
-            allowed: false,
-            reason: message.to_string(),
+            action: describe(op, outcome, touched),
+            status,
+            allowed: outcome != Outcome::Denied,
+            reason,
         }
+    }
+
+    /// The audit line of a known key refused before any operation ran.
+    fn refused_key(&self, agent: &Agent, op: &str, env: Env, message: &str) -> AuditLine {
+        let who = Who {
+            env,
+            ..Who::of(agent)
+        };
+        let (untouched, reason) = (Touched::default(), message.to_string());
+        self.line(&who, op, Outcome::Denied, &untouched, 401, reason)
     }
 
     /// Queues an audit line for the writer.
